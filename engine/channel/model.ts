@@ -1,0 +1,149 @@
+/**
+ * The compiled channel: what engine code works with after a channel file has been parsed,
+ * validated and frozen by the loader (engine/channel/load.ts). Later code trusts this model and
+ * never re-reads the YAML. Property names are camelCase here; the YAML and every JSON document
+ * orderwire publishes (describe, API) use snake_case.
+ */
+
+export const NORMALIZED_STATUSES = [
+  'new',
+  'waiting_acceptance',
+  'accepted',
+  'waiting_shipment',
+  'shipped',
+  'closed',
+  'refused',
+  'canceled',
+  'refunding',
+  'refunded',
+] as const;
+export type NormalizedStatus = (typeof NORMALIZED_STATUSES)[number];
+
+export const ACTION_NAMES = ['accept', 'refuse', 'ship', 'refund', 'cancel'] as const;
+export type ActionName = (typeof ACTION_NAMES)[number];
+
+export type LinePolicy = 'none' | 'optional' | 'required';
+
+export const FIELD_TYPES = [
+  'string',
+  'boolean',
+  'integer',
+  'number',
+  'amount',
+  'country',
+  'url',
+  'carrier',
+  'reason',
+  'enum',
+  'date',
+] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+/** Where a value came from in its source file, for located messages. */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface ListValue {
+  readonly code: string;
+  readonly label: string;
+  /** Carriers only: tracking URL template with {trackingId}; the marketplace computes the URL. */
+  readonly trackingUrl?: string;
+}
+
+export interface ValueList {
+  readonly name: string;
+  readonly kind: 'carrier' | 'reason' | 'enum';
+  readonly description?: string;
+  readonly source?: string;
+  readonly values: readonly ListValue[];
+}
+
+export interface FieldSpec {
+  readonly name: string;
+  readonly type: FieldType;
+  readonly required: boolean;
+  readonly label?: string;
+  readonly description?: string;
+  /** Resolved valid values (named list or inline); absent when the field takes any value of its type. */
+  readonly values?: ValueList;
+  /** A value outside `values` is accepted as free text. */
+  readonly freeValues: boolean;
+  /** Sibling field whose registered value makes the marketplace compute this one (warning if given). */
+  readonly ignoredWhenRegistered?: string;
+  readonly default?: string | number | boolean;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly pattern?: string;
+}
+
+/** An action as it applies in one normalized status: the base merged with `by_status`. */
+export interface ActionInStatus {
+  readonly status: NormalizedStatus;
+  readonly fields: Readonly<Record<string, FieldSpec>>;
+  readonly lines: LinePolicy;
+  readonly partialAmount: boolean;
+  readonly note?: string;
+}
+
+export interface ActionSpec {
+  readonly name: ActionName;
+  readonly label: string;
+  readonly description?: string;
+  readonly marketplaceName?: string;
+  /** Normalized statuses where the action is allowed, in file order. */
+  readonly allowedIn: readonly NormalizedStatus[];
+  /** One entry per status of `allowedIn`. */
+  readonly byStatus: Readonly<Partial<Record<NormalizedStatus, ActionInStatus>>>;
+  readonly note?: string;
+  /** Per status where this action is not allowed: the action to use instead. */
+  readonly instead: Readonly<Partial<Record<NormalizedStatus, ActionName>>>;
+}
+
+export interface CustomRule {
+  readonly id: string;
+  readonly description?: string;
+  readonly actions?: readonly ActionName[];
+  readonly when?: readonly NormalizedStatus[];
+  readonly severity: 'error' | 'warning';
+  readonly field?: string;
+  readonly message: string;
+  /** json-rules-engine TopLevelCondition, as written in the file. */
+  readonly conditions: Readonly<Record<string, unknown>>;
+}
+
+export interface RetrievalWindows {
+  readonly incremental: { readonly every: string; readonly everyMs: number; readonly minEvery?: string; readonly minEveryMs?: number };
+  readonly catchUp: { readonly every: string; readonly everyMs: number; readonly lookback: string; readonly lookbackMs: number };
+}
+
+export interface Fulfillment {
+  readonly description?: string;
+  readonly arrivesIn?: NormalizedStatus;
+  readonly modes: readonly ListValue[];
+}
+
+export interface Channel {
+  readonly id: string;
+  readonly name: string;
+  readonly platform: string;
+  readonly sources: readonly { readonly title?: string; readonly url: string }[];
+  readonly retrieval: RetrievalWindows;
+  readonly scope?: { readonly salesChannels: readonly string[]; readonly note?: string };
+  /** Normalized status -> marketplace statuses, only the statuses the file maps, in file order. */
+  readonly statuses: Readonly<Partial<Record<NormalizedStatus, readonly string[]>>>;
+  readonly lineStatuses: Readonly<Partial<Record<NormalizedStatus, readonly string[]>>>;
+  /** Marketplace status (exact, case-sensitive) -> normalized status, for orders. */
+  readonly statusIndex: ReadonlyMap<string, NormalizedStatus>;
+  /** Same for order lines: `statuses` plus `lineStatuses`. */
+  readonly lineStatusIndex: ReadonlyMap<string, NormalizedStatus>;
+  readonly statusNotes: Readonly<Partial<Record<NormalizedStatus, string>>>;
+  readonly fulfillment?: Fulfillment;
+  readonly lists: Readonly<Record<string, ValueList>>;
+  readonly actions: Readonly<Partial<Record<ActionName, ActionSpec>>>;
+  readonly rules: readonly CustomRule[];
+  /** The file the channel was loaded from, when it came from a file. */
+  readonly file?: string;
+}

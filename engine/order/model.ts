@@ -1,0 +1,90 @@
+/**
+ * The normalized order: one shape for every marketplace. Field names are snake_case because this
+ * is the document orderwire publishes (store, HTTP API, webhooks, custom-rule facts).
+ * schemas/order.schema.json describes the same shape; a test keeps the two in step.
+ */
+import type { NormalizedStatus } from '../channel/model.ts';
+
+/** `unknown`: the marketplace sent a status the channel does not map; the order is kept and flagged. */
+export type OrderStatus = NormalizedStatus | 'unknown';
+
+export interface Tax {
+  code: string;
+  amount: number;
+  rate?: number;
+}
+
+export interface Address {
+  name?: string;
+  company?: string;
+  street_1?: string;
+  street_2?: string;
+  zip_code?: string;
+  city?: string;
+  state?: string;
+  /** ISO 3166-1 alpha-2 when known. */
+  country?: string;
+  phone?: string;
+}
+
+export interface Buyer {
+  id?: string;
+  first_name?: string;
+  last_name?: string;
+  email?: string;
+  phone?: string;
+  locale?: string;
+}
+
+export interface OrderLine {
+  id: string;
+  sku: string;
+  title?: string;
+  quantity: number;
+  unit_price: number;
+  shipping_price: number;
+  taxes: Tax[];
+  status: OrderStatus;
+  marketplace_status: string;
+}
+
+export interface Tracking {
+  carrier_code?: string;
+  carrier_name?: string;
+  number?: string;
+  url?: string;
+}
+
+export interface OrderTotals {
+  items: number;
+  shipping: number;
+  taxes: number;
+  total: number;
+}
+
+export interface NormalizedOrder {
+  channel: string;
+  account: string;
+  marketplace_order_id: string;
+  status: OrderStatus;
+  marketplace_status: string;
+  /** Set when the marketplace status is not in the channel's map (status is then `unknown`). */
+  status_unknown?: boolean;
+  /** UTC ISO-8601 with a Z suffix. */
+  created_at: string;
+  updated_at: string;
+  currency: string;
+  totals: OrderTotals;
+  /** Marketplace sales channel (Octopia salesChannel.id, Mirakl channel.code) when it has one. */
+  sales_channel?: string;
+  buyer: Buyer;
+  billing_address?: Address;
+  shipping_address?: Address;
+  lines: OrderLine[];
+  delivered_by_marketplace: boolean;
+  /** The marketplace's fulfilment code (Cdiscount: MKPFBC or EXTFBC) when delivered by it. */
+  fulfillment_code?: string;
+  tracking?: Tracking;
+  /** The marketplace's order exactly as received. */
+  raw: unknown;
+}
