@@ -1,0 +1,200 @@
+/**
+ * Turns a schema-valid channel document (the YAML as plain data) into the frozen Channel model.
+ * It assumes the schema and semantic checks have passed: it resolves list references, merges
+ * `by_status` over each action's base, converts durations, and builds the status indexes.
+ */
+import type {
+  ActionInStatus,
+  ActionName,
+  ActionSpec,
+  Channel,
+  CustomRule,
+  FieldSpec,
+  FieldType,
+  LinePolicy,
+  ListValue,
+  NormalizedStatus,
+  ValueList,
+} from './model.ts';
+import { durationToMs } from './duration.ts';
+
+/* Shapes of the YAML document (snake_case), as the schema allows them. */
+export interface RawListValue { code: string; label: string; tracking_url?: string }
+export interface RawField {
+  type: FieldType;
+  required?: boolean;
+  label?: string;
+  description?: string;
+  values?: string | RawListValue[];
+  free_values?: boolean;
+  ignored_when_registered?: string;
+  default?: string | number | boolean;
+  min_length?: number;
+  max_length?: number;
+  pattern?: string;
+}
+export interface RawActionStatus { fields?: Record<string, RawField>; lines?: LinePolicy; partial_amount?: boolean; note?: string }
+export interface RawAction {
+  label?: string;
+  description?: string;
+  marketplace_name?: string;
+  when: NormalizedStatus[];
+  lines?: LinePolicy;
+  partial_amount?: boolean;
+  fields?: Record<string, RawField>;
+  by_status?: Partial<Record<NormalizedStatus, RawActionStatus>>;
+  note?: string;
+  instead?: Partial<Record<NormalizedStatus, ActionName>>;
+}
+export interface RawChannel {
+  id: string;
+  name: string;
+  platform: string;
+  sources?: { title?: string; url: string }[];
+  retrieval: {
+    incremental: { every: string; min_every?: string };
+    catch_up: { every: string; lookback: string };
+  };
+  scope?: { sales_channels?: string[]; note?: string };
+  statuses: Partial<Record<NormalizedStatus, string[]>>;
+  line_statuses?: Partial<Record<NormalizedStatus, string[]>>;
+  status_notes?: Partial<Record<NormalizedStatus, string>>;
+  fulfillment?: { description?: string; arrives_in?: NormalizedStatus; modes?: RawListValue[] };
+  lists?: Record<string, { kind: ValueList['kind']; description?: string; source?: string; values: RawListValue[] }>;
+  actions: Partial<Record<ActionName, RawAction>>;
+  rules?: Array<Omit<CustomRule, 'severity'> & { severity?: CustomRule['severity'] }>;
+}
+
+function listValue(v: RawListValue): ListValue {
+  return Object.freeze(v.tracking_url === undefined ? { code: v.code, label: v.label } : { code: v.code, label: v.label, trackingUrl: v.tracking_url });
+}
+
+function ms(text: string): number {
+  const value = durationToMs(text);
+  if (value === undefined) throw new Error(`not a fixed-length ISO-8601 duration: ${text}`);
+  return value;
+}
+
+function compileField(name: string, raw: RawField, lists: Readonly<Record<string, ValueList>>): FieldSpec {
+  let values: ValueList | undefined;
+  if (typeof raw.values === 'string') {
+    values = lists[raw.values];
+    if (!values) throw new Error(`field ${name} refers to unknown list ${raw.values}`);
+  } else if (Array.isArray(raw.values)) {
+    values = Object.freeze({ name: `${name}_values`, kind: raw.type === 'carrier' ? 'carrier' : raw.type === 'reason' ? 'reason' : 'enum', values: Object.freeze(raw.values.map(listValue)) });
+  }
+  const spec: FieldSpec = {
+    name,
+    type: raw.type,
+    required: raw.required ?? false,
+    freeValues: raw.free_values ?? false,
+    ...(raw.label !== undefined && { label: raw.label }),
+    ...(raw.description !== undefined && { description: raw.description }),
+    ...(values !== undefined && { values }),
+    ...(raw.ignored_when_registered !== undefined && { ignoredWhenRegistered: raw.ignored_when_registered }),
+    ...(raw.default !== undefined && { default: raw.default }),
+    ...(raw.min_length !== undefined && { minLength: raw.min_length }),
+    ...(raw.max_length !== undefined && { maxLength: raw.max_length }),
+    ...(raw.pattern !== undefined && { pattern: raw.pattern }),
+  };
+  return Object.freeze(spec);
+}
+
+function compileFields(raw: Record<string, RawField> | undefined, lists: Readonly<Record<string, ValueList>>): Record<string, FieldSpec> {
+  const out: Record<string, FieldSpec> = {};
+  for (const [name, field] of Object.entries(raw ?? {})) out[name] = compileField(name, field, lists);
+  return out;
+}
+
+function compileAction(name: ActionName, raw: RawAction, lists: Readonly<Record<string, ValueList>>): ActionSpec {
+  const baseFields = compileFields(raw.fields, lists);
+  const byStatus: Partial<Record<NormalizedStatus, ActionInStatus>> = {};
+  for (const status of raw.when) {
+    const override = raw.by_status?.[status];
+    const note = override?.note ?? raw.note;
+    byStatus[status] = Object.freeze({
+      status,
+      fields: Object.freeze({ ...baseFields, ...compileFields(override?.fields, lists) }),
+      lines: override?.lines ?? raw.lines ?? 'none',
+      partialAmount: override?.partial_amount ?? raw.partial_amount ?? false,
+      ...(note !== undefined && { note }),
+    });
+  }
+  return Object.freeze({
+    name,
+    label: raw.label ?? name[0]!.toUpperCase() + name.slice(1),
+    ...(raw.description !== undefined && { description: raw.description }),
+    ...(raw.marketplace_name !== undefined && { marketplaceName: raw.marketplace_name }),
+    allowedIn: Object.freeze([...raw.when]),
+    byStatus: Object.freeze(byStatus),
+    ...(raw.note !== undefined && { note: raw.note }),
+    instead: Object.freeze({ ...(raw.instead ?? {}) }),
+  });
+}
+
+function statusIndex(...maps: Array<Partial<Record<NormalizedStatus, string[]>> | undefined>): Map<string, NormalizedStatus> {
+  const index = new Map<string, NormalizedStatus>();
+  for (const map of maps) {
+    for (const [status, marketplace] of Object.entries(map ?? {}) as [NormalizedStatus, string[]][]) {
+      for (const m of marketplace) if (!index.has(m)) index.set(m, status);
+    }
+  }
+  return index;
+}
+
+function freezeMap(map: Partial<Record<NormalizedStatus, string[]>> | undefined): Readonly<Partial<Record<NormalizedStatus, readonly string[]>>> {
+  const out: Partial<Record<NormalizedStatus, readonly string[]>> = {};
+  for (const [k, v] of Object.entries(map ?? {})) out[k as NormalizedStatus] = Object.freeze([...v]);
+  return Object.freeze(out);
+}
+
+export function compileChannel(raw: RawChannel, file?: string): Channel {
+  const lists: Record<string, ValueList> = {};
+  for (const [name, list] of Object.entries(raw.lists ?? {})) {
+    lists[name] = Object.freeze({
+      name,
+      kind: list.kind,
+      ...(list.description !== undefined && { description: list.description }),
+      ...(list.source !== undefined && { source: list.source }),
+      values: Object.freeze(list.values.map(listValue)),
+    });
+  }
+  Object.freeze(lists);
+  const actions: Partial<Record<ActionName, ActionSpec>> = {};
+  for (const [name, action] of Object.entries(raw.actions) as [ActionName, RawAction][]) actions[name] = compileAction(name, action, lists);
+  const { incremental, catch_up } = raw.retrieval;
+  const channel: Channel = {
+    id: raw.id,
+    name: raw.name,
+    platform: raw.platform,
+    sources: Object.freeze((raw.sources ?? []).map((s) => Object.freeze({ ...s }))),
+    retrieval: Object.freeze({
+      incremental: Object.freeze({
+        every: incremental.every,
+        everyMs: ms(incremental.every),
+        ...(incremental.min_every !== undefined && { minEvery: incremental.min_every, minEveryMs: ms(incremental.min_every) }),
+      }),
+      catchUp: Object.freeze({ every: catch_up.every, everyMs: ms(catch_up.every), lookback: catch_up.lookback, lookbackMs: ms(catch_up.lookback) }),
+    }),
+    ...(raw.scope?.sales_channels && {
+      scope: Object.freeze({ salesChannels: Object.freeze([...raw.scope.sales_channels]), ...(raw.scope.note !== undefined && { note: raw.scope.note }) }),
+    }),
+    statuses: freezeMap(raw.statuses),
+    lineStatuses: freezeMap(raw.line_statuses),
+    statusIndex: statusIndex(raw.statuses),
+    lineStatusIndex: statusIndex(raw.statuses, raw.line_statuses),
+    statusNotes: Object.freeze({ ...(raw.status_notes ?? {}) }),
+    ...(raw.fulfillment && {
+      fulfillment: Object.freeze({
+        ...(raw.fulfillment.description !== undefined && { description: raw.fulfillment.description }),
+        ...(raw.fulfillment.arrives_in !== undefined && { arrivesIn: raw.fulfillment.arrives_in }),
+        modes: Object.freeze((raw.fulfillment.modes ?? []).map(listValue)),
+      }),
+    }),
+    lists,
+    actions: Object.freeze(actions),
+    rules: Object.freeze((raw.rules ?? []).map((r) => Object.freeze({ ...r, severity: r.severity ?? 'error' }))),
+    ...(file !== undefined && { file }),
+  };
+  return Object.freeze(channel);
+}
