@@ -1,0 +1,42 @@
+/**
+ * The normalized action request: what a valid `validateAction` produces and what the sync engine
+ * stores, queues and hands to the connector, which turns it into the marketplace's HTTP calls.
+ * snake_case: it is stored as JSON and served by the API.
+ */
+import type { ActionName, NormalizedStatus } from '../channel/model.ts';
+
+export interface CarrierValue {
+  /** Registered carrier code (absent for a free carrier name). */
+  code?: string;
+  name: string;
+  /** True when the carrier is in the channel's list: the marketplace computes its tracking URL. */
+  registered: boolean;
+  tracking_url_template?: string;
+}
+
+export interface CodedValue {
+  code: string;
+  label: string;
+}
+
+export interface CountryValue {
+  alpha2: string;
+  alpha3: string;
+}
+
+export type ActionValue = string | number | boolean | CarrierValue | CodedValue | CountryValue;
+
+export interface ActionRequest {
+  channel: string;
+  account: string;
+  marketplace_order_id: string;
+  action: ActionName;
+  /** Normalized status of the order when the action was validated. */
+  status: NormalizedStatus;
+  /** Targeted line ids, or null for the whole order. */
+  lines: string[] | null;
+  /** Accept on a subset of lines: the other lines, which the marketplace will see refused. */
+  refused_lines?: string[];
+  /** Field values with defaults applied and values normalized (carrier, reason, country objects). */
+  data: Record<string, ActionValue>;
+}

@@ -1,0 +1,181 @@
+/**
+ * The store interface. SQLite (embedded default) and PostgreSQL (several daemons) implement it
+ * with the same portable SQL and pass the same test suite (test/store-suite.ts).
+ *
+ * Exactly-once rules it enforces:
+ * - orders are unique by (account, channel, marketplace_order_id);
+ * - an older version never overwrites a newer one (compare updated_at);
+ * - a window's cursor advances in the same transaction as the orders it covers;
+ * - an action is stored once per idempotency key, and claimed by one worker at a time (lease).
+ */
+import type { ActionName, NormalizedStatus } from '../channel/model.ts';
+import type { NormalizedOrder, OrderStatus } from '../order/model.ts';
+import type { ActionRequest } from '../rules/request.ts';
+
+export type WindowKind = 'incremental' | 'catch_up';
+
+export interface StoredOrder {
+  /** Store-wide id, stable across updates (used by the API). */
+  id: string;
+  order: NormalizedOrder;
+  /** Monotonic version: bumps on every stored change. */
+  version: number;
+  /** When orderwire first stored / last changed it (UTC ISO). */
+  first_seen_at: string;
+  last_changed_at: string;
+}
+
+export interface OrderEvent {
+  /** Global, strictly increasing sequence (the change feed's cursor). */
+  seq: number;
+  order_id: string;
+  account: string;
+  channel: string;
+  marketplace_order_id: string;
+  type: 'order.created' | 'order.status_changed' | 'line.status_changed' | 'order.updated';
+  line_id?: string;
+  from_status?: OrderStatus;
+  to_status?: OrderStatus;
+  from_marketplace_status?: string;
+  to_marketplace_status?: string;
+  at: string;
+}
+
+export interface UpsertResult {
+  inserted: number;
+  updated: number;
+  /** Same updated_at and same content: nothing to do. */
+  unchanged: number;
+  /** Older than what is stored: ignored. */
+  stale: number;
+  events: number;
+}
+
+export interface Cursor {
+  account: string;
+  channel: string;
+  kind: WindowKind;
+  /** Upper bound of the last committed window (UTC ISO). */
+  position: string;
+  updated_at: string;
+}
+
+export type ActionState = 'queued' | 'sending' | 'succeeded' | 'failed' | 'needs_attention' | 'canceled';
+
+export interface StoredAction {
+  id: string;
+  idempotency_key: string;
+  account: string;
+  channel: string;
+  marketplace_order_id: string;
+  action: ActionName;
+  request: ActionRequest;
+  state: ActionState;
+  attempts: number;
+  /** Earliest time the worker may (re)try it. */
+  next_attempt_at: string;
+  /** The marketplace's last answer or the error, as JSON. */
+  result?: unknown;
+  error?: { code: string; message: string };
+  created_at: string;
+  updated_at: string;
+  lease_owner?: string;
+  lease_until?: string;
+}
+
+export interface SyncRun {
+  id: string;
+  account: string;
+  channel: string;
+  kind: WindowKind | 'backfill' | 'manual';
+  window_from: string;
+  window_to: string;
+  started_at: string;
+  finished_at?: string;
+  state: 'running' | 'succeeded' | 'failed';
+  pages: number;
+  orders: number;
+  requests: number;
+  errors: number;
+  error_message?: string;
+}
+
+export interface OrderFilter {
+  account?: string | string[];
+  channel?: string;
+  status?: OrderStatus;
+  marketplace_status?: string;
+  updated_since?: string;
+  delivered_by_marketplace?: boolean;
+  /** Opaque cursor from a previous page (stable under concurrent changes). */
+  after?: string;
+  limit?: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Cursor for the next page, absent on the last page. */
+  next?: string;
+}
+
+export interface NewAction {
+  idempotency_key: string;
+  request: ActionRequest;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Applies pending numbered migrations (idempotent). */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+  /** Reachable and migrated (for /readyz). */
+  ping(): Promise<boolean>;
+
+  /**
+   * Stores one page of orders and, when given, advances the window's cursor, in ONE transaction:
+   * the cursor never moves past orders that are not committed.
+   */
+  commitOrders(orders: NormalizedOrder[], cursor?: { account: string; channel: string; kind: WindowKind; position: string }): Promise<UpsertResult>;
+  getCursor(account: string, channel: string, kind: WindowKind): Promise<Cursor | undefined>;
+  setCursor(account: string, channel: string, kind: WindowKind, position: string): Promise<void>;
+
+  getOrder(account: string, channel: string, marketplaceOrderId: string): Promise<StoredOrder | undefined>;
+  getOrderById(id: string): Promise<StoredOrder | undefined>;
+  listOrders(filter: OrderFilter): Promise<Page<StoredOrder>>;
+  countOrders(filter?: Omit<OrderFilter, 'after' | 'limit'>): Promise<number>;
+  /** Change feed: events with seq > after, in seq order. */
+  listEvents(filter: { after?: number; order_id?: string; account?: string | string[]; limit?: number }): Promise<OrderEvent[]>;
+
+  /**
+   * Queues an action. Same idempotency key -> the stored one (never a second row). When an
+   * action with the same (account, channel, order, action) is still queued or sending, that one
+   * is returned with `existing: true`.
+   */
+  enqueueAction(action: NewAction): Promise<{ action: StoredAction; existing: boolean }>;
+  getAction(id: string): Promise<StoredAction | undefined>;
+  listActions(filter: { state?: ActionState | ActionState[]; account?: string | string[]; marketplace_order_id?: string; limit?: number; after?: string }): Promise<Page<StoredAction>>;
+  /** Claims up to `limit` due actions (queued, next_attempt_at <= now, lease free or expired) for `owner`. */
+  claimActions(owner: string, leaseMs: number, limit: number, now?: Date): Promise<StoredAction[]>;
+  /** Updates a claimed action; rejected (returns false) when `owner` no longer holds its lease. */
+  updateAction(id: string, owner: string, patch: Partial<Pick<StoredAction, 'state' | 'attempts' | 'next_attempt_at' | 'result' | 'error'>> & { release?: boolean }): Promise<boolean>;
+  /** Operator/API transitions: retry a failed/needs_attention action, cancel a queued/failed one. */
+  retryAction(id: string): Promise<StoredAction | undefined>;
+  cancelAction(id: string): Promise<StoredAction | undefined>;
+
+  startRun(run: Omit<SyncRun, 'id' | 'state' | 'finished_at' | 'pages' | 'orders' | 'requests' | 'errors'>): Promise<SyncRun>;
+  finishRun(id: string, patch: Pick<SyncRun, 'state' | 'pages' | 'orders' | 'requests' | 'errors'> & { error_message?: string }): Promise<void>;
+  listRuns(filter: { account?: string; limit?: number }): Promise<SyncRun[]>;
+  /** Last successful run per account (for metrics: seconds since last successful sync). */
+  lastSuccessfulRuns(): Promise<Array<{ account: string; channel: string; finished_at: string }>>;
+
+  /**
+   * Named leases for work sharing between daemons (a poll window of an account, say): acquire
+   * when free or expired; renew and release only by the owner.
+   */
+  acquireLease(name: string, owner: string, ttlMs: number, now?: Date): Promise<boolean>;
+  renewLease(name: string, owner: string, ttlMs: number, now?: Date): Promise<boolean>;
+  releaseLease(name: string, owner: string): Promise<void>;
+}
+
+/** Statuses of NormalizedStatus re-exported for store implementations' CHECK constraints. */
+export type { NormalizedStatus };
