@@ -62,7 +62,12 @@ export interface RawChannel {
   fulfillment?: { description?: string; arrives_in?: NormalizedStatus; modes?: RawListValue[] };
   lists?: Record<string, { kind: ValueList['kind']; description?: string; source?: string; values: RawListValue[] }>;
   actions: Partial<Record<ActionName, RawAction>>;
-  rules?: Array<Omit<CustomRule, 'severity'> & { severity?: CustomRule['severity'] }>;
+  rules?: RawRule[];
+}
+/** A custom rule as written; `conditions` is any json-rules-engine condition object (checked by rules-check.ts). */
+export interface RawRule extends Omit<CustomRule, 'severity' | 'conditions'> {
+  severity?: CustomRule['severity'];
+  conditions: object;
 }
 
 function listValue(v: RawListValue): ListValue {
@@ -193,7 +198,7 @@ export function compileChannel(raw: RawChannel, file?: string): Channel {
     }),
     lists,
     actions: Object.freeze(actions),
-    rules: Object.freeze((raw.rules ?? []).map((r) => Object.freeze({ ...r, severity: r.severity ?? 'error' }))),
+    rules: Object.freeze((raw.rules ?? []).map((r) => Object.freeze({ ...r, conditions: r.conditions as CustomRule['conditions'], severity: r.severity ?? 'error' }))),
     ...(file !== undefined && { file }),
   };
   return Object.freeze(channel);

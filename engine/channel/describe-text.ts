@@ -1,0 +1,53 @@
+/** The readable summary `orderwire describe` prints without --json: one screen per channel. */
+import type { ActionDescription, ChannelDescription } from './describe.ts';
+import type { NormalizedStatus } from './model.ts';
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text + ' ' : text.padEnd(width);
+}
+
+export function describeText(d: ChannelDescription): string {
+  const out: string[] = [];
+  out.push(`${d.name} (${d.id}), platform ${d.platform}`);
+  const inc = d.retrieval.incremental;
+  out.push(`Retrieval: every ${inc.every}${inc.min_every ? ` (accounts may go down to ${inc.min_every})` : ''}; catch-up every ${d.retrieval.catch_up.every} over the last ${d.retrieval.catch_up.lookback}`);
+  if (d.scope) out.push(`Scope: sales channels ${d.scope.sales_channels.join(', ')}${d.scope.note ? ` (${d.scope.note})` : ''}`);
+  out.push('', 'Statuses:');
+  const statuses = Object.entries(d.statuses) as [NormalizedStatus, string[]][];
+  const w1 = Math.max(...statuses.map(([s]) => s.length)) + 2;
+  const w2 = Math.max(...statuses.map(([, m]) => m.join(', ').length)) + 2;
+  for (const [status, marketplace] of statuses) {
+    const actions = d.allowed_actions[status] ?? [];
+    const note = d.status_notes[status];
+    const what = actions.length > 0 ? actions.join(', ') : `no action${note ? ` (${note})` : ''}`;
+    out.push(`  ${pad(status, w1)}${pad(marketplace.join(', '), w2)}${what}`);
+  }
+  for (const [status, marketplace] of Object.entries(d.line_statuses) as [NormalizedStatus, string[]][]) {
+    out.push(`  ${pad(status, w1)}${pad(marketplace.join(', '), w2)}(order lines only)`);
+  }
+  out.push('', 'Actions (* required field):');
+  const actions = Object.values(d.actions) as ActionDescription[];
+  const w3 = Math.max(...actions.map((a) => a.name.length)) + 2;
+  for (const a of actions) {
+    if (a.allowed_in.length === 0) {
+      const instead = Object.entries(a.instead).map(([s, x]) => `${s} -> ${x}`).join(', ');
+      out.push(`  ${pad(a.name, w3)}never${a.note ? `: ${a.note}` : ''}${instead ? ` Instead: ${instead}.` : ''}`);
+      continue;
+    }
+    const parts = a.allowed_in.map((s) => {
+      const st = a.by_status[s]!;
+      const fields = st.fields.map((f) => `${f.name}${f.required ? '*' : ''}`).join(', ');
+      return `${s} [${fields}${fields ? '; ' : ''}lines ${st.lines}${st.partial_amount ? ', partial amount' : ''}]`;
+    });
+    out.push(`  ${pad(a.name, w3)}${a.marketplace_name ? `(${a.marketplace_name}) ` : ''}in ${parts.join(', ')}`);
+  }
+  if (d.fulfillment) {
+    const modes = d.fulfillment.modes.map((m) => m.code).join(', ');
+    out.push('', `Fulfilment: ${d.fulfillment.arrives_in ? `arrives in ${d.fulfillment.arrives_in}` : 'retrieved like other orders'}${modes ? `; modes ${modes}` : ''}`);
+  }
+  if (d.rules.length > 0) {
+    out.push('', 'Custom rules:');
+    for (const r of d.rules) out.push(`  ${r.id} (${r.severity}${r.actions ? `, ${r.actions.join(', ')}` : ''}): ${r.message}`);
+  }
+  return out.join('\n') + '\n';
+}

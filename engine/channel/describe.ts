@@ -1,0 +1,151 @@
+/**
+ * The compiled channel as one JSON document for user interfaces: what `orderwire describe --json`
+ * prints and the back-office API serves. snake_case, every key always present (null when there is
+ * nothing), described by schemas/channel-description.schema.json. Changing it is an API change.
+ */
+import type { ActionInStatus, ActionName, ActionSpec, Channel, FieldSpec, ListValue, NormalizedStatus } from './model.ts';
+
+export const DESCRIPTION_VERSION = 1;
+
+export interface ValueDescription { code: string; label: string; tracking_url: string | null }
+export interface FieldDescription {
+  name: string;
+  required: boolean;
+  type: FieldSpec['type'];
+  label: string | null;
+  description: string | null;
+  /** Valid values, or null when any value of the type is accepted. */
+  values: { list: string | null; kind: 'carrier' | 'reason' | 'enum'; items: ValueDescription[] } | null;
+  free_values: boolean;
+  default: string | number | boolean | null;
+  ignored_when_registered: string | null;
+  min_length: number | null;
+  max_length: number | null;
+  pattern: string | null;
+}
+export interface ActionStatusDescription {
+  fields: FieldDescription[];
+  lines: ActionInStatus['lines'];
+  partial_amount: boolean;
+  note: string | null;
+}
+export interface ActionDescription {
+  name: ActionName;
+  label: string;
+  description: string | null;
+  marketplace_name: string | null;
+  allowed_in: NormalizedStatus[];
+  note: string | null;
+  instead: Partial<Record<NormalizedStatus, ActionName>>;
+  by_status: Partial<Record<NormalizedStatus, ActionStatusDescription>>;
+}
+export interface ChannelDescription {
+  description_version: typeof DESCRIPTION_VERSION;
+  id: string;
+  name: string;
+  platform: string;
+  sources: { title: string | null; url: string }[];
+  retrieval: {
+    incremental: { every: string; min_every: string | null };
+    catch_up: { every: string; lookback: string };
+  };
+  statuses: Partial<Record<NormalizedStatus, string[]>>;
+  line_statuses: Partial<Record<NormalizedStatus, string[]>>;
+  status_notes: Partial<Record<NormalizedStatus, string>>;
+  /** Per mapped status, the actions allowed in it (file order of actions). */
+  allowed_actions: Partial<Record<NormalizedStatus, ActionName[]>>;
+  fulfillment: { description: string | null; arrives_in: NormalizedStatus | null; modes: ValueDescription[] } | null;
+  scope: { sales_channels: string[]; note: string | null } | null;
+  actions: Partial<Record<ActionName, ActionDescription>>;
+  rules: { id: string; description: string | null; actions: ActionName[] | null; when: NormalizedStatus[] | null; severity: 'error' | 'warning'; field: string | null; message: string }[];
+}
+
+function value(v: ListValue): ValueDescription {
+  return { code: v.code, label: v.label, tracking_url: v.trackingUrl ?? null };
+}
+
+/** Inline lists get a synthetic name `<field>_values` from the compiler; only named lists are reported. */
+function listName(channel: Channel, field: FieldSpec): string | null {
+  const name = field.values?.name;
+  return name !== undefined && channel.lists[name] === field.values ? name : null;
+}
+
+function field(channel: Channel, f: FieldSpec): FieldDescription {
+  return {
+    name: f.name,
+    required: f.required,
+    type: f.type,
+    label: f.label ?? null,
+    description: f.description ?? null,
+    values: f.values ? { list: listName(channel, f), kind: f.values.kind, items: f.values.values.map(value) } : null,
+    free_values: f.freeValues,
+    default: f.default ?? null,
+    ignored_when_registered: f.ignoredWhenRegistered ?? null,
+    min_length: f.minLength ?? null,
+    max_length: f.maxLength ?? null,
+    pattern: f.pattern ?? null,
+  };
+}
+
+function action(channel: Channel, a: ActionSpec): ActionDescription {
+  const byStatus: Partial<Record<NormalizedStatus, ActionStatusDescription>> = {};
+  for (const status of a.allowedIn) {
+    const s = a.byStatus[status]!;
+    byStatus[status] = { fields: Object.values(s.fields).map((f) => field(channel, f)), lines: s.lines, partial_amount: s.partialAmount, note: s.note ?? null };
+  }
+  return {
+    name: a.name,
+    label: a.label,
+    description: a.description ?? null,
+    marketplace_name: a.marketplaceName ?? null,
+    allowed_in: [...a.allowedIn],
+    note: a.note ?? null,
+    instead: { ...a.instead },
+    by_status: byStatus,
+  };
+}
+
+function copyMap(map: Readonly<Partial<Record<NormalizedStatus, readonly string[]>>>): Partial<Record<NormalizedStatus, string[]>> {
+  const out: Partial<Record<NormalizedStatus, string[]>> = {};
+  for (const [k, v] of Object.entries(map)) out[k as NormalizedStatus] = [...(v as string[])];
+  return out;
+}
+
+export function describeChannel(channel: Channel): ChannelDescription {
+  const actions: Partial<Record<ActionName, ActionDescription>> = {};
+  for (const a of Object.values(channel.actions)) actions[a.name] = action(channel, a);
+  const allowed: Partial<Record<NormalizedStatus, ActionName[]>> = {};
+  for (const status of Object.keys(channel.statuses) as NormalizedStatus[]) {
+    allowed[status] = Object.values(channel.actions).filter((a) => a.allowedIn.includes(status)).map((a) => a.name);
+  }
+  const { incremental, catchUp } = channel.retrieval;
+  return {
+    description_version: DESCRIPTION_VERSION,
+    id: channel.id,
+    name: channel.name,
+    platform: channel.platform,
+    sources: channel.sources.map((s) => ({ title: s.title ?? null, url: s.url })),
+    retrieval: {
+      incremental: { every: incremental.every, min_every: incremental.minEvery ?? null },
+      catch_up: { every: catchUp.every, lookback: catchUp.lookback },
+    },
+    statuses: copyMap(channel.statuses),
+    line_statuses: copyMap(channel.lineStatuses),
+    status_notes: { ...channel.statusNotes },
+    allowed_actions: allowed,
+    fulfillment: channel.fulfillment
+      ? { description: channel.fulfillment.description ?? null, arrives_in: channel.fulfillment.arrivesIn ?? null, modes: channel.fulfillment.modes.map(value) }
+      : null,
+    scope: channel.scope ? { sales_channels: [...channel.scope.salesChannels], note: channel.scope.note ?? null } : null,
+    actions,
+    rules: channel.rules.map((r) => ({
+      id: r.id,
+      description: r.description ?? null,
+      actions: r.actions ? [...r.actions] : null,
+      when: r.when ? [...r.when] : null,
+      severity: r.severity,
+      field: r.field ?? null,
+      message: r.message,
+    })),
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Semantic checks on actions: where they are allowed, their per-status overrides, the "instead"
+ * advice, and the statuses and actions custom rules refer to.
+ */
+import type { CheckContext } from './check-context.ts';
+import { entries } from './check-context.ts';
+import type { RawAction } from './compile.ts';
+import type { ActionName, NormalizedStatus } from './model.ts';
+import { didYouMean, listOf } from './suggest.ts';
+
+function mapHint(ctx: CheckContext, status: string, orElse: string): string {
+  return didYouMean(status, ctx.mapped) ?? `map ${status} under \`statuses\`, or ${orElse}`;
+}
+
+function checkAction(ctx: CheckContext, name: ActionName, action: RawAction): void {
+  const at = (...rest: (string | number)[]) => ['actions', name, ...rest];
+  action.when.forEach((status, i) => {
+    if (!ctx.mapped.has(status)) {
+      ctx.report(at('when', i), 'value', 'CHANNEL_ACTION_STATUS_UNMAPPED', `action \`${name}\` is allowed in \`${status}\`, but \`statuses\` does not map \`${status}\`: no order can ever be in it`, mapHint(ctx, status, 'remove it from `when`'));
+    }
+  });
+  if (action.when.length === 0 && action.note === undefined) {
+    ctx.report(at('when'), 'value', 'CHANNEL_ACTION_NEVER_ALLOWED', `action \`${name}\` has \`when: []\` (never allowed) but no \`note\` saying why`, 'add `note:` explaining why, and `instead:` naming the action to use per status');
+  }
+  for (const status of Object.keys(action.by_status ?? {}) as NormalizedStatus[]) {
+    if (!ctx.mapped.has(status)) {
+      ctx.report(at('by_status', status), 'key', 'CHANNEL_STATUS_UNMAPPED', `\`by_status\` of action \`${name}\` overrides \`${status}\`, but \`statuses\` does not map it`, mapHint(ctx, status, 'remove the override'));
+    } else if (!action.when.includes(status)) {
+      const allowed = action.when.length > 0 ? `it is allowed only in ${listOf(action.when)}` : 'it is never allowed';
+      ctx.report(at('by_status', status), 'key', 'CHANNEL_BY_STATUS_OUTSIDE_WHEN', `\`by_status\` of action \`${name}\` overrides \`${status}\`, but the action's \`when\` does not include it (${allowed}), so the override never applies`, didYouMean(status, action.when) ?? `add ${status} to \`when\`, or remove the override`);
+    }
+  }
+  for (const [status, target] of entries(action.instead)) {
+    if (!ctx.mapped.has(status)) {
+      ctx.report(at('instead', status), 'key', 'CHANNEL_STATUS_UNMAPPED', `\`instead\` of action \`${name}\` gives advice for \`${status}\`, but \`statuses\` does not map it`, mapHint(ctx, status, 'remove the advice'));
+      continue;
+    }
+    if (action.when.includes(status)) {
+      ctx.report(at('instead', status), 'key', 'CHANNEL_INSTEAD_WHERE_ALLOWED', `\`instead\` of action \`${name}\` advises \`${target}\` in \`${status}\`, but \`${name}\` itself is allowed in \`${status}\``, `remove ${status} from \`instead\`, or from \`when\``);
+      continue;
+    }
+    const targetAction = ctx.raw.actions[target];
+    if (!targetAction || !targetAction.when.includes(status)) {
+      const allowedThere = (Object.keys(ctx.raw.actions) as ActionName[]).filter((a) => ctx.raw.actions[a]!.when.includes(status));
+      const why = !targetAction ? `the channel does not define \`${target}\`` : `\`${target}\` is not allowed in \`${status}\``;
+      const hint = allowedThere.length > 0 ? `actions allowed in ${status}: ${listOf(allowedThere)}` : `no action is allowed in ${status}; explain it in \`note\` instead`;
+      ctx.report(at('instead', status), 'value', 'CHANNEL_INSTEAD_NOT_ALLOWED', `\`instead\` of action \`${name}\` advises \`${target}\` in \`${status}\`, but ${why}`, hint);
+    }
+  }
+}
+
+export function checkActions(ctx: CheckContext): void {
+  for (const [name, action] of entries(ctx.raw.actions)) checkAction(ctx, name, action);
+}
+
+export function checkRuleScopes(ctx: CheckContext): void {
+  (ctx.raw.rules ?? []).forEach((rule, r) => {
+    rule.actions?.forEach((name, i) => {
+      const action = ctx.raw.actions[name];
+      if (!action || action.when.length === 0) {
+        const defined = (Object.keys(ctx.raw.actions) as ActionName[]).filter((a) => ctx.raw.actions[a]!.when.length > 0);
+        const why = !action ? 'the channel does not define it' : 'it is never allowed (`when: []`)';
+        ctx.report(['rules', r, 'actions', i], 'value', 'CHANNEL_RULE_UNKNOWN_ACTION', `rule \`${rule.id}\` applies to action \`${name}\`, but ${why}, so the rule never runs`, didYouMean(name, defined) ?? `actions of this channel: ${listOf(defined)}`);
+      }
+    });
+    rule.when?.forEach((status, i) => {
+      if (!ctx.mapped.has(status)) {
+        ctx.report(['rules', r, 'when', i], 'value', 'CHANNEL_STATUS_UNMAPPED', `rule \`${rule.id}\` applies in \`${status}\`, but \`statuses\` does not map it`, mapHint(ctx, status, 'remove it from the rule'));
+      }
+    });
+  });
+}
