@@ -4,11 +4,15 @@
  * snake_case: it is stored as JSON and served by the API.
  */
 import type { ActionName, NormalizedStatus } from '../channel/model.ts';
+import type { ActionFinding } from './findings.ts';
 
 export interface CarrierValue {
   /** Registered carrier code (absent for a free carrier name). */
   code?: string;
+  /** The carrier's label from the channel list, or the free name as given. */
   name: string;
+  /** Same as `name`; the list's wording (value lists have a code and a label). */
+  label?: string;
   /** True when the carrier is in the channel's list: the marketplace computes its tracking URL. */
   registered: boolean;
   tracking_url_template?: string;
@@ -39,4 +43,6 @@ export interface ActionRequest {
   refused_lines?: string[];
   /** Field values with defaults applied and values normalized (carrier, reason, country objects). */
   data: Record<string, ActionValue>;
+  /** Warnings of the validation that produced the request (an ignored field, a channel rule). */
+  warnings?: ActionFinding[];
 }

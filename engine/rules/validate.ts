@@ -1,0 +1,142 @@
+/**
+ * `validateAction(channel, order, action)`: may this seller action be sent for this order now,
+ * and if so, the normalized request to send. Every problem is reported at once; the function
+ * never throws (a fault inside becomes an INTERNAL error finding and a denial).
+ */
+import type { ActionName, Channel, NormalizedStatus } from '../channel/model.ts';
+import type { NormalizedOrder, OrderStatus } from '../order/model.ts';
+import { mapOrderStatus } from '../order/status.ts';
+import { CUSTOM_RULE_EVENT_PREFIX, compiledRules, type CompiledRules, type PlanVerdict, type RunInput } from './engine.ts';
+import { checkData } from './fields.ts';
+import { actionFinding, FindingList, type ActionFinding } from './findings.ts';
+import { checkLines, orderLines, parseLines, type LineSelection } from './lines.ts';
+import { show } from './field-types.ts';
+import { planKey, type ActionPlan } from './plan.ts';
+import { notAllowed, unknownAction, unknownStatus } from './policy.ts';
+import type { ActionRequest, ActionValue } from './request.ts';
+
+export interface ActionInput {
+  name: ActionName | string;
+  /** Field values, as given by the caller. */
+  data?: Readonly<Record<string, unknown>>;
+  /** Line ids the action targets; omitted or null for the whole order. */
+  lines?: readonly string[] | null;
+}
+
+export interface ValidationResult {
+  allowed: boolean;
+  /** The order's normalized status at validation (`unknown` when its marketplace status is not mapped). */
+  status: OrderStatus;
+  errors: ActionFinding[];
+  warnings: ActionFinding[];
+  /** The request to queue, when allowed. */
+  request: ActionRequest | null;
+}
+
+interface PlanOutcome extends PlanVerdict {
+  data: Record<string, ActionValue>;
+  selection: LineSelection;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The status the order is in for this channel: its marketplace status, mapped now. */
+function statusAtValidation(channel: Channel, order: NormalizedOrder): OrderStatus {
+  return mapOrderStatus(channel, order.marketplace_status).status;
+}
+
+function evaluatePlan(plan: ActionPlan, order: NormalizedOrder, data: Record<string, unknown>, lines: string[] | null | 'invalid', findings: FindingList): PlanOutcome {
+  const normalized = checkData(plan, data, order, findings);
+  const selection = checkLines(plan, order, lines, findings);
+  return { errors: findings.errors.length, data: normalized, selection };
+}
+
+function buildRequest(order: NormalizedOrder, name: ActionName, status: NormalizedStatus, outcome: PlanOutcome, warnings: ActionFinding[]): ActionRequest {
+  return {
+    channel: order.channel,
+    account: order.account,
+    marketplace_order_id: order.marketplace_order_id,
+    action: name,
+    status,
+    lines: outcome.selection.lines,
+    ...(outcome.selection.lines !== null && outcome.selection.refused.length > 0 && { refused_lines: outcome.selection.refused }),
+    data: outcome.data,
+    warnings,
+  };
+}
+
+async function validate(compiled: CompiledRules, order: NormalizedOrder, action: ActionInput): Promise<ValidationResult> {
+  const { channel } = compiled;
+  const findings = new FindingList();
+  const status = statusAtValidation(channel, order);
+  const name = action.name;
+  const spec = typeof name === 'string' && Object.hasOwn(channel.actions, name) ? channel.actions[name as ActionName] : undefined;
+  const plan = spec && status !== 'unknown' ? compiled.plans.get(planKey(spec.name, status)) : undefined;
+
+  if (!spec) unknownAction(channel, name, findings);
+  else if (status === 'unknown') unknownStatus(channel, order.marketplace_status, findings);
+  else if (!plan) notAllowed(channel, spec, status, findings);
+
+  const rawData: unknown = action.data ?? {};
+  const data = isRecord(rawData) ? rawData : {};
+  if (!isRecord(rawData)) findings.error('ACTION_DATA_INVALID', 'action data must be an object of field names to values', { field: 'data' });
+  const lines = parseLines(action.lines, findings);
+  const allIds = orderLines(order).map((l) => String(l.id));
+  const selected = Array.isArray(lines) ? lines : allIds;
+
+  // Evaluated by the Engine's structural rule, once; again here only if the run failed before it.
+  let outcome: PlanOutcome | undefined;
+  const planOutcome = (): PlanOutcome => (outcome ??= plan
+    ? evaluatePlan(plan, order, data, lines, findings)
+    : { errors: findings.errors.length, data: {}, selection: { lines: null, refused: [] } });
+  const input: RunInput = {
+    order,
+    action: typeof name === 'string' ? name : show(name),
+    data,
+    status,
+    lines: selected,
+    selection: { selected: selected.length, unselected: Math.max(0, allIds.length - selected.length), total: allIds.length },
+    evaluatePlan: planOutcome,
+  };
+
+  try {
+    const result = await compiled.run(input);
+    const matched = new Set(result.events.map((e) => e.type));
+    // In file order: rules of one priority finish in no particular order.
+    for (const rule of channel.rules) {
+      if (!matched.has(`${CUSTOM_RULE_EVENT_PREFIX}${rule.id}`)) continue;
+      const extra = { ...(rule.field !== undefined && { field: rule.field }), rule: rule.id };
+      if (rule.severity === 'warning') findings.warning('ACTION_RULE_WARNING', rule.message, extra);
+      else findings.error('ACTION_RULE_VIOLATED', rule.message, extra);
+    }
+  } catch (err) {
+    findings.error('ACTION_RULE_FAILED', `the custom rules of ${channel.id} could not be evaluated: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const checked = planOutcome();
+
+  const allowed = findings.errors.length === 0 && plan !== undefined && spec !== undefined;
+  return {
+    allowed,
+    status,
+    errors: findings.errors,
+    warnings: findings.warnings,
+    request: allowed ? buildRequest(order, spec.name, plan.status, checked, findings.warnings) : null,
+  };
+}
+
+/** Validates one seller action on one order against the channel's rules. Never throws. */
+export async function validateAction(channel: Channel, order: NormalizedOrder, action: ActionInput): Promise<ValidationResult> {
+  try {
+    return await validate(compiledRules(channel), order, action ?? { name: '' });
+  } catch (err) {
+    return {
+      allowed: false,
+      status: 'unknown',
+      errors: [actionFinding('INTERNAL', `validation failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`)],
+      warnings: [],
+      request: null,
+    };
+  }
+}
