@@ -1,0 +1,178 @@
+/**
+ * The seller's actions on an order, with Octopia's rules: approval only while WaitingAcceptance;
+ * shipment only while InPreparation and for Seller supply mode, with a carrier from the list;
+ * cancellation (Octopia's word for the seed's "refund") of the whole order only, from Accepted,
+ * InPreparation, Shipped or Delivered, with a reason valid for that status. Business errors are
+ * 400 problems (Octopia documents 400/401/403/404/500 only, no 409).
+ */
+import { ORDER_KINDS, STATUS_CODE, type OrderStatus } from './domain.ts';
+import type { OrderBook, RecordedParcel } from './order-book.ts';
+import { ProblemError } from './problems.ts';
+import { CANCELLABLE_STATUSES, type Carrier, carrierByCode, carrierByName, reasonByCode, reasonsFor } from './reference-data.ts';
+import { statusName } from './render.ts';
+
+const S = STATUS_CODE;
+
+function badBody(detail: string): ProblemError {
+  return new ProblemError(400, 'invalid-body', detail);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function rejectUnknown(body: Record<string, unknown>, known: readonly string[], where: string): void {
+  const extra = Object.keys(body).find((k) => !known.includes(k));
+  if (extra !== undefined) throw badBody(`${where}${extra} is not a known field (known: ${known.join(', ')})`);
+}
+
+function currentStatus(book: OrderBook, ref: number, now: number): number {
+  const state = { status: 0, updatedAt: 0, createdAt: 0, channel: 0 };
+  if (!book.scanState(ref, now, state)) throw new Error(`order ref ${ref} does not exist yet`);
+  return state.status;
+}
+
+function invalidState(action: string, status: number, allowed: readonly OrderStatus[]): ProblemError {
+  return new ProblemError(
+    400,
+    'invalid-state',
+    `Cannot ${action}: the order is ${statusName(status)}; allowed only when ${allowed.join(' or ')}`,
+  );
+}
+
+/** POST /orders/{id}/approval-status {approval_status: Accepted|Refused}. */
+export function approve(book: OrderBook, ref: number, body: unknown, now: number): void {
+  if (!isObject(body)) throw badBody('body must be a JSON object {"approval_status": "Accepted" | "Refused"}');
+  rejectUnknown(body, ['approval_status'], '');
+  const decision = body.approval_status;
+  if (decision !== 'Accepted' && decision !== 'Refused') {
+    throw badBody(`approval_status must be "Accepted" or "Refused", got ${JSON.stringify(decision)}`);
+  }
+  const status = currentStatus(book, ref, now);
+  if (status !== S.WaitingAcceptance) throw invalidState(`switch to ${decision} status`, status, ['WaitingAcceptance']);
+  book.transition(ref, decision === 'Accepted' ? S.Accepted : S.Refused, now);
+}
+
+interface ShipmentRequest {
+  parcelNumber: string;
+  carrier: Carrier;
+  trackingUrl?: string;
+  items: { line: number; quantity: number }[];
+}
+
+/** POST /orders/{id}/shipments [{parcelNumber, carrierCode|carrierName, trackingUrl?, items[{orderLineId, quantity}]}]. */
+export function ship(book: OrderBook, ref: number, body: unknown, now: number): void {
+  const facts = book.facts(ref);
+  const content = book.orderContent(ref, facts);
+  const lineIndex = new Map(content.lines.map((l, i) => [l.orderLineId, i]));
+  const parcels = parseShipments(body, lineIndex);
+  const status = currentStatus(book, ref, now);
+  if (status !== S.InPreparation) throw invalidState('switch to shipped status', status, ['InPreparation']);
+  const supplyMode = (ORDER_KINDS[facts.kind] ?? ORDER_KINDS[0]).supplyMode;
+  if (supplyMode !== 'Seller') {
+    throw new ProblemError(400, 'invalid-state', `Cannot switch to shipped status: the lines have supply mode ${supplyMode}; only Seller lines are shipped by the seller`);
+  }
+  const record = book.record(ref);
+  const shipped = content.lines.map(() => 0);
+  const known = new Set<string>();
+  for (const p of record?.parcels ?? []) {
+    known.add(p.parcelNumber);
+    for (const item of p.items) shipped[item.line] = (shipped[item.line] ?? 0) + item.quantity;
+  }
+  parcels.forEach((p, n) => {
+    if (known.has(p.parcelNumber)) throw badBody(`[${n}].parcelNumber ${p.parcelNumber} is already used on this order`);
+    known.add(p.parcelNumber);
+    for (const item of p.items) {
+      shipped[item.line] = (shipped[item.line] ?? 0) + item.quantity;
+      const line = content.lines[item.line];
+      if (line && (shipped[item.line] as number) > line.quantity) {
+        throw badBody(`[${n}].items: line ${line.orderLineId} would ship ${shipped[item.line]} items, more than its quantity ${line.quantity}`);
+      }
+    }
+  });
+  const all = content.lines.every((l, i) => (shipped[i] as number) >= l.quantity);
+  // A partial shipment keeps the order InPreparation but still updates it (a new event, same status).
+  const rec = book.transition(ref, all ? S.Shipped : S.InPreparation, now);
+  for (const p of parcels) {
+    const parcel: RecordedParcel = { parcelNumber: p.parcelNumber, carrierCode: p.carrier.code, carrierName: p.carrier.name, shippedAt: now, items: p.items };
+    if (p.trackingUrl !== undefined) parcel.trackingUrl = p.trackingUrl;
+    rec.parcels.push(parcel);
+  }
+}
+
+function parseShipments(body: unknown, lineIndex: Map<string, number>): ShipmentRequest[] {
+  if (!Array.isArray(body) || body.length === 0) {
+    throw badBody('body must be a non-empty JSON array of parcels [{"parcelNumber", "carrierCode" or "carrierName", "trackingUrl"?, "items": [{"orderLineId", "quantity"}]}]');
+  }
+  return body.map((raw: unknown, n): ShipmentRequest => {
+    const at = `[${n}]`;
+    if (!isObject(raw)) throw badBody(`${at} must be an object`);
+    rejectUnknown(raw, ['parcelNumber', 'carrierCode', 'carrierName', 'trackingUrl', 'items'], `${at}.`);
+    // JSON null in an optional field means "not given", as most APIs read it.
+    const { parcelNumber, items } = raw;
+    const carrierCode = raw.carrierCode ?? undefined;
+    const carrierName = raw.carrierName ?? undefined;
+    const trackingUrl = raw.trackingUrl ?? undefined;
+    if (typeof parcelNumber !== 'string' || parcelNumber.trim() === '') throw badBody(`${at}.parcelNumber (the tracking number) is required`);
+    const carrier = parseCarrier(carrierCode, carrierName, at);
+    if (trackingUrl !== undefined && (typeof trackingUrl !== 'string' || !/^https?:\/\/\S+$/i.test(trackingUrl))) {
+      throw badBody(`${at}.trackingUrl must be an http(s) URL`);
+    }
+    if (!Array.isArray(items) || items.length === 0) throw badBody(`${at}.items must list the lines in the parcel [{"orderLineId", "quantity"}]`);
+    const seen = new Set<number>();
+    const parsed = items.map((item: unknown, k) => {
+      const where = `${at}.items[${k}]`;
+      if (!isObject(item)) throw badBody(`${where} must be an object`);
+      rejectUnknown(item, ['orderLineId', 'quantity'], `${where}.`);
+      const line = typeof item.orderLineId === 'string' ? lineIndex.get(item.orderLineId) : undefined;
+      if (line === undefined) throw badBody(`${where}.orderLineId ${JSON.stringify(item.orderLineId)} is not a line of this order`);
+      if (seen.has(line)) throw badBody(`${where}.orderLineId ${String(item.orderLineId)} appears twice in the parcel`);
+      seen.add(line);
+      if (typeof item.quantity !== 'number' || !Number.isInteger(item.quantity) || item.quantity < 1) {
+        throw badBody(`${where}.quantity must be an integer >= 1`);
+      }
+      return { line, quantity: item.quantity };
+    });
+    const out: ShipmentRequest = { parcelNumber: parcelNumber.trim(), carrier, items: parsed };
+    if (trackingUrl !== undefined) out.trackingUrl = trackingUrl as string;
+    return out;
+  });
+}
+
+function parseCarrier(code: unknown, name: unknown, at: string): Carrier {
+  if (code === undefined && name === undefined) throw badBody(`${at}: carrierCode or carrierName is required (see GET /seller/v2/carriers)`);
+  if (code !== undefined && typeof code !== 'string') throw badBody(`${at}.carrierCode must be a string`);
+  if (name !== undefined && typeof name !== 'string') throw badBody(`${at}.carrierName must be a string`);
+  const byCode = code === undefined ? undefined : carrierByCode(code);
+  const byName = name === undefined ? undefined : carrierByName(name);
+  if (code !== undefined && !byCode) throw new ProblemError(400, 'unsupported-carrier', `${at}.carrierCode "${code}" is not a supported carrier (see GET /seller/v2/carriers)`);
+  if (name !== undefined && !byName) throw new ProblemError(400, 'unsupported-carrier', `${at}.carrierName "${name}" is not a supported carrier (see GET /seller/v2/carriers)`);
+  if (byCode && byName && byCode !== byName) throw badBody(`${at}: carrierCode "${code}" is ${byCode.name}, not "${name}"`);
+  return (byCode ?? byName) as Carrier;
+}
+
+const LINE_FIELDS = ['lines', 'orderLines', 'lineIds', 'orderLineIds', 'items'];
+
+/** POST /orders/{id}/cancellation-requests {reasonCode, refundShipping?}: whole order only. */
+export function cancel(book: OrderBook, ref: number, body: unknown, now: number): void {
+  if (!isObject(body)) throw badBody('body must be a JSON object {"reasonCode", "refundShipping"?}');
+  const lineField = LINE_FIELDS.find((f) => f in body);
+  if (lineField !== undefined) {
+    throw new ProblemError(400, 'partial-cancellation-not-supported', `${lineField}: partial (line-level) cancellation is not supported; cancel the whole order`);
+  }
+  rejectUnknown(body, ['reasonCode', 'refundShipping'], '');
+  const reasonCode = body.reasonCode;
+  const refundShipping = body.refundShipping ?? undefined;
+  if (typeof reasonCode !== 'string' || reasonCode === '') throw badBody('reasonCode is required (see GET /seller/v2/cancellation-reasons?status=...)');
+  if (refundShipping !== undefined && typeof refundShipping !== 'boolean') throw badBody('refundShipping must be true or false');
+  const status = currentStatus(book, ref, now);
+  const name = statusName(status);
+  if (!CANCELLABLE_STATUSES.includes(name)) throw invalidState('request a cancellation', status, CANCELLABLE_STATUSES);
+  const reason = reasonByCode(reasonCode);
+  if (!reason || !reason.statuses.includes(name)) {
+    const valid = reasonsFor(name).map((r) => r.code).join(', ');
+    throw new ProblemError(400, 'invalid-reason', `reasonCode "${reasonCode}" is not valid for a ${name} order; valid: ${valid}`);
+  }
+  const rec = book.transition(ref, S.Cancelled, now);
+  rec.cancellation = { reasonCode: reason.code, reasonLabel: reason.label, requestedBy: 'Seller', requestedAt: now, refundShipping: refundShipping ?? false };
+}
