@@ -7,6 +7,9 @@
  * - an older version never overwrites a newer one (compare updated_at);
  * - a window's cursor advances in the same transaction as the orders it covers;
  * - an action is stored once per idempotency key, and claimed by one worker at a time (lease).
+ *
+ * Timestamps are compared as instants (millisecond precision), never as strings: inputs must carry
+ * a time zone (Z or +hh:mm) and are returned as UTC ISO with a Z suffix.
  */
 import type { ActionName, NormalizedStatus } from '../channel/model.ts';
 import type { NormalizedOrder, OrderStatus } from '../order/model.ts';
@@ -105,9 +108,15 @@ export interface OrderFilter {
   channel?: string;
   status?: OrderStatus;
   marketplace_status?: string;
+  /** The marketplace's updated_at >= this instant. */
   updated_since?: string;
   delivered_by_marketplace?: boolean;
-  /** Opaque cursor from a previous page (stable under concurrent changes). */
+  /**
+   * Opaque cursor from a previous page. Orders are listed in the order of their last stored change
+   * (a store-wide change sequence), so a walk that follows `next` to the end returns every order
+   * stored when it started, none skipped; an order changed during the walk moves to the end of the
+   * feed and is returned again in its new version; an order not changed during it is returned once.
+   */
   after?: string;
   limit?: number;
 }
@@ -125,15 +134,21 @@ export interface NewAction {
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
-  /** Applies pending numbered migrations (idempotent). */
-  migrate(): Promise<void>;
+  /**
+   * Applies pending numbered migrations, each in its own transaction (idempotent; PostgreSQL
+   * serializes concurrent callers with an advisory lock). Returns the names applied now, e.g.
+   * ['001_initial'], empty when the store was current.
+   */
+  migrate(): Promise<string[]>;
   close(): Promise<void>;
   /** Reachable and migrated (for /readyz). */
   ping(): Promise<boolean>;
 
   /**
    * Stores one page of orders and, when given, advances the window's cursor, in ONE transaction:
-   * the cursor never moves past orders that are not committed.
+   * the cursor never moves past orders that are not committed. The cursor only moves forward here
+   * (an older position is ignored); setCursor sets it unconditionally (operator reset).
+   * Throws STORE_ORDER_INVALID (nothing stored) for an order the store cannot key or compare.
    */
   commitOrders(orders: NormalizedOrder[], cursor?: { account: string; channel: string; kind: WindowKind; position: string }): Promise<UpsertResult>;
   getCursor(account: string, channel: string, kind: WindowKind): Promise<Cursor | undefined>;
@@ -149,20 +164,36 @@ export interface Store {
   /**
    * Queues an action. Same idempotency key -> the stored one (never a second row). When an
    * action with the same (account, channel, order, action) is still queued or sending, that one
-   * is returned with `existing: true`.
+   * is returned with `existing: true`. The same key with a different request throws
+   * STORE_IDEMPOTENCY_KEY_REUSED.
    */
   enqueueAction(action: NewAction): Promise<{ action: StoredAction; existing: boolean }>;
   getAction(id: string): Promise<StoredAction | undefined>;
   listActions(filter: { state?: ActionState | ActionState[]; account?: string | string[]; marketplace_order_id?: string; limit?: number; after?: string }): Promise<Page<StoredAction>>;
-  /** Claims up to `limit` due actions (queued, next_attempt_at <= now, lease free or expired) for `owner`. */
+  /**
+   * Claims up to `limit` due actions for `owner` (oldest next_attempt_at first): queued with
+   * next_attempt_at <= now, or `sending` (its worker died mid-send), with the lease free or
+   * expired. Only the lease changes (lease_owner, lease_until = now + leaseMs): state and attempts
+   * are the worker's to set through updateAction, so a returned `sending` means "may have reached
+   * the marketplace".
+   */
   claimActions(owner: string, leaseMs: number, limit: number, now?: Date): Promise<StoredAction[]>;
-  /** Updates a claimed action; rejected (returns false) when `owner` no longer holds its lease. */
+  /**
+   * Updates a claimed action; rejected (returns false) when `owner` no longer holds its lease. An
+   * owner holds it until it releases it (`release: true`) or another owner claims the action after
+   * the lease expired: a late but uncontested report is kept, never lost.
+   */
   updateAction(id: string, owner: string, patch: Partial<Pick<StoredAction, 'state' | 'attempts' | 'next_attempt_at' | 'result' | 'error'>> & { release?: boolean }): Promise<boolean>;
-  /** Operator/API transitions: retry a failed/needs_attention action, cancel a queued/failed one. */
+  /**
+   * Operator/API transitions. retry: failed/needs_attention -> queued, due now, attempts reset to 0,
+   * error cleared. cancel: queued/failed/needs_attention -> canceled. Both return undefined for an
+   * unknown id and throw STORE_ACTION_STATE_CONFLICT when the state does not allow the transition.
+   */
   retryAction(id: string): Promise<StoredAction | undefined>;
   cancelAction(id: string): Promise<StoredAction | undefined>;
 
   startRun(run: Omit<SyncRun, 'id' | 'state' | 'finished_at' | 'pages' | 'orders' | 'requests' | 'errors'>): Promise<SyncRun>;
+  /** Throws STORE_RUN_NOT_FOUND for an unknown id. */
   finishRun(id: string, patch: Pick<SyncRun, 'state' | 'pages' | 'orders' | 'requests' | 'errors'> & { error_message?: string }): Promise<void>;
   listRuns(filter: { account?: string; limit?: number }): Promise<SyncRun[]>;
   /** Last successful run per account (for metrics: seconds since last successful sync). */
@@ -170,7 +201,8 @@ export interface Store {
 
   /**
    * Named leases for work sharing between daemons (a poll window of an account, say): acquire
-   * when free or expired; renew and release only by the owner.
+   * when free, expired or already held by `owner`; renew and release only by the owner, which
+   * holds the lease until it releases it or another owner acquires it after expiry.
    */
   acquireLease(name: string, owner: string, ttlMs: number, now?: Date): Promise<boolean>;
   renewLease(name: string, owner: string, ttlMs: number, now?: Date): Promise<boolean>;

@@ -1,0 +1,169 @@
+/**
+ * Orders, their change feed and the window cursors on PostgreSQL. A page is written with a fixed
+ * number of statements whatever its size (arrays through unnest), under a transaction advisory
+ * lock that makes event seqs (and so the orders feed) visible in increasing order: a reader that
+ * has seen seq N never later finds a committed seq below N.
+ */
+import { newId } from '../shared/ids.ts';
+import type { NormalizedOrder } from '../../order/model.ts';
+import type { Cursor, OrderEvent, OrderFilter, Page, StoredOrder, UpsertResult, WindowKind } from '../store.ts';
+import { encodePageCursor, pageLimit } from '../shared/paging.ts';
+import { type ExistingOrder, type PlannedWrite, planUpsert } from '../shared/plan.ts';
+import { type LineStatuses, orderKey, prepareOrders, type PreparedOrder } from '../shared/prepare-order.ts';
+import { alreadyParsed, cursorFromRow, eventFromRow, orderFromRow } from '../shared/rows.ts';
+import { canonicalInstant, toIso } from '../shared/time.ts';
+import { requireText, requireWindowKind } from '../shared/validate.ts';
+import { eventConditions, orderConditions, Params, whereSql } from '../shared/where.ts';
+import type { PgDb, PgQuery } from './db.ts';
+
+type CursorInput = { account: string; channel: string; kind: WindowKind; position: string };
+
+export const FEED_LOCK = `SELECT pg_advisory_xact_lock(hashtext('orderwire:feed:' || current_schema()))`;
+const SELECT_EXISTING = `SELECT id, account, channel, marketplace_order_id, updated_at, content_hash, status, marketplace_status, line_statuses, version, first_seen_at
+  FROM orders WHERE (account, channel, marketplace_order_id) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))`;
+const NEXT_SEQS = `SELECT nextval('order_change_seq') AS seq FROM generate_series(1, $1::int)`;
+// Columns written on insert and update, in the order of the unnest arrays below.
+const ROW_ARRAYS = `unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::boolean[], $6::timestamptz[], $7::timestamptz[], $8::int[], $9::timestamptz[], $10::bigint[],
+  $11::text[], $12::jsonb[], $13::jsonb[], $14::json[], $15::text[], $16::text[], $17::text[], $18::timestamptz[])
+  AS u(id, status, marketplace_status, status_unknown, delivered_by_marketplace, created_at, updated_at, version, last_changed_at, change_seq,
+    content_hash, line_statuses, document, raw, account, channel, marketplace_order_id, first_seen_at)`;
+const UPDATE_ORDERS = `UPDATE orders o SET status = u.status, marketplace_status = u.marketplace_status, status_unknown = u.status_unknown,
+  delivered_by_marketplace = u.delivered_by_marketplace, created_at = u.created_at, updated_at = u.updated_at, version = u.version, last_changed_at = u.last_changed_at,
+  change_seq = u.change_seq, content_hash = u.content_hash, line_statuses = u.line_statuses, document = u.document, raw = u.raw
+  FROM ${ROW_ARRAYS} WHERE o.id = u.id`;
+const INSERT_ORDERS = `INSERT INTO orders (id, status, marketplace_status, status_unknown, delivered_by_marketplace, created_at, updated_at, version, last_changed_at, change_seq,
+  content_hash, line_statuses, document, raw, account, channel, marketplace_order_id, first_seen_at) SELECT * FROM ${ROW_ARRAYS}`;
+const INSERT_EVENTS = `INSERT INTO order_events (seq, order_id, account, channel, marketplace_order_id, type, line_id, from_status, to_status, from_marketplace_status, to_marketplace_status, at)
+  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[])`;
+const CURSOR_FORWARD = `INSERT INTO cursors (account, channel, kind, position, updated_at) VALUES ($1, $2, $3, $4, $5)
+  ON CONFLICT (account, channel, kind) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at WHERE excluded.position > cursors.position`;
+const CURSOR_SET = `INSERT INTO cursors (account, channel, kind, position, updated_at) VALUES ($1, $2, $3, $4, $5)
+  ON CONFLICT (account, channel, kind) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`;
+const ORDER_COLUMNS = 'id, version, first_seen_at, last_changed_at, change_seq, document, raw';
+
+export async function commitOrders(db: PgDb, orders: NormalizedOrder[], cursor?: CursorInput): Promise<UpsertResult> {
+  const page = prepareOrders(orders);
+  const position = cursor ? checkCursor(cursor) : undefined;
+  return db.tx(async (q) => {
+    await q.query(FEED_LOCK);
+    const now = new Date().toISOString();
+    const plan = planUpsert(page, await loadExisting(q, page), now, () => newId());
+    const events = plan.writes.flatMap((w) => w.events);
+    const seqs = events.length ? (await q.query(NEXT_SEQS, [events.length])).rows.map((r) => Number(r.seq)).sort((a, b) => a - b) : [];
+    const changeSeq = new Map<PlannedWrite, number>();
+    let i = 0;
+    for (const write of plan.writes) {
+      i += write.events.length;
+      changeSeq.set(write, seqs[i - 1]!);
+    }
+    // Updates first: a failure on a later statement must visibly undo them (tested).
+    const updates = plan.writes.filter((w) => w.kind === 'update');
+    if (updates.length) await q.query(UPDATE_ORDERS, rowArrays(updates, changeSeq, now));
+    const inserts = plan.writes.filter((w) => w.kind === 'insert');
+    if (inserts.length) await q.query(INSERT_ORDERS, rowArrays(inserts, changeSeq, now));
+    if (events.length) {
+      await q.query(INSERT_EVENTS, [seqs, ...(['order_id', 'account', 'channel', 'marketplace_order_id', 'type', 'line_id', 'from_status', 'to_status',
+        'from_marketplace_status', 'to_marketplace_status', 'at'] as const).map((key) => events.map((e) => e[key] ?? null))]);
+    }
+    if (cursor && position) await q.query(CURSOR_FORWARD, [cursor.account, cursor.channel, cursor.kind, position, now]);
+    return plan.result;
+  });
+}
+
+async function loadExisting(q: PgQuery, page: readonly PreparedOrder[]): Promise<Map<string, ExistingOrder>> {
+  const existing = new Map<string, ExistingOrder>();
+  if (page.length === 0) return existing;
+  const { rows } = await q.query(SELECT_EXISTING, [page.map((o) => o.account), page.map((o) => o.channel), page.map((o) => o.marketplace_order_id)]);
+  for (const row of rows) {
+    const key = orderKey(String(row.account), String(row.channel), String(row.marketplace_order_id));
+    existing.set(key, {
+      id: String(row.id),
+      key,
+      updatedMs: (row.updated_at as Date).getTime(),
+      hash: String(row.content_hash),
+      status: row.status as ExistingOrder['status'],
+      marketplace_status: String(row.marketplace_status),
+      lines: row.line_statuses as LineStatuses,
+      version: Number(row.version),
+      first_seen_at: toIso(row.first_seen_at),
+    });
+  }
+  return existing;
+}
+
+function rowArrays(writes: PlannedWrite[], changeSeq: Map<PlannedWrite, number>, now: string): unknown[][] {
+  const column = <T>(pick: (w: PlannedWrite) => T): T[] => writes.map(pick);
+  return [
+    column((w) => w.id),
+    column((w) => w.order.status),
+    column((w) => w.order.marketplace_status),
+    column((w) => w.order.status_unknown),
+    column((w) => w.order.delivered_by_marketplace),
+    column((w) => w.order.created_at),
+    column((w) => w.order.updated_at),
+    column((w) => w.version),
+    column(() => now),
+    column((w) => changeSeq.get(w)!),
+    column((w) => w.order.hash),
+    column((w) => JSON.stringify(w.order.lines)),
+    column((w) => w.order.document),
+    column((w) => w.order.raw),
+    column((w) => w.order.account),
+    column((w) => w.order.channel),
+    column((w) => w.order.marketplace_order_id),
+    column((w) => w.first_seen_at),
+  ];
+}
+
+function checkCursor(cursor: CursorInput): string {
+  requireText(cursor.account, 'cursor.account');
+  requireText(cursor.channel, 'cursor.channel');
+  requireWindowKind(cursor.kind);
+  return canonicalInstant(cursor.position, 'cursor.position');
+}
+
+export async function getCursor(db: PgDb, account: string, channel: string, kind: WindowKind): Promise<Cursor | undefined> {
+  const { rows } = await db.query('SELECT * FROM cursors WHERE account = $1 AND channel = $2 AND kind = $3', [account, channel, kind]);
+  return rows[0] ? cursorFromRow(rows[0]) : undefined;
+}
+
+export async function setCursor(db: PgDb, account: string, channel: string, kind: WindowKind, position: string): Promise<void> {
+  const canonical = checkCursor({ account, channel, kind, position });
+  await db.query(CURSOR_SET, [account, channel, kind, canonical, new Date().toISOString()]);
+}
+
+export async function getOrder(db: PgDb, account: string, channel: string, marketplaceOrderId: string): Promise<StoredOrder | undefined> {
+  const { rows } = await db.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE account = $1 AND channel = $2 AND marketplace_order_id = $3`, [account, channel, marketplaceOrderId]);
+  return rows[0] ? orderFromRow(rows[0], alreadyParsed) : undefined;
+}
+
+export async function getOrderById(db: PgDb, id: string): Promise<StoredOrder | undefined> {
+  const { rows } = await db.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1`, [id]);
+  return rows[0] ? orderFromRow(rows[0], alreadyParsed) : undefined;
+}
+
+export async function listOrders(db: PgDb, filter: OrderFilter): Promise<Page<StoredOrder>> {
+  const limit = pageLimit(filter.limit);
+  const p = new Params('postgres');
+  const where = whereSql(orderConditions(filter, p));
+  const { rows } = await db.query(`SELECT ${ORDER_COLUMNS} FROM orders ${where} ORDER BY change_seq LIMIT ${p.add(limit + 1)}`, p.values);
+  const items = rows.slice(0, limit);
+  const page: Page<StoredOrder> = { items: items.map((row) => orderFromRow(row, alreadyParsed)) };
+  if (rows.length > limit) page.next = encodePageCursor('orders', Number(items.at(-1)!.change_seq));
+  return page;
+}
+
+export async function countOrders(db: PgDb, filter: Omit<OrderFilter, 'after' | 'limit'>): Promise<number> {
+  const p = new Params('postgres');
+  const where = whereSql(orderConditions({ ...filter, after: undefined }, p));
+  const { rows } = await db.query(`SELECT count(*) AS n FROM orders ${where}`, p.values);
+  return Number(rows[0]!.n);
+}
+
+export async function listEvents(db: PgDb, filter: { after?: number; order_id?: string; account?: string | string[]; limit?: number }): Promise<OrderEvent[]> {
+  const limit = pageLimit(filter.limit);
+  const p = new Params('postgres');
+  const where = whereSql(eventConditions(filter, p));
+  const { rows } = await db.query(`SELECT * FROM order_events ${where} ORDER BY seq LIMIT ${p.add(limit)}`, p.values);
+  return rows.map(eventFromRow);
+}

@@ -1,0 +1,120 @@
+/**
+ * Checks a normalized order for what the store keys and compares on, and precomputes everything
+ * the upsert needs (canonical instants, JSON texts, content hash, line statuses) before any SQL
+ * runs, so a bad page fails with a field path and stores nothing.
+ */
+import { createHash } from 'node:crypto';
+import { NORMALIZED_STATUSES } from '../../channel/model.ts';
+import { OrderwireError } from '../../errors.ts';
+import type { NormalizedOrder, OrderStatus } from '../../order/model.ts';
+import { canonicalJson } from './canonical-json.ts';
+import { parseInstant } from './time.ts';
+
+/** Line id -> [normalized status, marketplace status]. */
+export type LineStatuses = Record<string, [OrderStatus, string]>;
+
+export interface PreparedOrder {
+  /** account, channel and marketplace order id joined: the natural key. */
+  key: string;
+  account: string;
+  channel: string;
+  marketplace_order_id: string;
+  status: OrderStatus;
+  marketplace_status: string;
+  status_unknown: boolean;
+  delivered_by_marketplace: boolean;
+  created_at: string;
+  updated_at: string;
+  updatedMs: number;
+  /** sha256 of the canonical document and the raw text: equal hashes mean nothing changed. */
+  hash: string;
+  /** The order without raw, keys sorted (PostgreSQL jsonb does not keep key order either). */
+  document: string;
+  /** The marketplace's order as received, key order kept. */
+  raw: string;
+  lines: LineStatuses;
+}
+
+const STATUSES: ReadonlySet<string> = new Set([...NORMALIZED_STATUSES, 'unknown']);
+
+export function orderKey(account: string, channel: string, marketplaceOrderId: string): string {
+  return `${account}\u0000${channel}\u0000${marketplaceOrderId}`;
+}
+
+export function prepareOrders(orders: readonly NormalizedOrder[]): PreparedOrder[] {
+  if (!Array.isArray(orders)) throw invalid('orders', 'must be an array of normalized orders');
+  return orders.map((order, i) => prepareOrder(order, `orders[${i}]`));
+}
+
+export function prepareOrder(order: NormalizedOrder, path: string): PreparedOrder {
+  if (typeof order !== 'object' || order === null) throw invalid(path, 'must be an object');
+  const account = text(order.account, `${path}.account`);
+  const channel = text(order.channel, `${path}.channel`);
+  const marketplaceOrderId = text(order.marketplace_order_id, `${path}.marketplace_order_id`);
+  const status = statusOf(order.status, `${path}.status`);
+  const marketplaceStatus = stringOf(order.marketplace_status, `${path}.marketplace_status`);
+  const createdMs = instant(order.created_at, `${path}.created_at`);
+  const updatedMs = instant(order.updated_at, `${path}.updated_at`);
+  if (order.delivered_by_marketplace !== undefined && typeof order.delivered_by_marketplace !== 'boolean') {
+    throw invalid(`${path}.delivered_by_marketplace`, 'must be a boolean');
+  }
+  if (!Array.isArray(order.lines)) throw invalid(`${path}.lines`, 'must be an array');
+  const lines: LineStatuses = {};
+  order.lines.forEach((line, i) => {
+    const at = `${path}.lines[${i}]`;
+    if (typeof line !== 'object' || line === null) throw invalid(at, 'must be an object');
+    const id = text(line.id, `${at}.id`);
+    if (Object.hasOwn(lines, id)) throw invalid(`${at}.id`, `duplicates line id ${JSON.stringify(id)}`);
+    lines[id] = [statusOf(line.status, `${at}.status`), stringOf(line.marketplace_status, `${at}.marketplace_status`)];
+  });
+  const { raw, ...rest } = order;
+  const document = canonicalJson(rest);
+  const rawText = JSON.stringify(raw === undefined ? null : raw);
+  // raw is compared as it is stored, as received: a marketplace that reorders its keys makes an
+  // `order.updated` (rare); sorting it too would double the cost of every commit.
+  const hash = createHash('sha256').update(document).update('\n').update(rawText).digest('base64url');
+  return {
+    key: orderKey(account, channel, marketplaceOrderId),
+    account,
+    channel,
+    marketplace_order_id: marketplaceOrderId,
+    status,
+    marketplace_status: marketplaceStatus,
+    status_unknown: order.status_unknown === true,
+    delivered_by_marketplace: order.delivered_by_marketplace === true,
+    created_at: new Date(createdMs).toISOString(),
+    updated_at: new Date(updatedMs).toISOString(),
+    updatedMs,
+    hash,
+    document,
+    raw: rawText,
+    lines,
+  };
+}
+
+function invalid(path: string, problem: string): OrderwireError {
+  return new OrderwireError('STORE_ORDER_INVALID', `${path} ${problem}; nothing of the page was stored`, { path });
+}
+
+function text(value: unknown, path: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw invalid(path, 'must be a non-empty string');
+  return value;
+}
+
+function stringOf(value: unknown, path: string): string {
+  if (typeof value !== 'string') throw invalid(path, 'must be a string');
+  return value;
+}
+
+function statusOf(value: unknown, path: string): OrderStatus {
+  if (typeof value !== 'string' || !STATUSES.has(value)) {
+    throw invalid(path, `must be a normalized status (${[...STATUSES].join(', ')}), got ${JSON.stringify(value)}`);
+  }
+  return value as OrderStatus;
+}
+
+function instant(value: unknown, path: string): number {
+  const ms = parseInstant(value);
+  if (ms === undefined) throw invalid(path, `must be an ISO-8601 timestamp with a time zone, got ${JSON.stringify(value)}`);
+  return ms;
+}

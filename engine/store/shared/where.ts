@@ -1,0 +1,74 @@
+/**
+ * WHERE clauses of the listings, written once for both dialects: only placeholders ($n or ?) and
+ * booleans (true or 1) differ.
+ */
+import { OrderwireError } from '../../errors.ts';
+import type { ActionState, OrderFilter } from '../store.ts';
+import { canonicalInstant } from './time.ts';
+import { decodePageCursor } from './paging.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** Collects parameter values and hands out the dialect's placeholder for each. */
+export class Params {
+  readonly values: unknown[] = [];
+  readonly dialect: Dialect;
+
+  constructor(dialect: Dialect) {
+    this.dialect = dialect;
+  }
+
+  add(value: unknown): string {
+    this.values.push(value);
+    return this.dialect === 'postgres' ? `$${this.values.length}` : '?';
+  }
+
+  bool(value: boolean): string {
+    return this.add(this.dialect === 'postgres' ? value : value ? 1 : 0);
+  }
+
+  /** `column = x` or `column IN (...)`; an empty list matches nothing. */
+  oneOf(column: string, value: string | readonly string[]): string {
+    if (typeof value === 'string') return `${column} = ${this.add(value)}`;
+    if (value.length === 0) return '1 = 0';
+    return `${column} IN (${value.map((v) => this.add(v)).join(', ')})`;
+  }
+}
+
+export function whereSql(conditions: string[]): string {
+  return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+}
+
+export function orderConditions(filter: Omit<OrderFilter, 'limit'>, p: Params): string[] {
+  const c: string[] = [];
+  if (filter.account !== undefined) c.push(p.oneOf('account', filter.account));
+  if (filter.channel !== undefined) c.push(`channel = ${p.add(filter.channel)}`);
+  if (filter.status !== undefined) c.push(`status = ${p.add(filter.status)}`);
+  if (filter.marketplace_status !== undefined) c.push(`marketplace_status = ${p.add(filter.marketplace_status)}`);
+  if (filter.updated_since !== undefined) c.push(`updated_at >= ${p.add(canonicalInstant(filter.updated_since, 'updated_since'))}`);
+  if (filter.delivered_by_marketplace !== undefined) c.push(`delivered_by_marketplace = ${p.bool(filter.delivered_by_marketplace)}`);
+  if (filter.after !== undefined) c.push(`change_seq > ${p.add(decodePageCursor('orders', filter.after))}`);
+  return c;
+}
+
+export function eventConditions(filter: { after?: number; order_id?: string; account?: string | string[] }, p: Params): string[] {
+  const c: string[] = [];
+  if (filter.after !== undefined) {
+    if (!Number.isSafeInteger(filter.after) || filter.after < 0) {
+      throw new OrderwireError('STORE_ARGUMENT_INVALID', `after must be an event seq (a non-negative integer), got ${JSON.stringify(filter.after)}`, { field: 'after' });
+    }
+    c.push(`seq > ${p.add(filter.after)}`);
+  }
+  if (filter.order_id !== undefined) c.push(`order_id = ${p.add(filter.order_id)}`);
+  if (filter.account !== undefined) c.push(p.oneOf('account', filter.account));
+  return c;
+}
+
+export function actionConditions(filter: { state?: ActionState | ActionState[]; account?: string | string[]; marketplace_order_id?: string; after?: string }, p: Params): string[] {
+  const c: string[] = [];
+  if (filter.state !== undefined) c.push(p.oneOf('state', filter.state));
+  if (filter.account !== undefined) c.push(p.oneOf('account', filter.account));
+  if (filter.marketplace_order_id !== undefined) c.push(`marketplace_order_id = ${p.add(filter.marketplace_order_id)}`);
+  if (filter.after !== undefined) c.push(`seq > ${p.add(decodePageCursor('actions', filter.after))}`);
+  return c;
+}

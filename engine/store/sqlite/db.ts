@@ -1,0 +1,120 @@
+/**
+ * One node:sqlite connection with the settings a daemon needs (WAL, busy timeout, foreign keys,
+ * synchronous=NORMAL), a cache of prepared statements, and write transactions. Calls are
+ * synchronous, so a transaction run inside one call cannot interleave with other calls of this
+ * process; BEGIN IMMEDIATE takes the write lock up front, so other processes wait (busy_timeout)
+ * instead of failing halfway.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { OrderwireError } from '../../errors.ts';
+
+type SqlValue = SQLInputValue;
+export type SqliteRow = Record<string, unknown>;
+
+const BUSY_TIMEOUT_MS = 5_000;
+const SQLITE_BUSY = 5;
+const SQLITE_CONSTRAINT = 19;
+
+export class SqliteDb {
+  readonly file: string;
+  readonly #db: DatabaseSync;
+  readonly #statements = new Map<string, StatementSync>();
+  #open = true;
+
+  constructor(file: string) {
+    this.file = file;
+    try {
+      if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+      this.#db = new DatabaseSync(file);
+      this.#db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      this.#db.exec('PRAGMA journal_mode = WAL');
+      this.#db.exec('PRAGMA synchronous = NORMAL');
+      this.#db.exec('PRAGMA foreign_keys = ON');
+      // 32 MiB of page cache (default 2 MiB): updates land all over a large orders table.
+      this.#db.exec('PRAGMA cache_size = -32768');
+    } catch (err) {
+      throw new OrderwireError('STORE_UNAVAILABLE', `cannot open SQLite store ${file}: ${message(err)}`, { store: file }, { cause: err });
+    }
+  }
+
+  get isOpen(): boolean {
+    return this.#open;
+  }
+
+  /** A prepared statement, prepared once per SQL text. */
+  stmt(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  // Parameters are typed loosely because listings build them dynamically (shared/where.ts), which
+  // already turns booleans into 0/1; node:sqlite rejects any other non-SQL value at bind time.
+  all(sql: string, ...params: unknown[]): SqliteRow[] {
+    return this.#run(() => this.stmt(sql).all(...(params as SqlValue[])) as SqliteRow[]);
+  }
+
+  get(sql: string, ...params: unknown[]): SqliteRow | undefined {
+    return this.#run(() => this.stmt(sql).get(...(params as SqlValue[])) as SqliteRow | undefined);
+  }
+
+  /** Runs a write; returns the number of rows changed. */
+  run(sql: string, ...params: unknown[]): number {
+    return this.#run(() => Number(this.stmt(sql).run(...(params as SqlValue[])).changes));
+  }
+
+  exec(sql: string): void {
+    this.#run(() => this.#db.exec(sql));
+  }
+
+  /** Runs `fn` in one write transaction: all of it is committed, or none of it. */
+  tx<T>(fn: () => T): T {
+    this.#run(() => this.#db.exec('BEGIN IMMEDIATE'));
+    try {
+      const result = fn();
+      this.#run(() => this.#db.exec('COMMIT'));
+      return result;
+    } catch (err) {
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  close(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    this.#statements.clear();
+    this.#db.close();
+  }
+
+  #run<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      throw translate(err, this.file);
+    }
+  }
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Constraint and lock errors get store codes; anything else stays as it is (an internal fault). */
+function translate(err: unknown, file: string): unknown {
+  if (err instanceof OrderwireError || !(err instanceof Error)) return err;
+  const code = (err as { errcode?: number }).errcode;
+  if (code === undefined) return err;
+  if ((code & 0xff) === SQLITE_CONSTRAINT) {
+    return new OrderwireError('STORE_CONSTRAINT_VIOLATION', `the database refused the write and rolled it back: ${err.message}`, {}, { cause: err });
+  }
+  if ((code & 0xff) === SQLITE_BUSY) {
+    return new OrderwireError('STORE_UNAVAILABLE', `SQLite store ${file} stayed locked by another process for ${BUSY_TIMEOUT_MS} ms`, { store: file }, { cause: err });
+  }
+  return err;
+}

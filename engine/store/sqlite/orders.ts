@@ -1,0 +1,134 @@
+/** Orders, their change feed and the window cursors on SQLite. */
+import { newId } from '../shared/ids.ts';
+import type { NormalizedOrder } from '../../order/model.ts';
+import type { Cursor, OrderEvent, OrderFilter, Page, StoredOrder, UpsertResult, WindowKind } from '../store.ts';
+import { encodePageCursor, pageLimit } from '../shared/paging.ts';
+import { type ExistingOrder, type PlannedWrite, planUpsert } from '../shared/plan.ts';
+import { type LineStatuses, orderKey, prepareOrders, type PreparedOrder } from '../shared/prepare-order.ts';
+import { cursorFromRow, eventFromRow, orderFromRow, parseJsonText } from '../shared/rows.ts';
+import { canonicalInstant } from '../shared/time.ts';
+import { requireText, requireWindowKind } from '../shared/validate.ts';
+import { eventConditions, orderConditions, Params, whereSql } from '../shared/where.ts';
+import type { SqliteDb } from './db.ts';
+
+type CursorInput = { account: string; channel: string; kind: WindowKind; position: string };
+
+const SELECT_EXISTING = `SELECT id, marketplace_order_id, updated_at, content_hash, status, marketplace_status, line_statuses, version, first_seen_at
+  FROM orders WHERE account = ? AND channel = ? AND marketplace_order_id IN (SELECT value FROM json_each(?))`;
+const INSERT_EVENT = `INSERT INTO order_events (order_id, account, channel, marketplace_order_id, type, line_id, from_status, to_status, from_marketplace_status, to_marketplace_status, at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`;
+const INSERT_ORDER = `INSERT INTO orders (status, marketplace_status, status_unknown, delivered_by_marketplace, created_at, updated_at, version, last_changed_at, change_seq, content_hash, line_statuses, document, raw,
+  id, account, channel, marketplace_order_id, first_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const UPDATE_ORDER = `UPDATE orders SET status = ?, marketplace_status = ?, status_unknown = ?, delivered_by_marketplace = ?, created_at = ?, updated_at = ?, version = ?, last_changed_at = ?,
+  change_seq = ?, content_hash = ?, line_statuses = ?, document = ?, raw = ? WHERE id = ?`;
+const CURSOR_FORWARD = `INSERT INTO cursors (account, channel, kind, position, updated_at) VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT (account, channel, kind) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at WHERE excluded.position > cursors.position`;
+const CURSOR_SET = `INSERT INTO cursors (account, channel, kind, position, updated_at) VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT (account, channel, kind) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`;
+const ORDER_COLUMNS = 'id, version, first_seen_at, last_changed_at, change_seq, document, raw';
+
+export function commitOrders(db: SqliteDb, orders: NormalizedOrder[], cursor?: CursorInput): UpsertResult {
+  const page = prepareOrders(orders);
+  const position = cursor ? checkCursor(cursor) : undefined;
+  const now = new Date().toISOString();
+  return db.tx(() => {
+    const plan = planUpsert(page, loadExisting(db, page), now, () => newId());
+    for (const write of plan.writes) applyWrite(db, write, now);
+    if (cursor && position) db.run(CURSOR_FORWARD, cursor.account, cursor.channel, cursor.kind, position, now);
+    return plan.result;
+  });
+}
+
+/** One SELECT per (account, channel) of the page: the stored state the plan compares with. */
+function loadExisting(db: SqliteDb, page: readonly PreparedOrder[]): Map<string, ExistingOrder> {
+  const groups = new Map<string, { account: string; channel: string; ids: string[] }>();
+  for (const order of page) {
+    const group = `${order.account}\u0000${order.channel}`;
+    const entry = groups.get(group) ?? { account: order.account, channel: order.channel, ids: [] };
+    entry.ids.push(order.marketplace_order_id);
+    groups.set(group, entry);
+  }
+  const existing = new Map<string, ExistingOrder>();
+  for (const { account, channel, ids } of groups.values()) {
+    for (const row of db.all(SELECT_EXISTING, account, channel, JSON.stringify(ids))) {
+      const key = orderKey(account, channel, String(row.marketplace_order_id));
+      existing.set(key, {
+        id: String(row.id),
+        key,
+        updatedMs: Date.parse(String(row.updated_at)),
+        hash: String(row.content_hash),
+        status: row.status as ExistingOrder['status'],
+        marketplace_status: String(row.marketplace_status),
+        lines: JSON.parse(String(row.line_statuses)) as LineStatuses,
+        version: Number(row.version),
+        first_seen_at: String(row.first_seen_at),
+      });
+    }
+  }
+  return existing;
+}
+
+function applyWrite(db: SqliteDb, write: PlannedWrite, now: string): void {
+  let changeSeq = 0;
+  for (const e of write.events) {
+    const row = db.get(INSERT_EVENT, e.order_id, e.account, e.channel, e.marketplace_order_id, e.type, e.line_id ?? null, e.from_status ?? null, e.to_status ?? null,
+      e.from_marketplace_status ?? null, e.to_marketplace_status ?? null, e.at);
+    changeSeq = Number(row!.seq);
+  }
+  const o = write.order;
+  const columns = [o.status, o.marketplace_status, o.status_unknown ? 1 : 0, o.delivered_by_marketplace ? 1 : 0, o.created_at, o.updated_at, write.version, now, changeSeq,
+    o.hash, JSON.stringify(o.lines), o.document, o.raw];
+  if (write.kind === 'insert') db.run(INSERT_ORDER, ...columns, write.id, o.account, o.channel, o.marketplace_order_id, write.first_seen_at);
+  else db.run(UPDATE_ORDER, ...columns, write.id);
+}
+
+function checkCursor(cursor: CursorInput): string {
+  requireText(cursor.account, 'cursor.account');
+  requireText(cursor.channel, 'cursor.channel');
+  requireWindowKind(cursor.kind);
+  return canonicalInstant(cursor.position, 'cursor.position');
+}
+
+export function getCursor(db: SqliteDb, account: string, channel: string, kind: WindowKind): Cursor | undefined {
+  const row = db.get('SELECT * FROM cursors WHERE account = ? AND channel = ? AND kind = ?', account, channel, kind);
+  return row ? cursorFromRow(row) : undefined;
+}
+
+export function setCursor(db: SqliteDb, account: string, channel: string, kind: WindowKind, position: string): void {
+  const canonical = checkCursor({ account, channel, kind, position });
+  db.run(CURSOR_SET, account, channel, kind, canonical, new Date().toISOString());
+}
+
+export function getOrder(db: SqliteDb, account: string, channel: string, marketplaceOrderId: string): StoredOrder | undefined {
+  const row = db.get(`SELECT ${ORDER_COLUMNS} FROM orders WHERE account = ? AND channel = ? AND marketplace_order_id = ?`, account, channel, marketplaceOrderId);
+  return row ? orderFromRow(row, parseJsonText) : undefined;
+}
+
+export function getOrderById(db: SqliteDb, id: string): StoredOrder | undefined {
+  const row = db.get(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ?`, id);
+  return row ? orderFromRow(row, parseJsonText) : undefined;
+}
+
+export function listOrders(db: SqliteDb, filter: OrderFilter): Page<StoredOrder> {
+  const limit = pageLimit(filter.limit);
+  const p = new Params('sqlite');
+  const where = whereSql(orderConditions(filter, p));
+  const rows = db.all(`SELECT ${ORDER_COLUMNS} FROM orders ${where} ORDER BY change_seq LIMIT ${p.add(limit + 1)}`, ...p.values);
+  const items = rows.slice(0, limit);
+  const page: Page<StoredOrder> = { items: items.map((row) => orderFromRow(row, parseJsonText)) };
+  if (rows.length > limit) page.next = encodePageCursor('orders', Number(items.at(-1)!.change_seq));
+  return page;
+}
+
+export function countOrders(db: SqliteDb, filter: Omit<OrderFilter, 'after' | 'limit'>): number {
+  const p = new Params('sqlite');
+  const where = whereSql(orderConditions({ ...filter, after: undefined }, p));
+  return Number(db.get(`SELECT count(*) AS n FROM orders ${where}`, ...p.values)!.n);
+}
+
+export function listEvents(db: SqliteDb, filter: { after?: number; order_id?: string; account?: string | string[]; limit?: number }): OrderEvent[] {
+  const limit = pageLimit(filter.limit);
+  const p = new Params('sqlite');
+  const where = whereSql(eventConditions(filter, p));
+  return db.all(`SELECT * FROM order_events ${where} ORDER BY seq LIMIT ${p.add(limit)}`, ...p.values).map(eventFromRow);
+}

@@ -1,0 +1,73 @@
+/** `orderwire migrate` as a user runs it: a child process, in a working folder of its own. */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createSchema, dropSchemas, PG_SKIP_REASON, TEST_PG_URL, testSchemaName, urlInSchema } from './helpers/postgres.ts';
+
+const CLI = new URL('../engine/cli/orderwire.ts', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'orderwire-migrate-'));
+const schemas: string[] = [];
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  if (TEST_PG_URL !== undefined) await dropSchemas(TEST_PG_URL, schemas);
+});
+
+async function migrate(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { ORDERWIRE_STORE: _ignored, ...base } = process.env;
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, 'migrate', ...args], { cwd: dir, env: { ...base, ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+// Each test uses its own store, so the child processes run side by side.
+describe.concurrent('orderwire migrate', () => {
+  it('creates the default SQLite store, then finds nothing to apply', async () => {
+    const first = await migrate([]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toBe('applied 001_initial\nsqlite store .orderwire/orderwire.sqlite: 1 migration applied, now at 001_initial\n');
+    expect(existsSync(join(dir, '.orderwire', 'orderwire.sqlite'))).toBe(true);
+    const again = await migrate([]);
+    expect(again.stdout).toBe('sqlite store .orderwire/orderwire.sqlite: up to date at 001_initial, nothing to apply\n');
+  });
+
+  it('takes the store from ORDERWIRE_STORE, and --store over it', async () => {
+    const fromEnv = await migrate([], { ORDERWIRE_STORE: 'sqlite:env/o.sqlite' });
+    expect(fromEnv.stdout).toContain('sqlite store sqlite:env/o.sqlite: 1 migration applied');
+    expect(existsSync(join(dir, 'env', 'o.sqlite'))).toBe(true);
+    const fromFlag = await migrate(['--store', 'flag.sqlite'], { ORDERWIRE_STORE: 'sqlite:env/o.sqlite' });
+    expect(fromFlag.stdout).toContain('sqlite store flag.sqlite: 1 migration applied');
+  });
+
+  it('exits 2 with a coded error for a store it does not understand, showing no password', async () => {
+    const result = await migrate(['--store', 'mysql://root:hunter2@db/orders']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('error[STORE_SPEC_INVALID]');
+    expect(result.stderr).not.toContain('hunter2');
+  });
+
+  it('documents --store in its help', async () => {
+    const result = await migrate(['--help']);
+    expect(result.stdout).toContain('--store <spec>');
+    expect(result.stdout).toContain('ORDERWIRE_STORE');
+  });
+
+  it.skipIf(TEST_PG_URL === undefined)(`migrates PostgreSQL from ORDERWIRE_STORE without printing the password${TEST_PG_URL === undefined ? ` (${PG_SKIP_REASON})` : ''}`, async () => {
+    const schema = testSchemaName('cli');
+    schemas.push(schema);
+    await createSchema(TEST_PG_URL!, schema);
+    const url = urlInSchema(TEST_PG_URL!, schema);
+    const password = new URL(url).password;
+    const result = await migrate([], { ORDERWIRE_STORE: url });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^applied 001_initial\npostgres store postgres:\/\/orderwire:\*\*\*@/);
+    expect(result.stdout).not.toContain(`:${password}@`);
+    expect((await migrate([], { ORDERWIRE_STORE: url })).stdout).toContain('nothing to apply');
+  });
+});

@@ -1,0 +1,439 @@
+/**
+ * The one behaviour suite of the Store interface. test/store-sqlite.test.ts and
+ * test/store-postgres.test.ts run it on a fresh database per test; both stores must pass all of it.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { NormalizedOrder, OrderLine } from '../engine/order/model.ts';
+import type { ActionRequest } from '../engine/rules/request.ts';
+import { shippedMigrations } from '../engine/store/migrations.ts';
+import type { NewAction, Store, StoredOrder } from '../engine/store/store.ts';
+
+export interface StoreSuiteOptions {
+  /** Makes the database itself reject inserting an order with this marketplace id (a trigger). */
+  failInsertsOf(store: Store, marketplaceOrderId: string): Promise<void>;
+}
+
+const T0 = '2025-03-01T10:00:00.000Z';
+
+export function line(id: string, status: OrderLine['status'] = 'waiting_acceptance', marketplaceStatus = 'WAITING_ACCEPTANCE'): OrderLine {
+  return { id, sku: `SKU-${id}`, title: `Item ${id}`, quantity: 1, unit_price: 10, shipping_price: 2, taxes: [{ code: 'VAT', amount: 2.3, rate: 0.23 }], status, marketplace_status: marketplaceStatus };
+}
+
+export function order(id: string, overrides: Partial<NormalizedOrder> = {}): NormalizedOrder {
+  return {
+    channel: 'worten',
+    account: 'worten-pt',
+    marketplace_order_id: id,
+    status: 'waiting_acceptance',
+    marketplace_status: 'WAITING_ACCEPTANCE',
+    created_at: T0,
+    updated_at: T0,
+    currency: 'EUR',
+    totals: { items: 10, shipping: 2, taxes: 2.3, total: 12 },
+    buyer: { first_name: 'Ana', last_name: 'Silva' },
+    shipping_address: { city: 'Lisboa', country: 'PT' },
+    lines: [line(`${id}-1`)],
+    delivered_by_marketplace: false,
+    raw: { order_id: id, order_state: 'WAITING_ACCEPTANCE', nested: { z: 1, a: [1, 2] } },
+    ...overrides,
+  };
+}
+
+export function at(base: string, plusSeconds: number): string {
+  return new Date(Date.parse(base) + plusSeconds * 1000).toISOString();
+}
+
+function request(orderId: string, action: ActionRequest['action'] = 'accept', data: ActionRequest['data'] = {}): ActionRequest {
+  return { channel: 'worten', account: 'worten-pt', marketplace_order_id: orderId, action, status: 'waiting_acceptance', lines: null, data };
+}
+
+function newAction(key: string, orderId: string, action: ActionRequest['action'] = 'accept', data: ActionRequest['data'] = {}): NewAction {
+  return { idempotency_key: key, request: request(orderId, action, data) };
+}
+
+async function walk(store: Store, limit: number, between?: (page: number) => Promise<void>): Promise<StoredOrder[]> {
+  const seen: StoredOrder[] = [];
+  let after: string | undefined;
+  for (let page = 0; page < 100; page++) {
+    const result = await store.listOrders({ limit, ...(after !== undefined && { after }) });
+    seen.push(...result.items);
+    if (!result.next) return seen;
+    after = result.next;
+    await between?.(page);
+  }
+  throw new Error('walk did not end');
+}
+
+const later = (ms: number): Date => new Date(Date.now() + ms);
+
+export function describeStoreSuite(name: string, openFresh: () => Promise<Store>, options: StoreSuiteOptions): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    let applied: string[];
+    beforeEach(async () => {
+      store = await openFresh();
+      applied = await store.migrate();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe('migrations', () => {
+      it('applies every numbered migration once, then nothing; ping reports readiness', async () => {
+        expect(applied).toEqual(shippedMigrations(store.kind).map((m) => m.name));
+        expect(await store.migrate()).toEqual([]);
+        expect(await store.ping()).toBe(true);
+        const fresh = await openFresh();
+        try {
+          expect(await fresh.ping()).toBe(false);
+          expect(await fresh.migrate()).toEqual(applied);
+          expect(await fresh.ping()).toBe(true);
+        } finally {
+          await fresh.close();
+        }
+      });
+    });
+
+    describe('commitOrders', () => {
+      it('inserts a new order with an order.created event and returns it exactly as given', async () => {
+        const o = order('A1');
+        expect(await store.commitOrders([o])).toEqual({ inserted: 1, updated: 0, unchanged: 0, stale: 0, events: 1 });
+        const stored = await store.getOrder('worten-pt', 'worten', 'A1');
+        expect(stored?.order).toEqual(o);
+        expect(stored?.version).toBe(1);
+        expect(await store.getOrderById(stored!.id)).toEqual(stored);
+        const events = await store.listEvents({});
+        expect(events).toMatchObject([{ type: 'order.created', order_id: stored!.id, marketplace_order_id: 'A1', to_status: 'waiting_acceptance', to_marketplace_status: 'WAITING_ACCEPTANCE' }]);
+        expect(await store.getOrder('other-account', 'worten', 'A1')).toBeUndefined();
+        expect(await store.getOrderById('no-such-id')).toBeUndefined();
+      });
+
+      it('stores an order once per (account, channel, marketplace id): the same id in another account is another order', async () => {
+        await store.commitOrders([order('A1'), order('A1', { account: 'worten-es' })]);
+        expect(await store.commitOrders([order('A1')])).toMatchObject({ inserted: 0, unchanged: 1 });
+        expect(await store.countOrders()).toBe(2);
+      });
+
+      it('detects an unchanged normalized order whatever its key order; raw is compared as received', async () => {
+        const o = order('A1');
+        await store.commitOrders([o]);
+        const reordered = Object.fromEntries(Object.entries({ ...o, buyer: { last_name: 'Silva', first_name: 'Ana' } }).reverse()) as unknown as NormalizedOrder;
+        expect(await store.commitOrders([reordered])).toEqual({ inserted: 0, updated: 0, unchanged: 1, stale: 0, events: 0 });
+        expect((await store.getOrder('worten-pt', 'worten', 'A1'))?.version).toBe(1);
+        expect(await store.listEvents({})).toHaveLength(1);
+        // The raw text is kept exactly as received, so a reordered raw is a new version to keep.
+        const rawReordered = { ...o, raw: { nested: { a: [1, 2], z: 1 }, order_state: 'WAITING_ACCEPTANCE', order_id: 'A1' } };
+        expect(await store.commitOrders([rawReordered])).toMatchObject({ updated: 1, events: 1 });
+        const stored = await store.getOrder('worten-pt', 'worten', 'A1');
+        expect(Object.keys(stored!.order.raw as object)).toEqual(['nested', 'order_state', 'order_id']);
+        expect((await store.listEvents({})).at(-1)?.type).toBe('order.updated');
+      });
+
+      it('never lets an older version overwrite a newer one', async () => {
+        await store.commitOrders([order('A1', { updated_at: at(T0, 60), status: 'accepted', marketplace_status: 'SHIPPING' })]);
+        expect(await store.commitOrders([order('A1', { updated_at: T0, buyer: { first_name: 'Old' } })])).toMatchObject({ stale: 1, updated: 0, events: 0 });
+        // Same instant written with another offset and precision is not older.
+        const sameInstant = at(T0, 60).replace('.000Z', '+00:00');
+        expect(await store.commitOrders([order('A1', { updated_at: sameInstant, status: 'accepted', marketplace_status: 'SHIPPING', buyer: {} })])).toMatchObject({ updated: 1 });
+        const stored = await store.getOrder('worten-pt', 'worten', 'A1');
+        expect(stored?.order.updated_at).toBe(sameInstant);
+        expect(stored?.version).toBe(2);
+      });
+
+      it('records order.status_changed and one line.status_changed per changed line', async () => {
+        await store.commitOrders([order('A1', { lines: [line('L1'), line('L2')] })]);
+        const next = order('A1', { updated_at: at(T0, 60), status: 'waiting_shipment', marketplace_status: 'SHIPPING', lines: [line('L1', 'waiting_shipment', 'SHIPPING'), line('L2'), line('L3', 'refused', 'REFUSED')] });
+        expect(await store.commitOrders([next])).toEqual({ inserted: 0, updated: 1, unchanged: 0, stale: 0, events: 3 });
+        const events = (await store.listEvents({})).slice(1);
+        expect(events).toEqual([
+          expect.objectContaining({ type: 'order.status_changed', from_status: 'waiting_acceptance', to_status: 'waiting_shipment', from_marketplace_status: 'WAITING_ACCEPTANCE', to_marketplace_status: 'SHIPPING' }),
+          expect.objectContaining({ type: 'line.status_changed', line_id: 'L1', from_status: 'waiting_acceptance', to_status: 'waiting_shipment', to_marketplace_status: 'SHIPPING' }),
+          expect.objectContaining({ type: 'line.status_changed', line_id: 'L3', to_status: 'refused' }),
+        ]);
+        expect(events[2]).not.toHaveProperty('from_status');
+        const stored = await store.getOrder('worten-pt', 'worten', 'A1');
+        expect(stored?.version).toBe(2);
+        expect(stored?.order).toEqual(next);
+      });
+
+      it('records order.status_changed when only the marketplace status changed, order.updated for other changes', async () => {
+        await store.commitOrders([order('A1')]);
+        await store.commitOrders([order('A1', { updated_at: at(T0, 1), marketplace_status: 'WAITING_ACCEPTANCE_2' })]);
+        // Same updated_at but new content: the marketplace changed it without a new timestamp.
+        await store.commitOrders([order('A1', { updated_at: at(T0, 1), marketplace_status: 'WAITING_ACCEPTANCE_2', tracking: { number: 'TRK1' } })]);
+        const types = (await store.listEvents({})).map((e) => e.type);
+        expect(types).toEqual(['order.created', 'order.status_changed', 'order.updated']);
+        expect((await store.getOrder('worten-pt', 'worten', 'A1'))?.order.tracking).toEqual({ number: 'TRK1' });
+      });
+
+      it('folds one order seen twice in a page into one row with both changes', async () => {
+        const result = await store.commitOrders([order('A1'), order('A1', { updated_at: at(T0, 5), status: 'accepted', marketplace_status: 'ACCEPTED' }), order('A1')]);
+        expect(result).toEqual({ inserted: 1, updated: 1, unchanged: 0, stale: 1, events: 2 });
+        const stored = await store.getOrder('worten-pt', 'worten', 'A1');
+        expect(stored).toMatchObject({ version: 2, order: { status: 'accepted' } });
+      });
+
+      it('rejects an order it cannot key or compare, naming the field, and stores nothing of the page', async () => {
+        const bad = order('A2', { updated_at: '2025-03-01T10:00:00' });
+        await expect(store.commitOrders([order('A1'), bad])).rejects.toMatchObject({ code: 'STORE_ORDER_INVALID', details: { path: 'orders[1].updated_at' } });
+        await expect(store.commitOrders([order('A3', { lines: [line('X'), line('X')] })])).rejects.toMatchObject({ code: 'STORE_ORDER_INVALID', details: { path: 'orders[0].lines[1].id' } });
+        await expect(store.commitOrders([order('A4', { status: 'lost' as never })])).rejects.toMatchObject({ code: 'STORE_ORDER_INVALID', details: { path: 'orders[0].status' } });
+        expect(await store.countOrders()).toBe(0);
+      });
+
+      it('advances the cursor in the same transaction: a failure mid-page moves neither orders nor cursor', async () => {
+        const cursor = { account: 'worten-pt', channel: 'worten', kind: 'incremental' as const, position: at(T0, 600) };
+        await store.commitOrders([order('A1')]);
+        await options.failInsertsOf(store, 'BOOM');
+        const page = [order('A1', { updated_at: at(T0, 60), status: 'accepted', marketplace_status: 'ACCEPTED' }), order('A2'), order('BOOM')];
+        await expect(store.commitOrders(page, cursor)).rejects.toMatchObject({ code: 'STORE_CONSTRAINT_VIOLATION' });
+        expect((await store.getOrder('worten-pt', 'worten', 'A1'))?.order.status).toBe('waiting_acceptance');
+        expect(await store.getOrder('worten-pt', 'worten', 'A2')).toBeUndefined();
+        expect(await store.getCursor('worten-pt', 'worten', 'incremental')).toBeUndefined();
+        expect(await store.listEvents({})).toHaveLength(1);
+        // Without the failing order, the same page commits with its cursor.
+        expect(await store.commitOrders(page.slice(0, 2), cursor)).toMatchObject({ inserted: 1, updated: 1 });
+        expect((await store.getCursor('worten-pt', 'worten', 'incremental'))?.position).toBe(cursor.position);
+      });
+    });
+
+    describe('cursors', () => {
+      it('moves forward with commitOrders, is set as given by setCursor, and keeps kinds apart', async () => {
+        const c = (position: string) => ({ account: 'worten-pt', channel: 'worten', kind: 'catch_up' as const, position });
+        await store.commitOrders([], c('2025-03-01T12:00:00+02:00'));
+        expect(await store.getCursor('worten-pt', 'worten', 'catch_up')).toMatchObject({ kind: 'catch_up', position: '2025-03-01T10:00:00.000Z' });
+        await store.commitOrders([], c('2025-03-01T09:00:00Z'));
+        expect((await store.getCursor('worten-pt', 'worten', 'catch_up'))?.position).toBe('2025-03-01T10:00:00.000Z');
+        await store.setCursor('worten-pt', 'worten', 'catch_up', '2025-02-01T00:00:00Z');
+        expect((await store.getCursor('worten-pt', 'worten', 'catch_up'))?.position).toBe('2025-02-01T00:00:00.000Z');
+        expect(await store.getCursor('worten-pt', 'worten', 'incremental')).toBeUndefined();
+        await expect(store.setCursor('worten-pt', 'worten', 'incremental', 'yesterday')).rejects.toMatchObject({ code: 'STORE_ARGUMENT_INVALID' });
+        await expect(store.setCursor('worten-pt', 'worten', 'hourly' as never, T0)).rejects.toMatchObject({ code: 'STORE_ARGUMENT_INVALID' });
+      });
+    });
+
+    describe('listOrders', () => {
+      it('filters by account(s), channel, status, marketplace status, updated_since and fulfilment, and counts the same', async () => {
+        await store.commitOrders([
+          order('A1'),
+          order('A2', { status: 'shipped', marketplace_status: 'SHIPPED', updated_at: at(T0, 100) }),
+          order('A3', { account: 'worten-es', delivered_by_marketplace: true, updated_at: at(T0, 200) }),
+          order('C1', { account: 'cd-fr', channel: 'cdiscount', marketplace_status: 'WaitingForSellerAcceptation' }),
+        ]);
+        const ids = async (filter: Parameters<Store['listOrders']>[0]) => {
+          const page = await store.listOrders(filter);
+          const { after: _after, limit: _limit, ...countFilter } = filter;
+          expect(await store.countOrders(countFilter)).toBe(page.items.length);
+          return page.items.map((s) => s.order.marketplace_order_id).sort();
+        };
+        expect(await ids({})).toEqual(['A1', 'A2', 'A3', 'C1']);
+        expect(await ids({ account: 'worten-pt' })).toEqual(['A1', 'A2']);
+        expect(await ids({ account: ['worten-es', 'cd-fr'] })).toEqual(['A3', 'C1']);
+        expect(await ids({ account: [] })).toEqual([]);
+        expect(await ids({ channel: 'cdiscount' })).toEqual(['C1']);
+        expect(await ids({ status: 'shipped' })).toEqual(['A2']);
+        expect(await ids({ marketplace_status: 'WaitingForSellerAcceptation' })).toEqual(['C1']);
+        expect(await ids({ updated_since: at(T0, 100).replace('Z', '+00:00') })).toEqual(['A2', 'A3']);
+        expect(await ids({ delivered_by_marketplace: true })).toEqual(['A3']);
+        expect(await ids({ delivered_by_marketplace: false, account: 'worten-pt', status: 'waiting_acceptance' })).toEqual(['A1']);
+      });
+
+      it('walks every order once in pages; a changed order moves to the end, none is skipped or repeated', async () => {
+        await store.commitOrders(Array.from({ length: 10 }, (_, i) => order(`O${i}`)));
+        const plain = await walk(store, 3);
+        expect(plain.map((s) => s.order.marketplace_order_id)).toEqual(['O0', 'O1', 'O2', 'O3', 'O4', 'O5', 'O6', 'O7', 'O8', 'O9']);
+
+        const seen = await walk(store, 3, async (page) => {
+          if (page !== 0) return;
+          // After the first page: change one order already returned and one not yet returned.
+          await store.commitOrders([order('O1', { updated_at: at(T0, 60), status: 'accepted', marketplace_status: 'ACCEPTED' })]);
+          await store.commitOrders([order('O7', { updated_at: at(T0, 60), status: 'refused', marketplace_status: 'REFUSED' })]);
+        });
+        const ids = seen.map((s) => s.order.marketplace_order_id);
+        expect(ids).toEqual(['O0', 'O1', 'O2', 'O3', 'O4', 'O5', 'O6', 'O8', 'O9', 'O1', 'O7']);
+        expect(seen.at(-2)?.order.status).toBe('accepted');
+        expect(seen.at(-1)?.order.status).toBe('refused');
+      });
+
+      it('rejects cursors it did not issue for this listing', async () => {
+        await store.commitOrders([order('A1'), order('A2')]);
+        await expect(store.listOrders({ after: 'garbage!' })).rejects.toMatchObject({ code: 'STORE_PAGE_CURSOR_INVALID' });
+        await store.enqueueAction(newAction('k1', 'A1'));
+        await store.enqueueAction(newAction('k2', 'A2'));
+        const actionsCursor = (await store.listActions({ limit: 1 })).next!;
+        await expect(store.listOrders({ after: actionsCursor })).rejects.toMatchObject({ code: 'STORE_PAGE_CURSOR_INVALID' });
+        await expect(store.listOrders({ limit: 0 })).rejects.toMatchObject({ code: 'STORE_ARGUMENT_INVALID' });
+      });
+    });
+
+    describe('event feed', () => {
+      it('lists events in strictly increasing seq, after a seq, by order and by account', async () => {
+        await store.commitOrders([order('A1'), order('B1', { account: 'worten-es' })]);
+        await store.commitOrders([order('A1', { updated_at: at(T0, 1), status: 'accepted', marketplace_status: 'ACCEPTED' })]);
+        const all = await store.listEvents({});
+        expect(all.map((e) => e.type)).toEqual(['order.created', 'order.created', 'order.status_changed']);
+        for (let i = 1; i < all.length; i++) expect(all[i]!.seq).toBeGreaterThan(all[i - 1]!.seq);
+        expect(await store.listEvents({ after: all[0]!.seq })).toEqual(all.slice(1));
+        expect(await store.listEvents({ after: all[0]!.seq, limit: 1 })).toEqual([all[1]]);
+        expect((await store.listEvents({ order_id: all[0]!.order_id })).map((e) => e.seq)).toEqual([all[0]!.seq, all[2]!.seq]);
+        expect((await store.listEvents({ account: ['worten-es'] })).map((e) => e.marketplace_order_id)).toEqual(['B1']);
+        await expect(store.listEvents({ after: -1 })).rejects.toMatchObject({ code: 'STORE_ARGUMENT_INVALID' });
+      });
+    });
+
+    describe('actions', () => {
+      it('stores an action once per idempotency key and refuses the key for another request', async () => {
+        const first = await store.enqueueAction(newAction('key-1', 'A1', 'ship', { tracking_number: 'T1', carrier: { code: 'CTT', name: 'CTT', registered: true } }));
+        expect(first.existing).toBe(false);
+        expect(first.action).toMatchObject({ state: 'queued', attempts: 0, idempotency_key: 'key-1', action: 'ship', marketplace_order_id: 'A1' });
+        const again = await store.enqueueAction(newAction('key-1', 'A1', 'ship', { carrier: { registered: true, name: 'CTT', code: 'CTT' }, tracking_number: 'T1' }));
+        expect(again).toEqual({ action: first.action, existing: true });
+        await expect(store.enqueueAction(newAction('key-1', 'A1', 'ship', { tracking_number: 'T2' }))).rejects.toMatchObject({ code: 'STORE_IDEMPOTENCY_KEY_REUSED' });
+        expect((await store.listActions({})).items).toHaveLength(1);
+        expect(await store.getAction(first.action.id)).toEqual(first.action);
+        await expect(store.enqueueAction({ idempotency_key: '', request: request('A1') })).rejects.toMatchObject({ code: 'STORE_ARGUMENT_INVALID' });
+      });
+
+      it('returns the pending action of the same kind for the same order instead of queueing a second', async () => {
+        const first = await store.enqueueAction(newAction('k1', 'A1'));
+        const second = await store.enqueueAction(newAction('k2', 'A1'));
+        expect(second).toEqual({ action: first.action, existing: true });
+        expect((await store.enqueueAction(newAction('k3', 'A1', 'refuse'))).existing).toBe(false);
+        expect((await store.enqueueAction(newAction('k4', 'A2'))).existing).toBe(false);
+        // Once it is settled, the same kind of action can be queued again.
+        const [claimed] = await store.claimActions('w1', 60_000, 1);
+        expect(claimed?.id).toBe(first.action.id);
+        expect(await store.updateAction(first.action.id, 'w1', { state: 'failed', error: { code: 'X', message: 'refused' }, release: true })).toBe(true);
+        const fresh = await store.enqueueAction(newAction('k5', 'A1'));
+        expect(fresh.existing).toBe(false);
+        expect(fresh.action.id).not.toBe(first.action.id);
+      });
+
+      it('hands each due action to one owner at a time and reclaims it when the lease expired', async () => {
+        const ids: string[] = [];
+        for (let i = 0; i < 5; i++) ids.push((await store.enqueueAction(newAction(`k${i}`, `A${i}`))).action.id);
+        const t = later(1_000);
+        const a = await store.claimActions('worker-a', 30_000, 3, t);
+        const b = await store.claimActions('worker-b', 30_000, 10, t);
+        expect(a).toHaveLength(3);
+        expect(b).toHaveLength(2);
+        expect(new Set([...a, ...b].map((x) => x.id))).toEqual(new Set(ids));
+        expect(a.map((x) => x.id)).toEqual(ids.slice(0, 3));
+        expect(a[0]).toMatchObject({ lease_owner: 'worker-a', state: 'queued', attempts: 0, lease_until: new Date(t.getTime() + 30_000).toISOString() });
+        expect(await store.claimActions('worker-c', 30_000, 10, new Date(t.getTime() + 29_999))).toEqual([]);
+        // worker-a marks one as sending, then dies; its leases expire.
+        expect(await store.updateAction(a[0]!.id, 'worker-a', { state: 'sending', attempts: 1 })).toBe(true);
+        const reclaimed = await store.claimActions('worker-c', 30_000, 10, new Date(t.getTime() + 30_000));
+        expect(reclaimed.map((x) => x.id).sort()).toEqual(ids.slice().sort());
+        expect(reclaimed.find((x) => x.id === a[0]!.id)).toMatchObject({ state: 'sending', attempts: 1, lease_owner: 'worker-c' });
+        expect(await store.updateAction(a[0]!.id, 'worker-a', { state: 'succeeded' })).toBe(false);
+        expect(await store.updateAction(a[0]!.id, 'worker-c', { state: 'succeeded', result: { ok: true }, release: true })).toBe(true);
+        expect(await store.getAction(a[0]!.id)).toMatchObject({ state: 'succeeded', result: { ok: true } });
+        expect(await store.getAction(a[0]!.id)).not.toHaveProperty('lease_owner');
+      });
+
+      it('does not claim an action before its next_attempt_at, and applies the owner\'s updates', async () => {
+        const { action } = await store.enqueueAction(newAction('k1', 'A1'));
+        const t = later(1_000);
+        const [claimed] = await store.claimActions('w', 10_000, 1, t);
+        const retryAt = new Date(t.getTime() + 60_000).toISOString();
+        expect(await store.updateAction(action.id, 'intruder', { state: 'succeeded' })).toBe(false);
+        expect(await store.updateAction(claimed!.id, 'w', { state: 'queued', attempts: 1, next_attempt_at: retryAt, error: { code: 'TEMP', message: '503' }, release: true })).toBe(true);
+        expect(await store.getAction(action.id)).toMatchObject({ state: 'queued', attempts: 1, next_attempt_at: retryAt, error: { code: 'TEMP', message: '503' } });
+        expect(await store.updateAction(action.id, 'w', { state: 'succeeded' })).toBe(false);
+        expect(await store.claimActions('w', 10_000, 1, new Date(t.getTime() + 59_999))).toEqual([]);
+        const [again] = await store.claimActions('w', 10_000, 1, new Date(t.getTime() + 60_000));
+        expect(again?.id).toBe(action.id);
+        expect(await store.updateAction(action.id, 'w', { state: 'succeeded', result: null, release: true })).toBe(true);
+        const done = await store.getAction(action.id);
+        expect(done?.state).toBe('succeeded');
+        expect(done).not.toHaveProperty('error');
+        expect(done).not.toHaveProperty('result');
+        await expect(store.claimActions('w', 0, 1)).rejects.toMatchObject({ code: 'STORE_ARGUMENT_INVALID' });
+      });
+
+      it('retries failed or needs_attention actions and cancels queued, failed or needs_attention ones only', async () => {
+        const { action } = await store.enqueueAction(newAction('k1', 'A1'));
+        await expect(store.retryAction(action.id)).rejects.toMatchObject({ code: 'STORE_ACTION_STATE_CONFLICT' });
+        await store.claimActions('w', 10_000, 1);
+        await store.updateAction(action.id, 'w', { state: 'needs_attention', attempts: 5, error: { code: 'E', message: 'gave up' }, release: true });
+        const retried = await store.retryAction(action.id);
+        expect(retried).toMatchObject({ state: 'queued', attempts: 0 });
+        expect(retried).not.toHaveProperty('error');
+        expect(Date.parse(retried!.next_attempt_at)).toBeLessThanOrEqual(Date.now());
+
+        // A claimed action that gets canceled is lost by its worker.
+        await store.claimActions('w', 10_000, 1);
+        expect(await store.cancelAction(action.id)).toMatchObject({ state: 'canceled' });
+        expect(await store.updateAction(action.id, 'w', { state: 'sending' })).toBe(false);
+        await expect(store.cancelAction(action.id)).rejects.toMatchObject({ code: 'STORE_ACTION_STATE_CONFLICT' });
+        await expect(store.retryAction(action.id)).rejects.toMatchObject({ code: 'STORE_ACTION_STATE_CONFLICT' });
+        expect(await store.retryAction('missing')).toBeUndefined();
+        expect(await store.cancelAction('missing')).toBeUndefined();
+
+        // Retrying while another action of the same kind is pending for the order would queue two.
+        const failed = (await store.enqueueAction(newAction('k2', 'A2'))).action;
+        await store.claimActions('w', 10_000, 1);
+        await store.updateAction(failed.id, 'w', { state: 'failed', release: true });
+        await store.enqueueAction(newAction('k3', 'A2'));
+        await expect(store.retryAction(failed.id)).rejects.toMatchObject({ code: 'STORE_ACTION_STATE_CONFLICT' });
+        expect((await store.getAction(failed.id))?.state).toBe('failed');
+      });
+
+      it('lists actions by state, account and order, in pages', async () => {
+        for (let i = 0; i < 5; i++) await store.enqueueAction(newAction(`k${i}`, `A${i % 2}`, i < 2 ? 'accept' : i < 4 ? 'refuse' : 'cancel'));
+        const { action: other } = await store.enqueueAction({ idempotency_key: 'es', request: { ...request('E1'), account: 'worten-es' } });
+        await store.cancelAction(other.id);
+        expect((await store.listActions({ account: 'worten-es' })).items.map((a) => a.id)).toEqual([other.id]);
+        expect((await store.listActions({ state: ['canceled'] })).items.map((a) => a.id)).toEqual([other.id]);
+        expect((await store.listActions({ state: 'queued', marketplace_order_id: 'A0' })).items.map((a) => a.idempotency_key)).toEqual(['k0', 'k2', 'k4']);
+        const first = await store.listActions({ limit: 4 });
+        const second = await store.listActions({ limit: 4, after: first.next! });
+        expect([...first.items, ...second.items].map((a) => a.idempotency_key)).toEqual(['k0', 'k1', 'k2', 'k3', 'k4', 'es']);
+        expect(second.next).toBeUndefined();
+      });
+    });
+
+    describe('sync runs', () => {
+      it('records runs, lists the newest first and reports the last success per account', async () => {
+        const base = { account: 'worten-pt', channel: 'worten', window_from: T0, window_to: at(T0, 900) };
+        const r1 = await store.startRun({ ...base, kind: 'incremental', started_at: at(T0, 900) });
+        expect(r1).toMatchObject({ state: 'running', pages: 0, orders: 0 });
+        await store.finishRun(r1.id, { state: 'succeeded', pages: 2, orders: 150, requests: 3, errors: 0 });
+        const r2 = await store.startRun({ ...base, kind: 'catch_up', started_at: at(T0, 1800) });
+        await store.finishRun(r2.id, { state: 'failed', pages: 1, orders: 0, requests: 4, errors: 1, error_message: '503 from marketplace' });
+        const r3 = await store.startRun({ ...base, account: 'cd-fr', channel: 'cdiscount', kind: 'manual', started_at: at(T0, 2000) });
+
+        const runs = await store.listRuns({});
+        expect(runs.map((r) => r.id)).toEqual([r3.id, r2.id, r1.id]);
+        expect(runs[1]).toMatchObject({ state: 'failed', errors: 1, error_message: '503 from marketplace', kind: 'catch_up' });
+        expect(runs[2]).toMatchObject({ state: 'succeeded', pages: 2, orders: 150, requests: 3 });
+        expect(runs[2]?.finished_at).toBeDefined();
+        expect(runs[0]).not.toHaveProperty('finished_at');
+        expect((await store.listRuns({ account: 'worten-pt', limit: 1 })).map((r) => r.id)).toEqual([r2.id]);
+        expect(await store.lastSuccessfulRuns()).toEqual([{ account: 'worten-pt', channel: 'worten', finished_at: runs[2]!.finished_at }]);
+        await expect(store.finishRun('missing', { state: 'failed', pages: 0, orders: 0, requests: 0, errors: 1 })).rejects.toMatchObject({ code: 'STORE_RUN_NOT_FOUND' });
+      });
+    });
+
+    describe('leases', () => {
+      it('are held by one owner until released or expired; only the owner renews or releases', async () => {
+        const t = new Date('2025-03-01T10:00:00Z');
+        const plus = (ms: number) => new Date(t.getTime() + ms);
+        expect(await store.acquireLease('poll:worten-pt', 'a', 10_000, t)).toBe(true);
+        expect(await store.acquireLease('poll:worten-pt', 'b', 10_000, plus(5_000))).toBe(false);
+        expect(await store.acquireLease('poll:worten-es', 'b', 10_000, plus(5_000))).toBe(true);
+        expect(await store.renewLease('poll:worten-pt', 'b', 10_000, plus(5_000))).toBe(false);
+        expect(await store.renewLease('poll:worten-pt', 'a', 10_000, plus(8_000))).toBe(true);
+        expect(await store.acquireLease('poll:worten-pt', 'b', 10_000, plus(12_000))).toBe(false);
+        await store.releaseLease('poll:worten-pt', 'b');
+        expect(await store.acquireLease('poll:worten-pt', 'b', 10_000, plus(17_999))).toBe(false);
+        expect(await store.acquireLease('poll:worten-pt', 'b', 10_000, plus(18_000))).toBe(true);
+        expect(await store.renewLease('poll:worten-pt', 'a', 10_000, plus(18_001))).toBe(false);
+        await store.releaseLease('poll:worten-pt', 'b');
+        expect(await store.acquireLease('poll:worten-pt', 'a', 10_000, plus(18_002))).toBe(true);
+        await expect(store.acquireLease('poll:worten-pt', 'a', -1)).rejects.toMatchObject({ code: 'STORE_ARGUMENT_INVALID' });
+      });
+    });
+  });
+}
