@@ -29,11 +29,19 @@ export interface ListResult {
   pages: number;
   records: number;
   requests: number;
+  /**
+   * The listing saw pages shift under it (e.g. Mirakl's total_count fell between pages because
+   * orders were updated out of the window): a record may have been skipped, list the window again.
+   */
+  unstable?: boolean;
 }
 
 export type ActionOutcome =
   | { kind: 'succeeded'; response: unknown }
-  /** The marketplace said no (4xx other than 429): do not retry. */
+  /**
+   * The marketplace said no (4xx other than 429): do not retry. `status` 0: orderwire could not
+   * build the request (action not declared by the platform, a value missing); nothing was sent.
+   */
   | { kind: 'rejected'; status: number; response: unknown; message: string }
   /** Timeout or connection lost after sending: it may or may not have taken effect. */
   | { kind: 'ambiguous'; message: string }
@@ -45,6 +53,11 @@ export interface AccountConnection {
   account: string;
   channel: Channel;
   baseUrl: string;
+  /**
+   * Root of the OAuth2 token endpoint when it differs from baseUrl (Octopia production:
+   * https://auth.octopia-io.net); the platform's token path is appended to it.
+   */
+  authUrl?: string;
   /** Resolved credentials (from environment variables; never logged). */
   credentials: Readonly<Record<string, string>>;
 }

@@ -1,0 +1,127 @@
+/**
+ * Building and sending the HTTP request(s) of one action from the platform's templates, and
+ * mapping how they ended onto the ActionOutcome union. Templates see
+ *   request         the validated ActionRequest
+ *   order           the normalized order (order.raw: the marketplace payload)
+ *   selected_lines  the targeted lines (all lines when request.lines is null), each with `raw`
+ *   refused_lines   accept on a subset: the other lines, each with `raw`
+ * Credentials are never in the template context.
+ */
+import { OrderwireError } from '../errors.ts';
+import type { NormalizedOrder } from '../order/model.ts';
+import type { ActionRequest } from '../rules/request.ts';
+import type { ActionOutcome } from './connector.ts';
+import type { Exchange, HttpClient } from './http/client.ts';
+import type { OrderMapper } from './map/index.ts';
+import type { CompiledRequest, Platform } from './platform/model.ts';
+import { joinUrl, renderQuery } from './request-url.ts';
+import { isTruthy, type TemplateContext } from './template/index.ts';
+
+/** One HTTP request ready to send (what tests assert against). */
+export interface BuiltRequest {
+  endpoint: string;
+  method: string;
+  path: string;
+  query?: Record<string, string>;
+  body?: unknown;
+  idempotent: boolean;
+}
+
+export function actionContext(request: ActionRequest, order: NormalizedOrder, mapper: OrderMapper): TemplateContext {
+  const raw = mapper.rawLines(order.raw);
+  const withRaw = (ids: readonly string[] | null | undefined, all: boolean) => {
+    const wanted = ids ? new Set(ids) : undefined;
+    return order.lines.filter((l) => (wanted ? wanted.has(l.id) : all)).map((l) => ({ ...l, raw: raw.get(l.id) }));
+  };
+  return Object.freeze({
+    request,
+    order,
+    selected_lines: withRaw(request.lines, true),
+    refused_lines: withRaw(request.refused_lines ?? [], false),
+  });
+}
+
+function build(step: CompiledRequest, ctx: TemplateContext): BuiltRequest {
+  const query = renderQuery(step, ctx);
+  return {
+    endpoint: step.endpoint,
+    method: step.method,
+    path: String(step.path(ctx)),
+    ...(Object.keys(query).length > 0 && { query }),
+    ...(step.body && { body: step.body(ctx) }),
+    idempotent: step.idempotent,
+  };
+}
+
+/** The requests an action sends, in order, with `when:` applied. Throws CONNECTOR_* errors. */
+export function buildActionRequests(platform: Platform, request: ActionRequest, order: NormalizedOrder): BuiltRequest[] {
+  const steps = platform.actions[request.action];
+  if (!steps) {
+    throw new OrderwireError('CONNECTOR_ACTION_NOT_DECLARED', `platform ${platform.id} declares no request for action "${request.action}"`, { platform: platform.id, action: request.action });
+  }
+  const ctx = actionContext(request, order, platform.mapper);
+  return steps.filter((step) => !step.when || isTruthy(step.when(ctx))).map((step) => build(step, ctx));
+}
+
+function outcomeOf(exchange: Exchange, done: readonly string[]): ActionOutcome | undefined {
+  const progress = done.length ? ` (after ${done.join(', ')} succeeded)` : '';
+  switch (exchange.final) {
+    case 'success':
+      return undefined;
+    case 'rejected':
+      return { kind: 'rejected', status: exchange.status ?? 0, response: exchange.body ?? null, message: exchange.message + progress };
+    case 'ambiguous':
+      return { kind: 'ambiguous', message: exchange.message + progress };
+    case 'transient':
+      return { kind: 'transient', message: exchange.message + progress, ...(exchange.retryAfterMs !== undefined && { retryAfterMs: exchange.retryAfterMs }) };
+  }
+}
+
+/** Errors raised before or instead of an HTTP answer (templates, token endpoint) as outcomes. */
+function errorOutcome(err: unknown): ActionOutcome {
+  if (!(err instanceof OrderwireError)) throw err;
+  switch (err.code) {
+    case 'MARKETPLACE_AUTH_FAILED':
+      return { kind: 'rejected', status: Number(err.details.status) || 401, response: null, message: err.message };
+    case 'MARKETPLACE_UNAVAILABLE':
+    case 'MARKETPLACE_UNREACHABLE': {
+      const retryAfterMs = err.details.retryAfterMs;
+      return { kind: 'transient', message: err.message, ...(typeof retryAfterMs === 'number' && { retryAfterMs }) };
+    }
+    default:
+      return { kind: 'rejected', status: 0, response: { code: err.code }, message: `${err.code}: ${err.message}` };
+  }
+}
+
+export async function sendActionRequests(
+  deps: { platform: Platform; client: HttpClient; baseUrl: string },
+  request: ActionRequest,
+  order: NormalizedOrder,
+  signal?: AbortSignal,
+): Promise<ActionOutcome> {
+  const responses: Array<{ endpoint: string; status: number; body: unknown }> = [];
+  const done: string[] = [];
+  try {
+    for (const built of buildActionRequests(deps.platform, request, order)) {
+      const exchange = await deps.client.send(
+        {
+          endpoint: built.endpoint,
+          method: built.method,
+          url: joinUrl(deps.baseUrl, built.path),
+          ...(built.query && { query: built.query }),
+          ...(built.body !== undefined && { body: built.body }),
+          idempotent: built.idempotent,
+        },
+        signal,
+      );
+      const failed = outcomeOf(exchange, done);
+      if (failed) return failed;
+      responses.push({ endpoint: built.endpoint, status: exchange.status ?? 0, body: exchange.body ?? null });
+      done.push(built.endpoint);
+    }
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    return errorOutcome(err);
+  }
+  return { kind: 'succeeded', response: responses };
+}

@@ -1,0 +1,107 @@
+/**
+ * The declarative connector: one implementation of Connector for every marketplace, driven by
+ * the channel's platform file (channels/platforms/<platform>.yaml). A new marketplace on a known
+ * platform is a channel file and nothing else.
+ */
+import type { Logger } from '../log.ts';
+import { createAuth } from './auth/index.ts';
+import { resolveValue } from './auth/oauth2-client-credentials.ts';
+import { sendActionRequests } from './actions.ts';
+import type { AccountConnection, Connector } from './connector.ts';
+import { exchangeError } from './exchange-error.ts';
+import { HttpClient, type Timeouts } from './http/client.ts';
+import { AccountLimiter } from './http/limiter.ts';
+import { createRedactor } from './http/redact.ts';
+import type { RetrySettings } from './http/retry-policy.ts';
+import { listWindow } from './listing.ts';
+import { createNormalizer } from './normalize.ts';
+import { createPaginator } from './paginate/index.ts';
+import type { Budget, Platform } from './platform/model.ts';
+import { joinUrl, renderQuery } from './request-url.ts';
+import { OrderwireError } from '../errors.ts';
+
+export { loadPlatform, parsePlatform, PLATFORMS_DIR } from './platform/load.ts';
+export type { Platform } from './platform/model.ts';
+
+export interface ConnectorOptions {
+  /** Requests in flight at once for the account (default: the platform's, else 2). */
+  concurrency?: number;
+  /** Share one limiter between every connector of an account; overrides concurrency and budgets. */
+  limiter?: AccountLimiter;
+  /** Per-endpoint budgets replacing the platform's (e.g. a faster sandbox); false: none. */
+  budgets?: false | Readonly<Record<string, Budget>>;
+  timeouts?: Partial<Timeouts>;
+  retry?: Partial<RetrySettings>;
+  /** pino logger (or anything with warn/debug); never receives a secret. */
+  log?: Pick<Logger, 'warn' | 'debug'>;
+  /** Injected for tests of jitter. */
+  random?: () => number;
+}
+
+function tokenRoot(connection: AccountConnection): string {
+  return (connection.authUrl ?? connection.baseUrl).replace(/\/+$/, '');
+}
+
+export function createConnector(connection: AccountConnection, platform: Platform, opts: ConnectorOptions = {}): Connector {
+  const { credentials, channel } = connection;
+  const baseUrl = connection.baseUrl.replace(/\/+$/, '');
+  const budgets = opts.budgets === false ? {} : (opts.budgets ?? platform.budgets);
+  const limiter =
+    opts.limiter ??
+    new AccountLimiter({
+      concurrency: opts.concurrency ?? platform.concurrency,
+      budgets,
+      ...(opts.log && { onBudgetWait: (e) => opts.log?.debug({ endpoint: e.endpoint, waitMs: e.waitMs }, 'waiting for the endpoint budget') }),
+    });
+  const auth = createAuth(platform.spec.auth, {
+    credentials,
+    baseUrl: tokenRoot(connection),
+    // Called only once requests flow, after `http` below exists.
+    postForm: (url, form, signal) => http.postForm(url, form, signal),
+  });
+  const secretValues = Object.values(credentials);
+  const redact = createRedactor(() => [...secretValues, ...auth.secrets()]);
+  const headers: Record<string, string> = {};
+  for (const [name, source] of Object.entries(platform.spec.headers ?? {})) headers[name] = resolveValue(source, credentials);
+  const http = new HttpClient({
+    limiter,
+    redact,
+    auth,
+    headers,
+    timeouts: { ...platform.timeouts, ...opts.timeouts },
+    retry: { ...platform.retry, ...opts.retry },
+    errorMessagePaths: platform.errorMessagePaths,
+    ...(opts.log && { logger: opts.log }),
+    ...(opts.random && { random: opts.random }),
+  });
+  const normalize = createNormalizer(channel, connection.account, platform.mapper);
+  // Read back by id: scope does not apply (the caller asked for this very order), mapping does.
+  const normalizeById = createNormalizer({ ...channel, scope: undefined }, connection.account, platform.mapper);
+  const paginator = createPaginator(platform.spec.list_orders.pagination);
+
+  return {
+    listOrders: (window, onPage, signal) => listWindow({ platform, client: http, paginator, normalize, baseUrl }, window, onPage, signal),
+
+    async getOrder(marketplaceOrderId, signal) {
+      const { request, records } = platform.get;
+      const ctx = { id: marketplaceOrderId };
+      const exchange = await http.send(
+        { endpoint: request.endpoint, method: request.method, url: joinUrl(baseUrl, String(request.path(ctx))), query: renderQuery(request, ctx), idempotent: true, ...(request.headers && { headers: request.headers }) },
+        signal,
+      );
+      if (exchange.status === 404) return undefined;
+      if (exchange.final !== 'success') throw exchangeError(exchange);
+      const list = records(exchange.body);
+      if (!list) throw new OrderwireError('MARKETPLACE_BAD_RESPONSE', `${request.method} ${request.endpoint}: the response has no record where the platform file says (records)`, { endpoint: request.endpoint });
+      const record = list.find((r) => platform.mapper.orderId(r) === marketplaceOrderId);
+      if (record === undefined) return undefined;
+      const out = normalizeById(record);
+      if ('skip' in out) throw new OrderwireError('ORDER_UNMAPPABLE', `order ${marketplaceOrderId}: ${out.skip.reason}`, { marketplace_order_id: marketplaceOrderId });
+      return out.order;
+    },
+
+    sendAction: (request, order, signal) => sendActionRequests({ platform, client: http, baseUrl }, request, order, signal),
+
+    close: () => http.close(),
+  };
+}

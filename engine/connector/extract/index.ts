@@ -1,0 +1,36 @@
+/**
+ * Record extractors by type: where the records are in a response body. The one table platform
+ * files select from; `records: orders` is shorthand for { type: path, path: orders }.
+ *   path    the list at a path ("" for a body that is itself the list)
+ *   single  the object at a path is the one record (Octopia GET /orders/{id})
+ */
+import { compilePath } from '../map/path.ts';
+
+export type ExtractorSpec = string | { type: 'path'; path: string } | { type: 'single'; path?: string };
+
+/** Records of a body, or undefined when the body does not have them where the spec says. */
+export type Extractor = (body: unknown) => unknown[] | undefined;
+
+const extractors = {
+  path: (spec: { path: string }): Extractor => {
+    const get = compilePath(spec.path);
+    return (body) => {
+      const list = get(body);
+      return Array.isArray(list) ? list : undefined;
+    };
+  },
+  single: (spec: { path?: string }): Extractor => {
+    const get = compilePath(spec.path ?? '');
+    return (body) => {
+      const record = get(body);
+      return record !== null && typeof record === 'object' && !Array.isArray(record) ? [record] : undefined;
+    };
+  },
+} as const;
+
+export const EXTRACTOR_TYPES = Object.freeze(Object.keys(extractors));
+
+export function createExtractor(spec: ExtractorSpec): Extractor {
+  if (typeof spec === 'string') return extractors.path({ path: spec });
+  return spec.type === 'single' ? extractors.single(spec) : extractors.path(spec);
+}

@@ -1,0 +1,256 @@
+/**
+ * The connector's HTTP client: got with keep-alive agents, timeouts and JSON, got's own retry
+ * disabled; retries decided by the pure retry policy and run by p-retry; every attempt through
+ * the account limiter (concurrency and per-endpoint budgets) and the auth strategy (with one
+ * repeat after a 401 when a token can be refreshed). It never throws for an HTTP status: callers
+ * get an Exchange saying how the request ended. Messages are redacted.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
+import got, { RequestError, TimeoutError, type Got, type Response } from 'got';
+import pRetry from 'p-retry';
+import type { AuthStrategy } from '../auth/index.ts';
+import type { AccountLimiter } from './limiter.ts';
+import type { Redactor } from './redact.ts';
+import {
+  DEFAULT_RETRY,
+  decideRetry,
+  isIdempotentMethod,
+  networkResult,
+  timeoutResult,
+  type AttemptResult,
+  type RetrySettings,
+} from './retry-policy.ts';
+
+export interface Timeouts {
+  /** Establishing the TCP (and TLS) connection, ms. */
+  connect: number;
+  /** Waiting for the first byte of the response once the request is sent, ms. */
+  response: number;
+}
+
+export const DEFAULT_TIMEOUTS: Readonly<Timeouts> = Object.freeze({ connect: 5_000, response: 30_000 });
+
+export interface HttpRequest {
+  /** Endpoint name: selects the budget and names the request in logs. */
+  endpoint: string;
+  method: string;
+  /** Absolute URL without query. */
+  url: string;
+  query?: Readonly<Record<string, string>>;
+  headers?: Readonly<Record<string, string>>;
+  /** JSON body; undefined sends none. */
+  body?: unknown;
+  /** Form body (application/x-www-form-urlencoded), instead of `body`. */
+  form?: Readonly<Record<string, string>>;
+  /** Add the auth strategy's headers (default true; false for token requests). */
+  auth?: boolean;
+  /** Whether repeating the request is harmless (default: GET/HEAD/OPTIONS only). */
+  idempotent?: boolean;
+  /** Spend a token of the endpoint's budget (default true). */
+  budget?: boolean;
+}
+
+export interface Exchange {
+  /** success: 2xx. rejected: 4xx but 429. transient: 429/5xx/network, retries spent. ambiguous: may have acted. */
+  final: 'success' | 'transient' | 'rejected' | 'ambiguous';
+  status?: number;
+  body?: unknown;
+  /** Redacted one-line summary (method, path, status or error, the marketplace's message). */
+  message: string;
+  retryAfterMs?: number;
+  attempts: number;
+}
+
+export interface Logger {
+  warn(obj: Record<string, unknown>, msg: string): void;
+  debug?(obj: Record<string, unknown>, msg: string): void;
+}
+
+export interface HttpClientOptions {
+  limiter: AccountLimiter;
+  redact: Redactor;
+  auth?: AuthStrategy;
+  timeouts?: Partial<Timeouts>;
+  retry?: Partial<RetrySettings>;
+  /** Static headers added to every request (platform `headers:`). */
+  headers?: Readonly<Record<string, string>>;
+  /** Paths in an error body where the marketplace puts its message, e.g. ["message", "detail"]. */
+  errorMessagePaths?: readonly string[];
+  logger?: Logger;
+  /** Injected for tests of jitter. */
+  random?: () => number;
+}
+
+class RetryLater extends Error {
+  readonly delayMs: number;
+  constructor(delayMs: number) {
+    super('retry');
+    this.delayMs = delayMs;
+  }
+}
+
+interface AttemptOutcome {
+  result: AttemptResult;
+  status?: number;
+  body?: unknown;
+  error?: string;
+}
+
+function parseBody(response: Response<string>): unknown {
+  const text = response.body;
+  if (text === '') return undefined;
+  const type = String(response.headers['content-type'] ?? '');
+  if (type.includes('json')) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+function pathOf(url: string): string {
+  return new URL(url).pathname;
+}
+
+export class HttpClient {
+  readonly #got: Got;
+  readonly #agents: { http: http.Agent; https: https.Agent };
+  readonly #options: HttpClientOptions;
+  readonly #retry: RetrySettings;
+
+  constructor(options: HttpClientOptions) {
+    this.#options = options;
+    this.#retry = { ...DEFAULT_RETRY, ...options.retry };
+    const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.#agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+    this.#got = got.extend({
+      agent: this.#agents,
+      retry: { limit: 0 },
+      throwHttpErrors: false,
+      followRedirect: false,
+      responseType: 'text',
+      timeout: { lookup: timeouts.connect, connect: timeouts.connect, secureConnect: timeouts.connect, response: timeouts.response },
+    });
+  }
+
+  /** Sends one request with retries; resolves with how it ended (rejects only when aborted). */
+  async send(request: HttpRequest, signal?: AbortSignal): Promise<Exchange> {
+    const idempotent = request.idempotent ?? isIdempotentMethod(request.method);
+    let attempts = 0;
+    let last: AttemptOutcome | undefined;
+    let decision: ReturnType<typeof decideRetry> | undefined;
+    const run = async (): Promise<void> => {
+      attempts += 1;
+      last = await this.#attemptWithAuth(request, signal);
+      decision = decideRetry(last.result, { attempt: attempts, idempotent, settings: this.#retry, now: Date.now(), random: (this.#options.random ?? Math.random)() });
+      if (decision.retry) throw new RetryLater(decision.delayMs);
+    };
+    try {
+      await pRetry(run, {
+        retries: Math.max(0, this.#retry.maxAttempts - 1),
+        minTimeout: 0,
+        factor: 1,
+        signal,
+        shouldRetry: ({ error }) => error instanceof RetryLater,
+        onFailedAttempt: async ({ error }) => {
+          if (!(error instanceof RetryLater)) return;
+          this.#options.logger?.warn(
+            { endpoint: request.endpoint, method: request.method, path: pathOf(request.url), attempt: attempts, delayMs: error.delayMs, status: last?.status, error: this.#options.redact(last?.error ?? this.#marketplaceMessage(last?.body) ?? '') },
+            'marketplace request failed; retrying',
+          );
+          await sleep(error.delayMs, undefined, { signal });
+        },
+      });
+    } catch (err) {
+      if (!(err instanceof RetryLater)) throw err;
+    }
+    if (!last || !decision || decision.retry) throw new Error('unreachable: request ended without a decision');
+    return this.#exchange(request, last, decision.final, attempts, decision.retryAfterMs);
+  }
+
+  /** A form POST without auth nor budget (token requests), with the same retry policy. */
+  async postForm(url: string, form: Record<string, string>, signal?: AbortSignal): Promise<{ status: number; body: unknown; retryAfterMs?: number; message?: string }> {
+    const exchange = await this.send({ endpoint: 'token', method: 'POST', url, form, idempotent: true, budget: false, auth: false }, signal);
+    return { status: exchange.status ?? 0, body: exchange.body, message: exchange.message, ...(exchange.retryAfterMs !== undefined && { retryAfterMs: exchange.retryAfterMs }) };
+  }
+
+  async close(): Promise<void> {
+    this.#agents.http.destroy();
+    this.#agents.https.destroy();
+  }
+
+  async #attemptWithAuth(request: HttpRequest, signal?: AbortSignal): Promise<AttemptOutcome> {
+    const first = await this.#attempt(request, request.budget ?? true, signal);
+    // A 401 with a refreshable token: fetch a fresh one and repeat once (not a retry of the policy).
+    if (first.status === 401 && request.auth !== false && this.#options.auth?.invalidate()) return this.#attempt(request, false, signal);
+    return first;
+  }
+
+  async #attempt(request: HttpRequest, budget: boolean, signal?: AbortSignal): Promise<AttemptOutcome> {
+    // Auth first: a token request takes a slot of its own, and must not wait behind this one.
+    const auth = this.#options.auth && request.auth !== false ? await this.#options.auth.headers(signal) : {};
+    const release = await this.#options.limiter.acquire(request.endpoint, { budget, ...(signal && { signal }) });
+    try {
+      const response = await this.#got(request.url, {
+        method: request.method as 'GET',
+        ...(request.query && { searchParams: request.query as Record<string, string> }),
+        headers: { accept: 'application/json', ...this.#options.headers, ...request.headers, ...auth },
+        ...(request.form ? { form: request.form } : request.body !== undefined ? { json: request.body } : {}),
+        ...(signal && { signal }),
+      });
+      const retryAfter = response.headers['retry-after'];
+      return {
+        result: { kind: 'response', status: response.statusCode, ...(typeof retryAfter === 'string' && { retryAfter }) },
+        status: response.statusCode,
+        body: parseBody(response),
+      };
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      if (err instanceof TimeoutError) {
+        return { result: timeoutResult(err.event, err.timings.upload !== undefined), error: `timeout (${err.event})` };
+      }
+      if (err instanceof RequestError) {
+        const uploaded = err.timings?.upload !== undefined;
+        return { result: networkResult(err.code, uploaded), error: err.code || err.message };
+      }
+      throw err;
+    } finally {
+      release();
+    }
+  }
+
+  #exchange(request: HttpRequest, last: AttemptOutcome, final: Exchange['final'], attempts: number, retryAfterMs?: number): Exchange {
+    const where = `${request.method} ${pathOf(request.url)}`;
+    let message: string;
+    if (last.status !== undefined) {
+      const said = final === 'success' ? undefined : this.#marketplaceMessage(last.body);
+      message = `${where}: HTTP ${last.status}${said ? `: ${said}` : ''}`;
+    } else {
+      message = `${where}: ${last.error ?? 'no response'}${final === 'ambiguous' ? ' after the request was sent; it may have taken effect' : ''}`;
+    }
+    if (attempts > 1) message += ` (after ${attempts} attempts)`;
+    return {
+      final,
+      ...(last.status !== undefined && { status: last.status }),
+      ...(last.body !== undefined && { body: last.body }),
+      message: this.#options.redact(message),
+      ...(retryAfterMs !== undefined && { retryAfterMs }),
+      attempts,
+    };
+  }
+
+  #marketplaceMessage(body: unknown): string | undefined {
+    if (typeof body === 'string') return body.slice(0, 300) || undefined;
+    if (body === null || typeof body !== 'object') return undefined;
+    for (const path of this.#options.errorMessagePaths ?? ['message']) {
+      let value: unknown = body;
+      for (const key of path.split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+      if (typeof value === 'string' && value !== '') return value.slice(0, 300);
+    }
+    return undefined;
+  }
+}

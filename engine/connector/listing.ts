@@ -1,0 +1,82 @@
+/**
+ * Listing a window: page after page through the platform's paginator, each page mapped and
+ * handed to the caller before the next is requested (pages are streamed, never accumulated).
+ */
+import { OrderwireError } from '../errors.ts';
+import type { ListResult, OrderPage, TimeWindow } from './connector.ts';
+import { exchangeError } from './exchange-error.ts';
+import type { HttpClient } from './http/client.ts';
+import type { Normalize } from './normalize.ts';
+import type { Paginator } from './paginate/index.ts';
+import type { Platform } from './platform/model.ts';
+import { joinUrl, renderQuery } from './request-url.ts';
+
+export interface ListDeps {
+  platform: Platform;
+  client: HttpClient;
+  paginator: Paginator;
+  normalize: Normalize;
+  baseUrl: string;
+}
+
+/** Re-reads after shifting pages within one listing; past this, the caller lists the window again. */
+const MAX_RECOVERIES = 100;
+
+export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (page: OrderPage) => Promise<void>, signal?: AbortSignal): Promise<ListResult> {
+  const { platform, client, paginator, normalize } = deps;
+  const { request, formatDate, records } = platform.list;
+  const ctx = { window: { from: formatDate(window.from), to: formatDate(window.to), kind: window.kind } };
+  const base = { ...renderQuery(request, ctx), [platform.list.window.from]: ctx.window.from, [platform.list.window.to]: ctx.window.to };
+  const url = joinUrl(deps.baseUrl, String(request.path(ctx)));
+  const perListing = platform.budgets[request.endpoint]?.counts === 'listing';
+  let query = paginator.first();
+  let previousBody: unknown;
+  let recoveries = 0;
+  // Ids of the previous page: pages that overlap it are deduplicated here, before the store.
+  let previousIds = new Set<string>();
+  const result: ListResult = { pages: 0, records: 0, requests: 0 };
+  for (;;) {
+    const exchange = await client.send(
+      { endpoint: request.endpoint, method: request.method, url, query: { ...base, ...query }, idempotent: true, ...(request.headers && { headers: request.headers }), budget: !perListing || result.pages === 0 },
+      signal,
+    );
+    result.requests += exchange.attempts;
+    if (exchange.final !== 'success') throw exchangeError(exchange);
+    const list = records(exchange.body);
+    if (!list) {
+      throw new OrderwireError('MARKETPLACE_BAD_RESPONSE', `${request.method} ${request.endpoint}: the response has no record list where the platform file says (records)`, { endpoint: request.endpoint, page: result.pages + 1 });
+    }
+    result.pages += 1;
+    result.records += list.length;
+    const page: OrderPage = { orders: [], page: result.pages, skipped: [] };
+    const ids = new Set<string>();
+    let duplicates = 0;
+    for (const record of list) {
+      const out = normalize(record);
+      const id = 'order' in out ? out.order.marketplace_order_id : out.skip.marketplace_order_id;
+      if (id !== undefined) {
+        ids.add(id);
+        if (previousIds.has(id)) {
+          duplicates += 1;
+          continue;
+        }
+      }
+      if ('order' in out) page.orders.push(out.order);
+      else page.skipped.push(out.skip);
+    }
+    await onPage(page);
+    // Pages shifted under us (orders left the window meanwhile): re-read what may have been skipped.
+    const again = result.pages > 1 ? paginator.recover?.(query, previousBody, exchange.body) : undefined;
+    previousBody = exchange.body;
+    if (again && recoveries < MAX_RECOVERIES) {
+      recoveries += 1;
+      query = again;
+      continue;
+    }
+    if (again) result.unstable = true;
+    previousIds = ids;
+    const next = paginator.next(query, exchange.body, list.length, list, duplicates);
+    if (!next) return result;
+    query = next;
+  }
+}

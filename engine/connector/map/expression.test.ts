@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { CompileError } from '../platform/compile-error.ts';
+import { compileExpression } from './expression.ts';
+import { compilePath } from './path.ts';
+import { TRANSFORMS } from './transforms.ts';
+
+const record = {
+  id: 'A-1',
+  empty: '',
+  nothing: null,
+  customer: { firstname: 'Ana', lastname: ' Silva ', country_iso_code: 'PRT' },
+  lines: [
+    { qty: 2, taxes: [{ amount: 0.1 }, { amount: '0.2' }] },
+    { qty: 1, taxes: [{ amount: 1 }] },
+  ],
+  date: '2026-11-22T11:15:00+01:00',
+};
+
+describe('paths', () => {
+  it('reads nested keys and list indexes, and absent for anything missing', () => {
+    expect(compilePath('customer.firstname')(record)).toBe('Ana');
+    expect(compilePath('lines.1.qty')(record)).toBe(1);
+    expect(compilePath('lines.5.qty')(record)).toBeUndefined();
+    expect(compilePath('id.length.x')(record)).toBeUndefined();
+    expect(compilePath('.')(record)).toBe(record);
+  });
+
+  it('rejects what is not a dotted path', () => {
+    expect(() => compilePath('customer..x')).toThrow(/not a dotted path/);
+    expect(() => compilePath('a b')).toThrow(/bad segment/);
+  });
+});
+
+describe('expressions', () => {
+  it('a path; null becomes absent', () => {
+    expect(compileExpression('id')(record)).toBe('A-1');
+    expect(compileExpression('nothing')(record)).toBeUndefined();
+  });
+
+  it('transforms in order, and a default when absent', () => {
+    expect(compileExpression({ path: 'date', transform: 'datetime' })(record)).toBe('2026-11-22T10:15:00.000Z');
+    expect(compileExpression({ path: 'customer.lastname', transform: ['trim', 'upper'] })(record)).toBe('SILVA');
+    expect(compileExpression({ path: 'missing', transform: 'number', default: 0 })(record)).toBe(0);
+    expect(compileExpression({ path: 'empty', default: 'x' })(record)).toBe('x');
+  });
+
+  it('const, first present, join', () => {
+    expect(compileExpression({ const: 'EUR' })(record)).toBe('EUR');
+    expect(compileExpression({ first: ['empty', 'nothing', 'customer.firstname'] })(record)).toBe('Ana');
+    expect(compileExpression({ first: ['empty', 'missing'] })(record)).toBeUndefined();
+    expect(compileExpression({ join: ['customer.firstname', 'missing', 'customer.lastname'] })(record)).toBe('Ana Silva');
+    expect(compileExpression({ join: ['missing'], separator: '-' })(record)).toBeUndefined();
+  });
+
+  it('sums over lists (nested), numeric text accepted, absent list is 0, garbage is absent', () => {
+    expect(compileExpression({ sum: 'lines', of: { sum: 'taxes', of: 'amount' } })(record)).toBe(1.3);
+    expect(compileExpression({ sum: 'lines', of: 'qty' })(record)).toBe(3);
+    expect(compileExpression({ sum: 'missing', of: 'qty' })(record)).toBe(0);
+    expect(compileExpression({ sum: 'lines', of: 'customer' })({ lines: [{ customer: 'x' }] })).toBeUndefined();
+  });
+
+  it('adds values, absent ones count 0', () => {
+    expect(compileExpression({ add: ['lines.0.qty', 'lines.1.qty', 'missing'] })(record)).toBe(3);
+    expect(compileExpression({ add: ['lines.0.qty', 'customer.firstname'] })(record)).toBeUndefined();
+  });
+
+  it('reports unknown transforms and forms at their pointer', () => {
+    const bad = (): unknown => compileExpression({ path: 'a', transform: ['trim', 'nope'] }, ['mapping', 'currency']);
+    expect(bad).toThrow(CompileError);
+    try {
+      bad();
+    } catch (err) {
+      expect((err as CompileError).pointer).toEqual(['mapping', 'currency', 'transform', 1]);
+      expect((err as Error).message).toMatch(/unknown transform "nope"/);
+    }
+    expect(() => compileExpression({ nope: 1 } as never)).toThrow(/unknown expression/);
+  });
+});
+
+describe('transforms', () => {
+  it('datetime: any zone to UTC ISO with Z; zone-less read as UTC; garbage absent', () => {
+    const dt = TRANSFORMS.datetime!;
+    expect(dt('2019-04-02T14:18:43Z')).toBe('2019-04-02T14:18:43.000Z');
+    expect(dt('2019-04-02T16:18:43+02:00')).toBe('2019-04-02T14:18:43.000Z');
+    expect(dt('2019-04-02T14:18:43')).toBe('2019-04-02T14:18:43.000Z');
+    expect(dt('yesterday')).toBeUndefined();
+    expect(dt({})).toBeUndefined();
+  });
+
+  it('country_alpha2: alpha-3 to alpha-2, alpha-2 kept, unknown absent', () => {
+    const c = TRANSFORMS.country_alpha2!;
+    expect(c('PRT')).toBe('PT');
+    expect(c('usa')).toBe('US');
+    expect(c('FR')).toBe('FR');
+    expect(c('XYZ')).toBeUndefined();
+    expect(c('ZZ')).toBeUndefined();
+  });
+
+  it('number, string, boolean, locale', () => {
+    expect(TRANSFORMS.number!('12.50')).toBe(12.5);
+    expect(TRANSFORMS.number!('abc')).toBeUndefined();
+    expect(TRANSFORMS.number!('')).toBeUndefined();
+    expect(TRANSFORMS.string!(2130)).toBe('2130');
+    expect(TRANSFORMS.boolean!('true')).toBe(true);
+    expect(TRANSFORMS.locale!('en_US')).toBe('en-US');
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * What a platform mapping fills: the normalized order's fields with their types, minus what the
+ * connector adds itself (channel, account, statuses from the channel's maps, the
+ * delivered-by-marketplace flag, raw). Drives both the compile step (which keys a mapping may
+ * and must have) and the check of every mapped order.
+ */
+export type TargetField =
+  | { kind: 'string' | 'number' | 'date'; required: boolean }
+  | { kind: 'object'; required: boolean; fields: TargetObject }
+  | { kind: 'array'; required: boolean; item: TargetObject };
+
+export type TargetObject = Readonly<Record<string, TargetField>>;
+
+const str = (required = false): TargetField => ({ kind: 'string', required });
+const num = (required = false): TargetField => ({ kind: 'number', required });
+const date = (required = false): TargetField => ({ kind: 'date', required });
+
+export const TAX_TARGET: TargetObject = { code: str(true), amount: num(true), rate: num() };
+
+export const ADDRESS_TARGET: TargetObject = {
+  name: str(),
+  company: str(),
+  street_1: str(),
+  street_2: str(),
+  zip_code: str(),
+  city: str(),
+  state: str(),
+  country: str(),
+  phone: str(),
+};
+
+export const LINE_TARGET: TargetObject = {
+  id: str(true),
+  sku: str(true),
+  title: str(),
+  quantity: num(true),
+  unit_price: num(true),
+  shipping_price: num(true),
+  taxes: { kind: 'array', required: false, item: TAX_TARGET },
+  marketplace_status: str(true),
+};
+
+export const ORDER_TARGET: TargetObject = {
+  marketplace_order_id: str(true),
+  marketplace_status: str(true),
+  created_at: date(true),
+  updated_at: date(true),
+  currency: str(true),
+  totals: { kind: 'object', required: true, fields: { items: num(true), shipping: num(true), taxes: num(true), total: num(true) } },
+  sales_channel: str(),
+  buyer: {
+    kind: 'object',
+    required: true,
+    fields: { id: str(), first_name: str(), last_name: str(), email: str(), phone: str(), locale: str() },
+  },
+  billing_address: { kind: 'object', required: false, fields: ADDRESS_TARGET },
+  shipping_address: { kind: 'object', required: false, fields: ADDRESS_TARGET },
+  lines: { kind: 'array', required: true, item: LINE_TARGET },
+  fulfillment_code: str(),
+  tracking: { kind: 'object', required: false, fields: { carrier_code: str(), carrier_name: str(), number: str(), url: str() } },
+};
+
+const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+
+/**
+ * The first problem of a mapped value against its target, as "field: what is wrong", or
+ * undefined when it conforms. Field paths read like lines[2].quantity.
+ */
+export function checkObject(value: Record<string, unknown>, target: TargetObject, prefix = ''): string | undefined {
+  for (const name in target) {
+    const field = target[name]!;
+    const v = value[name];
+    const where = prefix + name;
+    if (v === undefined) {
+      if (field.required) return `${where}: missing`;
+      continue;
+    }
+    switch (field.kind) {
+      case 'string':
+        if (typeof v !== 'string' || v === '') return `${where}: expected a non-empty text, got ${JSON.stringify(v)}`;
+        break;
+      case 'number':
+        if (typeof v !== 'number' || !Number.isFinite(v)) return `${where}: expected a number, got ${JSON.stringify(v)}`;
+        break;
+      case 'date':
+        if (typeof v !== 'string' || !ISO_UTC.test(v)) return `${where}: expected a UTC ISO-8601 date, got ${JSON.stringify(v)}`;
+        break;
+      case 'object': {
+        const problem = checkObject(v as Record<string, unknown>, field.fields, `${where}.`);
+        if (problem) return problem;
+        break;
+      }
+      case 'array': {
+        if (!Array.isArray(v)) return `${where}: expected a list`;
+        for (let i = 0; i < v.length; i++) {
+          const problem = checkObject(v[i] as Record<string, unknown>, field.item, `${where}[${i}].`);
+          if (problem) return problem;
+        }
+      }
+    }
+  }
+  return undefined;
+}

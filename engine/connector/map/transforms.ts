@@ -1,0 +1,84 @@
+/**
+ * Named transforms a platform mapping may apply to a value (`transform: datetime`). Each is a
+ * plain function; undefined in gives undefined out, and a value that cannot be converted gives
+ * undefined too, so the order check reports the field instead of storing garbage.
+ */
+import countries from 'i18n-iso-countries';
+
+export type Transform = (value: unknown) => unknown;
+
+function isBlank(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
+}
+
+/** Any date the marketplace sends -> UTC ISO-8601 with milliseconds and Z. */
+function datetime(value: unknown): unknown {
+  if (isBlank(value)) return undefined;
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  // A string without zone is ambiguous; marketplaces document UTC, so read it as UTC.
+  const text = typeof value === 'string' && /T\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(value) ? `${value}Z` : value;
+  const ms = typeof text === 'number' ? text : Date.parse(text);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+}
+
+function number(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+function string(value: unknown): unknown {
+  if (isBlank(value)) return undefined;
+  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+}
+
+function countryAlpha2(value: unknown): unknown {
+  if (typeof value !== 'string' || value === '') return undefined;
+  const code = value.toUpperCase();
+  if (code.length === 2) return countries.isValid(code) ? code : undefined;
+  return countries.alpha3ToAlpha2(code) ?? undefined;
+}
+
+function upper(value: unknown): unknown {
+  return typeof value === 'string' ? value.toUpperCase() : value;
+}
+
+function lower(value: unknown): unknown {
+  return typeof value === 'string' ? value.toLowerCase() : value;
+}
+
+function trim(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const out = value.trim();
+  return out === '' ? undefined : out;
+}
+
+function boolean(value: unknown): unknown {
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === 1) return true;
+  if (value === 'false' || value === 0) return false;
+  return undefined;
+}
+
+/** Locale "en_US" -> BCP 47 "en-US". */
+function locale(value: unknown): unknown {
+  return typeof value === 'string' && value !== '' ? value.replace('_', '-') : undefined;
+}
+
+/** Every named transform, by name: the one table mapping files select from. */
+export const TRANSFORMS: Readonly<Record<string, Transform>> = Object.freeze({
+  datetime,
+  number,
+  string,
+  boolean,
+  country_alpha2: countryAlpha2,
+  upper,
+  lower,
+  trim,
+  locale,
+});
+
+export const TRANSFORM_NAMES = Object.freeze(Object.keys(TRANSFORMS));

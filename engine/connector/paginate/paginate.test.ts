@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { createExtractor } from '../extract/index.ts';
+import { createPaginator, PAGINATION_TYPES } from './index.ts';
+
+/** Pages through `total` records served `size` at a time by `serve`, as the listing loop does. */
+function walk(type: Parameters<typeof createPaginator>[0], serve: (query: Readonly<Record<string, string>>) => { body: unknown; records: number }): Array<Readonly<Record<string, string>>> {
+  const paginator = createPaginator(type);
+  const asked: Array<Readonly<Record<string, string>>> = [];
+  let query: Readonly<Record<string, string>> | undefined = paginator.first();
+  while (query && asked.length < 50) {
+    asked.push(query);
+    const { body, records } = serve(query);
+    query = paginator.next(query, body, records);
+  }
+  return asked;
+}
+
+describe('paginators', () => {
+  it('one constructor per type in the table', () => {
+    expect([...PAGINATION_TYPES].sort()).toEqual(['cursor', 'offset_total', 'page_index_short_page']);
+  });
+
+  it('offset_total: offsets until the total is reached', () => {
+    const spec = { type: 'offset_total', offset_param: 'offset', limit_param: 'max', page_size: 100, total: 'total_count' } as const;
+    const asked = walk(spec, (q) => ({ body: { total_count: 250 }, records: Math.min(100, 250 - Number(q.offset)) }));
+    expect(asked).toEqual([{ offset: '0', max: '100' }, { offset: '100', max: '100' }, { offset: '200', max: '100' }]);
+  });
+
+  it('offset_total: an exact multiple does not ask for an empty page; an empty page ends', () => {
+    const spec = { type: 'offset_total', offset_param: 'offset', limit_param: 'max', page_size: 100, total: 'total_count' } as const;
+    expect(walk(spec, () => ({ body: { total_count: 200 }, records: 100 }))).toHaveLength(2);
+    expect(walk(spec, () => ({ body: { total_count: 900 }, records: 0 }))).toHaveLength(1);
+  });
+
+  it('offset_total: when the total drops between pages, re-reads from offset minus the drop', () => {
+    const p = createPaginator({ type: 'offset_total', offset_param: 'offset', limit_param: 'max', page_size: 100, total: 'total_count' });
+    expect(p.recover?.({ offset: '100', max: '100' }, { total_count: 250 }, { total_count: 250 })).toBeUndefined();
+    expect(p.recover?.({ offset: '100', max: '100' }, { total_count: 250 }, { total_count: 248 })).toEqual({ offset: '98', max: '100' });
+    // More orders (entering) only cause duplicates: nothing to recover.
+    expect(p.recover?.({ offset: '100', max: '100' }, { total_count: 250 }, { total_count: 251 })).toBeUndefined();
+  });
+
+  it('page_index_short_page with seek: restarts from the last sort value, steps by page when stuck on one value', () => {
+    const p = createPaginator({ type: 'page_index_short_page', index_param: 'pageIndex', size_param: 'pageSize', page_size: 2, seek: { param: 'createdAtMin', field: 'createdAt' } });
+    const first = p.first();
+    expect(first).toEqual({ pageIndex: '1', pageSize: '2' });
+    const page = [{ createdAt: '2026-01-01T00:00:00Z' }, { createdAt: '2026-01-02T00:00:00Z' }];
+    const second = p.next(first, {}, 2, page);
+    expect(second).toEqual({ pageIndex: '1', pageSize: '2', createdAtMin: '2026-01-02T00:00:00Z' });
+    const same = [{ createdAt: '2026-01-02T00:00:00Z' }, { createdAt: '2026-01-02T00:00:00Z' }];
+    expect(p.next(second!, {}, 2, same)).toEqual({ pageIndex: '2', pageSize: '2', createdAtMin: '2026-01-02T00:00:00Z' });
+    expect(p.next(second!, {}, 1, same.slice(1))).toBeUndefined();
+  });
+
+  it('page_index_short_page: 1-based pages until a short page', () => {
+    const spec = { type: 'page_index_short_page', index_param: 'pageIndex', size_param: 'pageSize', page_size: 100 } as const;
+    const asked = walk(spec, (q) => ({ body: {}, records: q.pageIndex === '3' ? 42 : 100 }));
+    expect(asked.map((q) => q.pageIndex)).toEqual(['1', '2', '3']);
+    expect(asked[0]).toEqual({ pageIndex: '1', pageSize: '100' });
+    // A full last page costs one more (empty) request: that is the strategy's price.
+    expect(walk(spec, (q) => ({ body: {}, records: q.pageIndex === '2' ? 0 : 100 })).map((q) => q.pageIndex)).toEqual(['1', '2']);
+  });
+
+  it('cursor: follows the next token until absent, and refuses a token that does not move', () => {
+    const spec = { type: 'cursor', cursor_param: 'page_token', next: 'next_page_token', size_param: 'limit', page_size: 10 } as const;
+    const tokens: Record<string, string | undefined> = { '': 'b', b: 'c', c: undefined };
+    const asked = walk(spec, (q) => ({ body: { next_page_token: tokens[q.page_token ?? ''] }, records: 10 }));
+    expect(asked).toEqual([{ limit: '10' }, { limit: '10', page_token: 'b' }, { limit: '10', page_token: 'c' }]);
+    expect(() => walk(spec, () => ({ body: { next_page_token: 'same' }, records: 10 }))).toThrow(/did not change/);
+  });
+});
+
+describe('extractors', () => {
+  it('path (shorthand or typed) returns the list, or undefined when there is none', () => {
+    expect(createExtractor('orders')({ orders: [1, 2] })).toEqual([1, 2]);
+    expect(createExtractor({ type: 'path', path: '.' })([3])).toEqual([3]);
+    expect(createExtractor('orders')({ orders: {} })).toBeUndefined();
+  });
+
+  it('single wraps the one record', () => {
+    expect(createExtractor({ type: 'single' })({ orderId: 'x' })).toEqual([{ orderId: 'x' }]);
+    expect(createExtractor({ type: 'single' })([{ orderId: 'x' }])).toBeUndefined();
+  });
+});

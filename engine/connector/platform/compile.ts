@@ -1,0 +1,115 @@
+/**
+ * Compiles a schema-valid platform document into the Platform the connector runs. Everything
+ * that can be decided once is decided here: strategies selected by `type`, mappings and request
+ * templates turned into closures, durations into milliseconds. Problems throw a CompileError
+ * with the JSON pointer of the offending value.
+ */
+import { ACTION_NAMES, type ActionName } from '../../channel/model.ts';
+import { durationToMs } from '../../channel/duration.ts';
+import { createExtractor } from '../extract/index.ts';
+import { createMapper } from '../map/index.ts';
+import { createPaginator } from '../paginate/index.ts';
+import { templateCompiler } from '../template/index.ts';
+import { CompileError, type Pointer } from './compile-error.ts';
+import type { Budget, CompiledRequest, DateFormat, Platform, RawActionRequest, RawPlatform, RawRequest } from './model.ts';
+
+/** Names an action request template may refer to. */
+export const ACTION_ROOTS: ReadonlySet<string> = new Set(['request', 'order', 'selected_lines', 'refused_lines']);
+const LIST_ROOTS: ReadonlySet<string> = new Set(['window']);
+const GET_ROOTS: ReadonlySet<string> = new Set(['id']);
+
+const DATE_FORMATS: Readonly<Record<DateFormat, (d: Date) => string>> = {
+  // Second precision: Mirakl documents 2026-11-22T10:15:00Z. The lower bound is floored, so the
+  // window never shrinks; overlapping windows are expected and deduplicated by the store.
+  iso_seconds: (d) => new Date(Math.floor(d.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
+  iso_millis: (d) => d.toISOString(),
+  epoch_ms: (d) => String(d.getTime()),
+  epoch_s: (d) => String(Math.floor(d.getTime() / 1000)),
+};
+
+function ms(text: string | undefined, pointer: Pointer): number | undefined {
+  if (text === undefined) return undefined;
+  const value = durationToMs(text);
+  if (value === undefined) throw new CompileError(pointer, `"${text}" is not a fixed-length ISO-8601 duration (e.g. PT30S, PT1M, P1D)`);
+  return value;
+}
+
+function compileRequest(raw: RawRequest | RawActionRequest, roots: ReadonlySet<string>, pointer: Pointer, compile: ReturnType<typeof templateCompiler>): CompiledRequest {
+  if (!raw.path.startsWith('/')) throw new CompileError([...pointer, 'path'], 'a request path starts with / (it is appended to the account base URL)');
+  const when = 'when' in raw && raw.when !== undefined ? compile(raw.when, { roots }, [...pointer, 'when']) : undefined;
+  if ((raw.method === 'GET' || raw.method === 'DELETE') && raw.body !== undefined) throw new CompileError([...pointer, 'body'], `a ${raw.method} request has no body`);
+  return {
+    endpoint: raw.endpoint,
+    method: raw.method,
+    path: compile(raw.path, { roots, encode: encodeURIComponent }, [...pointer, 'path']),
+    ...(raw.query !== undefined && { query: compile(raw.query, { roots }, [...pointer, 'query']) }),
+    ...(raw.headers !== undefined && { headers: Object.freeze({ ...raw.headers }) }),
+    ...(raw.body !== undefined && { body: compile(raw.body, { roots }, [...pointer, 'body']) }),
+    idempotent: raw.idempotent ?? raw.method === 'GET',
+    ...(when && { when }),
+  };
+}
+
+function compileBudgets(raw: RawPlatform['budgets']): Record<string, Budget> {
+  const out: Record<string, Budget> = {};
+  for (const [name, b] of Object.entries(raw?.endpoints ?? {})) {
+    const perMs = ms(b.per, ['budgets', 'endpoints', name, 'per'])!;
+    if (perMs <= 0) throw new CompileError(['budgets', 'endpoints', name, 'per'], 'a budget period must be longer than zero');
+    out[name] = Object.freeze({ limit: b.limit, perMs, counts: b.counts ?? 'request' });
+  }
+  return out;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+export function compilePlatform(raw: RawPlatform, file?: string): Platform {
+  const compile = templateCompiler(raw.templates);
+  const list = raw.list_orders;
+  // Strategies are built once here to report configuration errors at load, not at first sync.
+  createPaginator(list.pagination);
+  const actions: Partial<Record<ActionName, readonly CompiledRequest[]>> = {};
+  for (const [name, requests] of Object.entries(raw.actions) as [ActionName, RawActionRequest[]][]) {
+    if (!ACTION_NAMES.includes(name)) throw new CompileError(['actions', name], `unknown action "${name}" (known: ${ACTION_NAMES.join(', ')})`);
+    actions[name] = Object.freeze(requests.map((r, i) => compileRequest(r, ACTION_ROOTS, ['actions', name, i], compile)));
+  }
+  const budgets = compileBudgets(raw.budgets);
+  const listing = Object.entries(budgets).filter(([name, b]) => b.counts === 'listing' && name !== list.endpoint);
+  if (listing.length) throw new CompileError(['budgets', 'endpoints', listing[0]![0], 'counts'], '`counts: listing` applies to the order-list endpoint only (list_orders.endpoint)');
+  const timeouts = raw.http?.timeouts;
+  const retry = raw.http?.retry;
+  const connect = ms(timeouts?.connect, ['http', 'timeouts', 'connect']);
+  const response = ms(timeouts?.response, ['http', 'timeouts', 'response']);
+  const baseDelayMs = ms(retry?.base_delay, ['http', 'retry', 'base_delay']);
+  const maxDelayMs = ms(retry?.max_delay, ['http', 'retry', 'max_delay']);
+  const platform: Platform = {
+    id: raw.id,
+    name: raw.name,
+    ...(file !== undefined && { file }),
+    spec: deepFreeze(structuredClone(raw)),
+    list: Object.freeze({
+      request: compileRequest(list, LIST_ROOTS, ['list_orders'], compile),
+      formatDate: DATE_FORMATS[list.window.format],
+      window: Object.freeze({ from: list.window.from, to: list.window.to }),
+      records: createExtractor(list.records),
+    }),
+    get: Object.freeze({ request: compileRequest(raw.get_order, GET_ROOTS, ['get_order'], compile), records: createExtractor(raw.get_order.records) }),
+    mapper: createMapper(raw.mapping, ['mapping']),
+    actions: Object.freeze(actions),
+    concurrency: raw.budgets?.concurrency ?? 2,
+    budgets: Object.freeze(budgets),
+    timeouts: Object.freeze({ ...(connect !== undefined && { connect }), ...(response !== undefined && { response }) }),
+    retry: Object.freeze({
+      ...(retry?.max_attempts !== undefined && { maxAttempts: retry.max_attempts }),
+      ...(baseDelayMs !== undefined && { baseDelayMs }),
+      ...(maxDelayMs !== undefined && { maxDelayMs }),
+    }),
+    errorMessagePaths: Object.freeze([...(raw.http?.error_message ?? ['message'])]),
+  };
+  return Object.freeze(platform);
+}

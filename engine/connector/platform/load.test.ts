@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { OrderwireError } from '../../errors.ts';
+import { loadPlatform, parsePlatform, PLATFORMS_DIR } from './load.ts';
+
+const mirakl = readFileSync(`${PLATFORMS_DIR}/mirakl.yaml`, 'utf8');
+
+function findings(text: string): Array<{ line: number; column: number; message: string }> {
+  try {
+    parsePlatform(text, 'p.yaml');
+  } catch (err) {
+    if (err instanceof OrderwireError) return (err.details.findings as Array<{ line: number; column: number; message: string }>) ?? [];
+    throw err;
+  }
+  return [];
+}
+
+function lineOf(text: string, needle: string): number {
+  return text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+}
+
+describe('platform files', () => {
+  it('the shipped platforms load, every strategy selected and compiled', async () => {
+    for (const name of ['mirakl', 'octopia']) {
+      const platform = await loadPlatform(name);
+      expect(platform.id).toBe(name);
+      expect(Object.keys(platform.actions)).toEqual(expect.arrayContaining(['accept', 'refuse', 'ship', 'refund']));
+      expect(Object.isFrozen(platform)).toBe(true);
+    }
+  });
+
+  it('an unknown platform is PLATFORM_NOT_FOUND', async () => {
+    await expect(loadPlatform('nope')).rejects.toMatchObject({ code: 'PLATFORM_NOT_FOUND' });
+  });
+
+  it('an unknown key is reported at its line and column', () => {
+    const text = mirakl.replace('  credential: api_key\n', '  credential: api_key\n  credentail: x\n');
+    const [first, ...rest] = findings(text);
+    expect(rest).toEqual([]);
+    expect(first).toMatchObject({ line: lineOf(text, 'credentail: x'), column: 3 });
+    expect(first?.message).toContain('auth: unknown key "credentail"');
+  });
+
+  it('a wrong strategy type names the allowed ones', () => {
+    const text = mirakl.replace('type: offset_total', 'type: offset');
+    const all = findings(text);
+    expect(all[0]).toMatchObject({ line: lineOf(text, 'type: offset') });
+    expect(all.map((f) => f.message).join('\n')).toContain('"offset_total", "page_index_short_page", "cursor"');
+  });
+
+  it('a mapping missing a required field says which', () => {
+    const text = mirakl.replace('  currency: currency_iso_code\n', '');
+    expect(findings(text).map((f) => f.message)).toContain('mapping: missing required key "currency"');
+  });
+
+  it('a template reference out of scope is located (compile step)', () => {
+    const text = mirakl.replace('tracking_number: ${request.data.tracking_number}', 'tracking_number: ${credentials.api_key}');
+    const [f] = findings(text);
+    expect(f).toMatchObject({ line: lineOf(text, '${credentials.api_key}') });
+    expect(f?.message).toMatch(/actions\.ship\[0\]\.body\.tracking_number: .*"credentials", which is not in scope/);
+  });
+
+  it('a YAML syntax error is PLATFORM_SYNTAX with its position', () => {
+    try {
+      parsePlatform('id: x\nname: [unclosed\n', 'bad.yaml');
+      expect.unreachable();
+    } catch (err) {
+      expect((err as OrderwireError).code).toBe('PLATFORM_SYNTAX');
+      expect((err as Error).message).toMatch(/^bad\.yaml:\d+:\d+: /);
+    }
+  });
+
+  it('messages are file:line:column: path: problem', () => {
+    const text = mirakl.replace('page_size: 100', 'page_size: 0');
+    try {
+      parsePlatform(text, 'channels/platforms/mirakl.yaml');
+      expect.unreachable();
+    } catch (err) {
+      expect((err as Error).message).toBe(`channels/platforms/mirakl.yaml:${lineOf(text, 'page_size: 0')}:16: list_orders.pagination.page_size: must be >= 1`);
+    }
+  });
+});
+
+describe('platform schema messages', () => {
+  it('a value expression that fits no form gets one message listing the forms', () => {
+    const all = findings(mirakl.replace('currency: currency_iso_code', 'currency: { pth: x }'));
+    expect(all).toHaveLength(1);
+    expect(all[0]?.message).toMatch(/^mapping\.currency: is not a valid value: .*\{path, transform, default\}, \{const\}/);
+  });
+
+  it('within the form the author meant, only that form\'s problems', () => {
+    expect(findings(mirakl.replace('currency: currency_iso_code', 'currency: { path: x, trnsform: number }')).map((f) => f.message)).toEqual(['mapping.currency: unknown key "trnsform"']);
+    expect(findings(mirakl.replace('transform: country_alpha2 }, { path: country,', 'transform: alpha2 }, { path: country,')).map((f) => f.message)).toEqual([
+      'mapping.billing_address.country.first[0].transform: must be one of "datetime", "number", "string", "boolean", "country_alpha2", "upper", "lower", "trim", "locale"',
+    ]);
+    expect(findings(mirakl.replace('currency: currency_iso_code', 'currency: a..b'))[0]?.message).toMatch(/^mapping\.currency: "a\.\.b" is not a valid path \(A dotted path/);
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * A platform file (channels/platforms/<name>.yaml) as plain data, the shape
+ * schemas/platform.schema.json allows, and the compiled Platform the connector runs: every
+ * mapping and template already turned into closures, every strategy selected.
+ */
+import type { ActionName } from '../../channel/model.ts';
+import type { AuthSpec } from '../auth/index.ts';
+import type { ValueSource } from '../auth/oauth2-client-credentials.ts';
+import type { ExtractorSpec, Extractor } from '../extract/index.ts';
+import type { MapperSpec, OrderMapper } from '../map/index.ts';
+import type { PaginationSpec } from '../paginate/index.ts';
+import type { Render, TemplateType } from '../template/index.ts';
+
+export type DateFormat = 'iso_seconds' | 'iso_millis' | 'epoch_ms' | 'epoch_s';
+
+export interface RawRequest {
+  /** Endpoint name: selects the budget, names the request in logs (Mirakl operation codes: OR21...). */
+  endpoint: string;
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Record<string, unknown>;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Repeating the request is harmless even after a timeout (default: only for GET). */
+  idempotent?: boolean;
+}
+
+export interface RawActionRequest extends RawRequest {
+  /** Send this request only when the reference is truthy. */
+  when?: string;
+}
+
+export interface RawPlatform {
+  id: string;
+  name: string;
+  description?: string;
+  sources?: { title?: string; url: string }[];
+  templates?: TemplateType;
+  auth: AuthSpec;
+  headers?: Record<string, ValueSource>;
+  http?: {
+    timeouts?: { connect?: string; response?: string };
+    retry?: { max_attempts?: number; base_delay?: string; max_delay?: string };
+    error_message?: string[];
+  };
+  list_orders: RawRequest & {
+    window: { from: string; to: string; format: DateFormat };
+    pagination: PaginationSpec;
+    records: ExtractorSpec;
+  };
+  get_order: RawRequest & { records: ExtractorSpec };
+  mapping: MapperSpec;
+  actions: Partial<Record<ActionName, RawActionRequest[]>>;
+  budgets?: {
+    concurrency?: number;
+    endpoints?: Record<string, { limit: number; per: string; counts?: 'request' | 'listing'; note?: string }>;
+  };
+}
+
+/** One request compiled: every templated part is a closure over the template context. */
+export interface CompiledRequest {
+  endpoint: string;
+  method: RawRequest['method'];
+  path: Render;
+  query?: Render;
+  headers?: Readonly<Record<string, string>>;
+  body?: Render;
+  idempotent: boolean;
+  when?: Render;
+}
+
+export interface Budget {
+  limit: number;
+  perMs: number;
+  /** `listing`: one token per listing (its first page), not per page. */
+  counts: 'request' | 'listing';
+}
+
+export interface Platform {
+  readonly id: string;
+  readonly name: string;
+  /** The file it was loaded from, when it came from a file. */
+  readonly file?: string;
+  /** The validated document, frozen. */
+  readonly spec: Readonly<RawPlatform>;
+  readonly list: {
+    readonly request: CompiledRequest;
+    readonly formatDate: (date: Date) => string;
+    readonly window: { readonly from: string; readonly to: string };
+    readonly records: Extractor;
+  };
+  readonly get: { readonly request: CompiledRequest; readonly records: Extractor };
+  readonly mapper: OrderMapper;
+  readonly actions: Readonly<Partial<Record<ActionName, readonly CompiledRequest[]>>>;
+  readonly concurrency: number;
+  readonly budgets: Readonly<Record<string, Budget>>;
+  readonly timeouts: { readonly connect?: number; readonly response?: number };
+  readonly retry: { readonly maxAttempts?: number; readonly baseDelayMs?: number; readonly maxDelayMs?: number };
+  readonly errorMessagePaths: readonly string[];
+}

@@ -1,0 +1,83 @@
+import { defineErrors } from './define.ts';
+
+/** Codes of the connector: platform files, marketplace HTTP exchanges, order mapping. */
+export const connectorErrors = defineErrors({
+  PLATFORM_NOT_FOUND: {
+    title: 'Platform file not found',
+    severity: 'error',
+    http: 404,
+    help: "A channel names a platform (its `platform` key) for which there is no channels/platforms/<platform>.yaml. Check the spelling, or add the platform file.",
+  },
+  PLATFORM_SYNTAX: {
+    title: 'Platform file is not valid YAML',
+    severity: 'error',
+    http: 400,
+    help: 'The platform file could not be parsed. The message gives file:line:column of the first syntax error.',
+  },
+  PLATFORM_INVALID: {
+    title: 'Platform file does not match its schema',
+    severity: 'error',
+    http: 400,
+    help: 'A key is missing, unknown or of the wrong type, or a mapping, template or budget refers to something that does not exist. Every finding gives file:line:column; schemas/platform.schema.json documents each key.',
+  },
+  CONNECTOR_CREDENTIAL_MISSING: {
+    title: 'Account credential missing',
+    severity: 'error',
+    http: 400,
+    help: 'The platform authenticates with a credential the account does not provide (e.g. api_key, client_id, client_secret, seller_id). Set it in the account configuration (its environment variable).',
+  },
+  CONNECTOR_ACTION_NOT_DECLARED: {
+    title: 'Action has no request in the platform file',
+    severity: 'error',
+    http: 422,
+    help: "The channel allows an action that the platform file does not say how to send. Add it under `actions:` in channels/platforms/<platform>.yaml.",
+  },
+  CONNECTOR_TEMPLATE_VALUE_MISSING: {
+    title: 'Action request needs a value that is absent',
+    severity: 'error',
+    http: 422,
+    help: 'A request template substitutes a value inside a text (path or string) and the action or the order has no such value. Make the field required in the channel, or guard the request with `when:`.',
+  },
+  MARKETPLACE_AUTH_FAILED: {
+    title: 'Marketplace refused the credentials',
+    severity: 'error',
+    http: 502,
+    help: 'The marketplace answered 401 or 403 (after one token refresh for OAuth2). Check the account credentials; they are never shown in messages.',
+  },
+  MARKETPLACE_REJECTED: {
+    title: 'Marketplace rejected the request',
+    severity: 'error',
+    http: 502,
+    help: 'The marketplace answered with a 4xx status other than 401, 403 and 429. Such requests are not retried: the message quotes the marketplace.',
+  },
+  MARKETPLACE_UNAVAILABLE: {
+    title: 'Marketplace unavailable',
+    severity: 'error',
+    http: 503,
+    help: 'The marketplace kept answering 429 or 5xx after the retries of the retry policy. The run will be tried again on the next schedule.',
+  },
+  MARKETPLACE_UNREACHABLE: {
+    title: 'Marketplace unreachable',
+    severity: 'error',
+    http: 503,
+    help: 'Connection errors or timeouts after the retries of the retry policy. Check the base URL and the network; timeouts are configurable per platform.',
+  },
+  MARKETPLACE_BAD_RESPONSE: {
+    title: 'Marketplace response not understood',
+    severity: 'error',
+    http: 502,
+    help: 'A successful response was not JSON or had no record list where the platform file says it is (`records:`). The platform file or the marketplace changed.',
+  },
+  ORDER_OUT_OF_SCOPE: {
+    title: 'Order outside the channel scope',
+    severity: 'warning',
+    http: 200,
+    help: "The marketplace returned an order of a sales channel the channel does not cover (its `scope.sales_channels`); it is skipped and reported, never imported.",
+  },
+  ORDER_UNMAPPABLE: {
+    title: 'Order could not be mapped',
+    severity: 'error',
+    http: 200,
+    help: 'A marketplace order lacks a field the normalized order needs (id, status, dates, currency, line ids...) or has one of the wrong type. It is skipped and reported with the field; the rest of the page is imported.',
+  },
+});
