@@ -5,11 +5,25 @@
  */
 import type { ErrorDefinition } from './errors/define.ts';
 import { generalErrors } from './errors/general.ts';
+import { connectorErrors } from './errors/connector.ts';
+import { channelErrors } from './errors/channel.ts';
+import { configErrors } from './errors/config.ts';
+import { syncErrors } from './errors/sync.ts';
+import { simulatorErrors } from './errors/simulator.ts';
+import { storeErrors } from './errors/store.ts';
+import { actionErrors } from './errors/action.ts';
 
 export type { ErrorDefinition, Severity } from './errors/define.ts';
 
 const parts = {
   general: generalErrors,
+  connector: connectorErrors,
+  channel: channelErrors,
+  config: configErrors,
+  sync: syncErrors,
+  simulator: simulatorErrors,
+  store: storeErrors,
+  action: actionErrors,
 } as const;
 
 type Parts = typeof parts;

@@ -1,0 +1,66 @@
+import type { Command } from 'commander';
+import { OrderwireError } from '../../errors.ts';
+import { submitAction } from '../../sync/submit-action.ts';
+import { EXIT } from '../exit-codes.ts';
+import { addConfigOption, withRuntime } from '../runtime-options.ts';
+
+interface ActionOptions {
+  config?: string;
+  data?: string;
+  lines?: string;
+  idempotencyKey?: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  addConfigOption(
+    program
+      .command('action')
+      .description('Submit a seller action on a stored order: it is validated against the channel rules and queued; the daemon sends it. Exit 1 when the action is not allowed.')
+      .argument('<account>', 'account id')
+      .argument('<order>', 'marketplace order id')
+      .argument('<name>', 'accept, refuse, ship, refund or cancel')
+      .option('--data <json>', 'action fields as a JSON object, e.g. \'{"tracking_number":"X1","carrier":"UPS"}\'')
+      .option('--lines <ids>', 'comma list of order line ids (where the channel allows line-level actions)')
+      .option('--idempotency-key <key>', 'your own key: submitting again with it returns the same action')
+      .option('--json', 'print JSON'),
+  ).action(async (account: string, order: string, name: string, opts: ActionOptions) => {
+    let data: Record<string, unknown> | undefined;
+    if (opts.data !== undefined) {
+      try {
+        data = JSON.parse(opts.data) as Record<string, unknown>;
+      } catch (err) {
+        throw new OrderwireError('USAGE', `--data is not valid JSON: ${(err as Error).message}`);
+      }
+      if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new OrderwireError('USAGE', '--data must be a JSON object');
+    }
+    const lines = opts.lines?.split(',').map((s) => s.trim()).filter(Boolean);
+    await withRuntime(opts, async (rt) => {
+      const entry = rt.accountConfigs.get(account);
+      if (!entry) throw new OrderwireError('USAGE', `no account "${account}" in the configuration`);
+      const outcome = await submitAction(rt.store, entry, {
+        marketplaceOrderId: order,
+        name,
+        ...(data && { data }),
+        ...(lines && { lines }),
+        ...(opts.idempotencyKey && { idempotencyKey: opts.idempotencyKey }),
+      });
+      if (opts.json) process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
+      switch (outcome.kind) {
+        case 'order_not_found':
+          if (!opts.json) process.stderr.write(`order ${order} of ${account} is not in the store (sync first)\n`);
+          process.exitCode = EXIT.FINDINGS;
+          return;
+        case 'denied':
+          if (!opts.json) {
+            process.stderr.write(`${name} is not allowed on ${order} (status ${outcome.validation.status}):\n`);
+            for (const e of outcome.validation.errors) process.stderr.write(`  error[${e.code}]${e.field ? ` ${e.field}` : ''}: ${e.message}\n`);
+          }
+          process.exitCode = EXIT.FINDINGS;
+          return;
+        default:
+          if (!opts.json) process.stdout.write(`${outcome.kind === 'existing' ? 'already submitted' : 'queued'}: action ${outcome.action.id} (${outcome.action.state})\n`);
+      }
+    }, { accountIds: [account], connect: false });
+  });
+}

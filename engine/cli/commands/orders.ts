@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import type { OrderStatus } from '../../order/model.ts';
+import { OrderwireError } from '../../errors.ts';
+import { addConfigOption, withRuntime } from '../runtime-options.ts';
+import { renderTable } from '../table.ts';
+
+interface OrdersOptions {
+  config?: string;
+  account?: string;
+  channel?: string;
+  status?: string;
+  marketplaceStatus?: string;
+  since?: string;
+  limit: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  addConfigOption(
+    program
+      .command('orders')
+      .description('List stored orders, most recently changed last.')
+      .option('--account <id>', 'only this account')
+      .option('--channel <id>', 'only this channel')
+      .option('--status <status>', 'only this normalized status (or "unknown")')
+      .option('--marketplace-status <status>', 'only this marketplace status (exact)')
+      .option('--since <time>', 'only orders updated at the marketplace since this ISO-8601 time')
+      .option('--limit <n>', 'at most this many orders', '50')
+      .option('--json', 'print JSON (one document with an items array)'),
+  ).action(async (opts: OrdersOptions) => {
+    const limit = Number(opts.limit);
+    if (!Number.isInteger(limit) || limit < 1) throw new OrderwireError('USAGE', `--limit must be a positive integer, got ${opts.limit}`);
+    await withRuntime(opts, async (rt) => {
+      const page = await rt.store.listOrders({
+        ...(opts.account && { account: opts.account }),
+        ...(opts.channel && { channel: opts.channel }),
+        ...(opts.status && { status: opts.status as OrderStatus }),
+        ...(opts.marketplaceStatus && { marketplace_status: opts.marketplaceStatus }),
+        ...(opts.since && { updated_since: new Date(opts.since).toISOString() }),
+        limit,
+      });
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify({ items: page.items.map((s) => ({ id: s.id, version: s.version, ...s.order, raw: undefined })) }, null, 2)}\n`);
+        return;
+      }
+      const rows = page.items.map(({ id, order }) => [
+        id,
+        order.account,
+        order.marketplace_order_id,
+        order.status,
+        order.marketplace_status,
+        order.updated_at,
+        `${order.totals.total.toFixed(2)} ${order.currency}`,
+        String(order.lines.length),
+        [order.delivered_by_marketplace ? `fulfilled:${order.fulfillment_code ?? 'yes'}` : '', order.status_unknown ? 'UNKNOWN-STATUS' : ''].filter(Boolean).join(' '),
+      ]);
+      process.stdout.write(renderTable(['ID', 'ACCOUNT', 'ORDER', 'STATUS', 'MARKETPLACE', 'UPDATED', 'TOTAL', 'LINES', 'FLAGS'], rows));
+    }, { connect: false });
+  });
+}

@@ -1,0 +1,100 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { OrderwireError } from '../errors.ts';
+import { loadConfigFile, validateConfigText } from './load.ts';
+import { resolveAccount } from './resolve.ts';
+import { loadChannels } from '../channel/load.ts';
+
+const valid = `
+store: data/orders.sqlite
+accounts:
+  - id: worten-pt
+    channel: worten
+    base_url: https://worten.mirakl.net/
+    credentials:
+      api_key: { env: WORTEN_KEY }
+    options:
+      poll_every: PT5M
+  - id: cd
+    channel: cdiscount
+    base_url: https://api.octopia-io.net/seller/v2
+    auth_url: https://auth.octopia-io.net
+    credentials:
+      client_id: { env: CD_ID }
+      client_secret: { env: CD_SECRET }
+      seller_id: { env: CD_SELLER }
+`;
+
+async function codes(text: string): Promise<string[]> {
+  const { findings } = await validateConfigText(text, '/etc/orderwire/orderwire.yaml');
+  return findings.map((f) => `${f.code} ${f.line}:${f.column}`);
+}
+
+describe('configuration file', () => {
+  it('loads a valid file with defaults and paths relative to the file', async () => {
+    const { config, findings } = await validateConfigText(valid, '/etc/orderwire/orderwire.yaml');
+    expect(findings).toEqual([]);
+    expect(config?.store).toBe('/etc/orderwire/data/orders.sqlite');
+    expect(config?.accounts[0]).toMatchObject({ id: 'worten-pt', importFulfilledOrders: false, pollEveryMs: 300_000, enabled: true });
+    expect(config?.daemon.leaseTtlMs).toBe(60_000);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('rejects a literal secret where an environment variable reference is expected', async () => {
+    const { findings } = await validateConfigText(valid.replace('{ env: WORTEN_KEY }', 'abc123'), 'c.yaml');
+    expect(findings.map((f) => `${f.code} ${f.line}:${f.column}`)).toEqual(['CONFIG_LITERAL_SECRET 8:16']);
+    expect(findings[0]?.message).not.toContain('abc123');
+  });
+
+  it('rejects a PostgreSQL URL with a password written in the file', async () => {
+    const found = await codes(valid.replace('data/orders.sqlite', 'postgres://u:hunter2@db/orders'));
+    expect(found).toEqual(['CONFIG_LITERAL_SECRET 2:8']);
+  });
+
+  it('locates an unknown channel with a suggestion', async () => {
+    const { findings } = await validateConfigText(valid.replace('channel: worten', 'channel: wortem'), 'c.yaml');
+    expect(findings[0]).toMatchObject({ code: 'CONFIG_UNKNOWN_CHANNEL', line: 5, column: 14 });
+    expect(findings[0]?.suggestion).toContain('worten');
+  });
+
+  it('rejects duplicate account ids and unknown keys', async () => {
+    expect(await codes(valid.replace('id: cd', 'id: worten-pt'))).toEqual(['CONFIG_DUPLICATE_ACCOUNT 11:9']);
+    expect((await codes(valid.replace('    options:', '    optoins:')))[0]).toMatch(/^SCHEMA_UNKNOWN_KEY 9:5/);
+  });
+
+  it('warns when an account polls more often than the channel allows', async () => {
+    const { config, findings } = await validateConfigText(valid.replace('PT5M', 'PT10S'), 'c.yaml');
+    expect(findings.map((f) => f.code)).toEqual(['CONFIG_POLL_TOO_FREQUENT']);
+    expect(config).toBeDefined();
+  });
+
+  it('reads credentials from the environment only, and never echoes a value', async () => {
+    const { config } = await validateConfigText(valid, 'c.yaml');
+    const channels = new Map((await loadChannels()).map((c) => [c.id, c] as const));
+    const worten = config!.accounts[0]!;
+    const account = resolveAccount(worten, channels, { WORTEN_KEY: 's3cr3t' });
+    expect(account.credentials).toEqual({ api_key: 's3cr3t' });
+    expect(account.baseUrl).toBe('https://worten.mirakl.net');
+    expect(account.pollEveryMs).toBe(300_000);
+    let error: unknown;
+    try {
+      resolveAccount(config!.accounts[1]!, channels, { CD_ID: 'id-value' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(OrderwireError);
+    expect((error as OrderwireError).code).toBe('CONFIG_SECRET_MISSING');
+    expect((error as Error).message).toContain('CD_SECRET');
+    expect((error as Error).message).not.toContain('id-value');
+  });
+
+  it('loadConfigFile throws CONFIG_INVALID with file:line:column in the message', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ow-config-'));
+    const file = path.join(dir, 'orderwire.yaml');
+    await writeFile(file, valid.replace('base_url: https://worten.mirakl.net/', 'base_url: 42'));
+    await expect(loadConfigFile(file)).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('orderwire.yaml:6:15') });
+    await expect(loadConfigFile(path.join(dir, 'missing.yaml'))).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
+  });
+});

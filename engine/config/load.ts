@@ -1,0 +1,171 @@
+/**
+ * The configuration file: YAML with positions -> schemas/config.schema.json -> semantic checks
+ * (duplicate accounts, unknown channels, literal secrets, poll periods) -> frozen Config with
+ * defaults applied. Findings use the same located format as channel files.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CHANNELS_DIR, loadChannels } from '../channel/load.ts';
+import { durationToMs } from '../channel/duration.ts';
+import { finding, hasErrors, sortFindings, type Finding } from '../channel/finding.ts';
+import type { Channel } from '../channel/model.ts';
+import { parseYaml, type ParsedYaml } from '../channel/parse.ts';
+import { formatFinding } from '../channel/report/human.ts';
+import { schemaFindings, schemaValidator } from '../channel/schema-check.ts';
+import { toPointer } from '../channel/pointer.ts';
+import { didYouMean } from '../channel/suggest.ts';
+import { OrderwireError, type ErrorCode } from '../errors.ts';
+import type { AccountConfig, Config, EnvRef } from './model.ts';
+
+export const CONFIG_SCHEMA_FILE = path.resolve(import.meta.dirname, '../../schemas/config.schema.json');
+export const DEFAULT_STORE = '.orderwire/orderwire.sqlite';
+
+interface RawAccount {
+  id: string;
+  channel: string;
+  base_url: string;
+  auth_url?: string;
+  credentials: Record<string, EnvRef>;
+  enabled?: boolean;
+  options?: { import_fulfilled_orders?: boolean; poll_every?: string; concurrency?: number };
+}
+interface RawConfig {
+  store?: string | EnvRef;
+  channels_dir?: string;
+  accounts: RawAccount[];
+  daemon?: {
+    action_workers?: number;
+    action_max_attempts?: number;
+    lease_ttl?: string;
+    overlap?: string;
+    safety_margin?: string;
+    http?: { host?: string; port?: number; enabled?: boolean };
+  };
+}
+
+export interface ConfigValidation {
+  readonly config?: Config;
+  readonly findings: readonly Finding[];
+}
+
+function ms(text: string | undefined, fallback: number): number {
+  return text === undefined ? fallback : (durationToMs(text) ?? fallback);
+}
+
+function semanticFindings(raw: RawConfig, parsed: ParsedYaml, channels: ReadonlyMap<string, Channel>): Finding[] {
+  const out: Finding[] = [];
+  const report = (at: (string | number)[], part: 'key' | 'value', code: ErrorCode, message: string, suggestion?: string): void => {
+    const pointer = toPointer(at);
+    out.push(finding(parsed.file, parsed.locate(pointer, part), code, message, pointer, suggestion));
+  };
+  if (typeof raw.store === 'string' && /^postgres(ql)?:\/\/[^/@]*:[^/@]*@/.test(raw.store)) {
+    report(['store'], 'value', 'CONFIG_LITERAL_SECRET', 'the store URL contains a password', 'write `store: { env: ORDERWIRE_STORE }` and export ORDERWIRE_STORE=postgres://...');
+  }
+  const seen = new Set<string>();
+  raw.accounts.forEach((account, i) => {
+    if (seen.has(account.id)) report(['accounts', i, 'id'], 'value', 'CONFIG_DUPLICATE_ACCOUNT', `account id "${account.id}" is used twice`);
+    seen.add(account.id);
+    const channel = channels.get(account.channel);
+    if (!channel) {
+      const hint = didYouMean(account.channel, channels.keys());
+      report(['accounts', i, 'channel'], 'value', 'CONFIG_UNKNOWN_CHANNEL', `no channel "${account.channel}" (known: ${[...channels.keys()].join(', ')})`, hint);
+      return;
+    }
+    const wanted = account.options?.poll_every;
+    const min = channel.retrieval.incremental.minEveryMs;
+    if (wanted !== undefined && min !== undefined && (durationToMs(wanted) ?? 0) < min) {
+      report(['accounts', i, 'options', 'poll_every'], 'value', 'CONFIG_POLL_TOO_FREQUENT', `${wanted} is shorter than ${channel.name}'s minimum poll period ${channel.retrieval.incremental.minEvery}; the minimum is used`);
+    }
+  });
+  return out;
+}
+
+/** Credentials written as plain values instead of { env: NAME } references. */
+function literalSecretFindings(parsed: ParsedYaml): Finding[] {
+  const accounts = (parsed.data as { accounts?: unknown } | undefined)?.accounts;
+  if (!Array.isArray(accounts)) return [];
+  const out: Finding[] = [];
+  accounts.forEach((account: unknown, i) => {
+    const credentials = (account as { credentials?: unknown } | null)?.credentials;
+    if (!credentials || typeof credentials !== 'object') return;
+    for (const [name, value] of Object.entries(credentials)) {
+      if (typeof value === 'string' || typeof value === 'number') {
+        const pointer = toPointer(['accounts', i, 'credentials', name]);
+        const variable = name.toUpperCase();
+        out.push(finding(parsed.file, parsed.locate(pointer, 'value'), 'CONFIG_LITERAL_SECRET', `credential ${name} is written in the file`, pointer, `write \`${name}: { env: ${variable} }\` and export ${variable}`));
+      }
+    }
+  });
+  return out;
+}
+
+function build(raw: RawConfig, file: string, channelsDir: string): Config {
+  const dir = path.dirname(file);
+  const store = raw.store ?? DEFAULT_STORE;
+  const storeSpec = typeof store !== 'string' || /^[a-z]+:\/\//.test(store) ? store : store.startsWith('sqlite:') ? `sqlite:${path.resolve(dir, store.slice(7))}` : path.resolve(dir, store);
+  const d = raw.daemon ?? {};
+  const accounts: AccountConfig[] = raw.accounts.map((a) =>
+    Object.freeze({
+      id: a.id,
+      channel: a.channel,
+      baseUrl: a.base_url,
+      ...(a.auth_url !== undefined && { authUrl: a.auth_url }),
+      credentials: Object.freeze({ ...a.credentials }),
+      enabled: a.enabled ?? true,
+      importFulfilledOrders: a.options?.import_fulfilled_orders ?? false,
+      ...(a.options?.poll_every !== undefined && { pollEveryMs: durationToMs(a.options.poll_every) }),
+      concurrency: a.options?.concurrency ?? 2,
+    }),
+  );
+  return Object.freeze({
+    file,
+    store: storeSpec,
+    channelsDir,
+    accounts: Object.freeze(accounts),
+    daemon: Object.freeze({
+      actionWorkers: d.action_workers ?? 2,
+      actionMaxAttempts: d.action_max_attempts ?? 5,
+      leaseTtlMs: ms(d.lease_ttl, 60_000),
+      overlapMs: ms(d.overlap, 120_000),
+      safetyMarginMs: ms(d.safety_margin, 30_000),
+      http: Object.freeze({ host: d.http?.host ?? '127.0.0.1', port: d.http?.port ?? 8080, enabled: d.http?.enabled ?? true }),
+    }),
+  });
+}
+
+export async function validateConfigText(text: string, file: string): Promise<ConfigValidation> {
+  const findings: Finding[] = [];
+  const done = (config?: Config): ConfigValidation => ({ findings: sortFindings(findings), ...(config && { config }) });
+  const parsed = parseYaml(text, file);
+  findings.push(...parsed.findings);
+  if (hasErrors(findings)) return done();
+  // A literal secret says more than "wrong type": report it first, in its own words.
+  const secrets = literalSecretFindings(parsed);
+  const secretPointers = new Set(secrets.map((f) => f.pointer));
+  findings.push(...secrets, ...schemaFindings(parsed, schemaValidator(CONFIG_SCHEMA_FILE)).filter((f) => !secretPointers.has(f.pointer)));
+  if (hasErrors(findings)) return done();
+  const raw = parsed.data as RawConfig;
+  const channelsDir = raw.channels_dir === undefined ? CHANNELS_DIR : path.resolve(path.dirname(file), raw.channels_dir);
+  const channels = new Map((await loadChannels(channelsDir)).map((c) => [c.id, c] as const));
+  findings.push(...semanticFindings(raw, parsed, channels));
+  if (hasErrors(findings)) return done();
+  return done(build(raw, path.resolve(file), channelsDir));
+}
+
+/** Loads a configuration file or throws CONFIG_INVALID with every finding located in the message. */
+export async function loadConfigFile(file: string): Promise<Config> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new OrderwireError('FILE_NOT_FOUND', `no configuration file at ${file} (pass --config FILE or set ORDERWIRE_CONFIG)`, { file });
+    throw new OrderwireError('FILE_UNREADABLE', `cannot read ${file}: ${(err as Error).message}`, { file });
+  }
+  const { config, findings } = await validateConfigText(text, file);
+  if (!config) {
+    const errors = findings.filter((f) => f.severity === 'error');
+    throw new OrderwireError('CONFIG_INVALID', `${file} is not a valid configuration:\n${errors.map((f) => formatFinding(f, text)).join('\n')}`, { findings });
+  }
+  return config;
+}

@@ -1,0 +1,32 @@
+/** The validated configuration file, with defaults applied and durations in milliseconds. */
+export interface EnvRef {
+  readonly env: string;
+}
+
+export interface AccountConfig {
+  readonly id: string;
+  readonly channel: string;
+  readonly baseUrl: string;
+  readonly authUrl?: string;
+  readonly credentials: Readonly<Record<string, EnvRef>>;
+  readonly enabled: boolean;
+  readonly importFulfilledOrders: boolean;
+  readonly pollEveryMs?: number;
+  readonly concurrency: number;
+}
+
+export interface Config {
+  readonly file?: string;
+  /** Store spec: SQLite path, sqlite:PATH, or the name of the env var holding a PostgreSQL URL. */
+  readonly store: string | EnvRef;
+  readonly channelsDir: string;
+  readonly accounts: readonly AccountConfig[];
+  readonly daemon: {
+    readonly actionWorkers: number;
+    readonly actionMaxAttempts: number;
+    readonly leaseTtlMs: number;
+    readonly overlapMs: number;
+    readonly safetyMarginMs: number;
+    readonly http: { readonly host: string; readonly port: number; readonly enabled: boolean };
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * The daemon: schedules every account's polls and runs the action worker until stopped.
+ * Stopping is graceful: no new poll or action starts, in-flight listings are aborted between
+ * pages (committed pages stay, the cursor does not move), actions in hand finish. A restart
+ * continues from the committed cursors and the queued actions, so nothing is lost.
+ */
+import { ActionWorker } from '../sync/action-worker.ts';
+import { Scheduler } from '../sync/scheduler.ts';
+import type { SyncOutcome } from '../sync/sync-window.ts';
+import type { StoredAction } from '../store/store.ts';
+import type { Runtime } from './runtime.ts';
+
+export interface DaemonHooks {
+  onRun?: (account: string, outcome: SyncOutcome | Error) => void;
+  onActionOutcome?: (action: StoredAction, state: StoredAction['state']) => void;
+}
+
+export interface Daemon {
+  readonly scheduler: Scheduler;
+  readonly worker: ActionWorker;
+  stop(): Promise<void>;
+}
+
+export function startDaemon(runtime: Runtime, options: { now?: () => Date; workerIntervalMs?: number; hooks?: DaemonHooks } = {}): Daemon {
+  const { config, store, accounts, log, owner } = runtime;
+  const now = options.now;
+  const scheduler = new Scheduler({
+    store,
+    accounts,
+    log,
+    owner,
+    leaseMs: config.daemon.leaseTtlMs,
+    windows: { overlapMs: config.daemon.overlapMs, safetyMarginMs: config.daemon.safetyMarginMs },
+    ...(now && { now }),
+    ...(options.hooks?.onRun && { onRun: options.hooks.onRun }),
+  });
+  const worker = new ActionWorker({
+    store,
+    accounts,
+    log,
+    owner,
+    leaseMs: config.daemon.leaseTtlMs,
+    maxAttempts: config.daemon.actionMaxAttempts,
+    ...(now && { now }),
+    ...(options.hooks?.onActionOutcome && { onOutcome: options.hooks.onActionOutcome }),
+  });
+  scheduler.start();
+  worker.start(options.workerIntervalMs ?? 1_000);
+  log.info({ owner, accounts: [...accounts.keys()], store: store.kind }, 'daemon started');
+  let stopping: Promise<void> | undefined;
+  return {
+    scheduler,
+    worker,
+    stop() {
+      stopping ??= (async () => {
+        log.info('daemon stopping');
+        await Promise.all([scheduler.stop(), worker.stop()]);
+        log.info('daemon stopped');
+      })();
+      return stopping;
+    },
+  };
+}

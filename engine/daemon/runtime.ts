@@ -1,0 +1,71 @@
+/**
+ * Everything a daemon or a one-off CLI command needs, built from a validated configuration:
+ * channels, the store (migrated), one connector per enabled account. Closing it closes them all.
+ */
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Channel } from '../channel/model.ts';
+import { loadChannels } from '../channel/load.ts';
+import type { Config } from '../config/model.ts';
+import { resolveAccount, resolveStoreSpec } from '../config/resolve.ts';
+import { createConnector, loadPlatform } from '../connector/declarative.ts';
+import type { Logger } from '../log.ts';
+import { openStore } from '../store/open.ts';
+import type { Store } from '../store/store.ts';
+import type { AccountRuntime } from '../sync/account.ts';
+import type { WorkerAccount } from '../sync/action-worker.ts';
+
+export interface Runtime {
+  readonly config: Config;
+  readonly store: Store;
+  readonly channels: ReadonlyMap<string, Channel>;
+  /** Every configured account (selected by accountIds), resolved against its channel. */
+  readonly accountConfigs: ReadonlyMap<string, AccountRuntime>;
+  /** Accounts with a live connector; empty when opened with `connect: false`. */
+  readonly accounts: ReadonlyMap<string, WorkerAccount>;
+  readonly log: Logger;
+  /** Identifies this process in leases (host, pid, random suffix). */
+  readonly owner: string;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(config: Config, log: Logger, options: { env?: NodeJS.ProcessEnv; accountIds?: string[]; connect?: boolean } = {}): Promise<Runtime> {
+  const channels = new Map<string, Channel>();
+  for (const channel of await loadChannels(config.channelsDir)) channels.set(channel.id, channel);
+  const store = await openStore(resolveStoreSpec(config, options.env));
+  try {
+    await store.migrate();
+    const connect = options.connect ?? true;
+    const accountConfigs = new Map<string, AccountRuntime>();
+    const accounts = new Map<string, WorkerAccount>();
+    for (const accountConfig of config.accounts) {
+      if (options.accountIds && !options.accountIds.includes(accountConfig.id)) continue;
+      const account = resolveAccount(accountConfig, channels, options.env, connect);
+      accountConfigs.set(account.id, account);
+      if (!connect) continue;
+      const platform = await loadPlatform(account.channel.platform);
+      const connector = createConnector(
+        { account: account.id, channel: account.channel, baseUrl: account.baseUrl, credentials: account.credentials, ...(account.authUrl !== undefined && { authUrl: account.authUrl }) },
+        platform,
+        { concurrency: account.concurrency, log: log.child({ account: account.id }) },
+      );
+      accounts.set(account.id, { account, connector });
+    }
+    return {
+      config,
+      store,
+      channels,
+      accountConfigs,
+      accounts,
+      log,
+      owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      async close() {
+        await Promise.allSettled([...accounts.values()].map((a) => a.connector.close()));
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}

@@ -1,0 +1,41 @@
+import { defineErrors } from './define.ts';
+
+/** Configuration file and account resolution. */
+export const configErrors = defineErrors({
+  CONFIG_INVALID: {
+    title: 'Invalid configuration file',
+    severity: 'error',
+    http: 400,
+    help: 'The configuration file has findings (syntax, schema or semantic); each is listed with file:line:column.',
+  },
+  CONFIG_UNKNOWN_CHANNEL: {
+    title: 'Account names an unknown channel',
+    severity: 'error',
+    http: 400,
+    help: 'An account refers to a channel id with no file in the channels folder. Check the id or the channels_dir setting.',
+  },
+  CONFIG_DUPLICATE_ACCOUNT: {
+    title: 'Account id used twice',
+    severity: 'error',
+    http: 400,
+    help: 'Account ids identify stored orders and cursors; each must be unique in the file.',
+  },
+  CONFIG_POLL_TOO_FREQUENT: {
+    title: 'Poll period below the channel minimum',
+    severity: 'warning',
+    http: 400,
+    help: "An account's poll_every is shorter than the channel's documented minimum (retrieval.incremental.min_every); the minimum is used.",
+  },
+  CONFIG_SECRET_MISSING: {
+    title: 'Credential environment variable not set',
+    severity: 'error',
+    http: 500,
+    help: 'A credential refers to an environment variable that is not set. Export it before starting orderwire; secrets are never read from files.',
+  },
+  CONFIG_LITERAL_SECRET: {
+    title: 'Secret written in a file',
+    severity: 'error',
+    http: 400,
+    help: 'Credentials and database passwords must be environment-variable references ({ env: NAME }), never literal values in a file.',
+  },
+});

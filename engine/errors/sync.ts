@@ -1,0 +1,59 @@
+import { defineErrors } from './define.ts';
+
+/** Sync runs, the action worker and the daemon. */
+export const syncErrors = defineErrors({
+  SYNC_PAGES_UNSTABLE: {
+    title: 'Pages kept shifting while listing',
+    severity: 'warning',
+    http: 503,
+    help: 'Orders were updated while a window was being paged, several times in a row. Nothing is lost: the next window re-reads what moved.',
+  },
+  SYNC_ACCOUNT_UNKNOWN: {
+    title: 'Unknown account',
+    severity: 'error',
+    http: 404,
+    help: 'The account is not in the configuration this daemon runs with.',
+  },
+  ORDER_NOT_FOUND: {
+    title: 'Order not found',
+    severity: 'error',
+    http: 404,
+    help: 'No stored order has this id for the account. It may not be synced yet: run a sync or wait for the next poll.',
+  },
+  ACTION_NOT_FOUND: {
+    title: 'Action not found',
+    severity: 'error',
+    http: 404,
+    help: 'No action has this id.',
+  },
+  ACTION_REJECTED_BY_MARKETPLACE: {
+    title: 'The marketplace refused the action',
+    severity: 'error',
+    http: 422,
+    help: "The marketplace answered with an error other than a rate limit or server fault. Its answer is kept in the action's result.",
+  },
+  ACTION_TRANSIENT_FAILURE: {
+    title: 'Temporary failure; the action will be retried',
+    severity: 'warning',
+    http: 503,
+    help: 'The marketplace was rate limiting, failing or unreachable before it could act. The worker retries with backoff.',
+  },
+  ACTION_RETRIES_EXHAUSTED: {
+    title: 'Retries exhausted',
+    severity: 'error',
+    http: 503,
+    help: 'The action failed transiently too many times and needs attention: retry it once the marketplace is healthy, or cancel it.',
+  },
+  ACTION_OUTCOME_UNKNOWN: {
+    title: 'Could not tell whether the action took effect',
+    severity: 'error',
+    http: 409,
+    help: 'The request may have reached the marketplace but the order read back does not say so. Check the order at the marketplace before retrying.',
+  },
+  ACTION_STATE_CONFLICT: {
+    title: 'Action cannot change to that state',
+    severity: 'error',
+    http: 409,
+    help: 'Only failed or needs-attention actions can be retried, and only queued, failed or needs-attention actions can be canceled.',
+  },
+});

@@ -1,0 +1,102 @@
+/**
+ * Schedules each account's polls: the incremental window every poll period and the daily
+ * catch-up when due. A poll runs under a store lease named after the account, so daemons sharing
+ * one database never poll the same account at once; a poll whose cursor is fresher than the
+ * period (another daemon just ran it) is skipped.
+ */
+import type { Logger } from '../log.ts';
+import type { Store } from '../store/store.ts';
+import type { WorkerAccount } from './action-worker.ts';
+import { catchUpDue } from './windows.ts';
+import { syncWindow, type SyncDeps, type SyncOutcome } from './sync-window.ts';
+
+export interface SchedulerOptions {
+  store: Store;
+  accounts: ReadonlyMap<string, WorkerAccount>;
+  log: Logger;
+  owner: string;
+  leaseMs: number;
+  windows: SyncDeps['windows'];
+  now?: () => Date;
+  onRun?: (account: string, outcome: SyncOutcome | Error) => void;
+}
+
+export class Scheduler {
+  readonly #o: SchedulerOptions;
+  readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #abort = new AbortController();
+  #stopped = false;
+
+  constructor(options: SchedulerOptions) {
+    this.#o = options;
+  }
+
+  #now(): Date {
+    return this.#o.now?.() ?? new Date();
+  }
+
+  start(): void {
+    for (const [id, entry] of this.#o.accounts) if (entry.account.enabled) this.#schedule(id, 0);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const t of this.#timers.values()) clearTimeout(t);
+    this.#timers.clear();
+    this.#abort.abort();
+    await Promise.allSettled([...this.#inFlight]);
+  }
+
+  #schedule(accountId: string, delayMs: number): void {
+    if (this.#stopped) return;
+    const timer = setTimeout(() => {
+      const p = this.pollAccount(accountId).finally(() => {
+        this.#inFlight.delete(p);
+        const entry = this.#o.accounts.get(accountId);
+        if (entry) this.#schedule(accountId, entry.account.pollEveryMs);
+      });
+      this.#inFlight.add(p);
+    }, delayMs);
+    timer.unref?.();
+    this.#timers.set(accountId, timer);
+  }
+
+  /**
+   * Runs whatever is due for one account (catch-up first when due, else the incremental poll).
+   * Returns undefined when nothing ran (not due, or another daemon holds the lease).
+   */
+  async pollAccount(accountId: string, force = false): Promise<SyncOutcome | undefined> {
+    const { store, log, owner, leaseMs } = this.#o;
+    const entry = this.#o.accounts.get(accountId);
+    if (!entry) return undefined;
+    const { account, connector } = entry;
+    const lease = `poll:${account.id}`;
+    if (!(await store.acquireLease(lease, owner, leaseMs, this.#now()))) return undefined;
+    const renew = setInterval(() => void store.renewLease(lease, owner, leaseMs, this.#now()).catch(() => undefined), Math.max(1_000, leaseMs / 3));
+    renew.unref?.();
+    try {
+      const now = this.#now();
+      const catchUp = await store.getCursor(account.id, account.channel.id, 'catch_up');
+      const incremental = await store.getCursor(account.id, account.channel.id, 'incremental');
+      const deps: SyncDeps = { store, connector, account, log, now: () => this.#now(), windows: this.#o.windows };
+      let kind: 'incremental' | 'catch_up' | undefined;
+      // The first run (no incremental cursor) backfills the lookback, which is a catch-up too.
+      if (incremental && catchUpDue(catchUp?.position, now, account.channel.retrieval.catchUp.everyMs)) kind = 'catch_up';
+      else if (force || !incremental || now.getTime() - Date.parse(incremental.position) >= account.pollEveryMs + this.#o.windows.safetyMarginMs - 1_000) kind = 'incremental';
+      if (!kind) return undefined;
+      const outcome = await syncWindow(deps, kind, { signal: this.#abort.signal });
+      if (!incremental) await store.setCursor(account.id, account.channel.id, 'catch_up', outcome.window.to.toISOString());
+      this.#o.onRun?.(account.id, outcome);
+      return outcome;
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      if (!this.#stopped) log.error({ account: account.id, err: error.message }, 'poll failed; will retry at the next period');
+      this.#o.onRun?.(account.id, error);
+      return undefined;
+    } finally {
+      clearInterval(renew);
+      await store.releaseLease(lease, owner).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * One sync run: list the orders of one window of one account, commit them page by page, and
+ * advance the cursor only once every page of the window is committed. A crash mid-window leaves
+ * the cursor where it was, so the next run lists the window again (deduplicated by the store).
+ */
+import type { Connector, TimeWindow } from '../connector/connector.ts';
+import type { Logger } from '../log.ts';
+import type { Store, SyncRun } from '../store/store.ts';
+import type { AccountRuntime } from './account.ts';
+import { catchUpWindow, incrementalWindow, type PlannedWindow, type WindowSettings } from './windows.ts';
+
+export interface SyncDeps {
+  store: Store;
+  connector: Connector;
+  account: AccountRuntime;
+  log: Logger;
+  now: () => Date;
+  windows: Omit<WindowSettings, 'lookbackMs'>;
+  /** Listing again after shifting pages is bounded: past this, the next window heals it. */
+  maxRelists?: number;
+  onPageCommitted?: (info: { orders: number; page: number }) => void;
+}
+
+export interface SyncOutcome {
+  run: SyncRun;
+  window: PlannedWindow;
+  inserted: number;
+  updated: number;
+  unknownStatuses: number;
+  skipped: number;
+}
+
+export type SyncKind = 'incremental' | 'catch_up' | 'manual';
+
+export async function planWindow(deps: SyncDeps, kind: SyncKind, since?: Date): Promise<PlannedWindow> {
+  const { store, account, now } = deps;
+  const settings = { ...deps.windows, lookbackMs: account.channel.retrieval.catchUp.lookbackMs };
+  if (kind === 'catch_up') return catchUpWindow(now(), settings);
+  if (kind === 'manual' && since) {
+    const w = incrementalWindow(since.toISOString(), now(), { ...settings, overlapMs: 0 });
+    return { ...w, kind: 'incremental' };
+  }
+  const cursor = await store.getCursor(account.id, account.channel.id, 'incremental');
+  return incrementalWindow(cursor?.position, now(), settings);
+}
+
+export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { since?: Date; signal?: AbortSignal } = {}): Promise<SyncOutcome> {
+  const { store, connector, account, log } = deps;
+  const planned = await planWindow(deps, kind, options.since);
+  const window: TimeWindow = { from: planned.from, to: planned.to, kind: kind === 'manual' ? 'manual' : planned.kind };
+  const run = await store.startRun({
+    account: account.id,
+    channel: account.channel.id,
+    kind: kind === 'manual' ? 'manual' : planned.kind,
+    window_from: planned.from.toISOString(),
+    window_to: planned.to.toISOString(),
+    started_at: deps.now().toISOString(),
+  });
+  const totals = { pages: 0, orders: 0, requests: 0, inserted: 0, updated: 0, unknown: 0, skipped: 0 };
+  const runLog = log.child({ account: account.id, channel: account.channel.id, run: run.id, window: window.kind });
+  runLog.info({ from: window.from.toISOString(), to: window.to.toISOString() }, 'sync started');
+  try {
+    const maxRelists = deps.maxRelists ?? 3;
+    for (let attempt = 0; ; attempt++) {
+      const result = await connector.listOrders(window, async (page) => {
+        const res = await store.commitOrders(page.orders);
+        totals.pages++;
+        totals.orders += page.orders.length;
+        totals.inserted += res.inserted;
+        totals.updated += res.updated;
+        totals.skipped += page.skipped.length;
+        for (const order of page.orders) {
+          if (order.status_unknown) {
+            totals.unknown++;
+            runLog.warn({ code: 'ORDER_STATUS_UNKNOWN', order: order.marketplace_order_id, marketplace_status: order.marketplace_status }, 'order kept with unknown status: the channel does not map this marketplace status');
+          }
+        }
+        deps.onPageCommitted?.({ orders: page.orders.length, page: page.page });
+      }, options.signal);
+      totals.requests += result.requests;
+      if (!result.unstable) break;
+      if (attempt >= maxRelists) {
+        runLog.warn({ code: 'SYNC_PAGES_UNSTABLE' }, 'pages kept shifting while listing; the next window will pick up what moved');
+        break;
+      }
+      runLog.info({ attempt: attempt + 1 }, 'pages shifted while listing (orders updated meanwhile): listing the window again');
+    }
+    // Every page of the window is committed: only now may the cursor move.
+    if (window.kind === 'catch_up') await store.setCursor(account.id, account.channel.id, 'catch_up', window.to.toISOString());
+    else await store.setCursor(account.id, account.channel.id, 'incremental', window.to.toISOString());
+    await store.finishRun(run.id, { state: 'succeeded', pages: totals.pages, orders: totals.orders, requests: totals.requests, errors: 0 });
+    runLog.info({ pages: totals.pages, orders: totals.orders, inserted: totals.inserted, updated: totals.updated, requests: totals.requests }, 'sync finished');
+    return {
+      run: { ...run, state: 'succeeded', pages: totals.pages, orders: totals.orders, requests: totals.requests, errors: 0 },
+      window: planned,
+      inserted: totals.inserted,
+      updated: totals.updated,
+      unknownStatuses: totals.unknown,
+      skipped: totals.skipped,
+    };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await store.finishRun(run.id, { state: 'failed', pages: totals.pages, orders: totals.orders, requests: totals.requests, errors: 1, error_message: message });
+    runLog.error({ err: message, pages: totals.pages }, 'sync failed; cursor left where it was');
+    throw err;
+  }
+}

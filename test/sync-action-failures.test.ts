@@ -1,0 +1,121 @@
+/**
+ * The action worker's failure paths against the real Mirakl simulator: a marketplace refusal
+ * fails at once with its answer; transient failures are retried then escalated; an ambiguous
+ * send is settled by reading the order back, so an action that took effect is never sent again.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Connector } from '../engine/connector/connector.ts';
+import { ActionWorker } from '../engine/sync/action-worker.ts';
+import { submitAction } from '../engine/sync/submit-action.ts';
+import { adminCalls, adminCreateOrder, adminSetFaults } from './helpers/sim-admin.ts';
+import { startSyncHarness, type SyncHarness } from './helpers/sync-harness.ts';
+
+let h: SyncHarness;
+beforeAll(async () => {
+  h = await startSyncHarness({ kind: 'mirakl', sim: { orders: 10 }, connector: { retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 }, timeouts: { connect: 500, response: 300 } } });
+});
+afterAll(async () => {
+  await h.close();
+});
+
+function worker(connector: Connector = h.connector, maxAttempts = 3): ActionWorker {
+  return new ActionWorker({
+    store: h.store,
+    accounts: new Map([[h.account.id, { account: h.account, connector }]]),
+    log: h.log,
+    owner: `w-${Math.random()}`,
+    leaseMs: 30_000,
+    maxAttempts,
+    backoffMs: () => 0,
+  });
+}
+
+async function orderIn(state: string): Promise<string> {
+  const { order_id } = await adminCreateOrder(h.sim.baseUrl, { state });
+  await h.store.commitOrders([(await h.connector.getOrder(order_id))!]);
+  return order_id;
+}
+
+async function sends(since: number, order: string): Promise<number> {
+  return (await adminCalls(h.sim.baseUrl, since)).filter((c) => c.method === 'PUT' && c.path.includes(order)).length;
+}
+
+describe('action delivery failures', () => {
+  it('a refusal by the marketplace fails the action with its answer, without retry', async () => {
+    const order = await orderIn('SHIPPING');
+    // The marketplace moved on since our last poll: the stored order still says waiting_shipment.
+    await fetch(`${h.sim.baseUrl}/_admin/orders/${order}/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: 'SHIPPED' }) });
+    const s = await submitAction(h.store, h.account, { marketplaceOrderId: order, name: 'ship', data: { tracking_number: 'T1', carrier: 'UPS' } });
+    if (s.kind !== 'queued') throw new Error(s.kind);
+    await worker().runOnce();
+    const action = await h.store.getAction(s.action.id);
+    expect(action?.state).toBe('failed');
+    expect(action?.error?.code).toBe('ACTION_REJECTED_BY_MARKETPLACE');
+    expect(action?.error?.message).toMatch(/^400/);
+    expect(action?.attempts).toBe(1);
+  });
+
+  it('transient failures are retried, then need attention; an operator retry succeeds once the marketplace is back', async () => {
+    const order = await orderIn('WAITING_ACCEPTANCE');
+    const s = await submitAction(h.store, h.account, { marketplaceOrderId: order, name: 'accept' });
+    if (s.kind !== 'queued') throw new Error(s.kind);
+    await adminSetFaults(h.sim.baseUrl, '5xx=1');
+    const w = worker(h.connector, 2);
+    await w.runOnce();
+    expect((await h.store.getAction(s.action.id))?.state).toBe('queued');
+    await w.runOnce();
+    const stuck = await h.store.getAction(s.action.id);
+    expect(stuck?.state).toBe('needs_attention');
+    expect(stuck?.error?.code).toBe('ACTION_RETRIES_EXHAUSTED');
+    await adminSetFaults(h.sim.baseUrl, '');
+    await h.store.retryAction(s.action.id);
+    await w.runOnce();
+    expect((await h.store.getAction(s.action.id))?.state).toBe('succeeded');
+    expect((await h.store.getOrder(h.account.id, 'worten', order))?.order.status).not.toBe('waiting_acceptance');
+  });
+
+  it('an ambiguous send whose effect shows in the order read back succeeds without a second send', async () => {
+    const order = await orderIn('WAITING_ACCEPTANCE');
+    const since = (await adminCalls(h.sim.baseUrl)).at(-1)?.seq ?? 0;
+    // The request reaches the marketplace, but the answer is lost on the way back.
+    const lossy: Connector = {
+      ...h.connector,
+      listOrders: h.connector.listOrders.bind(h.connector),
+      getOrder: h.connector.getOrder.bind(h.connector),
+      close: h.connector.close.bind(h.connector),
+      async sendAction(request, o, signal) {
+        await h.connector.sendAction(request, o, signal);
+        return { kind: 'ambiguous', message: 'socket hang up after the request was sent' };
+      },
+    };
+    const s = await submitAction(h.store, h.account, { marketplaceOrderId: order, name: 'accept' });
+    if (s.kind !== 'queued') throw new Error(s.kind);
+    const w = worker(lossy);
+    await w.runOnce();
+    await w.runOnce();
+    const action = await h.store.getAction(s.action.id);
+    expect(action?.state).toBe('succeeded');
+    expect(action?.result).toMatchObject({ verified_by_read_back: true });
+    expect(await sends(since, order)).toBe(1);
+  });
+
+  it('an ambiguous send that did not take effect is sent again once the read-back says so', async () => {
+    const order = await orderIn('WAITING_ACCEPTANCE');
+    const since = (await adminCalls(h.sim.baseUrl)).at(-1)?.seq ?? 0;
+    const s = await submitAction(h.store, h.account, { marketplaceOrderId: order, name: 'accept' });
+    if (s.kind !== 'queued') throw new Error(s.kind);
+    // The marketplace hangs: the PUT times out (ambiguous) and the read-back times out too.
+    await adminSetFaults(h.sim.baseUrl, 'timeout=1');
+    const w = worker();
+    await w.runOnce();
+    const pending = await h.store.getAction(s.action.id);
+    expect(pending?.state).toBe('queued');
+    expect(pending?.result).toMatchObject({ ambiguous: true });
+    await adminSetFaults(h.sim.baseUrl, '');
+    await w.runOnce();
+    expect((await h.store.getAction(s.action.id))?.state).toBe('succeeded');
+    // One hung attempt that never took effect, then one real send.
+    const puts = (await adminCalls(h.sim.baseUrl, since)).filter((c) => c.method === 'PUT' && c.path.includes(order));
+    expect(puts.filter((c) => c.status === 204)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * Incremental polls and the catch-up against the Mirakl simulator's own clock: what changes at
+ * the marketplace between polls (new orders, status moves) arrives at the next poll, each status
+ * change is an event, and the cursor only ever covers committed orders.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { syncWindow } from '../engine/sync/sync-window.ts';
+import { adminCreateOrder } from './helpers/sim-admin.ts';
+import { allStoredIds, simulatorOrderIds, startSyncHarness, type SyncHarness } from './helpers/sync-harness.ts';
+
+const MIN = 60_000;
+let h: SyncHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('incremental sync and catch-up', () => {
+  it('picks up new orders and status changes since the cursor, with one event per status change', async () => {
+    h = await startSyncHarness({ kind: 'mirakl', sim: { orders: 150, historyDays: 3, newOrdersPerHour: 120 } });
+    const first = await syncWindow(h.deps, 'incremental');
+    const before = await h.store.countOrders({ account: h.account.id });
+
+    // 20 simulated minutes pass: new orders arrive, some orders move on by themselves.
+    h.sim.clock.advance(20 * MIN);
+    const { order_id } = await adminCreateOrder(h.sim.baseUrl, { state: 'WAITING_ACCEPTANCE' });
+    // Past the safety margin: an update younger than it waits for the next poll.
+    h.sim.clock.advance(MIN);
+    const second = await syncWindow(h.deps, 'incremental');
+    expect(second.window.kind).toBe('incremental');
+    // The window starts at the committed cursor minus the overlap.
+    expect(second.window.from.getTime()).toBe(first.window.to.getTime() - 2 * MIN);
+    expect(second.inserted).toBeGreaterThan(0);
+    expect(await h.store.countOrders({ account: h.account.id })).toBe(before + second.inserted);
+    expect((await h.store.getOrder(h.account.id, 'worten', order_id))?.order.status).toBe('waiting_acceptance');
+
+    // Everything updated between the first window's start and now is stored, in its latest version.
+    const truth = await simulatorOrderIds(h, first.window.from, second.window.to);
+    expect(new Set(await allStoredIds(h.store, h.account.id))).toEqual(truth);
+
+    // The created order moves on at the marketplace: the next poll records the status change.
+    await fetch(`${h.sim.baseUrl}/_admin/orders/${order_id}/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: 'WAITING_DEBIT' }) });
+    h.sim.clock.advance(MIN);
+    await syncWindow(h.deps, 'incremental');
+    const stored2 = await h.store.getOrder(h.account.id, 'worten', order_id);
+    expect(stored2?.order.status).toBe('accepted');
+    const events = await h.store.listEvents({ order_id: stored2!.id });
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['order.created', 'order.status_changed']));
+    const change = events.find((e) => e.type === 'order.status_changed');
+    expect(change).toMatchObject({ from_status: 'waiting_acceptance', to_status: 'accepted', from_marketplace_status: 'WAITING_ACCEPTANCE', to_marketplace_status: 'WAITING_DEBIT' });
+  });
+
+  it('the catch-up re-reads the whole lookback and records its own cursor; a failed run leaves the cursor alone', async () => {
+    h = await startSyncHarness({ kind: 'mirakl', sim: { orders: 150, historyDays: 8 } });
+    const catchUp = await syncWindow(h.deps, 'catch_up');
+    expect(catchUp.window.to.getTime() - catchUp.window.from.getTime()).toBe(5 * 24 * 60 * MIN);
+    expect((await h.store.getCursor(h.account.id, 'worten', 'catch_up'))?.position).toBe(catchUp.window.to.toISOString());
+    expect(await h.store.getCursor(h.account.id, 'worten', 'incremental')).toBeUndefined();
+
+    await h.sim.close();
+    await expect(syncWindow(h.deps, 'incremental')).rejects.toThrow();
+    expect(await h.store.getCursor(h.account.id, 'worten', 'incremental')).toBeUndefined();
+    const runs = await h.store.listRuns({ account: h.account.id });
+    expect(runs.map((r) => r.state).sort()).toEqual(['failed', 'succeeded']);
+  });
+
+  it('Cdiscount: orders of other Octopia partners are not imported; fulfilled orders are stored and flagged', async () => {
+    h = await startSyncHarness({ kind: 'octopia', sim: { orders: 400, historyDays: 2 } });
+    const outcome = await syncWindow(h.deps, 'incremental');
+    expect(outcome.skipped).toBeGreaterThan(0);
+    const stored = await h.store.listOrders({ account: h.account.id, limit: 5_000 });
+    expect(stored.items.every((s) => s.order.sales_channel === 'CDISCOUNT')).toBe(true);
+    const fulfilled = stored.items.filter((s) => s.order.delivered_by_marketplace);
+    expect(fulfilled.length).toBeGreaterThan(0);
+    expect(fulfilled.every((s) => ['MKPFBC', 'EXTFBC'].includes(s.order.fulfillment_code ?? '') && ['shipped', 'refunded'].includes(s.order.status))).toBe(true);
+  });
+});
