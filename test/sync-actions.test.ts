@@ -32,6 +32,8 @@ const mirakl: Case[] = [
     body: ([b], ids) => expect(b).toEqual({ order_lines: [{ id: ids[0], accepted: true }, { id: ids[1], accepted: false }] }) },
   { name: 'accept and change the shipping country (OR07 then OR21)', create: { state: 'WAITING_ACCEPTANCE', lines: 1 }, action: 'accept', data: { shipping_from_country: 'ES' }, calls: ['PUT /api/orders/shipping_from', 'PUT /accept'], after: ['accepted', 'waiting_shipment'],
     body: ([b]) => expect(JSON.stringify(b)).toContain('ESP') },
+  { name: 'refuse one line: the other is accepted (a decision for every line)', create: { state: 'WAITING_ACCEPTANCE', lines: 2 }, action: 'refuse', lineIndexes: [1], calls: ['PUT /accept'], after: ['accepted', 'waiting_shipment'],
+    body: ([b], ids) => expect(b).toEqual({ order_lines: [{ id: ids[1], accepted: false }, { id: ids[0], accepted: true }] }) },
   { name: 'refuse', create: { state: 'WAITING_ACCEPTANCE', lines: 1 }, action: 'refuse', calls: ['PUT /accept'], after: ['refused'],
     body: ([b], ids) => expect(b).toEqual({ order_lines: [{ id: ids[0], accepted: false }] }) },
   { name: 'ship with a registered carrier (OR23 then OR24)', create: { state: 'SHIPPING' }, action: 'ship', data: { tracking_number: '1Z999', carrier: 'UPS' }, calls: ['PUT /tracking', 'PUT /ship'], after: ['shipped'],

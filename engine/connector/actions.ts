@@ -5,6 +5,7 @@
  *   order           the normalized order (order.raw: the marketplace payload)
  *   selected_lines  the targeted lines (all lines when request.lines is null), each with `raw`
  *   refused_lines   accept on a subset: the other lines, each with `raw`
+ *   accepted_lines  refuse on a subset: the other lines, each with `raw`
  * Credentials are never in the template context.
  */
 import { OrderwireError } from '../errors.ts';
@@ -38,6 +39,7 @@ export function actionContext(request: ActionRequest, order: NormalizedOrder, ma
     order,
     selected_lines: withRaw(request.lines, true),
     refused_lines: withRaw(request.refused_lines ?? [], false),
+    accepted_lines: withRaw(request.accepted_lines ?? [], false),
   });
 }
 

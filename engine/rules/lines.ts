@@ -13,6 +13,7 @@ export interface LineSelection {
   /** Selected ids, or null for the whole order. */
   lines: string[] | null;
   /** Accept on a subset: lines still awaiting a decision that were not selected. */
+  /** Lines left out of an accept or refuse: they get the opposite decision. */
   refused: string[];
 }
 
@@ -80,7 +81,9 @@ export function checkLines(plan: ActionPlan, order: NormalizedOrder, parsed: str
     }
   });
   const selected = new Set(parsed);
-  const refused = plan.action.name === 'accept'
+  // Accept and refuse decide lines (Mirakl OR21 needs a decision for every line): the lines left
+  // out get the opposite decision.
+  const refused = plan.action.name === 'accept' || plan.action.name === 'refuse'
     ? [...byId.values()].filter((l) => !selected.has(String(l.id)) && allowsLine(plan, l)).map((l) => String(l.id))
     : [];
   return { lines: parsed, refused };

@@ -41,6 +41,8 @@ export interface ActionRequest {
   lines: string[] | null;
   /** Accept on a subset of lines: the other lines, which the marketplace will see refused. */
   refused_lines?: string[];
+  /** Refuse on a subset of lines: the other lines, which the marketplace will see accepted. */
+  accepted_lines?: string[];
   /** Field values with defaults applied and values normalized (carrier, reason, country objects). */
   data: Record<string, ActionValue>;
   /** Warnings of the validation that produced the request (an ignored field, a channel rule). */

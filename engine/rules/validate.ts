@@ -61,7 +61,7 @@ function buildRequest(order: NormalizedOrder, name: ActionName, status: Normaliz
     action: name,
     status,
     lines: outcome.selection.lines,
-    ...(outcome.selection.lines !== null && outcome.selection.refused.length > 0 && { refused_lines: outcome.selection.refused }),
+    ...(outcome.selection.lines !== null && outcome.selection.refused.length > 0 && (name === 'refuse' ? { accepted_lines: outcome.selection.refused } : { refused_lines: outcome.selection.refused })),
     data: outcome.data,
     warnings,
   };

@@ -14,7 +14,7 @@ import { CompileError, type Pointer } from './compile-error.ts';
 import type { Budget, CompiledRequest, DateFormat, Platform, RawActionRequest, RawPlatform, RawRequest } from './model.ts';
 
 /** Names an action request template may refer to. */
-export const ACTION_ROOTS: ReadonlySet<string> = new Set(['request', 'order', 'selected_lines', 'refused_lines']);
+export const ACTION_ROOTS: ReadonlySet<string> = new Set(['request', 'order', 'selected_lines', 'refused_lines', 'accepted_lines']);
 const LIST_ROOTS: ReadonlySet<string> = new Set(['window']);
 const GET_ROOTS: ReadonlySet<string> = new Set(['id']);
 
