@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --disable-warning=ExperimentalWarning
 /**
  * `orderwire` command line. Runs straight from TypeScript on Node >= 22.18 (type stripping), so
  * `npx orderwire ...` works right after `npm ci` with no build step.

@@ -10,6 +10,7 @@ import type { Config } from '../config/model.ts';
 import { resolveAccount, resolveStoreSpec } from '../config/resolve.ts';
 import { createConnector, loadPlatform } from '../connector/declarative.ts';
 import type { Logger } from '../log.ts';
+import { compiledRules } from '../rules/index.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
 import type { AccountRuntime } from '../sync/account.ts';
@@ -31,7 +32,11 @@ export interface Runtime {
 
 export async function openRuntime(config: Config, log: Logger, options: { env?: NodeJS.ProcessEnv; accountIds?: string[]; connect?: boolean } = {}): Promise<Runtime> {
   const channels = new Map<string, Channel>();
-  for (const channel of await loadChannels(config.channelsDir)) channels.set(channel.id, channel);
+  for (const channel of await loadChannels(config.channelsDir)) {
+    // Each channel's rules engine is compiled once, here, never per validation.
+    compiledRules(channel);
+    channels.set(channel.id, channel);
+  }
   const store = await openStore(resolveStoreSpec(config, options.env));
   try {
     await store.migrate();

@@ -4,9 +4,8 @@
  * password stays out of files; messages only ever show the spec redacted.
  */
 import { OrderwireError } from '../errors.ts';
-import { openPostgresStore, type PostgresStoreOptions } from './postgres/index.ts';
+import type { PostgresStoreOptions } from './postgres/index.ts';
 import { redactStoreUrl } from './redact.ts';
-import { openSqliteStore } from './sqlite/index.ts';
 import type { Store } from './store.ts';
 
 export const DEFAULT_STORE = '.orderwire/orderwire.sqlite';
@@ -35,7 +34,9 @@ export function parseStoreSpec(spec: string): StoreLocation {
 
 export async function openStore(spec: string, options: { postgres?: PostgresStoreOptions } = {}): Promise<Store> {
   const location = parseStoreSpec(spec);
-  return location.kind === 'postgres' ? openPostgresStore(location.url, options.postgres) : openSqliteStore(location.file);
+  // Loaded on demand: a command that never opens a store does not pay for pg or node:sqlite.
+  if (location.kind === 'postgres') return (await import('./postgres/index.ts')).openPostgresStore(location.url, options.postgres);
+  return (await import('./sqlite/index.ts')).openSqliteStore(location.file);
 }
 
 /** The spec as it may be shown: the path, or the URL with its password redacted. */
