@@ -10,4 +10,4 @@ fi
 for _ in $(seq 1 30); do as_postgres "pg_isready -q -h 127.0.0.1" && break; sleep 1; done
 as_postgres "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='orderwire'\" | grep -q 1 || psql -qc \"CREATE ROLE orderwire LOGIN PASSWORD 'orderwire' CREATEDB\""
 as_postgres "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='orderwire_test'\" | grep -q 1 || psql -qc 'CREATE DATABASE orderwire_test OWNER orderwire'"
-echo "== PostgreSQL ready on 127.0.0.1:5432 (database orderwire_test)"
+echo "== PostgreSQL ready: ORDERWIRE_TEST_PG_URL=postgres://orderwire:orderwire@127.0.0.1:5432/orderwire_test"
