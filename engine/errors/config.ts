@@ -29,7 +29,7 @@ export const configErrors = defineErrors({
   CONFIG_SECRET_MISSING: {
     title: 'Credential environment variable not set',
     severity: 'error',
-    http: 500,
+    http: 400,
     help: 'A credential refers to an environment variable that is not set. Export it before starting orderwire; secrets are never read from files.',
   },
   CONFIG_LITERAL_SECRET: {
