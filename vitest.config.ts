@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // node:sqlite is stable enough for us and its "experimental" notice only clutters test output.
+    execArgv: ['--disable-warning=ExperimentalWarning'],
   },
 });
