@@ -40,6 +40,7 @@ accounts:
       api_key: { env: TEST_WORTEN_KEY }
 daemon:
   http: { enabled: false }
+  lease_ttl: PT2S
 `,
   );
   return { config, storeFile, env: { TEST_WORTEN_KEY: sim.credentials.apiKey, ORDERWIRE_LOG_LEVEL: 'info' } };
@@ -83,8 +84,10 @@ describe('restart safety', () => {
     expect(await reader.getCursor('worten-t', 'worten', 'incremental')).toBeUndefined();
 
     await adminSetFaults(sim!.baseUrl, '');
+    // The killed process's poll lease expires after its TTL: the rerun waits for it, then syncs.
     const second = spawnCli(['sync', 'worten-t', '--config', config, '--json'], env);
     expect((await second.exited).code, second.stderr()).toBe(0);
+    expect(second.stderr()).toContain('waiting up to 7 s for its poll lease');
     const run = JSON.parse(second.stdout()) as { state: string; kind: string; window_from: string; window_to: string };
     expect(run).toMatchObject({ state: 'succeeded', kind: 'backfill' });
     const truth = await allIds(new Date(run.window_from), new Date(run.window_to));

@@ -8,6 +8,12 @@ export const syncErrors = defineErrors({
     http: 503,
     help: 'Orders were updated while a window was being paged, several times in a row. Nothing is lost: the next window re-reads what moved.',
   },
+  SYNC_ACCOUNT_BUSY: {
+    title: 'Account being polled',
+    severity: 'error',
+    http: 409,
+    help: 'Another process (a daemon, or a sync that died and whose lease has not expired yet) holds the poll lease of this account. `orderwire sync` waits one lease TTL for it; run it again when that poll ends.',
+  },
   SYNC_ACCOUNT_UNKNOWN: {
     title: 'Unknown account',
     severity: 'error',

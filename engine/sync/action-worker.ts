@@ -7,6 +7,10 @@
  * - transient failures (429, 5xx, network before sending) are retried with backoff, then
  *   escalated to needs_attention; marketplace refusals fail at once with its answer.
  * After success the order is re-read so its new status shows without waiting for the next poll.
+ *
+ * The lease is renewed while an action is in hand (a slow send, a long wait for a request budget),
+ * so no other daemon claims it meanwhile; a worker that cannot renew (it stalled past the TTL and
+ * another daemon took the action) does not send, and stops touching it.
  */
 import type { Connector } from '../connector/connector.ts';
 import type { Logger } from '../log.ts';
@@ -53,16 +57,37 @@ export class ActionWorker {
   /** Claims and processes due actions once; resolves with how many were processed. */
   async runOnce(limit = 10): Promise<number> {
     const claimed = await this.#o.store.claimActions(this.#o.owner, this.#o.leaseMs, limit, this.#now());
-    await Promise.all(claimed.map((a) => this.#process(a)));
+    await Promise.all(claimed.map((a) => this.#holdingLease(a)));
     return claimed.length;
   }
 
-  /** Polls for due actions every `intervalMs` until stopped. */
-  start(intervalMs = 1_000): void {
+  /** Processes one claimed action, renewing its lease every third of the TTL until done. */
+  async #holdingLease(action: StoredAction): Promise<void> {
+    const { store, owner, leaseMs } = this.#o;
+    const lost = new AbortController();
+    const renew = setInterval(() => {
+      void store.renewActionLease(action.id, owner, leaseMs, this.#now()).then(
+        (held) => {
+          if (!held && !lost.signal.aborted) lost.abort(new Error(`lease of action ${action.id} lost to another worker`));
+        },
+        // A failed renewal is retried at the next tick; the lease still runs until its TTL.
+        () => undefined,
+      );
+    }, leaseMs / 3);
+    renew.unref?.();
+    try {
+      await this.#process(action, lost.signal);
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  /** Polls for due actions every `intervalMs` until stopped, sending up to `batch` at once. */
+  start(intervalMs = 1_000, batch = 10): void {
     this.#stopped = false;
     const tick = (): void => {
       if (this.#stopped) return;
-      this.#running = this.runOnce().catch((err: unknown) => {
+      this.#running = this.runOnce(batch).catch((err: unknown) => {
         this.#o.log.error({ err: err instanceof Error ? err.message : String(err) }, 'action worker tick failed');
         return 0;
       });
@@ -80,7 +105,7 @@ export class ActionWorker {
     await this.#running;
   }
 
-  async #process(action: StoredAction): Promise<void> {
+  async #process(action: StoredAction, leaseLost: AbortSignal): Promise<void> {
     const { store, log } = this.#o;
     const entry = this.#o.accounts.get(action.account);
     const alog = log.child({ action: action.id, account: action.account, order: action.marketplace_order_id, name: action.action });
@@ -100,15 +125,20 @@ export class ActionWorker {
       if (verdict !== 'not_yet') return;
     }
     const attempts = action.attempts + 1;
-    if (!(await store.updateAction(action.id, this.#o.owner, { state: 'sending', attempts }))) {
+    if (leaseLost.aborted || !(await store.updateAction(action.id, this.#o.owner, { state: 'sending', attempts }))) {
       alog.warn('lease lost before sending; another worker owns the action');
       return;
     }
     alog.info({ attempt: attempts }, 'sending action');
-    const outcome = await entry.connector.sendAction(action.request, stored.order).catch((err: unknown) => ({
+    const outcome = await entry.connector.sendAction(action.request, stored.order, leaseLost).catch((err: unknown) => ({
       kind: 'ambiguous' as const,
       message: err instanceof Error ? err.message : String(err),
     }));
+    if (leaseLost.aborted) {
+      // Another worker owns the action now and reads the order back before any send.
+      alog.warn({ code: 'ACTION_LEASE_LOST' }, 'action lease lost while sending; the new owner settles it by read-back');
+      return;
+    }
     const current = { ...action, attempts };
     switch (outcome.kind) {
       case 'succeeded':

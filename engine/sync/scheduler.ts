@@ -3,10 +3,17 @@
  * catch-up when due. A poll runs under a store lease named after the account, so daemons sharing
  * one database never poll the same account at once; a poll whose cursor is fresher than the
  * period (another daemon just ran it) is skipped.
+ *
+ * Takeover: a daemon that dies stops renewing its lease; the others, which found the account
+ * busy, look again every lease TTL (not every poll period), take the lease once it expired, close
+ * the dead daemon's run as failed and poll from the last committed cursor. A daemon that cannot
+ * renew its lease (another took it after a stall) aborts its poll at once, so two daemons never
+ * list one account's window together.
  */
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import type { WorkerAccount } from './action-worker.ts';
+import { acquirePollLease } from './poll-lease.ts';
 import { catchUpDue } from './windows.ts';
 import { syncWindow, type SyncDeps, type SyncOutcome } from './sync-window.ts';
 
@@ -26,6 +33,8 @@ export class Scheduler {
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #inFlight = new Set<Promise<unknown>>();
   readonly #abort = new AbortController();
+  /** Accounts whose last poll attempt found the lease held by another daemon. */
+  readonly #busy = new Set<string>();
   #stopped = false;
 
   constructor(options: SchedulerOptions) {
@@ -54,7 +63,9 @@ export class Scheduler {
       const p = this.pollAccount(accountId).finally(() => {
         this.#inFlight.delete(p);
         const entry = this.#o.accounts.get(accountId);
-        if (entry) this.#schedule(accountId, entry.account.pollEveryMs);
+        // Busy elsewhere: look again once that lease could have expired, so a dead daemon's
+        // account is taken over within a TTL instead of a poll period.
+        if (entry) this.#schedule(accountId, this.#busy.has(accountId) ? Math.min(entry.account.pollEveryMs, this.#o.leaseMs) : entry.account.pollEveryMs);
       });
       this.#inFlight.add(p);
     }, delayMs);
@@ -71,11 +82,14 @@ export class Scheduler {
     const entry = this.#o.accounts.get(accountId);
     if (!entry) return undefined;
     const { account, connector } = entry;
-    const lease = `poll:${account.id}`;
-    if (!(await store.acquireLease(lease, owner, leaseMs, this.#now()))) return undefined;
-    const renew = setInterval(() => void store.renewLease(lease, owner, leaseMs, this.#now()).catch(() => undefined), Math.max(1_000, leaseMs / 3));
-    renew.unref?.();
+    const lease = await acquirePollLease(store, account.id, owner, leaseMs, () => this.#now(), log);
+    if (!lease) {
+      this.#busy.add(accountId);
+      return undefined;
+    }
+    this.#busy.delete(accountId);
     try {
+      await this.#closeAbandonedRuns(account.id);
       const now = this.#now();
       const catchUp = await store.getCursor(account.id, account.channel.id, 'catch_up');
       const incremental = await store.getCursor(account.id, account.channel.id, 'incremental');
@@ -85,7 +99,7 @@ export class Scheduler {
       if (incremental && catchUpDue(catchUp?.position, now, account.channel.retrieval.catchUp.everyMs)) kind = 'catch_up';
       else if (force || !incremental || now.getTime() - Date.parse(incremental.position) >= account.pollEveryMs + this.#o.windows.safetyMarginMs - 1_000) kind = 'incremental';
       if (!kind) return undefined;
-      const outcome = await syncWindow(deps, kind, { signal: this.#abort.signal });
+      const outcome = await syncWindow(deps, kind, { signal: AbortSignal.any([this.#abort.signal, lease.signal]) });
       if (!incremental) await store.setCursor(account.id, account.channel.id, 'catch_up', outcome.window.to.toISOString());
       this.#o.onRun?.(account.id, outcome);
       return outcome;
@@ -95,8 +109,22 @@ export class Scheduler {
       this.#o.onRun?.(account.id, error);
       return undefined;
     } finally {
-      clearInterval(renew);
-      await store.releaseLease(lease, owner).catch(() => undefined);
+      await lease.release();
+    }
+  }
+
+  /**
+   * Runs of this account still `running` while we hold its poll lease belong to a daemon that
+   * died mid-poll (its lease expired): close them as failed, so none stays "started" forever.
+   * Manual runs (`orderwire sync --since`) are left alone.
+   */
+  async #closeAbandonedRuns(accountId: string): Promise<void> {
+    const { store, log } = this.#o;
+    const runs = await store.listRuns({ account: accountId, limit: 20 });
+    for (const run of runs) {
+      if (run.state !== 'running' || run.kind === 'manual') continue;
+      await store.finishRun(run.id, { state: 'failed', pages: run.pages, orders: run.orders, requests: run.requests, errors: run.errors + 1, error_message: 'abandoned: the daemon running it stopped renewing its poll lease; another daemon took the account over' });
+      log.warn({ account: accountId, run: run.id, code: 'SYNC_RUN_ABANDONED' }, 'closed a run left running by a daemon that stopped');
     }
   }
 }

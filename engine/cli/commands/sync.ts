@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { OrderwireError } from '../../errors.ts';
+import { acquirePollLease } from '../../sync/poll-lease.ts';
 import { syncWindow, type SyncKind } from '../../sync/sync-window.ts';
 import { addConfigOption, withRuntime } from '../runtime-options.ts';
 
@@ -27,6 +28,18 @@ export function register(program: Command): void {
     await withRuntime(opts, async (rt) => {
       const entry = rt.accounts.get(accountId);
       if (!entry) throw new OrderwireError('USAGE', `no account "${accountId}" in the configuration (known: ${[...rt.accounts.keys()].join(', ')})`);
+      // The same lease as the daemons' polls: never list an account's window twice at once. A
+      // lease left by a process that died expires after its TTL, so wait that long at most.
+      const ttl = rt.config.daemon.leaseTtlMs;
+      const deadline = Date.now() + ttl + 5_000;
+      let lease = await acquirePollLease(rt.store, accountId, rt.owner, ttl, () => new Date(), rt.log);
+      if (!lease) process.stderr.write(`${accountId} is being polled by another process; waiting up to ${Math.round((ttl + 5_000) / 1000)} s for its poll lease...\n`);
+      while (!lease && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        lease = await acquirePollLease(rt.store, accountId, rt.owner, ttl, () => new Date(), rt.log);
+      }
+      if (!lease) throw new OrderwireError('SYNC_ACCOUNT_BUSY', `${accountId} is still being polled by another process; try again when its poll ends`, { account: accountId });
+      const held = lease;
       const progress = process.stderr.isTTY;
       let orders = 0;
       const outcome = await syncWindow(
@@ -43,8 +56,8 @@ export function register(program: Command): void {
           },
         },
         kind,
-        since ? { since } : {},
-      );
+        { ...(since && { since }), signal: held.signal },
+      ).finally(() => held.release());
       if (progress) process.stderr.write('\n');
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ ...outcome.run, inserted: outcome.inserted, updated: outcome.updated, unknown_statuses: outcome.unknownStatuses, skipped: outcome.skipped }, null, 2)}\n`);

@@ -2,9 +2,17 @@
  * Per-account limiter: at most `concurrency` requests in flight, and per endpoint a request
  * budget (token bucket). It waits rather than fails: a marketplace ceiling slows a sync down, it
  * never breaks it. Share one limiter between every connector of an account.
+ *
+ * Several daemons on one store each have their own limiter: `sharedBudget` (the store's
+ * takeBudget) makes a budgeted request also wait for the budget all of them share. The local
+ * bucket stays the fast path (it spaces this process's own requests without a round trip); the
+ * shared one is asked only for endpoints that have a budget, after the local wait.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { initialBucket, takeToken, type BucketSpec, type BucketState } from './token-bucket.ts';
+
+/** Takes one request of the endpoint's budget shared with other processes; says how long to wait when refused. */
+export type SharedBudget = (endpoint: string, spec: BucketSpec) => Promise<{ ok: true } | { ok: false; retryAfterMs: number }>;
 
 export interface LimiterOptions {
   concurrency: number;
@@ -12,8 +20,10 @@ export interface LimiterOptions {
   budgets?: Readonly<Record<string, BucketSpec>>;
   /** Injected for tests. */
   now?: () => number;
-  /** Told of every wait for a budget (for logs and metrics). */
-  onBudgetWait?: (event: { endpoint: string; waitMs: number }) => void;
+  /** Told of every wait for a budget (for logs and metrics); `shared` when other daemons used it up. */
+  onBudgetWait?: (event: { endpoint: string; waitMs: number; shared?: boolean }) => void;
+  /** The budget shared with other daemons on the same store (see the file comment). */
+  sharedBudget?: SharedBudget;
 }
 
 export type Release = () => void;
@@ -24,6 +34,7 @@ export class AccountLimiter {
   readonly #buckets = new Map<string, BucketState>();
   readonly #now: () => number;
   readonly #onBudgetWait: LimiterOptions['onBudgetWait'];
+  readonly #sharedBudget: SharedBudget | undefined;
   #active = 0;
   readonly #queue: Array<() => void> = [];
   #maxActive = 0;
@@ -34,6 +45,7 @@ export class AccountLimiter {
     this.#budgets = options.budgets ?? {};
     this.#now = options.now ?? Date.now;
     this.#onBudgetWait = options.onBudgetWait;
+    this.#sharedBudget = options.sharedBudget;
   }
 
   /** Highest number of requests that were in flight at once (for tests and diagnostics). */
@@ -60,15 +72,28 @@ export class AccountLimiter {
     const now = this.#now();
     const { state, waitMs } = takeToken(this.#buckets.get(endpoint) ?? initialBucket(spec, now), spec, now);
     this.#buckets.set(endpoint, state);
-    if (waitMs <= 0) return;
-    this.#onBudgetWait?.({ endpoint, waitMs });
     try {
-      await sleep(waitMs, undefined, { signal });
+      if (waitMs > 0) {
+        this.#onBudgetWait?.({ endpoint, waitMs });
+        await sleep(waitMs, undefined, { signal });
+      }
+      if (this.#sharedBudget) await this.#spendShared(this.#sharedBudget, endpoint, spec, signal);
     } catch (err) {
       // Give the reserved token back: nobody will use it.
       const current = this.#buckets.get(endpoint);
       if (current) this.#buckets.set(endpoint, { tokens: current.tokens + 1, at: current.at });
       throw err;
+    }
+  }
+
+  /** Asks the shared budget until it grants the request (a refusal took nothing: ask again later). */
+  async #spendShared(shared: SharedBudget, endpoint: string, spec: BucketSpec, signal: AbortSignal | undefined): Promise<void> {
+    for (;;) {
+      signal?.throwIfAborted();
+      const decision = await shared(endpoint, spec);
+      if (decision.ok) return;
+      this.#onBudgetWait?.({ endpoint, waitMs: decision.retryAfterMs, shared: true });
+      await sleep(decision.retryAfterMs, undefined, { signal });
     }
   }
 
