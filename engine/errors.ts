@@ -12,6 +12,8 @@ import { syncErrors } from './errors/sync.ts';
 import { simulatorErrors } from './errors/simulator.ts';
 import { storeErrors } from './errors/store.ts';
 import { actionErrors } from './errors/action.ts';
+import { apiErrors } from './errors/api.ts';
+import { sharingErrors } from './errors/sharing.ts';
 
 export type { ErrorDefinition, Severity } from './errors/define.ts';
 
@@ -24,6 +26,8 @@ const parts = {
   simulator: simulatorErrors,
   store: storeErrors,
   action: actionErrors,
+  api: apiErrors,
+  sharing: sharingErrors,
 } as const;
 
 type Parts = typeof parts;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSchema, dropSchemas, PG_SKIP_REASON, TEST_PG_URL, testSchemaName, urlInSchema } from './helpers/postgres.ts';
+import { shippedMigrations } from '../engine/store/migrations.ts';
 
 const CLI = new URL('../engine/cli/orderwire.ts', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'orderwire-migrate-'));
@@ -31,18 +32,21 @@ describe.concurrent('orderwire migrate', () => {
   it('creates the default SQLite store, then finds nothing to apply', async () => {
     const first = await migrate([]);
     expect(first.code).toBe(0);
-    expect(first.stdout).toBe('applied 001_initial\nsqlite store .orderwire/orderwire.sqlite: 1 migration applied, now at 001_initial\n');
+    const names = shippedMigrations('sqlite').map((m) => m.name);
+    const last = names.at(-1)!;
+    expect(first.stdout).toBe(`${names.map((n) => `applied ${n}\n`).join('')}sqlite store .orderwire/orderwire.sqlite: ${names.length} migration${names.length === 1 ? '' : 's'} applied, now at ${last}\n`);
     expect(existsSync(join(dir, '.orderwire', 'orderwire.sqlite'))).toBe(true);
     const again = await migrate([]);
-    expect(again.stdout).toBe('sqlite store .orderwire/orderwire.sqlite: up to date at 001_initial, nothing to apply\n');
+    expect(again.stdout).toBe(`sqlite store .orderwire/orderwire.sqlite: up to date at ${last}, nothing to apply\n`);
   });
 
   it('takes the store from ORDERWIRE_STORE, and --store over it', async () => {
     const fromEnv = await migrate([], { ORDERWIRE_STORE: 'sqlite:env/o.sqlite' });
-    expect(fromEnv.stdout).toContain('sqlite store sqlite:env/o.sqlite: 1 migration applied');
+    const count = shippedMigrations('sqlite').length;
+    expect(fromEnv.stdout).toContain(`sqlite store sqlite:env/o.sqlite: ${count} migrations applied`);
     expect(existsSync(join(dir, 'env', 'o.sqlite'))).toBe(true);
     const fromFlag = await migrate(['--store', 'flag.sqlite'], { ORDERWIRE_STORE: 'sqlite:env/o.sqlite' });
-    expect(fromFlag.stdout).toContain('sqlite store flag.sqlite: 1 migration applied');
+    expect(fromFlag.stdout).toContain(`sqlite store flag.sqlite: ${count} migrations applied`);
   });
 
   it('exits 2 with a coded error for a store it does not understand, showing no password', async () => {
@@ -66,7 +70,7 @@ describe.concurrent('orderwire migrate', () => {
     const password = new URL(url).password;
     const result = await migrate([], { ORDERWIRE_STORE: url });
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^applied 001_initial\npostgres store postgres:\/\/orderwire:\*\*\*@/);
+    expect(result.stdout).toMatch(/^applied 001_initial\n(applied \d{3}_\w+\n)*postgres store postgres:\/\/orderwire:\*\*\*@/);
     expect(result.stdout).not.toContain(`:${password}@`);
     expect((await migrate([], { ORDERWIRE_STORE: url })).stdout).toContain('nothing to apply');
   });

@@ -435,5 +435,149 @@ export function describeStoreSuite(name: string, openFresh: () => Promise<Store>
         await expect(store.acquireLease('poll:worten-pt', 'a', -1)).rejects.toMatchObject({ code: 'STORE_ARGUMENT_INVALID' });
       });
     });
+
+    describe('work sharing between daemons', () => {
+      it('takeBudget grants at most `limit` requests in any window, per key, and says when the next fits', async () => {
+        const t = new Date('2025-03-01T10:00:00Z');
+        const plus = (ms: number) => new Date(t.getTime() + ms);
+        expect(await store.takeBudget('worten-pt:OR07', 2, 1_000, t)).toEqual({ ok: true });
+        expect(await store.takeBudget('worten-pt:OR07', 2, 1_000, plus(400))).toEqual({ ok: true });
+        expect(await store.takeBudget('worten-pt:OR07', 2, 1_000, plus(600))).toEqual({ ok: false, retryAfterMs: 400 });
+        // Another key (account or endpoint) has its own budget.
+        expect(await store.takeBudget('worten-es:OR07', 2, 1_000, plus(600))).toEqual({ ok: true });
+        // A sliding window: the first grant leaves it at +1000, the second only at +1400.
+        expect(await store.takeBudget('worten-pt:OR07', 2, 1_000, plus(999))).toEqual({ ok: false, retryAfterMs: 1 });
+        expect(await store.takeBudget('worten-pt:OR07', 2, 1_000, plus(1_000))).toEqual({ ok: true });
+        expect(await store.takeBudget('worten-pt:OR07', 2, 1_000, plus(1_100))).toEqual({ ok: false, retryAfterMs: 300 });
+        // Once a minute (Mirakl OR11): a call 59.9 s after the last one waits the rest of the minute.
+        expect(await store.takeBudget('worten-pt:OR11', 1, 60_000, t)).toEqual({ ok: true });
+        expect(await store.takeBudget('worten-pt:OR11', 1, 60_000, plus(59_900))).toEqual({ ok: false, retryAfterMs: 100 });
+        expect(await store.takeBudget('worten-pt:OR11', 1, 60_000, plus(60_000))).toEqual({ ok: true });
+        await expect(store.takeBudget('', 1, 1_000)).rejects.toMatchObject({ code: 'STORE_ARGUMENT_INVALID', details: { field: 'key' } });
+        await expect(store.takeBudget('k', 0, 1_000)).rejects.toMatchObject({ code: 'STORE_ARGUMENT_INVALID', details: { field: 'limit' } });
+        await expect(store.takeBudget('k', 1, 0)).rejects.toMatchObject({ code: 'STORE_ARGUMENT_INVALID', details: { field: 'windowMs' } });
+      });
+
+      it('takeBudget never grants more than `limit` to callers racing for the same budget', async () => {
+        const t = new Date('2025-03-01T10:00:00Z');
+        const decisions = await Promise.all(Array.from({ length: 24 }, () => store.takeBudget('worten-pt:OR07', 5, 60_000, t)));
+        expect(decisions.filter((d) => d.ok)).toHaveLength(5);
+        expect(decisions.filter((d) => !d.ok)).toEqual(Array.from({ length: 19 }, () => ({ ok: false, retryAfterMs: 60_000 })));
+      });
+
+      it("renewActionLease keeps a claimed action from other workers while its owner is on it", async () => {
+        const { action } = await store.enqueueAction(newAction('k1', 'A1'));
+        const t = later(1_000);
+        const plus = (ms: number) => new Date(t.getTime() + ms);
+        expect((await store.claimActions('worker-a', 10_000, 10, t)).map((a) => a.id)).toEqual([action.id]);
+        expect(await store.renewActionLease(action.id, 'worker-b', 10_000, plus(5_000))).toBe(false);
+        expect(await store.renewActionLease(action.id, 'worker-a', 10_000, plus(8_000))).toBe(true);
+        // Without the renewal it would be free at +10 s; now it is held until +18 s.
+        expect(await store.claimActions('worker-b', 10_000, 10, plus(17_999))).toEqual([]);
+        expect((await store.claimActions('worker-b', 10_000, 10, plus(18_000))).map((a) => a.id)).toEqual([action.id]);
+        // The old owner lost it: it can neither renew nor update it.
+        expect(await store.renewActionLease(action.id, 'worker-a', 10_000, plus(18_001))).toBe(false);
+        expect(await store.updateAction(action.id, 'worker-b', { state: 'succeeded', release: true })).toBe(true);
+        expect(await store.renewActionLease(action.id, 'worker-b', 10_000, plus(18_002))).toBe(false);
+        await expect(store.renewActionLease(action.id, 'worker-b', -1)).rejects.toMatchObject({ code: 'STORE_ARGUMENT_INVALID' });
+      });
+    });
+
+    describe('back-office API tables (tokens, acknowledgements, webhooks)', () => {
+      it('keeps tokens by hash only, finds live ones, lists and revokes them', async () => {
+        const created = await store.createApiToken({ name: 'erp', accounts: ['worten-pt', 'cd-fr'], token_hash: 'h'.repeat(64), prefix: 'ow_abcd' });
+        expect(created).toMatchObject({ name: 'erp', accounts: ['worten-pt', 'cd-fr'], prefix: 'ow_abcd' });
+        expect(created).not.toHaveProperty('revoked_at');
+        expect(await store.findApiToken('h'.repeat(64))).toEqual(created);
+        expect(await store.findApiToken('x'.repeat(64))).toBeUndefined();
+        expect((await store.listApiTokens()).map((t) => t.id)).toEqual([created.id]);
+        const revoked = await store.revokeApiToken(created.id);
+        expect(revoked?.revoked_at).toBeDefined();
+        expect(await store.findApiToken('h'.repeat(64))).toBeUndefined();
+        expect((await store.revokeApiToken(created.id))?.revoked_at).toBe(revoked?.revoked_at);
+        expect(await store.revokeApiToken('missing')).toBeUndefined();
+      });
+
+      it('filters the feed by acknowledgement, changes since it, and marketplace fulfilment per account', async () => {
+        await store.commitOrders([order('A1'), order('A2'), order('A3', { delivered_by_marketplace: true }), order('B1', { account: 'worten-es', delivered_by_marketplace: true })]);
+        const id = async (m: string, account = 'worten-pt') => (await store.getOrder(account, 'worten', m))!.id;
+        const ids = async (filter: Parameters<Store['listOrders']>[0]) => {
+          const page = await store.listOrders(filter);
+          expect(await store.countOrders(filter)).toBe(page.items.length);
+          return page.items.map((s) => s.order.marketplace_order_id).sort();
+        };
+        const a1 = await id('A1');
+        const ack = await store.acknowledgeOrder({ order_id: a1, account: 'worten-pt', reference: 'ERP-1', version: 1 });
+        expect(ack).toMatchObject({ order_id: a1, reference: 'ERP-1', acknowledged_version: 1 });
+        const error = await store.reportImportError({ order_id: await id('A2'), account: 'worten-pt', message: 'SKU unknown' });
+        expect(error).toMatchObject({ import_error: 'SKU unknown' });
+        expect(error).not.toHaveProperty('acknowledged_version');
+        expect(await ids({ acknowledged: false })).toEqual(['A2', 'A3', 'B1']);
+        expect(await ids({ acknowledged: true })).toEqual(['A1']);
+        expect(await ids({ changed_since_ack: true })).toEqual([]);
+        await store.commitOrders([order('A1', { updated_at: at(T0, 60), status: 'accepted', marketplace_status: 'ACCEPTED' })]);
+        expect(await ids({ changed_since_ack: true })).toEqual(['A1']);
+        expect(await ids({ acknowledged: false })).toEqual(['A2', 'A3', 'B1']);
+        await store.acknowledgeOrder({ order_id: a1, account: 'worten-pt', reference: 'ERP-1', version: 2 });
+        expect(await ids({ changed_since_ack: true })).toEqual([]);
+        expect(await ids({ hide_delivered_by_marketplace_of: ['worten-pt'] })).toEqual(['A1', 'A2', 'B1']);
+        expect(await ids({ hide_delivered_by_marketplace_of: ['worten-pt', 'worten-es'], acknowledged: false })).toEqual(['A2']);
+        const acks = await store.getAcknowledgements([a1, await id('A2'), await id('A3')]);
+        expect([...acks.keys()].sort()).toEqual([a1, await id('A2')].sort());
+        expect(acks.get(a1)).toMatchObject({ acknowledged_version: 2, reference: 'ERP-1' });
+        expect(await store.countOrdersByStatus()).toEqual([
+          { account: 'worten-es', status: 'waiting_acceptance', count: 1 },
+          { account: 'worten-pt', status: 'accepted', count: 1 },
+          { account: 'worten-pt', status: 'waiting_acceptance', count: 2 },
+        ]);
+      });
+
+      it('writes webhook deliveries with the change, for subscribed live endpoints only, with stable event ids', async () => {
+        await store.commitOrders([order('BEFORE')]);
+        const endpoint = await store.createWebhookEndpoint({ url: 'http://127.0.0.1:9/hook', accounts: ['worten-pt'], events: ['order.created', 'order.status_changed', 'action.succeeded'] });
+        expect(await store.getWebhookEndpoint(endpoint.id)).toEqual(endpoint);
+        expect(await store.listWebhookEndpoints()).toEqual([endpoint]);
+        await store.commitOrders([order('A1'), order('E1', { account: 'worten-es' })]);
+        await store.commitOrders([order('A1', { updated_at: at(T0, 60), status: 'accepted', marketplace_status: 'ACCEPTED' })]);
+        const { action } = await store.enqueueAction(newAction('k1', 'A1'));
+        await store.claimActions('w', 10_000, 1);
+        await store.updateAction(action.id, 'w', { state: 'sending', attempts: 1 });
+        await store.updateAction(action.id, 'w', { state: 'succeeded', result: { ok: true }, release: true });
+
+        const t = later(1_000);
+        const claimed = await store.claimWebhookDeliveries('d1', 30_000, 10, t);
+        expect(claimed.map((d) => d.event.type)).toEqual(['order.created', 'order.status_changed', 'action.succeeded']);
+        expect(claimed.every((d) => d.url === endpoint.url && d.endpoint_id === endpoint.id && d.state === 'pending' && d.attempts === 0)).toBe(true);
+        expect(claimed[0]!.event.data).toMatchObject({ marketplace_order_id: 'A1', account: 'worten-pt', to_status: 'waiting_acceptance' });
+        expect(claimed[1]!.event.data).toMatchObject({ from_status: 'waiting_acceptance', to_status: 'accepted' });
+        expect(claimed[2]!.event.data).toMatchObject({ action_id: action.id, action: 'accept', state: 'succeeded', result: { ok: true }, order_id: (await store.getOrder('worten-pt', 'worten', 'A1'))!.id });
+        expect(await store.claimWebhookDeliveries('d2', 30_000, 10, t)).toEqual([]);
+
+        // A failed attempt: retried at next_attempt_at, with the same event id.
+        const [first] = claimed;
+        const retryAt = new Date(t.getTime() + 60_000).toISOString();
+        expect(await store.recordDeliveryAttempt(first!.id, 'd2', { state: 'pending', attempts: 1, next_attempt_at: retryAt, last_status: 500, at: t.toISOString() })).toBe(false);
+        expect(await store.recordDeliveryAttempt(first!.id, 'd1', { state: 'pending', attempts: 1, next_attempt_at: retryAt, last_status: 500, last_error: 'HTTP 500', at: t.toISOString() })).toBe(true);
+        for (const d of claimed.slice(1)) await store.recordDeliveryAttempt(d.id, 'd1', { state: 'delivered', attempts: 1, last_status: 204, at: t.toISOString() });
+        expect(await store.claimWebhookDeliveries('d2', 30_000, 10, new Date(t.getTime() + 59_999))).toEqual([]);
+        const [again] = await store.claimWebhookDeliveries('d2', 30_000, 10, new Date(t.getTime() + 60_000));
+        expect(again).toMatchObject({ id: first!.id, attempts: 1, last_status: 500, last_error: 'HTTP 500', event: first!.event });
+
+        const log = await store.listWebhookDeliveries(endpoint.id);
+        expect(log.map((d) => d.id)).toEqual(claimed.map((d) => d.id).reverse());
+        expect(log[0]).toMatchObject({ state: 'delivered', last_status: 204 });
+        expect(log[0]!.delivered_at).toBeDefined();
+        expect((await store.listWebhookDeliveries(endpoint.id, { before: log[0]!.id, limit: 1 })).map((d) => d.id)).toEqual([log[1]!.id]);
+        await expect(store.listWebhookDeliveries(endpoint.id, { before: 'nope' })).rejects.toMatchObject({ code: 'STORE_ARGUMENT_INVALID' });
+
+        // A deleted endpoint gets nothing new and its pending deliveries are not claimed.
+        expect(await store.deleteWebhookEndpoint(endpoint.id)).toBe(true);
+        expect(await store.deleteWebhookEndpoint(endpoint.id)).toBe(false);
+        expect(await store.getWebhookEndpoint(endpoint.id)).toBeUndefined();
+        await store.commitOrders([order('A2')]);
+        expect(await store.listWebhookDeliveries(endpoint.id)).toHaveLength(3);
+        expect(await store.claimWebhookDeliveries('d3', 30_000, 10, new Date(t.getTime() + 3_600_000))).toEqual([]);
+      });
+    });
   });
 }

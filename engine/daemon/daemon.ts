@@ -9,6 +9,7 @@ import { Scheduler } from '../sync/scheduler.ts';
 import type { SyncOutcome } from '../sync/sync-window.ts';
 import type { StoredAction } from '../store/store.ts';
 import type { Runtime } from './runtime.ts';
+import { combineHooks, startDaemonApi, type DaemonApi, type DaemonApiOptions } from '../api/daemon-api.ts';
 
 export interface DaemonHooks {
   onRun?: (account: string, outcome: SyncOutcome | Error) => void;
@@ -18,12 +19,16 @@ export interface DaemonHooks {
 export interface Daemon {
   readonly scheduler: Scheduler;
   readonly worker: ActionWorker;
+  /** The back-office API (config.daemon.http.enabled); `api.ready` resolves with its URL. */
+  readonly api?: DaemonApi;
   stop(): Promise<void>;
 }
 
-export function startDaemon(runtime: Runtime, options: { now?: () => Date; workerIntervalMs?: number; hooks?: DaemonHooks } = {}): Daemon {
+export function startDaemon(runtime: Runtime, options: { now?: () => Date; workerIntervalMs?: number; hooks?: DaemonHooks; api?: DaemonApiOptions } = {}): Daemon {
   const { config, store, accounts, log, owner } = runtime;
   const now = options.now;
+  const api = config.daemon.http.enabled ? startDaemonApi(runtime, { ...options.api, ...(now && { now }) }) : undefined;
+  const hooks = api ? combineHooks(api.hooks, options.hooks) : options.hooks;
   const scheduler = new Scheduler({
     store,
     accounts,
@@ -32,7 +37,7 @@ export function startDaemon(runtime: Runtime, options: { now?: () => Date; worke
     leaseMs: config.daemon.leaseTtlMs,
     windows: { overlapMs: config.daemon.overlapMs, safetyMarginMs: config.daemon.safetyMarginMs },
     ...(now && { now }),
-    ...(options.hooks?.onRun && { onRun: options.hooks.onRun }),
+    ...(hooks?.onRun && { onRun: hooks.onRun }),
   });
   const worker = new ActionWorker({
     store,
@@ -42,19 +47,21 @@ export function startDaemon(runtime: Runtime, options: { now?: () => Date; worke
     leaseMs: config.daemon.leaseTtlMs,
     maxAttempts: config.daemon.actionMaxAttempts,
     ...(now && { now }),
-    ...(options.hooks?.onActionOutcome && { onOutcome: options.hooks.onActionOutcome }),
+    ...(hooks?.onActionOutcome && { onOutcome: hooks.onActionOutcome }),
   });
   scheduler.start();
-  worker.start(options.workerIntervalMs ?? 1_000);
+  // daemon.action_workers: how many actions this daemon sends at once.
+  worker.start(options.workerIntervalMs ?? 1_000, config.daemon.actionWorkers);
   log.info({ owner, accounts: [...accounts.keys()], store: store.kind }, 'daemon started');
   let stopping: Promise<void> | undefined;
   return {
     scheduler,
     worker,
+    ...(api && { api }),
     stop() {
       stopping ??= (async () => {
         log.info('daemon stopping');
-        await Promise.all([scheduler.stop(), worker.stop()]);
+        await Promise.all([scheduler.stop(), worker.stop(), api?.close()]);
         log.info('daemon stopped');
       })();
       return stopping;

@@ -9,12 +9,14 @@ import { loadChannels } from '../channel/load.ts';
 import type { Config } from '../config/model.ts';
 import { resolveAccount, resolveStoreSpec } from '../config/resolve.ts';
 import { createConnector, loadPlatform } from '../connector/declarative.ts';
+import { AccountLimiter } from '../connector/http/limiter.ts';
 import type { Logger } from '../log.ts';
 import { compiledRules } from '../rules/index.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
 import type { AccountRuntime } from '../sync/account.ts';
 import type { WorkerAccount } from '../sync/action-worker.ts';
+import { sharesBudgets, storeBudget } from './shared-budget.ts';
 
 export interface Runtime {
   readonly config: Config;
@@ -49,10 +51,20 @@ export async function openRuntime(config: Config, log: Logger, options: { env?: 
       accountConfigs.set(account.id, account);
       if (!connect) continue;
       const platform = await loadPlatform(account.channel.platform);
+      const accountLog = log.child({ account: account.id });
+      // Daemons sharing a PostgreSQL store share the per-account request budgets through it.
+      const limiter = sharesBudgets(store)
+        ? new AccountLimiter({
+            concurrency: account.concurrency,
+            budgets: platform.budgets,
+            sharedBudget: storeBudget(store, account.id),
+            onBudgetWait: (e) => accountLog.debug({ endpoint: e.endpoint, waitMs: e.waitMs, shared: e.shared === true }, 'waiting for the endpoint budget'),
+          })
+        : undefined;
       const connector = createConnector(
         { account: account.id, channel: account.channel, baseUrl: account.baseUrl, credentials: account.credentials, ...(account.authUrl !== undefined && { authUrl: account.authUrl }) },
         platform,
-        { concurrency: account.concurrency, log: log.child({ account: account.id }) },
+        { concurrency: account.concurrency, log: accountLog, ...(limiter && { limiter }) },
       );
       accounts.set(account.id, { account, connector });
     }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore, parseStoreSpec } from './open.ts';
+import { shippedMigrations } from './migrations.ts';
 import { redactStoreUrl } from './redact.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'orderwire-open-'));
@@ -50,7 +51,7 @@ describe('openStore', () => {
   it('creates the SQLite file and its folder', async () => {
     const store = await openStore(join(dir, 'nested', 'deeper', 'o.sqlite'));
     expect(store.kind).toBe('sqlite');
-    expect(await store.migrate()).toEqual(['001_initial']);
+    expect(await store.migrate()).toEqual(shippedMigrations('sqlite').map((m) => m.name));
     await store.close();
   });
 

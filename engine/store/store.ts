@@ -14,6 +14,9 @@
 import type { ActionName, NormalizedStatus } from '../channel/model.ts';
 import type { NormalizedOrder, OrderStatus } from '../order/model.ts';
 import type { ActionRequest } from '../rules/request.ts';
+import type { ApiStore } from './api-store.ts';
+
+export type * from './api-store.ts';
 
 export type WindowKind = 'incremental' | 'catch_up';
 
@@ -111,6 +114,12 @@ export interface OrderFilter {
   /** The marketplace's updated_at >= this instant. */
   updated_since?: string;
   delivered_by_marketplace?: boolean;
+  /** Hide marketplace-fulfilled orders of these accounts (accounts not importing them). */
+  hide_delivered_by_marketplace_of?: string[];
+  /** true: acknowledged by the back office (at any version); false: never acknowledged. */
+  acknowledged?: boolean;
+  /** true: acknowledged, and changed since (version > acknowledged version). */
+  changed_since_ack?: boolean;
   /**
    * Opaque cursor from a previous page. Orders are listed in the order of their last stored change
    * (a store-wide change sequence), so a walk that follows `next` to the end returns every order
@@ -132,7 +141,7 @@ export interface NewAction {
   request: ActionRequest;
 }
 
-export interface Store {
+export interface Store extends ApiStore {
   readonly kind: 'sqlite' | 'postgres';
   /**
    * Applies pending numbered migrations, each in its own transaction (idempotent; PostgreSQL
@@ -207,7 +216,23 @@ export interface Store {
   acquireLease(name: string, owner: string, ttlMs: number, now?: Date): Promise<boolean>;
   renewLease(name: string, owner: string, ttlMs: number, now?: Date): Promise<boolean>;
   releaseLease(name: string, owner: string): Promise<void>;
+
+  /**
+   * Extends the lease of an action `owner` claimed and still works on (queued or sending), so a
+   * slow send or a long budget wait never lets another daemon claim it meanwhile. False when
+   * `owner` no longer holds it (released, or claimed by another after expiry).
+   */
+  renewActionLease(id: string, owner: string, leaseMs: number, now?: Date): Promise<boolean>;
+  /**
+   * Takes one request from a budget shared by every daemon on this store: at most `limit`
+   * requests per `windowMs` (sliding window) under `key` (account and endpoint). Atomic: one row
+   * lock (PostgreSQL) or one IMMEDIATE transaction (SQLite). A refusal says how long until the
+   * next request fits; nothing is taken then.
+   */
+  takeBudget(key: string, limit: number, windowMs: number, now?: Date): Promise<BudgetDecision>;
 }
+
+export type BudgetDecision = { ok: true } | { ok: false; retryAfterMs: number };
 
 /** Statuses of NormalizedStatus re-exported for store implementations' CHECK constraints. */
 export type { NormalizedStatus };

@@ -13,6 +13,7 @@ import { openRuntime } from '../../daemon/runtime.ts';
 import { OrderwireError } from '../../errors.ts';
 import { createLogger } from '../../log.ts';
 import { startSimulator } from '../../simulator/index.ts';
+import { createToken } from '../../api/tokens.ts';
 
 interface DemoOptions {
   dir: string;
@@ -77,6 +78,8 @@ export function register(program: Command): void {
       await writeFile(configFile, demoConfigYaml(mirakl.baseUrl, octopia.baseUrl));
       const { createWriteStream } = await import('node:fs');
       const log = createLogger({ level: opts.logLevel, destination: createWriteStream(path.join(dir, 'daemon.log'), { flags: 'a' }) as never });
+      // Webhook secrets derive from this key; the demo makes one up when none is set (sandbox only).
+      process.env.ORDERWIRE_SECRET_KEY ||= (await import('node:crypto')).randomBytes(32).toString('base64url');
       const runtime = await openRuntime(await loadConfigFile(configFile), log);
       let synced = 0;
       const daemon = startDaemon(runtime, {
@@ -91,6 +94,8 @@ export function register(program: Command): void {
         },
       });
       const rel = path.relative(process.cwd(), configFile) || configFile;
+      const apiUrl = await daemon.api?.ready.catch(() => undefined);
+      const { token: apiToken } = await createToken(runtime.store, { name: 'demo', accounts: ['worten-demo', 'cdiscount-demo'] });
       process.stdout.write(`
 orderwire demo is running.
 
@@ -99,6 +104,8 @@ orderwire demo is running.
   Configuration                 ${rel}
   Store (SQLite)                ${path.join(dir, 'orderwire.sqlite')}
   Daemon logs (JSON lines)      ${path.join(dir, 'daemon.log')}
+  Back-office API               ${apiUrl ?? '(failed to start: see the daemon logs)'}   (docs: ${apiUrl}/docs)
+  API token (demo sandbox)      ${apiToken}
 
 Try, in another terminal (queued actions are sent by this daemon; only \`orderwire sync\` needs the
 marketplace credentials, which live in this process):
@@ -107,6 +114,7 @@ marketplace credentials, which live in this process):
   npx orderwire doc worten
   npx orderwire action --config ${rel} worten-demo <ORDER> accept
   npx orderwire actions --config ${rel}
+  curl -H 'Authorization: Bearer ${apiToken}' '${apiUrl}/v1/orders?acknowledged=false&limit=5'
 
 Syncing (first run backfills each channel's lookback: 5 days Worten, 2 days Cdiscount)...
 `);

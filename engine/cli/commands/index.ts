@@ -17,6 +17,7 @@ import { register as orders } from './orders.ts';
 import { register as actions } from './actions.ts';
 import { register as action } from './action.ts';
 import { register as demo } from './demo.ts';
+import { register as token } from './token.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -35,6 +36,7 @@ export const commands: RegisterCommand[] = [
   actions,
   action,
   migrate,
+  token,
   // Sandbox.
   simulate,
   demo,

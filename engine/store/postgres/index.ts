@@ -4,11 +4,14 @@ import type { ActionPatch } from '../shared/action-rules.ts';
 import type { NewRun, RunFinish } from '../shared/run-rules.ts';
 import type { ActionState, NewAction, OrderFilter, Store, WindowKind } from '../store.ts';
 import type { NormalizedOrder } from '../../order/model.ts';
+import type { DeliveryAttempt, WebhookEventType } from '../api-store.ts';
 import * as actions from './actions.ts';
+import * as api from './api.ts';
 import { PgDb, type PostgresStoreOptions } from './db.ts';
 import { appliedVersion, migratePostgres } from './migrate.ts';
 import * as orders from './orders.ts';
 import * as runs from './runs.ts';
+import * as sharing from './sharing.ts';
 
 export type { PostgresStoreOptions } from './db.ts';
 
@@ -138,5 +141,74 @@ class PostgresStore implements Store {
 
   async releaseLease(name: string, owner: string) {
     await runs.releaseLease(this.#db, name, owner);
+  }
+
+  // Back-office API (migration 002_api): engine/store/postgres/api.ts.
+  async createApiToken(token: { name: string; accounts: string[]; token_hash: string; prefix: string }) {
+    return api.createApiToken(this.#db, token);
+  }
+
+  async findApiToken(tokenHash: string) {
+    return api.findApiToken(this.#db, tokenHash);
+  }
+
+  async listApiTokens() {
+    return api.listApiTokens(this.#db);
+  }
+
+  async revokeApiToken(id: string) {
+    return api.revokeApiToken(this.#db, id);
+  }
+
+  async acknowledgeOrder(ack: { order_id: string; account: string; reference: string; version: number }) {
+    return api.acknowledgeOrder(this.#db, ack);
+  }
+
+  async reportImportError(report: { order_id: string; account: string; message: string }) {
+    return api.reportImportError(this.#db, report);
+  }
+
+  async getAcknowledgements(orderIds: string[]) {
+    return api.getAcknowledgements(this.#db, orderIds);
+  }
+
+  async createWebhookEndpoint(endpoint: { url: string; accounts: string[]; events: WebhookEventType[]; description?: string }) {
+    return api.createWebhookEndpoint(this.#db, endpoint);
+  }
+
+  async getWebhookEndpoint(id: string) {
+    return api.getWebhookEndpoint(this.#db, id);
+  }
+
+  async listWebhookEndpoints() {
+    return api.listWebhookEndpoints(this.#db);
+  }
+
+  async deleteWebhookEndpoint(id: string) {
+    return api.deleteWebhookEndpoint(this.#db, id);
+  }
+
+  async claimWebhookDeliveries(owner: string, leaseMs: number, limit: number, now?: Date) {
+    return api.claimWebhookDeliveries(this.#db, owner, leaseMs, limit, now);
+  }
+
+  async recordDeliveryAttempt(id: string, owner: string, attempt: DeliveryAttempt) {
+    return api.recordDeliveryAttempt(this.#db, id, owner, attempt);
+  }
+
+  async listWebhookDeliveries(endpointId: string, options?: { before?: string; limit?: number }) {
+    return api.listWebhookDeliveries(this.#db, endpointId, options);
+  }
+
+  async countOrdersByStatus() {
+    return api.countOrdersByStatus(this.#db);
+  }
+
+  async renewActionLease(id: string, owner: string, leaseMs: number, now?: Date) {
+    return sharing.renewActionLease(this.#db, id, owner, leaseMs, now);
+  }
+
+  async takeBudget(key: string, limit: number, windowMs: number, now?: Date) {
+    return sharing.takeBudget(this.#db, key, limit, windowMs, now);
   }
 }

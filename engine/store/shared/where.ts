@@ -48,6 +48,13 @@ export function orderConditions(filter: Omit<OrderFilter, 'limit'>, p: Params): 
   if (filter.updated_since !== undefined) c.push(`updated_at >= ${p.add(canonicalInstant(filter.updated_since, 'updated_since'))}`);
   if (filter.delivered_by_marketplace !== undefined) c.push(`delivered_by_marketplace = ${p.bool(filter.delivered_by_marketplace)}`);
   if (filter.after !== undefined) c.push(`change_seq > ${p.add(decodePageCursor('orders', filter.after))}`);
+  // Back-office API filters (migration 002_api: order_acks).
+  if (filter.hide_delivered_by_marketplace_of?.length) {
+    c.push(`NOT (delivered_by_marketplace = ${p.bool(true)} AND ${p.oneOf('account', filter.hide_delivered_by_marketplace_of)})`);
+  }
+  const acked = 'SELECT 1 FROM order_acks k WHERE k.order_id = orders.id AND k.acknowledged_version IS NOT NULL';
+  if (filter.acknowledged !== undefined) c.push(`${filter.acknowledged ? '' : 'NOT '}EXISTS (${acked})`);
+  if (filter.changed_since_ack !== undefined) c.push(`${filter.changed_since_ack ? '' : 'NOT '}EXISTS (${acked} AND orders.version > k.acknowledged_version)`);
   return c;
 }
 

@@ -1,0 +1,13 @@
+/** What route groups need from the daemon: the store, channels and accounts, and settings. */
+import type { Channel } from '../channel/model.ts';
+import type { Store } from '../store/store.ts';
+import type { AccountRuntime } from '../sync/account.ts';
+
+export interface ApiContext {
+  readonly store: Store;
+  readonly channels: ReadonlyMap<string, Channel>;
+  /** Configured accounts (their channel and the import-marketplace-fulfilled option). */
+  readonly accounts: ReadonlyMap<string, AccountRuntime>;
+  /** ORDERWIRE_SECRET_KEY (webhook secrets are derived from it); undefined when unset. */
+  readonly secretKey: string | undefined;
+}

@@ -1,0 +1,91 @@
+/**
+ * Prometheus metrics (prom-client) in a dedicated Registry, served at /metrics:
+ * - orderwire_sync_runs_total{account,kind,state}        counter, from the scheduler's runs
+ * - orderwire_orders{account,status}                     gauge, one GROUP BY at scrape time
+ * - orderwire_marketplace_errors_total{account,endpoint,kind}  counter: failed listings
+ *   (endpoint list_orders, kind = error code) and unsuccessful action sends (endpoint = the
+ *   action, kind = failed | needs_attention | transient)
+ * - orderwire_actions_total{account,action,outcome}      counter of worker decisions
+ * - orderwire_api_errors_total{code,status}              counter of problem responses
+ * - orderwire_webhook_deliveries_total{outcome}          counter of delivery attempts
+ * - orderwire_http_request_duration_seconds{route,method,status}  histogram
+ * - orderwire_last_successful_sync_seconds{account}      gauge: seconds since, at scrape time
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { OrderwireError } from '../errors.ts';
+import type { Store, StoredAction } from '../store/store.ts';
+import type { SyncOutcome } from '../sync/sync-window.ts';
+
+export class ApiMetrics {
+  readonly registry = new Registry();
+  readonly syncRuns: Counter<'account' | 'kind' | 'state'>;
+  readonly marketplaceErrors: Counter<'account' | 'endpoint' | 'kind'>;
+  readonly actions: Counter<'account' | 'action' | 'outcome'>;
+  readonly apiErrors: Counter<'code' | 'status'>;
+  readonly webhookDeliveries: Counter<'outcome'>;
+  readonly httpDuration: Histogram<'route' | 'method' | 'status'>;
+
+  constructor(store: Store, now: () => Date = () => new Date()) {
+    const registers = [this.registry];
+    this.syncRuns = new Counter({ name: 'orderwire_sync_runs_total', help: 'Sync runs by account, window kind and final state.', labelNames: ['account', 'kind', 'state'], registers });
+    this.marketplaceErrors = new Counter({
+      name: 'orderwire_marketplace_errors_total',
+      help: 'Marketplace API errors: failed listings (endpoint list_orders) and failed action sends (endpoint = action), by error code.',
+      labelNames: ['account', 'endpoint', 'kind'],
+      registers,
+    });
+    this.actions = new Counter({ name: 'orderwire_actions_total', help: 'Action worker decisions: succeeded, failed, needs_attention, or queued again for a retry.', labelNames: ['account', 'action', 'outcome'], registers });
+    this.apiErrors = new Counter({ name: 'orderwire_api_errors_total', help: 'Back-office API problem responses by error code and HTTP status.', labelNames: ['code', 'status'], registers });
+    this.webhookDeliveries = new Counter({ name: 'orderwire_webhook_deliveries_total', help: 'Webhook delivery attempts by outcome (delivered, retry, dead).', labelNames: ['outcome'], registers });
+    this.httpDuration = new Histogram({
+      name: 'orderwire_http_request_duration_seconds',
+      help: 'Back-office API request latency by route template, method and status.',
+      labelNames: ['route', 'method', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    new Gauge({
+      name: 'orderwire_orders',
+      help: 'Stored orders by account and normalized status.',
+      labelNames: ['account', 'status'],
+      registers,
+      async collect() {
+        const counts = await store.countOrdersByStatus();
+        this.reset();
+        for (const c of counts) this.set({ account: c.account, status: c.status }, c.count);
+      },
+    });
+    new Gauge({
+      name: 'orderwire_last_successful_sync_seconds',
+      help: 'Seconds since the last successful sync run of each account.',
+      labelNames: ['account'],
+      registers,
+      async collect() {
+        const latest = new Map<string, number>();
+        for (const run of await store.lastSuccessfulRuns()) latest.set(run.account, Math.max(latest.get(run.account) ?? 0, Date.parse(run.finished_at)));
+        this.reset();
+        for (const [account, at] of latest) this.set({ account }, Math.max(0, (now().getTime() - at) / 1000));
+      },
+    });
+  }
+
+  onRun(account: string, outcome: SyncOutcome | Error): void {
+    if (outcome instanceof Error) {
+      this.syncRuns.inc({ account, kind: 'unknown', state: 'failed' });
+      this.marketplaceErrors.inc({ account, endpoint: 'list_orders', kind: outcome instanceof OrderwireError ? outcome.code : 'INTERNAL' });
+      return;
+    }
+    this.syncRuns.inc({ account, kind: outcome.run.kind, state: outcome.run.state });
+  }
+
+  onActionOutcome(action: StoredAction, state: StoredAction['state']): void {
+    this.actions.inc({ account: action.account, action: action.action, outcome: state });
+    // The hook's action carries the state decided, not always the new error: count by decision.
+    const kind = state === 'queued' ? 'transient' : state;
+    if (state === 'failed' || state === 'needs_attention' || state === 'queued') this.marketplaceErrors.inc({ account: action.account, endpoint: action.action, kind });
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

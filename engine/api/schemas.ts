@@ -1,0 +1,119 @@
+/**
+ * JSON Schema fragments of the API: route validation (strict: additionalProperties false on every
+ * input object) and the OpenAPI document (@fastify/swagger reads the same route schemas).
+ * Response schemas also drive serialization (fast-json-stringify), so open documents (the
+ * normalized order, the channel description) are declared with additionalProperties: true.
+ */
+import { BEARER_SCHEME } from './auth.ts';
+
+export const ORDER_STATUSES = ['new', 'waiting_acceptance', 'accepted', 'waiting_shipment', 'shipped', 'closed', 'refused', 'canceled', 'refunding', 'refunded', 'unknown'] as const;
+export const ACTION_NAMES = ['accept', 'refuse', 'ship', 'refund', 'cancel'] as const;
+export const ACTION_STATES = ['queued', 'sending', 'succeeded', 'failed', 'needs_attention', 'canceled'] as const;
+
+export const problemSchema = {
+  $id: 'Problem',
+  type: 'object',
+  description: 'RFC 9457 problem details (application/problem+json). `code` is a stable orderwire error code (engine/errors.md).',
+  required: ['type', 'title', 'status', 'code', 'detail'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    code: { type: 'string' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    errors: {
+      type: 'array',
+      description: 'Every problem with the input: field is a JSON pointer into the request (/body/data/carrier, /query/limit).',
+      items: {
+        type: 'object',
+        required: ['field', 'code', 'message'],
+        properties: { field: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' }, suggestion: { type: 'string' } },
+      },
+    },
+  },
+} as const;
+
+const problemRef = { $ref: 'Problem#' } as const;
+
+/** Error responses every authenticated route can give, plus the ones named. */
+export function errorResponses(...extra: number[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const status of [400, 401, 403, 429, ...extra]) out[status] = { description: 'Problem', content: { 'application/problem+json': { schema: problemRef } } };
+  return out;
+}
+
+export const security = [{ [BEARER_SCHEME]: [] }];
+
+export const idParams = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id'],
+  properties: { id: { type: 'string', minLength: 1, maxLength: 100 } },
+} as const;
+
+export const limitParam = { type: 'integer', minimum: 1, maximum: 1000, default: 100, description: 'Page size (at most 1000).' } as const;
+
+export const acknowledgementSchema = {
+  type: ['object', 'null'],
+  description: 'What the back office reported for this order; null when nothing yet.',
+  properties: {
+    reference: { type: 'string' },
+    acknowledged_version: { type: 'integer' },
+    acknowledged_at: { type: 'string', format: 'date-time' },
+    import_error: { type: 'string' },
+    import_error_at: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+export const orderSchema = {
+  type: 'object',
+  description: 'A stored order: orderwire\'s id, version and acknowledgement, then the normalized order (schemas/order.schema.json) without its raw marketplace payload unless asked for.',
+  additionalProperties: true,
+  required: ['id', 'version', 'account', 'channel', 'marketplace_order_id', 'status'],
+  properties: {
+    id: { type: 'string', description: 'orderwire\'s id of the order, stable across updates.' },
+    version: { type: 'integer', description: 'Bumps on every stored change of the order.' },
+    first_seen_at: { type: 'string', format: 'date-time' },
+    last_changed_at: { type: 'string', format: 'date-time' },
+    acknowledgement: acknowledgementSchema,
+    account: { type: 'string' },
+    channel: { type: 'string' },
+    marketplace_order_id: { type: 'string' },
+    status: { type: 'string', enum: [...ORDER_STATUSES] },
+    marketplace_status: { type: 'string' },
+  },
+} as const;
+
+export const actionSchema = {
+  type: 'object',
+  description: 'A seller action and its delivery state. `result` is the marketplace\'s answer; `error` why it failed.',
+  additionalProperties: true,
+  required: ['id', 'url', 'account', 'channel', 'marketplace_order_id', 'action', 'state', 'attempts'],
+  properties: {
+    id: { type: 'string' },
+    url: { type: 'string', description: 'Where to poll it: /v1/actions/{id}.' },
+    order_id: { type: ['string', 'null'] },
+    account: { type: 'string' },
+    channel: { type: 'string' },
+    marketplace_order_id: { type: 'string' },
+    action: { type: 'string', enum: [...ACTION_NAMES] },
+    state: { type: 'string', enum: [...ACTION_STATES] },
+    attempts: { type: 'integer' },
+    idempotency_key: { type: 'string' },
+    next_attempt_at: { type: 'string', format: 'date-time' },
+    created_at: { type: 'string', format: 'date-time' },
+    updated_at: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+export function pageOf(items: Record<string, unknown>): Record<string, unknown> {
+  return {
+    type: 'object',
+    required: ['items', 'next'],
+    properties: {
+      items: { type: 'array', items },
+      next: { type: ['string', 'null'], description: 'Opaque cursor of the next page (also in the Link header, rel="next"); null on the last page.' },
+    },
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * Webhook endpoints: register (the signing secret is returned once), list, get, delete, and the
+ * delivery log. Events: order.created, order.status_changed, action.succeeded, action.failed
+ * (failed or needs_attention). See engine/webhooks/ for signing and delivery.
+ * An endpoint is visible to a token when all its accounts are in the token's scope.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { WEBHOOK_EVENT_TYPES } from '../store/api-store.ts';
+import type { WebhookDelivery, WebhookEndpoint, WebhookEventType } from '../store/store.ts';
+import { endpointSecret, requireSecretKey } from '../webhooks/signing.ts';
+import { inScope, requireScope, tokenOf } from './auth.ts';
+import type { ApiContext } from './context.ts';
+import { apiError } from './problem.ts';
+import { linkNext } from './resources.ts';
+import { errorResponses, idParams, limitParam, pageOf, security } from './schemas.ts';
+
+const endpointSchema = {
+  type: 'object',
+  required: ['id', 'url', 'accounts', 'events', 'created_at'],
+  properties: {
+    id: { type: 'string' },
+    url: { type: 'string' },
+    description: { type: 'string' },
+    accounts: { type: 'array', items: { type: 'string' } },
+    events: { type: 'array', items: { type: 'string', enum: [...WEBHOOK_EVENT_TYPES] } },
+    created_at: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+const deliverySchema = {
+  type: 'object',
+  required: ['id', 'event_id', 'event_type', 'state', 'attempts'],
+  properties: {
+    id: { type: 'string' },
+    event_id: { type: 'string', description: 'The Orderwire-Event-Id header: the same in every attempt.' },
+    event_type: { type: 'string', enum: [...WEBHOOK_EVENT_TYPES] },
+    state: { type: 'string', enum: ['pending', 'delivered', 'dead'] },
+    attempts: { type: 'integer' },
+    next_attempt_at: { type: 'string', format: 'date-time' },
+    last_status: { type: 'integer', description: 'HTTP status of the last attempt, when the endpoint answered.' },
+    last_error: { type: 'string' },
+    last_attempt_at: { type: 'string', format: 'date-time' },
+    delivered_at: { type: 'string', format: 'date-time' },
+    created_at: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+function deliveryResource(d: WebhookDelivery): Record<string, unknown> {
+  const { event, endpoint_id: _e, url: _u, ...rest } = d;
+  return { ...rest, event_id: event.id, event_type: event.type };
+}
+
+function checkUrl(text: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.username !== '' || url.password !== '') {
+    throw apiError('WEBHOOK_URL_INVALID', 'the webhook URL must be an absolute http(s) URL without credentials',
+      [{ field: '/body/url', code: 'WEBHOOK_URL_INVALID', message: 'absolute http(s) URL without user or password' }]);
+  }
+}
+
+export function webhookRoutes(ctx: ApiContext) {
+  return async function routes(app: FastifyInstance): Promise<void> {
+    const { store } = ctx;
+    const visible = (request: FastifyRequest, e: WebhookEndpoint): boolean => e.accounts.every((a) => inScope(request, a));
+
+    async function scopedEndpoint(request: FastifyRequest, id: string): Promise<WebhookEndpoint> {
+      const endpoint = await store.getWebhookEndpoint(id);
+      if (!endpoint || !visible(request, endpoint)) throw apiError('WEBHOOK_NOT_FOUND', `no webhook endpoint ${id} for this token's accounts`);
+      return endpoint;
+    }
+
+    app.post('/v1/webhooks', {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Register a webhook endpoint',
+        description: 'Returns the endpoint with its signing `secret`, shown this once (it is derived from ORDERWIRE_SECRET_KEY, never stored). Deliveries: POST with the event as JSON and headers Orderwire-Event-Id, Orderwire-Event-Type and Orderwire-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>. Answer 2xx; anything else is retried with exponential backoff, at least once per event.',
+        security,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['url'],
+          properties: {
+            url: { type: 'string', minLength: 1, maxLength: 2000 },
+            description: { type: 'string', maxLength: 200 },
+            events: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...WEBHOOK_EVENT_TYPES] }, description: 'Default: all.' },
+            accounts: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 }, description: 'Default: all of the token\'s accounts.' },
+          },
+        },
+        response: {
+          201: { ...endpointSchema, required: [...endpointSchema.required, 'secret'], properties: { ...endpointSchema.properties, secret: { type: 'string', description: 'The signing secret, shown once.' } } },
+          ...errorResponses(413, 415, 503),
+        },
+      },
+    }, async (request, reply) => {
+      const body = request.body as { url: string; description?: string; events?: WebhookEventType[]; accounts?: string[] };
+      checkUrl(body.url);
+      if (body.accounts) requireScope(request, body.accounts, '/body/accounts');
+      const secretKey = requireSecretKey(ctx.secretKey);
+      const endpoint = await store.createWebhookEndpoint({
+        url: body.url,
+        accounts: body.accounts ?? tokenOf(request).accounts,
+        events: body.events ?? [...WEBHOOK_EVENT_TYPES],
+        ...(body.description !== undefined && { description: body.description }),
+      });
+      reply.code(201).header('Location', `/v1/webhooks/${endpoint.id}`);
+      return { ...endpoint, secret: endpointSecret(secretKey, endpoint.id) };
+    });
+
+    app.get('/v1/webhooks', {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'List webhook endpoints',
+        security,
+        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: endpointSchema } } }, ...errorResponses() },
+      },
+    }, async (request) => ({ items: (await store.listWebhookEndpoints()).filter((e) => visible(request, e)) }));
+
+    app.get('/v1/webhooks/:id', {
+      schema: { tags: ['webhooks'], summary: 'One webhook endpoint', security, params: idParams, response: { 200: endpointSchema, ...errorResponses(404) } },
+    }, async (request) => scopedEndpoint(request, (request.params as { id: string }).id));
+
+    app.delete('/v1/webhooks/:id', {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Delete a webhook endpoint (pending deliveries are dropped)',
+        security,
+        params: idParams,
+        response: { 204: { type: 'null', description: 'Deleted.' }, ...errorResponses(404) },
+      },
+    }, async (request, reply) => {
+      const endpoint = await scopedEndpoint(request, (request.params as { id: string }).id);
+      await store.deleteWebhookEndpoint(endpoint.id);
+      return reply.code(204).send();
+    });
+
+    app.get('/v1/webhooks/:id/deliveries', {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Delivery log of an endpoint, newest first',
+        security,
+        params: idParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { limit: { ...limitParam, maximum: 500, description: 'Page size (at most 500).' }, before: { type: 'string', minLength: 1, description: 'Cursor from the previous page\'s `next`.' } },
+        },
+        response: { 200: pageOf(deliverySchema), ...errorResponses(404) },
+      },
+    }, async (request, reply) => {
+      const endpoint = await scopedEndpoint(request, (request.params as { id: string }).id);
+      const q = request.query as { limit: number; before?: string };
+      const items = await store.listWebhookDeliveries(endpoint.id, { limit: q.limit + 1, ...(q.before !== undefined && { before: q.before }) });
+      const page = items.slice(0, q.limit);
+      const next = items.length > q.limit ? page.at(-1)!.id : undefined;
+      return { items: page.map(deliveryResource), next: linkNext(request, reply, next, 'before') };
+    });
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * What the back-office API keeps in the store (migration 002_api): API tokens (hashed),
+ * acknowledgements, webhook endpoints and deliveries, counts for metrics. Part of the Store
+ * interface (store.ts), implemented by both stores and covered by test/store-suite.ts.
+ *
+ * Webhook events are written by database triggers in the same transaction as the change that
+ * causes them (an order event of type order.created / order.status_changed, an action reaching
+ * succeeded, failed or needs_attention), and fanned out at once to one delivery per subscribed
+ * live endpoint. Events happening while no endpoint exists are not recorded.
+ */
+import type { OrderStatus } from '../order/model.ts';
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  /** The first characters of the token, to recognise it in lists (never enough to use it). */
+  prefix: string;
+  accounts: string[];
+  created_at: string;
+  revoked_at?: string;
+}
+
+export interface OrderAcknowledgement {
+  order_id: string;
+  account: string;
+  /** The back office's own order reference, once acknowledged. */
+  reference?: string;
+  /** The order version the back office imported; a later version is a change to pick up. */
+  acknowledged_version?: number;
+  acknowledged_at?: string;
+  /** Last import error the back office reported (kept after a later acknowledgement). */
+  import_error?: string;
+  import_error_at?: string;
+}
+
+export type WebhookEventType = 'order.created' | 'order.status_changed' | 'action.succeeded' | 'action.failed';
+export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = ['order.created', 'order.status_changed', 'action.succeeded', 'action.failed'];
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  description?: string;
+  accounts: string[];
+  events: WebhookEventType[];
+  created_at: string;
+}
+
+export interface WebhookEvent {
+  /** Stable event id (`evt_<seq>`): the same in every delivery attempt, for deduplication. */
+  id: string;
+  type: WebhookEventType;
+  account: string;
+  data: Record<string, unknown>;
+  created_at: string;
+}
+
+export type DeliveryState = 'pending' | 'delivered' | 'dead';
+
+export interface WebhookDelivery {
+  id: string;
+  endpoint_id: string;
+  /** Where to send it (claimed deliveries only). */
+  url?: string;
+  event: WebhookEvent;
+  state: DeliveryState;
+  attempts: number;
+  next_attempt_at: string;
+  last_status?: number;
+  last_error?: string;
+  last_attempt_at?: string;
+  delivered_at?: string;
+  created_at: string;
+}
+
+/** The outcome of one delivery attempt, recorded by the lease holder. */
+export interface DeliveryAttempt {
+  state: DeliveryState;
+  attempts: number;
+  next_attempt_at?: string;
+  last_status?: number;
+  last_error?: string;
+  at: string;
+}
+
+export interface ApiStore {
+  /** Stores a token by its hash (the token itself is never given to the store). */
+  createApiToken(token: { name: string; accounts: string[]; token_hash: string; prefix: string }): Promise<ApiToken>;
+  /** The live (not revoked) token with this SHA-256 hash. */
+  findApiToken(tokenHash: string): Promise<ApiToken | undefined>;
+  listApiTokens(): Promise<ApiToken[]>;
+  /** Revokes a token; undefined for an unknown id; revoking twice keeps the first revocation time. */
+  revokeApiToken(id: string): Promise<ApiToken | undefined>;
+
+  /** Records the back office's reference for an order at a version (the latest acknowledgement wins). */
+  acknowledgeOrder(ack: { order_id: string; account: string; reference: string; version: number }): Promise<OrderAcknowledgement>;
+  /** Records an import error; the order stays unacknowledged (or at its earlier acknowledgement). */
+  reportImportError(report: { order_id: string; account: string; message: string }): Promise<OrderAcknowledgement>;
+  getAcknowledgements(orderIds: string[]): Promise<Map<string, OrderAcknowledgement>>;
+
+  createWebhookEndpoint(endpoint: { url: string; accounts: string[]; events: WebhookEventType[]; description?: string }): Promise<WebhookEndpoint>;
+  getWebhookEndpoint(id: string): Promise<WebhookEndpoint | undefined>;
+  listWebhookEndpoints(): Promise<WebhookEndpoint[]>;
+  /** Deletes an endpoint: no new deliveries, pending ones are not sent. False for an unknown id. */
+  deleteWebhookEndpoint(id: string): Promise<boolean>;
+  /**
+   * Claims up to `limit` pending deliveries due at `now` whose lease is free or expired, for
+   * `owner` (as claimActions does for actions: several daemons share the work).
+   */
+  claimWebhookDeliveries(owner: string, leaseMs: number, limit: number, now?: Date): Promise<WebhookDelivery[]>;
+  /** Records an attempt and releases the lease; false when `owner` no longer holds it. */
+  recordDeliveryAttempt(id: string, owner: string, attempt: DeliveryAttempt): Promise<boolean>;
+  /** The delivery log of an endpoint, newest first; `before` is a delivery id from a previous page. */
+  listWebhookDeliveries(endpointId: string, options?: { before?: string; limit?: number }): Promise<WebhookDelivery[]>;
+
+  /** Orders per account and status (one GROUP BY, for the metrics gauge). */
+  countOrdersByStatus(): Promise<Array<{ account: string; status: OrderStatus; count: number }>>;
+}

@@ -1,0 +1,114 @@
+/**
+ * Back-office API tables on PostgreSQL (migration 002_api). Delivery claims use FOR UPDATE SKIP
+ * LOCKED, so several daemons dispatching webhooks each take different deliveries.
+ */
+import type { ApiToken, DeliveryAttempt, OrderAcknowledgement, WebhookDelivery, WebhookEndpoint, WebhookEventType } from '../api-store.ts';
+import { ackFromRow, DELIVERY_SELECT, deliveryFromRow, deliverySeq, endpointFromRow, requireDeliverySeq, tokenFromRow } from '../shared/api-rows.ts';
+import { checkClaim } from '../shared/action-rules.ts';
+import { newId } from '../shared/ids.ts';
+import { pageLimit } from '../shared/paging.ts';
+import { alreadyParsed } from '../shared/rows.ts';
+import { isoAt } from '../shared/time.ts';
+import type { OrderStatus } from '../../order/model.ts';
+import type { PgDb } from './db.ts';
+
+const now = (): string => new Date().toISOString();
+
+export async function createApiToken(db: PgDb, t: { name: string; accounts: string[]; token_hash: string; prefix: string }): Promise<ApiToken> {
+  const { rows } = await db.query('INSERT INTO api_tokens (id, name, prefix, token_hash, accounts, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *',
+    [newId(), t.name, t.prefix, t.token_hash, JSON.stringify(t.accounts), now()]);
+  return tokenFromRow(rows[0]!, alreadyParsed);
+}
+
+export async function findApiToken(db: PgDb, tokenHash: string): Promise<ApiToken | undefined> {
+  const { rows } = await db.query('SELECT * FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL', [tokenHash]);
+  return rows[0] ? tokenFromRow(rows[0], alreadyParsed) : undefined;
+}
+
+export async function listApiTokens(db: PgDb): Promise<ApiToken[]> {
+  return (await db.query('SELECT * FROM api_tokens ORDER BY created_at, id')).rows.map((row) => tokenFromRow(row, alreadyParsed));
+}
+
+export async function revokeApiToken(db: PgDb, id: string): Promise<ApiToken | undefined> {
+  await db.query('UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [now(), id]);
+  const { rows } = await db.query('SELECT * FROM api_tokens WHERE id = $1', [id]);
+  return rows[0] ? tokenFromRow(rows[0], alreadyParsed) : undefined;
+}
+
+const ACK = `INSERT INTO order_acks (order_id, account, reference, acknowledged_version, acknowledged_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)
+  ON CONFLICT (order_id) DO UPDATE SET reference = excluded.reference, acknowledged_version = excluded.acknowledged_version,
+  acknowledged_at = excluded.acknowledged_at, updated_at = excluded.updated_at RETURNING *`;
+const IMPORT_ERROR = `INSERT INTO order_acks (order_id, account, import_error, import_error_at, updated_at) VALUES ($1, $2, $3, $4, $4)
+  ON CONFLICT (order_id) DO UPDATE SET import_error = excluded.import_error, import_error_at = excluded.import_error_at, updated_at = excluded.updated_at RETURNING *`;
+
+export async function acknowledgeOrder(db: PgDb, a: { order_id: string; account: string; reference: string; version: number }): Promise<OrderAcknowledgement> {
+  return ackFromRow((await db.query(ACK, [a.order_id, a.account, a.reference, a.version, now()])).rows[0]!);
+}
+
+export async function reportImportError(db: PgDb, r: { order_id: string; account: string; message: string }): Promise<OrderAcknowledgement> {
+  return ackFromRow((await db.query(IMPORT_ERROR, [r.order_id, r.account, r.message, now()])).rows[0]!);
+}
+
+export async function getAcknowledgements(db: PgDb, orderIds: string[]): Promise<Map<string, OrderAcknowledgement>> {
+  const out = new Map<string, OrderAcknowledgement>();
+  if (orderIds.length === 0) return out;
+  for (const row of (await db.query('SELECT * FROM order_acks WHERE order_id = ANY($1::text[])', [orderIds])).rows) {
+    const ack = ackFromRow(row);
+    out.set(ack.order_id, ack);
+  }
+  return out;
+}
+
+export async function createWebhookEndpoint(db: PgDb, e: { url: string; accounts: string[]; events: WebhookEventType[]; description?: string }): Promise<WebhookEndpoint> {
+  const { rows } = await db.query('INSERT INTO webhook_endpoints (id, url, description, accounts, events, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *',
+    [newId(), e.url, e.description ?? null, JSON.stringify(e.accounts), JSON.stringify(e.events), now()]);
+  return endpointFromRow(rows[0]!, alreadyParsed);
+}
+
+export async function getWebhookEndpoint(db: PgDb, id: string): Promise<WebhookEndpoint | undefined> {
+  const { rows } = await db.query('SELECT * FROM webhook_endpoints WHERE id = $1 AND deleted_at IS NULL', [id]);
+  return rows[0] ? endpointFromRow(rows[0], alreadyParsed) : undefined;
+}
+
+export async function listWebhookEndpoints(db: PgDb): Promise<WebhookEndpoint[]> {
+  return (await db.query('SELECT * FROM webhook_endpoints WHERE deleted_at IS NULL ORDER BY created_at, id')).rows.map((row) => endpointFromRow(row, alreadyParsed));
+}
+
+export async function deleteWebhookEndpoint(db: PgDb, id: string): Promise<boolean> {
+  return (await db.query('UPDATE webhook_endpoints SET deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL', [now(), id])).rowCount === 1;
+}
+
+// Materialized for the same reason as the action claim (postgres/actions.ts): one scan, one lock set.
+const CLAIM = `WITH due AS MATERIALIZED (SELECT d.seq FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+    WHERE d.state = 'pending' AND d.next_attempt_at <= $3 AND (d.lease_until IS NULL OR d.lease_until <= $3) AND e.deleted_at IS NULL
+    ORDER BY d.next_attempt_at, d.seq LIMIT $4 FOR UPDATE OF d SKIP LOCKED)
+  UPDATE webhook_deliveries w SET lease_owner = $1, lease_until = $2 FROM due WHERE w.seq = due.seq RETURNING w.seq`;
+
+export async function claimWebhookDeliveries(db: PgDb, owner: string, leaseMs: number, limit: number, at?: Date): Promise<WebhookDelivery[]> {
+  checkClaim(owner, leaseMs, limit);
+  const seqs = (await db.query(CLAIM, [owner, isoAt(at, leaseMs), isoAt(at), limit])).rows.map((r) => Number(r.seq));
+  if (seqs.length === 0) return [];
+  const { rows } = await db.query(`${DELIVERY_SELECT} WHERE d.seq = ANY($1::bigint[]) ORDER BY d.next_attempt_at, d.seq`, [seqs]);
+  return rows.map((row) => deliveryFromRow(row, alreadyParsed));
+}
+
+export async function recordDeliveryAttempt(db: PgDb, id: string, owner: string, a: DeliveryAttempt): Promise<boolean> {
+  const seq = deliverySeq(id);
+  if (seq === undefined) return false;
+  const { rowCount } = await db.query(`UPDATE webhook_deliveries SET state = $1, attempts = $2, next_attempt_at = COALESCE($3::timestamptz, next_attempt_at), last_status = $4,
+    last_error = $5, last_attempt_at = $6, delivered_at = $7, lease_owner = NULL, lease_until = NULL WHERE seq = $8 AND lease_owner = $9`,
+  [a.state, a.attempts, a.next_attempt_at ?? null, a.last_status ?? null, a.last_error ?? null, a.at, a.state === 'delivered' ? a.at : null, seq, owner]);
+  return rowCount === 1;
+}
+
+export async function listWebhookDeliveries(db: PgDb, endpointId: string, options: { before?: string; limit?: number } = {}): Promise<WebhookDelivery[]> {
+  const limit = pageLimit(options.limit);
+  const before = options.before === undefined ? Number.MAX_SAFE_INTEGER : requireDeliverySeq(options.before, 'before');
+  const { rows } = await db.query(`${DELIVERY_SELECT} WHERE d.endpoint_id = $1 AND d.seq < $2 ORDER BY d.seq DESC LIMIT $3`, [endpointId, before, limit]);
+  return rows.map((row) => deliveryFromRow(row, alreadyParsed));
+}
+
+export async function countOrdersByStatus(db: PgDb): Promise<Array<{ account: string; status: OrderStatus; count: number }>> {
+  const { rows } = await db.query('SELECT account, status, count(*) AS n FROM orders GROUP BY account, status ORDER BY account, status');
+  return rows.map((row) => ({ account: String(row.account), status: row.status as OrderStatus, count: Number(row.n) }));
+}
