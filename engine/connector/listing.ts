@@ -7,7 +7,7 @@ import type { ListResult, OrderPage, TimeWindow } from './connector.ts';
 import { exchangeError } from './exchange-error.ts';
 import type { HttpClient } from './http/client.ts';
 import type { Normalize } from './normalize.ts';
-import type { Paginator } from './paginate/index.ts';
+import type { PageQuery, Paginator } from './paginate/index.ts';
 import type { Platform } from './platform/model.ts';
 import { joinUrl, renderQuery } from './request-url.ts';
 
@@ -29,17 +29,20 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
   const base = { ...renderQuery(request, ctx), [platform.list.window.from]: ctx.window.from, [platform.list.window.to]: ctx.window.to };
   const url = joinUrl(deps.baseUrl, String(request.path(ctx)));
   const perListing = platform.budgets[request.endpoint]?.counts === 'listing';
-  let query = paginator.first();
+  let query: PageQuery | undefined = paginator.first();
   let previousBody: unknown;
   let recoveries = 0;
   // Ids of the previous page: pages that overlap it are deduplicated here, before the store.
   let previousIds = new Set<string>();
   const result: ListResult = { pages: 0, records: 0, requests: 0 };
-  for (;;) {
-    const exchange = await client.send(
-      { endpoint: request.endpoint, method: request.method, url, query: { ...base, ...query }, idempotent: true, ...(request.headers && { headers: request.headers }), budget: !perListing || result.pages === 0 },
+  const fetchPage = (q: PageQuery) =>
+    client.send(
+      { endpoint: request.endpoint, method: request.method, url, query: { ...base, ...q }, idempotent: true, ...(request.headers && { headers: request.headers }), budget: !perListing || result.pages === 0 },
       signal,
     );
+  let pending = fetchPage(query);
+  while (query) {
+    const exchange = await pending;
     result.requests += exchange.attempts;
     if (exchange.final !== 'success') throw exchangeError(exchange);
     const list = records(exchange.body);
@@ -64,19 +67,32 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
       if ('order' in out) page.orders.push(out.order);
       else page.skipped.push(out.skip);
     }
-    await onPage(page);
+    // Which page comes next is known from this one: ask for it now, so the marketplace prepares
+    // it while the caller commits this one (at most one page in flight, memory stays bounded).
     // Pages shifted under us (orders left the window meanwhile): re-read what may have been skipped.
-    const again = result.pages > 1 ? paginator.recover?.(query, previousBody, exchange.body) : undefined;
+    const again: PageQuery | undefined = result.pages > 1 ? paginator.recover?.(query, previousBody, exchange.body) : undefined;
     previousBody = exchange.body;
+    let next: PageQuery | undefined;
     if (again && recoveries < MAX_RECOVERIES) {
       recoveries += 1;
-      query = again;
-      continue;
+      next = again;
+    } else {
+      if (again) result.unstable = true;
+      previousIds = ids;
+      next = paginator.next(query, exchange.body, list.length, list, duplicates);
     }
-    if (again) result.unstable = true;
-    previousIds = ids;
-    const next = paginator.next(query, exchange.body, list.length, list, duplicates);
-    if (!next) return result;
+    if (next) {
+      pending = fetchPage(next);
+      // A failure of the prefetch surfaces when it is awaited; never as an unhandled rejection.
+      pending.catch(() => undefined);
+    }
+    try {
+      await onPage(page);
+    } catch (err) {
+      if (next) await pending.catch(() => undefined);
+      throw err;
+    }
     query = next;
   }
+  return result;
 }
