@@ -3,10 +3,11 @@
  * and, when a URL is given, PostgreSQL; three passes: new orders, the same orders again
  * (unchanged), and a status change on every order (update + events).
  *
- *   npx node bench/store-commit.ts [--orders 100000] [--page 100] [--pg postgres://...]
+ *   npx node bench/store-commit.ts [--orders 100000] [--page 100] [--pg postgres://...] [--json]
  *
  * --pg defaults to $ORDERWIRE_BENCH_PG_URL or $ORDERWIRE_TEST_PG_URL; PostgreSQL runs in a
- * throwaway schema that is dropped afterwards.
+ * throwaway schema that is dropped afterwards. --json prints only one JSON line of the passes
+ * (`npm run bench -- store-commit` uses it).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,8 +25,11 @@ const { values } = parseArgs({
     orders: { type: 'string', default: '100000' },
     page: { type: 'string', default: '100' },
     pg: { type: 'string', default: process.env.ORDERWIRE_BENCH_PG_URL ?? process.env.ORDERWIRE_TEST_PG_URL ?? '' },
+    json: { type: 'boolean', default: false },
   },
 });
+const print = values.json ? () => {} : (line: string) => console.log(line);
+const results: Array<PassResult & { store: string }> = [];
 const TOTAL = Number(values.orders);
 const PAGE = Number(values.page);
 
@@ -78,12 +82,13 @@ async function bench(label: string, store: Store): Promise<void> {
   await store.migrate();
   for (const pass of ['new', 'unchanged', 'update'] as const) {
     const r = await runPass(store, pass);
-    console.log(`${label.padEnd(10)} ${r.pass.padEnd(9)} ${String(TOTAL).padStart(7)} orders in ${r.seconds.toFixed(2).padStart(6)} s = ${Math.round(r.perSecond).toString().padStart(6)} orders/s; page of ${PAGE}: p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`);
+    results.push({ store: label, ...r });
+    print(`${label.padEnd(10)} ${r.pass.padEnd(9)} ${String(TOTAL).padStart(7)} orders in ${r.seconds.toFixed(2).padStart(6)} s = ${Math.round(r.perSecond).toString().padStart(6)} orders/s; page of ${PAGE}: p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`);
   }
   await store.close();
 }
 
-console.log(`store-commit: ${TOTAL} orders (2 lines each) in pages of ${PAGE}, node ${process.version}; times include generating and hashing the page`);
+print(`store-commit: ${TOTAL} orders (2 lines each) in pages of ${PAGE}, node ${process.version}; times include generating and hashing the page`);
 const dir = mkdtempSync(join(tmpdir(), 'orderwire-bench-'));
 try {
   await bench('sqlite', await openSqliteStore(join(dir, 'bench.sqlite')));
@@ -92,7 +97,7 @@ try {
 }
 if (values.pg) {
   const schema = `bench_${process.pid}`;
-  console.log(`postgres: ${redactStoreUrl(values.pg)} (schema ${schema})`);
+  print(`postgres: ${redactStoreUrl(values.pg)} (schema ${schema})`);
   try {
     await bench('postgres', await openPostgresStore(values.pg, { schema }));
   } finally {
@@ -102,5 +107,6 @@ if (values.pg) {
     await client.end();
   }
 } else {
-  console.log('postgres: skipped (no --pg, $ORDERWIRE_BENCH_PG_URL or $ORDERWIRE_TEST_PG_URL)');
+  print('postgres: skipped (no --pg, $ORDERWIRE_BENCH_PG_URL or $ORDERWIRE_TEST_PG_URL)');
 }
+if (values.json) console.log(JSON.stringify({ orders: TOTAL, page: PAGE, passes: results }));

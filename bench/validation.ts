@@ -1,10 +1,11 @@
 /**
- * Action validation throughput and latency: `npx node bench/validation.ts [--runs 5] [--count 40000]`.
+ * Action validation throughput and latency: `npx node bench/validation.ts [--runs 5] [--count 40000] [--json]`.
  *
  * One process, validations awaited one after the other (one core), over a realistic mix: both
  * channels, allowed and denied actions, all five action names, line selections, a custom rule.
  * Prints validations per second and p50/p99 latency as the median of the runs with min and max.
  * Target on the 2-core reference machine: >= 20,000 validations/s, p99 <= 1 ms.
+ * --json prints only one JSON line (the per-run figures): `npm run bench -- validation` uses it.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -14,9 +15,10 @@ import type { NormalizedOrder } from '../engine/order/model.ts';
 import { syntheticOrder, type SyntheticLine } from '../engine/order/synthetic.ts';
 import { compiledEngineCount, validateAction, type ActionInput } from '../engine/rules/index.ts';
 
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' }, count: { type: 'string', default: '40000' } } });
+const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' }, count: { type: 'string', default: '40000' }, json: { type: 'boolean', default: false } } });
 const RUNS = Number(args.runs);
 const COUNT = Number(args.count);
+const print = args.json ? () => {} : (line: string) => console.log(line);
 
 interface MixEntry {
   channel: Channel;
@@ -93,18 +95,21 @@ function stats(values: number[]): { median: number; min: number; max: number } {
 }
 
 const cpus = os.cpus();
-console.log(`node ${process.version}, ${cpus[0]?.model ?? 'unknown CPU'} (${cpus.length} logical CPUs; this benchmark uses one)`);
-console.log(`mix: ${sequence.length} validations per cycle over ${mix.length} cases, ${sequence.filter((e) => e.allowed).length} allowed; ${RUNS} runs of ${COUNT}`);
+print(`node ${process.version}, ${cpus[0]?.model ?? 'unknown CPU'} (${cpus.length} logical CPUs; this benchmark uses one)`);
+print(`mix: ${sequence.length} validations per cycle over ${mix.length} cases, ${sequence.filter((e) => e.allowed).length} allowed; ${RUNS} runs of ${COUNT}`);
 await run(Math.min(COUNT, 20_000)); // warm-up: JIT and caches
 
 const results: RunResult[] = [];
 for (let r = 0; r < RUNS; r++) {
   const result = await run(COUNT);
   results.push(result);
-  console.log(`  run ${r + 1}: ${Math.round(result.perSecond).toLocaleString('en')} validations/s, p50 ${(result.p50 * 1000).toFixed(0)} µs, p99 ${(result.p99 * 1000).toFixed(0)} µs, max ${result.max.toFixed(2)} ms`);
+  print(`  run ${r + 1}: ${Math.round(result.perSecond).toLocaleString('en')} validations/s, p50 ${(result.p50 * 1000).toFixed(0)} µs, p99 ${(result.p99 * 1000).toFixed(0)} µs, max ${result.max.toFixed(2)} ms`);
 }
 const rate = stats(results.map((r) => r.perSecond));
 const p99 = stats(results.map((r) => r.p99 * 1000));
-console.log(`validations/s: median ${Math.round(rate.median).toLocaleString('en')} (min ${Math.round(rate.min).toLocaleString('en')}, max ${Math.round(rate.max).toLocaleString('en')})  target >= 20,000`);
-console.log(`p99 latency:   median ${p99.median.toFixed(0)} µs (min ${p99.min.toFixed(0)}, max ${p99.max.toFixed(0)})  target <= 1000 µs`);
-console.log(`engines compiled: ${compiledEngineCount()} (one per channel)`);
+print(`validations/s: median ${Math.round(rate.median).toLocaleString('en')} (min ${Math.round(rate.min).toLocaleString('en')}, max ${Math.round(rate.max).toLocaleString('en')})  target >= 20,000`);
+print(`p99 latency:   median ${p99.median.toFixed(0)} µs (min ${p99.min.toFixed(0)}, max ${p99.max.toFixed(0)})  target <= 1000 µs`);
+print(`engines compiled: ${compiledEngineCount()} (one per channel)`);
+if (args.json) {
+  console.log(JSON.stringify({ count: COUNT, runs: results.map((r) => ({ perSecond: r.perSecond, p50Us: r.p50 * 1000, p99Us: r.p99 * 1000, maxUs: r.max * 1000 })) }));
+}

@@ -1,0 +1,141 @@
+/**
+ * Issue 8 part 5: the back-office API's orders feed with N orders stored. Once per benchmark: a
+ * first sync of N orders from the simulator into a SQLite file, an API token for the account,
+ * and one walk of the whole feed (GET /v1/orders?limit=100 following `next`), which checks that
+ * the feed holds every stored order and collects the page cursors. Each run: the API in a fresh
+ * process (bench/workers/api-server.ts) and autocannon on loopback, from this process, requesting
+ * feed pages at cursors spread over the whole feed, for a fixed duration.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { createToken } from '../../engine/api/tokens.ts';
+import { openStore } from '../../engine/store/open.ts';
+import { LineChild, benchScript } from '../lib/child.ts';
+import { SimulatorProcess } from '../lib/simulator-handle.ts';
+import { SIM_HISTORY_DAYS, SIM_SEED, SIM_START, runEngineSync } from '../lib/sync-runs.ts';
+import type { BenchContext, Benchmark, Size } from '../lib/types.ts';
+import { BENCH_ACCOUNT } from '../lib/window.ts';
+
+/** The part of autocannon's API used here (it ships no type declarations). */
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+}
+type Autocannon = (opts: {
+  url: string;
+  connections: number;
+  duration: number;
+  headers: Record<string, string>;
+  requests: Array<{ setupRequest: (req: Record<string, unknown>) => Record<string, unknown> }>;
+}) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const ORDERS: Record<Size, number> = { quick: 5_000, default: 100_000, full: 100_000 };
+const SECONDS: Record<Size, number> = { quick: 2, default: 10, full: 10 };
+const CONNECTIONS = 4;
+const PAGE = 100;
+
+interface Prepared {
+  token: string;
+  /** Feed paths, one per page of the whole feed. */
+  paths: string[];
+  stored: number;
+  walkSeconds: number;
+}
+/** Per benchmark directory: the store is filled once and read by every run. */
+const prepared = new Map<string, Prepared>();
+
+async function startApi(store: string): Promise<{ child: LineChild; url: string }> {
+  const child = new LineChild(benchScript('workers/api-server.ts'), ['--store', store]);
+  const { url } = JSON.parse(await child.nextLine()) as { url: string };
+  return { child, url };
+}
+
+async function prepare(ctx: BenchContext, orders: number, store: string): Promise<Prepared> {
+  const known = prepared.get(ctx.dir);
+  if (known && existsSync(store)) return known;
+  const sim = await SimulatorProcess.start({ orders, seed: SIM_SEED, historyDays: SIM_HISTORY_DAYS, start: SIM_START });
+  let stored: number;
+  try {
+    stored = (await runEngineSync(sim, store, await sim.now(), 'backfill', orders)).inserted;
+  } finally {
+    await sim.close();
+  }
+  const s = await openStore(store);
+  const { token } = await createToken(s, { name: 'bench', accounts: [BENCH_ACCOUNT] });
+  await s.close();
+  // One walk of the whole feed: it must return every stored order once; its cursors feed the runs.
+  const api = await startApi(store);
+  const paths: string[] = [];
+  let seen = 0;
+  const began = performance.now();
+  try {
+    for (let next: string | null = null; ; ) {
+      const p: string = `/v1/orders?limit=${PAGE}${next ? `&after=${encodeURIComponent(next)}` : ''}`;
+      const res = await fetch(`${api.url}${p}`, { headers: { authorization: `Bearer ${token}` } });
+      if (!res.ok) throw new Error(`GET ${p}: ${res.status} ${(await res.text()).slice(0, 300)}`);
+      const body = (await res.json()) as { items: unknown[]; next: string | null };
+      paths.push(p);
+      seen += body.items.length;
+      next = body.next;
+      if (!next) break;
+    }
+  } finally {
+    await api.child.close();
+  }
+  if (seen !== stored) throw new Error(`the feed listed ${seen} orders, the store holds ${stored}`);
+  const result = { token, paths, stored, walkSeconds: (performance.now() - began) / 1000 };
+  ctx.log(`${stored} orders stored; one walk of the feed (${paths.length} pages) took ${result.walkSeconds.toFixed(1)} s`);
+  prepared.set(ctx.dir, result);
+  return result;
+}
+
+export const apiFeed: Benchmark = {
+  name: 'api-feed',
+  title: 'Back-office API orders feed (GET /v1/orders, pages of 100) with N orders stored',
+  description: 'autocannon on loopback, 4 connections, feed pages at cursors spread over the whole feed of a store filled by a first sync; the API in its own process.',
+  figures: [
+    { key: 'requests_per_s', label: 'feed requests', unit: 'req/s' },
+    { key: 'orders_per_s', label: 'orders served', unit: 'orders/s' },
+    { key: 'p50_ms', label: 'p50 latency', unit: 'ms' },
+    { key: 'p99_ms', label: 'p99 latency', unit: 'ms' },
+    { key: 'api_cpu_ms_per_request', label: 'API CPU per request', unit: 'ms', decimals: 2 },
+  ],
+  parameters: (size, orders) => ({ orders: orders ?? ORDERS[size], page_size: PAGE, connections: CONNECTIONS, seconds: SECONDS[size] }),
+  async run(ctx) {
+    const orders = ctx.orders ?? ORDERS[ctx.size];
+    const store = path.join(ctx.dir, 'api.sqlite');
+    const { token, paths, stored, walkSeconds } = await prepare(ctx, orders, store);
+    const api = await startApi(store);
+    try {
+      const before = JSON.parse(await api.child.request('usage')) as { cpuMs: number };
+      let i = 0;
+      const result = await autocannon({
+        url: api.url,
+        connections: CONNECTIONS,
+        duration: SECONDS[ctx.size],
+        headers: { authorization: `Bearer ${token}` },
+        // A stride coprime with most page counts walks the feed in a scattered order.
+        requests: [{ setupRequest: (req) => ({ ...req, method: 'GET', path: paths[(i++ * 7919) % paths.length] }) }],
+      });
+      const after = JSON.parse(await api.child.request('usage')) as { cpuMs: number };
+      if (result.non2xx > 0 || result.errors > 0) throw new Error(`api-feed: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+      const perPage = stored / paths.length;
+      return {
+        values: {
+          requests_per_s: result.requests.average,
+          orders_per_s: result.requests.average * perPage,
+          p50_ms: result.latency.p50,
+          p99_ms: result.latency.p99,
+          api_cpu_ms_per_request: (after.cpuMs - before.cpuMs) / result.requests.total,
+        },
+        details: { requests: result.requests.total, stored, feed_pages: paths.length, walk_seconds: walkSeconds },
+      };
+    } finally {
+      await api.child.close();
+    }
+  },
+};

@@ -1,0 +1,89 @@
+/**
+ * Child processes of the benchmarks. Each measured side (engine, floor) runs in a fresh Node
+ * process so its peak RSS and CPU are its own; the simulator runs in another one.
+ */
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import path from 'node:path';
+import { createInterface, type Interface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+
+export const BENCH_DIR = path.resolve(import.meta.dirname, '..');
+
+/** node:sqlite's "experimental" warning on every worker's stderr says nothing about a figure. */
+const NODE_FLAGS = ['--disable-warning=ExperimentalWarning'];
+
+/** Extra Node flags for measured workers (e.g. --cpu-prof); the simulator never gets them. */
+let workerNodeArgs: string[] = [];
+export function setWorkerNodeArgs(args: string[]): void {
+  workerNodeArgs = args;
+}
+
+/** A bench script by its path relative to bench/ (e.g. "workers/engine-sync.ts"). */
+export function benchScript(relative: string): string {
+  return path.join(BENCH_DIR, relative);
+}
+
+/**
+ * Runs a script to its end and returns the JSON object it printed as its last stdout line.
+ * Secrets go through `env` only, never through arguments.
+ */
+export async function runJsonScript<T>(script: string, args: string[], env: Record<string, string> = {}): Promise<T> {
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...workerNodeArgs, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  const last = stdout.trim().split('\n').at(-1) ?? '';
+  if (code !== 0) throw new Error(`${path.basename(script)} exited with ${code}: ${stderr.trim().slice(-2000)}`);
+  try {
+    return JSON.parse(last) as T;
+  } catch {
+    throw new Error(`${path.basename(script)} printed no JSON result (last line: ${last.slice(0, 200)})`);
+  }
+}
+
+/** A long-lived child that talks in JSON lines: one request line in, one answer line out. */
+export class LineChild {
+  readonly #child: ChildProcessByStdio<Writable, Readable, null>;
+  readonly #lines: Interface;
+  readonly #waiting: Array<(line: string) => void> = [];
+  #exited: Promise<number | null>;
+
+  constructor(script: string, args: string[]) {
+    this.#child = spawn(process.execPath, [...NODE_FLAGS, script, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.#lines = createInterface({ input: this.#child.stdout });
+    this.#lines.on('line', (line) => this.#waiting.shift()?.(line));
+    this.#exited = new Promise((resolve) => this.#child.once('exit', resolve));
+  }
+
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  /** The next line the child prints, or an error if it exits first. */
+  async nextLine(): Promise<string> {
+    const line = new Promise<string>((resolve) => this.#waiting.push(resolve));
+    const exited = this.#exited.then((code) => {
+      throw new Error(`${path.basename(String(this.#child.spawnargs[1]))} exited with ${code} before answering`);
+    });
+    return Promise.race([line, exited]);
+  }
+
+  async request(line: string): Promise<string> {
+    const answer = this.nextLine();
+    this.#child.stdin.write(`${line}\n`);
+    return answer;
+  }
+
+  /** Closes stdin (the child's signal to stop) and waits for it to exit. */
+  async close(): Promise<void> {
+    this.#child.stdin.end();
+    const timer = setTimeout(() => this.#child.kill('SIGKILL'), 10_000);
+    await this.#exited;
+    clearTimeout(timer);
+  }
+}
