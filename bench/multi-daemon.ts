@@ -4,7 +4,10 @@
  * with 1 and with 3 `orderwire run` daemons. Each figure is the median of --runs runs (min..max),
  * every run on a fresh schema.
  *
- *   npx node bench/multi-daemon.ts [--orders 12000] [--accounts-per-kind 3] [--runs 3] [--pg postgres://...]
+ *   npx node bench/multi-daemon.ts [--orders 12000] [--accounts-per-kind 3] [--runs 3] [--pg postgres://...] [--json]
+ *
+ * --json prints one line {runs: [{daemons, ordersPerSecond, orders, actionsPerSecond, actions}]}
+ * for the bench harness (bench/benchmarks/multi-daemon.ts) instead of the text table.
  *
  * --pg defaults to $ORDERWIRE_BENCH_PG_URL or $ORDERWIRE_TEST_PG_URL. The simulators run in this
  * process, the daemons in child processes. Times come from the store (runs' started/finished,
@@ -23,6 +26,7 @@ const { values } = parseArgs({
     orders: { type: 'string', default: '12000' },
     'accounts-per-kind': { type: 'string', default: '3' },
     runs: { type: 'string', default: '3' },
+    json: { type: 'boolean', default: false },
     pg: { type: 'string', default: process.env.ORDERWIRE_BENCH_PG_URL ?? process.env.ORDERWIRE_TEST_PG_URL ?? '' },
   },
 });
@@ -87,13 +91,20 @@ function summary(values: number[]): string {
   return `${f(sorted[Math.floor(sorted.length / 2)]!)} (${f(sorted[0]!)}..${f(sorted.at(-1)!)})`;
 }
 
-const cpus = os.cpus();
-process.stdout.write(`machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; PostgreSQL ${redactStoreUrl(PG)}\n`);
-process.stdout.write(`workload: ${2 * PER_KIND} accounts (${PER_KIND} Worten, ${PER_KIND} Cdiscount), ${ORDERS_PER_ACCOUNT} orders each; median of ${RUNS} runs (min..max)\n\n`);
-process.stdout.write('daemons | orders/s (first sync)  | actions/s (accept)\n');
-for (const daemons of [1, 3]) {
-  const results: RunResult[] = [];
-  for (let run = 0; run < RUNS; run++) results.push(await measure(daemons));
-  const r0 = results[0]!;
-  process.stdout.write(`${String(daemons).padStart(7)} | ${summary(results.map((r) => r.ordersPerSecond)).padEnd(22)} | ${summary(results.map((r) => r.actionsPerSecond))}   [${r0.orders} orders, ${r0.actions} actions per run]\n`);
+if (values.json) {
+  // One run of 1 daemon then 3 daemons per --runs, so each 3/1 ratio is taken within one run.
+  const runs: Array<RunResult & { daemons: number }> = [];
+  for (let run = 0; run < RUNS; run++) for (const daemons of [1, 3]) runs.push({ daemons, ...(await measure(daemons)) });
+  process.stdout.write(`${JSON.stringify({ runs })}\n`);
+} else {
+  const cpus = os.cpus();
+  process.stdout.write(`machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; PostgreSQL ${redactStoreUrl(PG)}\n`);
+  process.stdout.write(`workload: ${2 * PER_KIND} accounts (${PER_KIND} Worten, ${PER_KIND} Cdiscount), ${ORDERS_PER_ACCOUNT} orders each; median of ${RUNS} runs (min..max)\n\n`);
+  process.stdout.write('daemons | orders/s (first sync)  | actions/s (accept)\n');
+  for (const daemons of [1, 3]) {
+    const results: RunResult[] = [];
+    for (let run = 0; run < RUNS; run++) results.push(await measure(daemons));
+    const r0 = results[0]!;
+    process.stdout.write(`${String(daemons).padStart(7)} | ${summary(results.map((r) => r.ordersPerSecond)).padEnd(22)} | ${summary(results.map((r) => r.actionsPerSecond))}   [${r0.orders} orders, ${r0.actions} actions per run]\n`);
+  }
 }
