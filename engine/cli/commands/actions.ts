@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { OrderwireError } from '../../errors.ts';
 import type { ActionState } from '../../store/store.ts';
 import { addConfigOption, withRuntime } from '../runtime-options.ts';
 import { renderTable } from '../table.ts';
@@ -18,10 +19,7 @@ export function register(program: Command): void {
   ).action(async (opts: { config?: string; state?: string; account?: string; order?: string; limit: string; json?: boolean }) => {
     const states = opts.state?.split(',').map((s) => s.trim()) as ActionState[] | undefined;
     const bad = states?.filter((s) => !STATES.includes(s));
-    if (bad?.length) {
-      const { OrderwireError } = await import('../../errors.ts');
-      throw new OrderwireError('USAGE', `--state: unknown state ${bad.join(', ')} (one of ${STATES.join(', ')})`);
-    }
+    if (bad?.length) throw new OrderwireError('USAGE', `--state: unknown state ${bad.join(', ')} (one of ${STATES.join(', ')})`);
     await withRuntime(opts, async (rt) => {
       const page = await rt.store.listActions({
         ...(states && { state: states }),

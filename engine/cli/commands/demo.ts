@@ -4,6 +4,7 @@
  * Worten and a Cdiscount account (credentials as environment-variable references, as in
  * production), and runs the daemon on an SQLite file, printing where to look and what to try.
  */
+import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -76,7 +77,6 @@ export function register(program: Command): void {
       process.env.ORDERWIRE_DEMO_CDISCOUNT_SELLER_ID = octopia.credentials.sellerId;
       const configFile = path.join(dir, 'orderwire.yaml');
       await writeFile(configFile, demoConfigYaml(mirakl.baseUrl, octopia.baseUrl));
-      const { createWriteStream } = await import('node:fs');
       const log = createLogger({ level: opts.logLevel, destination: createWriteStream(path.join(dir, 'daemon.log'), { flags: 'a' }) as never });
       // Webhook secrets derive from this key; the demo makes one up when none is set (sandbox only).
       process.env.ORDERWIRE_SECRET_KEY ||= (await import('node:crypto')).randomBytes(32).toString('base64url');
