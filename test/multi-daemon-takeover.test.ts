@@ -60,7 +60,8 @@ describe('takeover between daemons', () => {
       onRun: (_, outcome) => outcomes.push(outcome),
     });
     const polling = scheduler.pollAccount(h.account.id);
-    await waitFor(async () => (await h!.store.countOrders({ account: h!.account.id })) > 0, 10_000, 'the first page');
+    // Pages are committed in batches, so watch the marketplace: the listing is under way.
+    await waitFor(async () => (await adminCalls(h!.sim.baseUrl)).some((c) => c.path === '/seller/v2/orders' && c.status === 200), 10_000, 'the first page');
     // Daemon b sees the lease as expired (as after a stall of daemon a) and takes it.
     expect(await h.store.acquireLease(`poll:${h.account.id}`, 'daemon-b', 60_000, new Date(Date.now() + 1_000))).toBe(true);
     expect(await polling).toBeUndefined();
