@@ -1,0 +1,44 @@
+/**
+ * Both drivers implement the Store's data methods as module functions taking the driver's handle
+ * first (sqlite/orders.ts, postgres/orders.ts, ...). `bindStore` turns those functions into the
+ * Store's methods from one list, instead of each driver repeating forty one-line delegations.
+ */
+import type { Store } from '../store.ts';
+
+type Lifecycle = 'kind' | 'migrate' | 'close' | 'ping';
+export type DataMethod = Exclude<keyof Store, Lifecycle>;
+
+/** Every data method of the Store, as a function of the driver's handle. */
+export type DriverFunctions<Db> = {
+  [K in DataMethod]: Store[K] extends (...args: infer A) => infer R ? (db: Db, ...args: A) => R | Awaited<R> : never;
+};
+
+/** The data methods by name: the compile-time check below keeps this list complete. */
+export const DATA_METHODS = [
+  'commitOrders', 'getCursor', 'setCursor', 'getOrder', 'getOrderById', 'listOrders', 'countOrders', 'listEvents',
+  'enqueueAction', 'getAction', 'listActions', 'claimActions', 'updateAction', 'retryAction', 'cancelAction', 'renewActionLease',
+  'startRun', 'finishRun', 'listRuns', 'lastSuccessfulRuns', 'acquireLease', 'renewLease', 'releaseLease', 'takeBudget',
+  'createApiToken', 'findApiToken', 'listApiTokens', 'revokeApiToken', 'acknowledgeOrder', 'reportImportError', 'getAcknowledgements',
+  'createWebhookEndpoint', 'getWebhookEndpoint', 'listWebhookEndpoints', 'deleteWebhookEndpoint', 'claimWebhookDeliveries',
+  'recordDeliveryAttempt', 'listWebhookDeliveries', 'countOrdersByStatus',
+] as const satisfies readonly DataMethod[];
+
+// Fails to compile when the Store gains a data method the list above does not name.
+type Unlisted = Exclude<DataMethod, (typeof DATA_METHODS)[number]>;
+const listIsComplete: [Unlisted] extends [never] ? true : Unlisted = true;
+void listIsComplete;
+
+export function bindStore<Db>(db: Db, lifecycle: Pick<Store, Lifecycle>, fns: DriverFunctions<Db>): Store {
+  const store: Record<string, unknown> = {
+    kind: lifecycle.kind,
+    migrate: () => lifecycle.migrate(),
+    close: () => lifecycle.close(),
+    ping: () => lifecycle.ping(),
+  };
+  for (const name of DATA_METHODS) {
+    const fn = fns[name] as (db: Db, ...args: unknown[]) => unknown;
+    // Always a promise, whether the driver is synchronous (node:sqlite) or not (pg).
+    store[name] = async (...args: unknown[]) => fn(db, ...args);
+  }
+  return Object.freeze(store) as unknown as Store;
+}
