@@ -6,11 +6,11 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { describeChannel } from '../engine/channel/describe.ts';
 import { renderChannelDoc } from '../engine/channel/doc.ts';
 import { loadChannel } from '../engine/channel/load.ts';
-import { main } from '../engine/cli/orderwire.ts';
+import { runCliInProcess } from './helpers/cli-process.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CLI = path.join(ROOT, 'engine/cli/orderwire.ts');
@@ -18,22 +18,7 @@ const INVALID = path.join(ROOT, 'test/fixtures/channels/invalid');
 const BASE = path.join(ROOT, 'test/fixtures/channels/valid/base.yaml');
 const rel = (p: string) => path.relative(process.cwd(), p);
 
-/** Runs the CLI in-process, capturing what it writes. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    process.exitCode = undefined;
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const cli = runCliInProcess;
 
 /** Runs the CLI as a child process, like `npx orderwire ...`. */
 function spawnCli(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -34,3 +34,22 @@ export async function waitFor(check: () => Promise<boolean> | boolean, ms = 20_0
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/** Runs the CLI in-process (fast), capturing what it writes and its exit code. */
+export async function runCliInProcess(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { vi } = await import('vitest');
+  const { main } = await import('../../engine/cli/orderwire.ts');
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  try {
+    process.exitCode = undefined;
+    const code = await main(args);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    process.exitCode = undefined;
+  }
+}
