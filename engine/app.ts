@@ -1,0 +1,94 @@
+/**
+ * The composition root: the one place that wires a running orderwire together. From a runtime
+ * (channels, the migrated store, one connector per account: daemon/runtime.ts) it starts the
+ * poll scheduler, the action worker and the back-office API with its webhook dispatcher, and
+ * feeds the API's metrics from the workers' hooks. Lower layers never import upper ones (the
+ * direction is checked by `npm run lint:layers`); only this file and the CLI see them all.
+ *
+ * Stopping is graceful: no new poll or action starts, in-flight listings are aborted between
+ * pages (committed pages stay, the cursor does not move), actions in hand finish. A restart
+ * continues from the committed cursors and the queued actions, so nothing is lost.
+ */
+import { startDaemonApi, type DaemonApi, type DaemonApiOptions } from './api/daemon-api.ts';
+import type { Runtime } from './daemon/runtime.ts';
+import type { StoredAction } from './store/store.ts';
+import { ActionWorker } from './sync/action-worker.ts';
+import { Scheduler } from './sync/scheduler.ts';
+import type { SyncOutcome } from './sync/sync-window.ts';
+
+export interface DaemonHooks {
+  onRun?: (account: string, outcome: SyncOutcome | Error) => void;
+  onActionOutcome?: (action: StoredAction, state: StoredAction['state']) => void;
+}
+
+export interface Daemon {
+  readonly scheduler: Scheduler;
+  readonly worker: ActionWorker;
+  /** The back-office API (config.daemon.http.enabled); `api.ready` resolves with its URL. */
+  readonly api?: DaemonApi;
+  stop(): Promise<void>;
+}
+
+export function startDaemon(runtime: Runtime, options: { now?: () => Date; workerIntervalMs?: number; hooks?: DaemonHooks; api?: DaemonApiOptions } = {}): Daemon {
+  const { config, store, accounts, log, owner } = runtime;
+  const now = options.now;
+  const api = config.daemon.http.enabled
+    ? startDaemonApi(
+        { store, channels: runtime.channels, accounts: runtime.accountConfigs, log, owner, http: config.daemon.http, leaseMs: config.daemon.leaseTtlMs },
+        { ...options.api, ...(now && { now }) },
+      )
+    : undefined;
+  const hooks = api ? combineHooks(api.hooks, options.hooks) : options.hooks;
+  const scheduler = new Scheduler({
+    store,
+    accounts,
+    log,
+    owner,
+    leaseMs: config.daemon.leaseTtlMs,
+    windows: { overlapMs: config.daemon.overlapMs, safetyMarginMs: config.daemon.safetyMarginMs },
+    ...(now && { now }),
+    ...(hooks?.onRun && { onRun: hooks.onRun }),
+  });
+  const worker = new ActionWorker({
+    store,
+    accounts,
+    log,
+    owner,
+    leaseMs: config.daemon.leaseTtlMs,
+    maxAttempts: config.daemon.actionMaxAttempts,
+    ...(now && { now }),
+    ...(hooks?.onActionOutcome && { onOutcome: hooks.onActionOutcome }),
+  });
+  scheduler.start();
+  // daemon.action_workers: how many actions this daemon sends at once.
+  worker.start(options.workerIntervalMs ?? 1_000, config.daemon.actionWorkers);
+  log.info({ owner, accounts: [...accounts.keys()], store: store.kind }, 'daemon started');
+  let stopping: Promise<void> | undefined;
+  return {
+    scheduler,
+    worker,
+    ...(api && { api }),
+    stop() {
+      stopping ??= (async () => {
+        log.info('daemon stopping');
+        await Promise.all([scheduler.stop(), worker.stop(), api?.close()]);
+        log.info('daemon stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** The API's hooks followed by the caller's own. */
+function combineHooks(api: Required<DaemonHooks>, own: DaemonHooks = {}): DaemonHooks {
+  return {
+    onRun: (account, outcome) => {
+      api.onRun(account, outcome);
+      own.onRun?.(account, outcome);
+    },
+    onActionOutcome: (action, state) => {
+      api.onActionOutcome(action, state);
+      own.onActionOutcome?.(action, state);
+    },
+  };
+}
