@@ -9,14 +9,13 @@ import { loadChannels } from '../channel/load.ts';
 import type { Config } from '../config/model.ts';
 import { resolveStoreSpec } from '../config/resolve.ts';
 import { createConnector, loadPlatform } from '../connector/declarative.ts';
-import { AccountLimiter } from '../connector/http/limiter.ts';
 import type { Logger } from '../log.ts';
 import { compiledRules } from '../rules/index.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
 import { resolveAccount, type AccountRuntime } from '../sync/account.ts';
 import type { WorkerAccount } from '../sync/action-worker.ts';
-import { sharesBudgets, storeBudget } from './shared-budget.ts';
+import { sharedBudgetLimiter } from './shared-budget.ts';
 
 export interface Runtime {
   readonly config: Config;
@@ -52,15 +51,8 @@ export async function openRuntime(config: Config, log: Logger, options: { env?: 
       if (!connect) continue;
       const platform = await loadPlatform(account.channel.platform);
       const accountLog = log.child({ account: account.id });
-      // Daemons sharing a PostgreSQL store share the per-account request budgets through it.
-      const limiter = sharesBudgets(store)
-        ? new AccountLimiter({
-            concurrency: account.concurrency,
-            budgets: platform.budgets,
-            sharedBudget: storeBudget(store, account.id),
-            onBudgetWait: (e) => accountLog.debug({ endpoint: e.endpoint, waitMs: e.waitMs, shared: e.shared === true }, 'waiting for the endpoint budget'),
-          })
-        : undefined;
+      // Processes on a store that shares budgets (PostgreSQL) keep to the ceilings together.
+      const limiter = sharedBudgetLimiter(store, account.id, { concurrency: account.concurrency, budgets: platform.budgets, log: accountLog });
       const connector = createConnector(
         { account: account.id, channel: account.channel, baseUrl: account.baseUrl, credentials: account.credentials, ...(account.authUrl !== undefined && { authUrl: account.authUrl }) },
         platform,

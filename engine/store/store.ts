@@ -141,8 +141,22 @@ export interface NewAction {
   request: ActionRequest;
 }
 
+/**
+ * What a store driver offers beyond the Store contract, declared by the driver itself: callers
+ * ask the capability, never the driver's name.
+ */
+export interface StoreCapabilities {
+  /**
+   * Every process on this store (daemons, one-off CLI syncs) takes each budgeted marketplace
+   * request from `takeBudget`, so together they keep to the marketplace's per-endpoint ceilings.
+   * Without it each process keeps to the ceilings on its own.
+   */
+  readonly sharedBudgets: boolean;
+}
+
 export interface Store extends ApiStore {
   readonly kind: 'sqlite' | 'postgres';
+  readonly capabilities: StoreCapabilities;
   /**
    * Applies pending numbered migrations, each in its own transaction (idempotent; PostgreSQL
    * serializes concurrent callers with an advisory lock). Returns the names applied now, e.g.
