@@ -48,7 +48,7 @@ export function startDaemonApi(runtime: Runtime, options: DaemonApiOptions = {})
   let app: FastifyInstance | undefined;
   const ready = (async () => {
     app = await buildApiServer(
-      { store, channels: runtime.channels, accounts: runtime.accountConfigs, secretKey },
+      { store, channels: runtime.channels, accounts: runtime.accountConfigs, secretKey, activity: runtime.activity },
       { log, metrics, ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }), ...(options.rateLimit && { rateLimit: options.rateLimit }) },
     );
     await app.listen({ host: config.daemon.http.host, port: config.daemon.http.port });

@@ -36,6 +36,7 @@ export function startDaemon(runtime: Runtime, options: { now?: () => Date; worke
     owner,
     leaseMs: config.daemon.leaseTtlMs,
     windows: { overlapMs: config.daemon.overlapMs, safetyMarginMs: config.daemon.safetyMarginMs },
+    activity: runtime.activity,
     ...(now && { now }),
     ...(hooks?.onRun && { onRun: hooks.onRun }),
   });

@@ -16,6 +16,7 @@ import { openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
 import type { AccountRuntime } from '../sync/account.ts';
 import type { WorkerAccount } from '../sync/action-worker.ts';
+import { AccountActivity } from './activity.ts';
 import { sharesBudgets, storeBudget } from './shared-budget.ts';
 
 export interface Runtime {
@@ -29,6 +30,8 @@ export interface Runtime {
   readonly log: Logger;
   /** Identifies this process in leases (host, pid, random suffix). */
   readonly owner: string;
+  /** What this process is doing per account (next poll, budget waits), for the API's account health. */
+  readonly activity: AccountActivity;
   close(): Promise<void>;
 }
 
@@ -45,6 +48,7 @@ export async function openRuntime(config: Config, log: Logger, options: { env?: 
     const connect = options.connect ?? true;
     const accountConfigs = new Map<string, AccountRuntime>();
     const accounts = new Map<string, WorkerAccount>();
+    const activity = new AccountActivity();
     for (const accountConfig of config.accounts) {
       if (options.accountIds && !options.accountIds.includes(accountConfig.id)) continue;
       const account = resolveAccount(accountConfig, channels, options.env, connect);
@@ -53,18 +57,19 @@ export async function openRuntime(config: Config, log: Logger, options: { env?: 
       const platform = await loadPlatform(account.channel.platform);
       const accountLog = log.child({ account: account.id });
       // Daemons sharing a PostgreSQL store share the per-account request budgets through it.
-      const limiter = sharesBudgets(store)
-        ? new AccountLimiter({
-            concurrency: account.concurrency,
-            budgets: platform.budgets,
-            sharedBudget: storeBudget(store, account.id),
-            onBudgetWait: (e) => accountLog.debug({ endpoint: e.endpoint, waitMs: e.waitMs, shared: e.shared === true }, 'waiting for the endpoint budget'),
-          })
-        : undefined;
+      const limiter = new AccountLimiter({
+        concurrency: account.concurrency,
+        ...(platform.budgets && { budgets: platform.budgets }),
+        ...(sharesBudgets(store) && { sharedBudget: storeBudget(store, account.id) }),
+        onBudgetWait: (e) => {
+          activity.budgetWait(account.id, e);
+          accountLog.debug({ endpoint: e.endpoint, waitMs: e.waitMs, shared: e.shared === true }, 'waiting for the endpoint budget');
+        },
+      });
       const connector = createConnector(
         { account: account.id, channel: account.channel, baseUrl: account.baseUrl, credentials: account.credentials, ...(account.authUrl !== undefined && { authUrl: account.authUrl }) },
         platform,
-        { concurrency: account.concurrency, log: accountLog, ...(limiter && { limiter }) },
+        { concurrency: account.concurrency, log: accountLog, limiter },
       );
       accounts.set(account.id, { account, connector });
     }
@@ -76,6 +81,7 @@ export async function openRuntime(config: Config, log: Logger, options: { env?: 
       accounts,
       log,
       owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      activity,
       async close() {
         await Promise.allSettled([...accounts.values()].map((a) => a.connector.close()));
         await store.close();

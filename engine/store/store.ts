@@ -111,6 +111,8 @@ export interface OrderFilter {
   channel?: string;
   status?: OrderStatus;
   marketplace_status?: string;
+  /** The marketplace's own order id, exactly (an operator's search). */
+  marketplace_order_id?: string;
   /** The marketplace's updated_at >= this instant. */
   updated_since?: string;
   delivered_by_marketplace?: boolean;
