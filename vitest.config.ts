@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['engine/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['engine/**/*.test.ts', 'packages/*/**/*.test.ts', 'test/**/*.test.ts'],
     // Integration tests start real servers on loopback; keep a generous but bounded timeout.
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -29,7 +29,7 @@ const child = spawn(
   [
     '--input-type=module',
     '-e',
-    `import { startMiraklSimulator } from ${JSON.stringify(new URL('../engine/simulator/mirakl/index.ts', import.meta.url).href)};
+    `import { startMiraklSimulator } from ${JSON.stringify(import.meta.resolve('@orderwire/simulators'))};
      const sim = await startMiraklSimulator({ orders: ${orders}, seed: 1, speed: 0, start: new Date(${JSON.stringify(START)}), historyDays: 30 });
      console.log(JSON.stringify({ baseUrl: sim.baseUrl, apiKey: sim.credentials.apiKey }));`,
   ],

@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { OctopiaClient } from '../engine/simulator/octopia/client.ts';
+import { OctopiaClient } from '@orderwire/simulators';
 
 /** The part of autocannon's API used here (it ships no type declarations). */
 interface AutocannonResult {

@@ -9,7 +9,6 @@ import { connectorErrors } from './errors/connector.ts';
 import { channelErrors } from './errors/channel.ts';
 import { configErrors } from './errors/config.ts';
 import { syncErrors } from './errors/sync.ts';
-import { simulatorErrors } from './errors/simulator.ts';
 import { storeErrors } from './errors/store.ts';
 import { actionErrors } from './errors/action.ts';
 import { apiErrors } from './errors/api.ts';
@@ -24,7 +23,6 @@ const parts = {
   channel: channelErrors,
   config: configErrors,
   sync: syncErrors,
-  simulator: simulatorErrors,
   store: storeErrors,
   action: actionErrors,
   api: apiErrors,

@@ -15,7 +15,7 @@ import { loadConfigFile } from '../engine/config/load.ts';
 import { startDaemon, type Daemon } from '../engine/daemon/daemon.ts';
 import { openRuntime, type Runtime } from '../engine/daemon/runtime.ts';
 import { silentLogger } from '../engine/log.ts';
-import { startSimulator, type StartedSimulator } from '../engine/simulator/index.ts';
+import { startSimulator, type StartedSimulator } from '@orderwire/simulators';
 import { verifySignature } from '../engine/webhooks/signing.ts';
 import { waitFor } from './helpers/cli-process.ts';
 import { adminCalls, adminCreateOrder } from './helpers/sim-admin.ts';

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { simulatorErrorCatalogue } from '@orderwire/simulators';
 import { errorCatalogue } from '../engine/errors.ts';
 import { loadChannels } from '../engine/channel/load.ts';
 import { findStale, generatedFiles, main, type GeneratedFile } from '../engine/codegen/generate.ts';
@@ -55,6 +56,9 @@ describe('generated files', () => {
     const page = files.at(-1)!.content;
     for (const [code, def] of Object.entries(errorCatalogue)) {
       expect(page).toContain(`### ${code}\n\n**${def.title}** (${def.severity}, HTTP ${def.http})\n\n${def.help}`);
+    }
+    for (const [code, def] of Object.entries(simulatorErrorCatalogue)) {
+      expect(page).toContain(`### ${code}\n\n**${def.title}** (error, HTTP ${def.http})\n\n${def.help}`);
     }
     expect(page).toContain('## Channel files');
   });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../engine/cli/orderwire.ts';
-import { OctopiaClient } from '../engine/simulator/octopia/client.ts';
+import { OctopiaClient } from '@orderwire/simulators';
 
 const CLI = path.resolve(import.meta.dirname, '../engine/cli/orderwire.ts');
 const children: ChildProcessWithoutNullStreams[] = [];

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type StartedSimulator } from '../engine/simulator/index.ts';
+import { startSimulator, type StartedSimulator } from '@orderwire/simulators';
 import { spawnCli } from './helpers/cli-process.ts';
 import { adminCreateOrder } from './helpers/sim-admin.ts';
 

@@ -14,7 +14,7 @@ import type { Connector, OrderPage } from '../engine/connector/connector.ts';
 import { createConnector, loadPlatform, type Platform } from '../engine/connector/declarative.ts';
 import type { NormalizedOrder } from '../engine/order/model.ts';
 import type { ActionRequest } from '../engine/rules/request.ts';
-import { startMiraklSimulator, type RunningMiraklSimulator } from '../engine/simulator/mirakl/index.ts';
+import { startMiraklSimulator, type RunningMiraklSimulator } from '@orderwire/simulators';
 
 const START = new Date('2026-11-22T12:00:00Z');
 const API_KEY = 'sim-worten-key-7f3a9c';

@@ -11,7 +11,7 @@ import type { Connector, OrderPage } from '../engine/connector/connector.ts';
 import { createConnector, loadPlatform, type Platform } from '../engine/connector/declarative.ts';
 import type { NormalizedOrder } from '../engine/order/model.ts';
 import type { ActionRequest } from '../engine/rules/request.ts';
-import { startOctopiaSimulator, type RunningOctopiaSimulator } from '../engine/simulator/octopia/index.ts';
+import { startOctopiaSimulator, type RunningOctopiaSimulator } from '@orderwire/simulators';
 
 const START = new Date('2026-11-22T12:00:00Z');
 const WINDOW = { from: new Date(START.getTime() - 3 * 86_400_000), to: new Date(START.getTime() + 60_000), kind: 'manual' as const };

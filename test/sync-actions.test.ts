@@ -4,7 +4,7 @@
  * requests, and the order re-read so its new status shows at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimulatorKind } from '../engine/simulator/shared/types.ts';
+import type { SimulatorKind } from '@orderwire/simulators';
 import { ActionWorker } from '../engine/sync/action-worker.ts';
 import { submitAction } from '../engine/sync/submit-action.ts';
 import { adminCalls, adminCreateOrder } from './helpers/sim-admin.ts';

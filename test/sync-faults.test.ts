@@ -4,7 +4,7 @@
  * store ends with exactly the orders of the window: none lost, none stored twice.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SimulatorKind } from '../engine/simulator/shared/types.ts';
+import type { SimulatorKind } from '@orderwire/simulators';
 import { syncWindow } from '../engine/sync/sync-window.ts';
 import { adminSetFaults } from './helpers/sim-admin.ts';
 import { allStoredIds, simulatorOrderIds, startSyncHarness, type SyncHarness } from './helpers/sync-harness.ts';

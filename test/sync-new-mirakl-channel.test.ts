@@ -11,7 +11,7 @@ import { CHANNELS_DIR } from '../engine/channel/load.ts';
 import { loadConfigFile } from '../engine/config/load.ts';
 import { openRuntime, type Runtime } from '../engine/daemon/runtime.ts';
 import { silentLogger } from '../engine/log.ts';
-import { startSimulator, type StartedSimulator } from '../engine/simulator/index.ts';
+import { startSimulator, type StartedSimulator } from '@orderwire/simulators';
 import { ActionWorker } from '../engine/sync/action-worker.ts';
 import { submitAction } from '../engine/sync/submit-action.ts';
 import { syncWindow } from '../engine/sync/sync-window.ts';

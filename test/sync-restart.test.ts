@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadChannel } from '../engine/channel/load.ts';
 import { createConnector, loadPlatform } from '../engine/connector/declarative.ts';
-import { startSimulator, type StartedSimulator } from '../engine/simulator/index.ts';
+import { startSimulator, type StartedSimulator } from '@orderwire/simulators';
 import { openStore } from '../engine/store/open.ts';
 import { spawnCli, waitFor } from './helpers/cli-process.ts';
 import { adminSetFaults } from './helpers/sim-admin.ts';

@@ -5,7 +5,7 @@
  * "usage" lines on stdin with its CPU time and peak RSS. Exits when stdin closes.
  */
 import { createInterface } from 'node:readline';
-import { startSimulator } from '../../engine/simulator/index.ts';
+import { startSimulator } from '@orderwire/simulators';
 
 interface SimulatorProcessOptions {
   orders: number;

@@ -3,6 +3,7 @@
  * `orderwire` command line. Runs straight from TypeScript on Node >= 22.18 (type stripping), so
  * `npx orderwire ...` works right after `npm ci` with no build step.
  */
+import { SimulatorError } from '@orderwire/simulators';
 import { Command, CommanderError } from 'commander';
 import { OrderwireError } from '../errors.ts';
 import { commands } from './commands/index.ts';
@@ -31,6 +32,11 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof OrderwireError) {
       process.stderr.write(`orderwire: error[${err.code}]: ${err.message}\n`);
       return err.code === 'USAGE' || err.definition.http < 500 ? EXIT.USAGE : EXIT.INTERNAL;
+    }
+    if (err instanceof SimulatorError) {
+      // `simulate` and `demo` start the simulators, whose codes live in their own package.
+      process.stderr.write(`orderwire: error[${err.code}]: ${err.message}\n`);
+      return err.definition.http < 500 ? EXIT.USAGE : EXIT.INTERNAL;
     }
     process.stderr.write(`orderwire: error[INTERNAL]: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
     return EXIT.INTERNAL;

@@ -13,7 +13,7 @@ import { startDaemon } from '../../daemon/daemon.ts';
 import { openRuntime } from '../../daemon/runtime.ts';
 import { OrderwireError } from '../../errors.ts';
 import { createLogger } from '../../log.ts';
-import { startSimulator } from '../../simulator/index.ts';
+import { startSimulator } from '@orderwire/simulators';
 import { createToken } from '../../api/tokens.ts';
 
 interface DemoOptions {

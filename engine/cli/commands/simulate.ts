@@ -5,8 +5,7 @@
  */
 import type { Command } from 'commander';
 import { OrderwireError } from '../../errors.ts';
-import { SIMULATOR_KINDS, isSimulatorKind, startSimulator, type StartedSimulator } from '../../simulator/index.ts';
-import type { SimulatorKind, SimulatorOptions } from '../../simulator/shared/types.ts';
+import { SIMULATOR_KINDS, isSimulatorKind, startSimulator, type SimulatorKind, type SimulatorOptions, type StartedSimulator } from '@orderwire/simulators';
 
 export interface SimulateCliOptions {
   port: string;
@@ -107,7 +106,7 @@ export function startBanner(sim: StartedSimulator, json: boolean): string {
 export function register(program: Command): void {
   program
     .command('simulate')
-    .description('Run a marketplace simulator (mirakl or octopia) on loopback with generated orders, until SIGINT/SIGTERM. Prints its base URL and the sandbox credentials it accepts. See engine/simulator/README.md.')
+    .description('Run a marketplace simulator (mirakl or octopia) on loopback with generated orders, until SIGINT/SIGTERM. Prints its base URL and the sandbox credentials it accepts. See packages/simulators/README.md.')
     .argument('<marketplace>', `which API to simulate: ${SIMULATOR_KINDS.join(' | ')}`)
     .option('--port <n>', 'port to listen on (0 = any free port)', '0')
     .option('--host <host>', 'loopback address to bind (127.0.0.1, ::1 or localhost)', '127.0.0.1')

@@ -2,7 +2,7 @@
  * Validates and defaults the options of the Octopia simulator (SimulatorOptions plus its own),
  * so the CLI, tests and the demo get the same clear SIM_BAD_OPTIONS errors.
  */
-import { OrderwireError } from '../../errors.ts';
+import { SimulatorError } from '../errors.ts';
 import type { SimulatorOptions } from '../shared/types.ts';
 import { type OctopiaCredentials, generateCredentials } from './auth.ts';
 
@@ -29,8 +29,8 @@ export const MAX_ORDERS = 1_000_000;
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 const CREDENTIAL_KEYS = ['clientId', 'clientSecret', 'sellerId'] as const;
 
-function bad(field: string, message: string): OrderwireError {
-  return new OrderwireError('SIM_BAD_OPTIONS', `octopia simulator: ${field} ${message}`, { field });
+function bad(field: string, message: string): SimulatorError {
+  return new SimulatorError('SIM_BAD_OPTIONS', `octopia simulator: ${field} ${message}`, { field });
 }
 
 function number(field: string, value: number | undefined, fallback: number, ok: (n: number) => boolean, rule: string): number {

@@ -1,12 +1,12 @@
 /**
  * Contract tests of the Octopia simulator: every endpoint's shape (validated against
- * engine/simulator/octopia/schemas with ajv) and error codes, the token lifecycle and SellerId.
+ * packages/simulators/octopia/schemas with ajv) and error codes, the token lifecycle and SellerId.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OctopiaClient, type CallResult } from '../engine/simulator/octopia/client.ts';
-import { startOctopiaSimulator, type RunningOctopiaSimulator } from '../engine/simulator/octopia/index.ts';
-import { assertValid, octopiaValidators } from '../engine/simulator/octopia/schemas.ts';
-import type { ApiOrder } from '../engine/simulator/octopia/render.ts';
+import { OctopiaClient, type CallResult } from '../octopia/client.ts';
+import { startOctopiaSimulator, type RunningOctopiaSimulator } from '../octopia/index.ts';
+import { assertValid, octopiaValidators } from '../octopia/schemas.ts';
+import type { ApiOrder } from '../octopia/render.ts';
 
 const v = octopiaValidators();
 const START = new Date('2024-05-15T10:00:00Z');

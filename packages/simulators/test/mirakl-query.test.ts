@@ -4,18 +4,18 @@
  * filter — for many filters, times and paging windows, with and without stored orders.
  */
 import { describe, expect, it } from 'vitest';
-import { accept, ship, updateTracking } from '../engine/simulator/mirakl/actions.ts';
-import type { OrderState } from '../engine/simulator/mirakl/catalog.ts';
-import { CHANNELS, ORDER_STATES } from '../engine/simulator/mirakl/catalog.ts';
-import { DAY, HOUR, MINUTE } from '../engine/simulator/mirakl/lifecycle.ts';
-import { CompiledProfile, buildProfiles } from '../engine/simulator/mirakl/profiles.ts';
-import { listOrders, recordMatches } from '../engine/simulator/mirakl/query.ts';
-import type { OrderFilters } from '../engine/simulator/mirakl/query.ts';
-import { Schedule } from '../engine/simulator/mirakl/schedule.ts';
-import { OrderBook } from '../engine/simulator/mirakl/store.ts';
-import type { OrderRecord } from '../engine/simulator/mirakl/store.ts';
-import { viewAt } from '../engine/simulator/mirakl/timeline.ts';
-import { createRandom } from '../engine/simulator/shared/random.ts';
+import { accept, ship, updateTracking } from '../mirakl/actions.ts';
+import type { OrderState } from '../mirakl/catalog.ts';
+import { CHANNELS, ORDER_STATES } from '../mirakl/catalog.ts';
+import { DAY, HOUR, MINUTE } from '../mirakl/lifecycle.ts';
+import { CompiledProfile, buildProfiles } from '../mirakl/profiles.ts';
+import { listOrders, recordMatches } from '../mirakl/query.ts';
+import type { OrderFilters } from '../mirakl/query.ts';
+import { Schedule } from '../mirakl/schedule.ts';
+import { OrderBook } from '../mirakl/store.ts';
+import type { OrderRecord } from '../mirakl/store.ts';
+import { viewAt } from '../mirakl/timeline.ts';
+import { createRandom } from '../shared/random.ts';
 
 const START = Date.parse('2025-03-10T12:00:00Z');
 const DEADLINE = 72 * HOUR;

@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMiraklSimulator } from '../engine/simulator/mirakl/index.ts';
-import type { RunningMiraklSimulator } from '../engine/simulator/mirakl/index.ts';
+import { startMiraklSimulator } from '../mirakl/index.ts';
+import type { RunningMiraklSimulator } from '../mirakl/index.ts';
 
 const SPEC_PATH = path.resolve(import.meta.dirname, 'fixtures/reference/mirakl-seller-orders.openapi.json');
 const Ajv2020 = Ajv2020Module.default;

@@ -3,10 +3,10 @@
  * ends the list), every filter and sort checked against the full list, determinism by seed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OctopiaClient } from '../engine/simulator/octopia/client.ts';
-import { startOctopiaSimulator, type RunningOctopiaSimulator } from '../engine/simulator/octopia/index.ts';
-import type { ApiOrder } from '../engine/simulator/octopia/render.ts';
-import { assertValid, octopiaValidators } from '../engine/simulator/octopia/schemas.ts';
+import { OctopiaClient } from '../octopia/client.ts';
+import { startOctopiaSimulator, type RunningOctopiaSimulator } from '../octopia/index.ts';
+import type { ApiOrder } from '../octopia/render.ts';
+import { assertValid, octopiaValidators } from '../octopia/schemas.ts';
 
 const v = octopiaValidators();
 const START = new Date('2024-05-15T10:00:00Z');

@@ -3,9 +3,9 @@
  * ceilings, determinism, bounded memory at a million orders, option checks and admin routes.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { OrderwireError } from '../engine/errors.ts';
-import { startMiraklSimulator } from '../engine/simulator/mirakl/index.ts';
-import type { MiraklSimulatorOptions, RunningMiraklSimulator } from '../engine/simulator/mirakl/index.ts';
+import { SimulatorError } from '../errors.ts';
+import { startMiraklSimulator } from '../mirakl/index.ts';
+import type { MiraklSimulatorOptions, RunningMiraklSimulator } from '../mirakl/index.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const START = new Date('2025-03-10T12:00:00Z');
@@ -211,7 +211,7 @@ describe('options and admin routes', () => {
     [{ acceptanceDeadlineHours: 0 }, 'acceptanceDeadlineHours'],
   ] as [MiraklSimulatorOptions, string][])('rejects %j with SIM_BAD_OPTIONS', async (opts, field) => {
     const error = await startMiraklSimulator(opts).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(OrderwireError);
+    expect(error).toBeInstanceOf(SimulatorError);
     expect(error).toMatchObject({ code: 'SIM_BAD_OPTIONS', details: { field } });
   });
 

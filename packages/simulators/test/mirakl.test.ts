@@ -4,8 +4,8 @@
  * by their actions and their clock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMiraklSimulator } from '../engine/simulator/mirakl/index.ts';
-import type { RunningMiraklSimulator } from '../engine/simulator/mirakl/index.ts';
+import { startMiraklSimulator } from '../mirakl/index.ts';
+import type { RunningMiraklSimulator } from '../mirakl/index.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const START = new Date('2025-03-10T12:00:00Z');

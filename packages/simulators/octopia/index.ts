@@ -1,6 +1,6 @@
 /**
  * The Octopia (Cdiscount) seller API simulator: OAuth2 token endpoint and /seller/v2 on one port,
- * plus /_admin. See engine/simulator/README.md, section "Octopia simulator".
+ * plus /_admin. See packages/simulators/README.md, section "Octopia simulator".
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAdminRoutes } from '../shared/admin.ts';

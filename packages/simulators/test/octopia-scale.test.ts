@@ -6,9 +6,9 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { OctopiaClient } from '../engine/simulator/octopia/client.ts';
-import { startOctopiaSimulator } from '../engine/simulator/octopia/index.ts';
-import type { ApiOrder } from '../engine/simulator/octopia/render.ts';
+import { OctopiaClient } from '../octopia/client.ts';
+import { startOctopiaSimulator } from '../octopia/index.ts';
+import type { ApiOrder } from '../octopia/render.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

@@ -3,7 +3,7 @@
  * create an order, read its full internal state, force a transition, and the no-op tick.
  */
 import type { FastifyInstance } from 'fastify';
-import { OrderwireError } from '../../errors.ts';
+import { SimulatorError } from '../errors.ts';
 import { badAdminRequest, sendAdminError } from '../shared/admin.ts';
 import type { SimClock } from '../shared/clock.ts';
 import {
@@ -66,7 +66,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 const CREATE_FIELDS = ['status', 'sales_channel_id', 'supply_mode', 'logistics_mode', 'lines', 'created_at'];
 
 export function registerOctopiaAdminRoutes(app: FastifyInstance, book: OrderBook, clock: SimClock): void {
-  const notFound = (id: string) => new OrderwireError('SIM_ORDER_NOT_FOUND', `no order ${id} in this simulator (or not created yet)`, { id });
+  const notFound = (id: string) => new SimulatorError('SIM_ORDER_NOT_FOUND', `no order ${id} in this simulator (or not created yet)`, { id });
 
   app.post('/_admin/orders', async (request, reply) => {
     try {
@@ -92,7 +92,7 @@ export function registerOctopiaAdminRoutes(app: FastifyInstance, book: OrderBook
       const target = body.status === undefined ? start : String(body.status);
       if (!isOrderStatus(target)) throw badAdminRequest(`status must be one of ${ORDER_STATUSES.join(', ')}`, 'status');
       const path = target === start ? [] : pathBetween(start, target);
-      if (!path) throw new OrderwireError('SIM_BAD_TRANSITION', `a ${supply} order starts ${start} and cannot reach ${target}`, { field: 'status' });
+      if (!path) throw new SimulatorError('SIM_BAD_TRANSITION', `a ${supply} order starts ${start} and cannot reach ${target}`, { field: 'status' });
       const ref = book.addAdminOrder(
         {
           createdAt,
@@ -153,7 +153,7 @@ export function registerOctopiaAdminRoutes(app: FastifyInstance, book: OrderBook
       if (ref === undefined || !view) throw notFound(id);
       const from = statusName(view.timeline.status[view.current] as number);
       const path = pathBetween(from, to);
-      if (!path) throw new OrderwireError('SIM_BAD_TRANSITION', `order ${id} is ${from} and cannot reach ${to}`, { field: 'to' });
+      if (!path) throw new SimulatorError('SIM_BAD_TRANSITION', `order ${id} is ${from} and cannot reach ${to}`, { field: 'to' });
       forcePath(book, ref, from, path, now);
       return { order: renderOrder(book, viewOrder(book, ref, now) as NonNullable<typeof view>) };
     } catch (error) {

@@ -5,7 +5,7 @@
  * and can use `sendAdminError` for their errors so every admin error has one shape.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { OrderwireError, errorCatalogue } from '../../errors.ts';
+import { SimulatorError } from '../errors.ts';
 import type { CallLog } from './call-log.ts';
 import type { SimClock } from './clock.ts';
 import type { FaultSpec } from './faults.ts';
@@ -22,15 +22,15 @@ export interface AdminOptions {
 
 /** Body of every admin error: `{ "error": { "code": "SIM_...", "message": "..." } }`, status from the catalogue. */
 export function sendAdminError(reply: FastifyReply, error: unknown): FastifyReply {
-  if (error instanceof OrderwireError) {
-    return reply.code(errorCatalogue[error.code].http).send({ error: { code: error.code, message: error.message, ...error.details } });
+  if (error instanceof SimulatorError) {
+    return reply.code(error.definition.http).send({ error: { code: error.code, message: error.message, ...error.details } });
   }
   const message = error instanceof Error ? error.message : String(error);
   return reply.code(500).send({ error: { code: 'INTERNAL', message } });
 }
 
-export function badAdminRequest(message: string, field: string): OrderwireError {
-  return new OrderwireError('SIM_BAD_ADMIN_REQUEST', message, { field });
+export function badAdminRequest(message: string, field: string): SimulatorError {
+  return new SimulatorError('SIM_BAD_ADMIN_REQUEST', message, { field });
 }
 
 function clockState(clock: SimClock): { now: string; now_ms: number; speed: number } {

@@ -1,6 +1,6 @@
 /**
  * A minimal client of the simulated Octopia API (token, then calls with Bearer + SellerId), for
- * the simulator's own tests and benchmark. Connectors use engine/connector, not this.
+ * the simulator's own tests and benchmark. orderwire's connectors use engine/connector, not this.
  */
 import { TOKEN_PATH } from './auth.ts';
 

@@ -1,10 +1,10 @@
 /**
  * The Mirakl seller API simulator (Worten and every Mirakl marketplace): start it, get a base
- * URL and an API key. See engine/simulator/README.md for endpoints, admin API and choices.
+ * URL and an API key. See packages/simulators/README.md for endpoints, admin API and choices.
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { OrderwireError } from '../../errors.ts';
+import { SimulatorError } from '../errors.ts';
 import { registerAdminRoutes } from '../shared/admin.ts';
 import { CallLog, installCallLog } from '../shared/call-log.ts';
 import { SimClock } from '../shared/clock.ts';
@@ -42,8 +42,8 @@ export interface RunningMiraklSimulator extends RunningSimulator {
 export const MAX_GENERATED_ORDERS = 1_000_000;
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
-function badOption(field: string, message: string): OrderwireError {
-  return new OrderwireError('SIM_BAD_OPTIONS', `${field}: ${message}`, { field });
+function badOption(field: string, message: string): SimulatorError {
+  return new SimulatorError('SIM_BAD_OPTIONS', `${field}: ${message}`, { field });
 }
 
 function checkNumber(value: number | undefined, field: string, ok: (n: number) => boolean, rule: string): void {

@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { OrderwireError } from '../engine/errors.ts';
-import { registerAdminRoutes } from '../engine/simulator/shared/admin.ts';
-import { CallLog, installCallLog, redactBody, redactHeaders } from '../engine/simulator/shared/call-log.ts';
-import { SimClock } from '../engine/simulator/shared/clock.ts';
-import type { FaultSpec } from '../engine/simulator/shared/faults.ts';
-import { formatFaults, installFaults, parseFaults, validateFaultSpec } from '../engine/simulator/shared/faults.ts';
-import { createRandom } from '../engine/simulator/shared/random.ts';
-import { RateLimiter } from '../engine/simulator/shared/rate-limit.ts';
-import { createSimApp, listen } from '../engine/simulator/shared/server.ts';
+import { SimulatorError } from '../errors.ts';
+import { registerAdminRoutes } from '../shared/admin.ts';
+import { CallLog, installCallLog, redactBody, redactHeaders } from '../shared/call-log.ts';
+import { SimClock } from '../shared/clock.ts';
+import type { FaultSpec } from '../shared/faults.ts';
+import { formatFaults, installFaults, parseFaults, validateFaultSpec } from '../shared/faults.ts';
+import { createRandom } from '../shared/random.ts';
+import { RateLimiter } from '../shared/rate-limit.ts';
+import { createSimApp, listen } from '../shared/server.ts';
 
 describe('SimClock', () => {
   it('runs at its speed from the start time, and advances manually', () => {
@@ -137,9 +137,9 @@ describe('parseFaults', () => {
     } catch (error) {
       caught = error;
     }
-    expect(caught).toBeInstanceOf(OrderwireError);
-    expect((caught as OrderwireError).code).toBe('SIM_BAD_FAULTS');
-    expect((caught as OrderwireError).message).toContain(message);
+    expect(caught).toBeInstanceOf(SimulatorError);
+    expect((caught as SimulatorError).code).toBe('SIM_BAD_FAULTS');
+    expect((caught as SimulatorError).message).toContain(message);
   });
 
   it('validates JSON specs field by field', () => {

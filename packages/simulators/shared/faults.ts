@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { OrderwireError } from '../../errors.ts';
+import { SimulatorError } from '../errors.ts';
 import { faultOf, markFault } from './call-log.ts';
 import type { Random } from './random.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -47,8 +47,8 @@ const RATE_ITEMS: Record<string, RateKey> = {
 };
 const KNOWN_ITEMS = [...Object.keys(RATE_ITEMS), 'slow', 'ratelimit', 'retry-after', 'duplicate-pages', 'shifting-pages', 'skew'];
 
-function bad(message: string, details: Record<string, unknown> = {}): OrderwireError {
-  return new OrderwireError('SIM_BAD_FAULTS', message, details);
+function bad(message: string, details: Record<string, unknown> = {}): SimulatorError {
+  return new SimulatorError('SIM_BAD_FAULTS', message, details);
 }
 
 function parseRate(item: string, value: string): number {

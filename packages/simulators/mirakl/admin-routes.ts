@@ -3,7 +3,7 @@
  * scheduled steps), force a transition, run the lifecycle, and switch call-frequency ceilings.
  */
 import type { FastifyInstance } from 'fastify';
-import { OrderwireError } from '../../errors.ts';
+import { SimulatorError } from '../errors.ts';
 import { badAdminRequest, sendAdminError } from '../shared/admin.ts';
 import type { SimClock } from '../shared/clock.ts';
 import type { FaultSpec } from '../shared/faults.ts';
@@ -99,7 +99,7 @@ export function registerMiraklAdminRoutes(app: FastifyInstance, opts: MiraklAdmi
   const { book, clock } = opts;
   const find = (id: string, now: number) => {
     const order = book.get(id, now);
-    if (!order) throw new OrderwireError('SIM_ORDER_NOT_FOUND', `order ${id} does not exist (yet) in this simulator`, { order_id: id });
+    if (!order) throw new SimulatorError('SIM_ORDER_NOT_FOUND', `order ${id} does not exist (yet) in this simulator`, { order_id: id });
     return order;
   };
 
@@ -137,7 +137,7 @@ export function registerMiraklAdminRoutes(app: FastifyInstance, opts: MiraklAdmi
       const to = isObj(body) ? body.to : undefined;
       if (typeof to !== 'string' || !isOrderState(to)) throw badAdminRequest(`to must be one of ${ORDER_STATES.join(', ')}`, 'to');
       const from = viewAt(order.timeline, order.content, now).state;
-      if (!canReach(from, to)) throw new OrderwireError('SIM_BAD_TRANSITION', `order ${order.id} is ${from} and cannot move to ${to}`, { from, to });
+      if (!canReach(from, to)) throw new SimulatorError('SIM_BAD_TRANSITION', `order ${order.id} is ${from} and cannot move to ${to}`, { from, to });
       const decisions = to === 'REFUSED' ? order.content.lines.map(() => false) : from === 'WAITING_ACCEPTANCE' ? order.content.lines.map(() => true) : undefined;
       transition({ book, now }, order, to, 'forced', decisions);
       return internalState(order, now);

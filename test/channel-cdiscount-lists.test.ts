@@ -1,0 +1,41 @@
+/**
+ * channels/cdiscount.yaml and the Octopia simulator copy the same Cdiscount lists (carriers,
+ * cancellation reasons by status); this keeps the two in step, reading the lists the way a
+ * connector would, from the simulator's /seller/v2 routes.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { OctopiaClient, startOctopiaSimulator, type RunningOctopiaSimulator } from '@orderwire/simulators';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+type Lists = Record<string, { values: { code: string; label: string }[] }>;
+const channel = parse(readFileSync(path.resolve(import.meta.dirname, '../channels/cdiscount.yaml'), 'utf8')) as { lists: Lists };
+const codes = (list: string) => channel.lists[list]?.values.map((v) => v.code);
+
+let sim: RunningOctopiaSimulator;
+let client: OctopiaClient;
+beforeAll(async () => {
+  sim = await startOctopiaSimulator({ orders: 0 });
+  client = new OctopiaClient({ baseUrl: sim.baseUrl, credentials: sim.credentials });
+});
+afterAll(async () => sim.close());
+
+describe('channels/cdiscount.yaml lists match the Octopia marketplace', () => {
+  it('offers the carriers the marketplace lists (same Cdiscount source)', async () => {
+    const res = await client.get<{ items: { code: string; label: string }[] }>('/carriers');
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual(channel.lists.carriers?.values);
+  });
+
+  it('splits cancellation reasons by shipment as the marketplace does', async () => {
+    const reasons = async (status: string) =>
+      (await client.get<{ items: { code: string }[] }>('/cancellation-reasons', { status })).body.items.map((r) => r.code);
+    expect(await reasons('Accepted')).toEqual(codes('reasons_before_shipment'));
+    expect(await reasons('InPreparation')).toEqual(codes('reasons_before_shipment'));
+    expect(await reasons('Shipped')).toEqual(codes('reasons_after_shipment'));
+    expect(await reasons('Delivered')).toEqual(codes('reasons_after_shipment'));
+    expect(await reasons('WaitingAcceptance')).toEqual([]);
+    expect((await client.get<{ items: unknown[] }>('/cancellation-reasons')).body.items).toHaveLength(8);
+  });
+});
