@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../engine/api/tokens.ts';
 import { loadConfigFile } from '../engine/config/load.ts';
-import { startDaemon, type Daemon } from '../engine/daemon/daemon.ts';
+import { startDaemon, type Daemon } from '../engine/app.ts';
 import { openRuntime, type Runtime } from '../engine/daemon/runtime.ts';
 import { silentLogger } from '../engine/log.ts';
 import { startSimulator, type StartedSimulator } from '@orderwire/simulators';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accountHealth } from '../engine/api/account-health.ts';
 import { CHANNELS_DIR } from '../engine/channel/platforms.ts';
-import { AccountActivity } from '../engine/daemon/activity.ts';
+import { AccountActivity } from '../engine/sync/activity.ts';
 import { OrderwireError } from '../engine/errors.ts';
 import type { SyncRun } from '../engine/store/store.ts';
 import { startApiHarness, type ApiHarness } from './helpers/api-server.ts';

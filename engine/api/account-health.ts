@@ -11,7 +11,7 @@
  * - `never_synced`: no sync has succeeded yet and none is running;
  * - `healthy`.
  */
-import type { AccountActivitySnapshot } from '../daemon/activity.ts';
+import type { AccountActivitySnapshot } from '../sync/activity.ts';
 import type { SyncRun } from '../store/store.ts';
 
 export const HEALTH_STATES = ['healthy', 'syncing', 'never_synced', 'lagging', 'failing', 'blocked', 'disabled'] as const;

@@ -1,6 +1,6 @@
 /** What route groups need from the daemon: the store, channels and accounts, and settings. */
 import type { Channel } from '../channel/model.ts';
-import type { AccountActivitySnapshot } from '../daemon/activity.ts';
+import type { AccountActivitySnapshot } from '../sync/activity.ts';
 import type { Store } from '../store/store.ts';
 import type { AccountRuntime } from '../sync/account.ts';
 

@@ -1,14 +1,19 @@
 /**
  * The API as the daemon runs it: the fastify server on config.daemon.http, the webhook
- * dispatcher, and the metrics fed by the daemon's hooks. Listening is asynchronous: `ready`
- * resolves with the base URL (or rejects, e.g. port in use; the daemon keeps syncing).
+ * dispatcher, and the metrics fed by the daemon's hooks (engine/app.ts wires them). Listening is
+ * asynchronous: `ready` resolves with the base URL (or rejects, e.g. port in use; the daemon
+ * keeps syncing).
  */
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import type { DaemonHooks } from '../daemon/daemon.ts';
-import type { Runtime } from '../daemon/runtime.ts';
+import type { Channel } from '../channel/model.ts';
+import type { Logger } from '../log.ts';
+import type { Store, StoredAction } from '../store/store.ts';
+import type { AccountRuntime } from '../sync/account.ts';
+import type { SyncOutcome } from '../sync/sync-window.ts';
 import { WebhookDispatcher } from '../webhooks/dispatcher.ts';
 import { SECRET_KEY_ENV } from '../webhooks/signing.ts';
+import type { ApiContext } from './context.ts';
 import { ApiMetrics } from './metrics.ts';
 import { buildApiServer, type ApiOptions } from './server.ts';
 
@@ -18,8 +23,27 @@ export interface DaemonApi {
   readonly metrics: ApiMetrics;
   readonly dispatcher: WebhookDispatcher;
   /** Hooks to give the scheduler and the action worker (metrics). */
-  readonly hooks: Required<DaemonHooks>;
+  readonly hooks: ApiHooks;
   close(): Promise<void>;
+}
+
+export interface ApiHooks {
+  onRun(account: string, outcome: SyncOutcome | Error): void;
+  onActionOutcome(action: StoredAction, state: StoredAction['state']): void;
+}
+
+/** What the API serves and with whom it shares leases; engine/app.ts takes them from the runtime. */
+export interface DaemonApiDeps {
+  readonly store: Store;
+  readonly channels: ReadonlyMap<string, Channel>;
+  readonly accounts: ReadonlyMap<string, AccountRuntime>;
+  readonly log: Logger;
+  /** This process in webhook delivery leases. */
+  readonly owner: string;
+  readonly http: { readonly host: string; readonly port: number };
+  readonly leaseMs: number;
+  /** What the daemon is doing per account (account health: next poll, budget waits). */
+  readonly activity?: ApiContext['activity'];
 }
 
 export interface DaemonApiOptions extends Pick<ApiOptions, 'bodyLimit' | 'rateLimit'> {
@@ -29,17 +53,17 @@ export interface DaemonApiOptions extends Pick<ApiOptions, 'bodyLimit' | 'rateLi
   webhooks?: { intervalMs?: number; maxAttempts?: number; backoffMs?: (failed: number) => number };
 }
 
-export function startDaemonApi(runtime: Runtime, options: DaemonApiOptions = {}): DaemonApi {
-  const { config, store, log } = runtime;
+export function startDaemonApi(deps: DaemonApiDeps, options: DaemonApiOptions = {}): DaemonApi {
+  const { store, log } = deps;
   const env = options.env ?? process.env;
   const secretKey = env[SECRET_KEY_ENV] || undefined;
   const metrics = new ApiMetrics(store, options.now);
   const dispatcher = new WebhookDispatcher({
     store,
     log: log.child({ component: 'webhooks' }),
-    owner: runtime.owner,
+    owner: deps.owner,
     secretKey,
-    leaseMs: config.daemon.leaseTtlMs,
+    leaseMs: deps.leaseMs,
     ...(options.webhooks?.maxAttempts !== undefined && { maxAttempts: options.webhooks.maxAttempts }),
     ...(options.webhooks?.backoffMs && { backoffMs: options.webhooks.backoffMs }),
     ...(options.now && { now: options.now }),
@@ -48,10 +72,10 @@ export function startDaemonApi(runtime: Runtime, options: DaemonApiOptions = {})
   let app: FastifyInstance | undefined;
   const ready = (async () => {
     app = await buildApiServer(
-      { store, channels: runtime.channels, accounts: runtime.accountConfigs, secretKey, activity: runtime.activity },
+      { store, channels: deps.channels, accounts: deps.accounts, secretKey, ...(deps.activity && { activity: deps.activity }) },
       { log, metrics, ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }), ...(options.rateLimit && { rateLimit: options.rateLimit }) },
     );
-    await app.listen({ host: config.daemon.http.host, port: config.daemon.http.port });
+    await app.listen({ host: deps.http.host, port: deps.http.port });
     const address = app.server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
@@ -73,20 +97,6 @@ export function startDaemonApi(runtime: Runtime, options: DaemonApiOptions = {})
       await ready.catch(() => undefined);
       await dispatcher.stop();
       await app?.close();
-    },
-  };
-}
-
-/** The API's hooks followed by the caller's own. */
-export function combineHooks(api: Required<DaemonHooks>, own: DaemonHooks = {}): DaemonHooks {
-  return {
-    onRun: (account, outcome) => {
-      api.onRun(account, outcome);
-      own.onRun?.(account, outcome);
-    },
-    onActionOutcome: (action, state) => {
-      api.onActionOutcome(action, state);
-      own.onActionOutcome?.(action, state);
     },
   };
 }

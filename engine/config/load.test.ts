@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OrderwireError } from '../errors.ts';
 import { loadConfigFile, validateConfigText } from './load.ts';
-import { resolveAccount } from './resolve.ts';
+import { resolveAccount } from '../sync/account.ts';
 import { loadChannels } from '../channel/load.ts';
 
 const valid = `

@@ -7,16 +7,16 @@ import { randomUUID } from 'node:crypto';
 import type { Channel } from '../channel/model.ts';
 import { loadChannels } from '../channel/load.ts';
 import type { Config } from '../config/model.ts';
-import { resolveAccount, resolveStoreSpec } from '../config/resolve.ts';
+import { resolveStoreSpec } from '../config/resolve.ts';
 import { createConnector, loadPlatform } from '../connector/declarative.ts';
 import { AccountLimiter } from '../connector/http/limiter.ts';
 import type { Logger } from '../log.ts';
 import { compiledRules } from '../rules/index.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
-import type { AccountRuntime } from '../sync/account.ts';
+import { resolveAccount, type AccountRuntime } from '../sync/account.ts';
 import type { WorkerAccount } from '../sync/action-worker.ts';
-import { AccountActivity } from './activity.ts';
+import { AccountActivity } from '../sync/activity.ts';
 import { sharesBudgets, storeBudget } from './shared-budget.ts';
 
 export interface Runtime {

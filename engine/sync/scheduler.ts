@@ -26,7 +26,7 @@ export interface SchedulerOptions {
   windows: SyncDeps['windows'];
   now?: () => Date;
   onRun?: (account: string, outcome: SyncOutcome | Error) => void;
-  /** Told when each account's next poll is due and how each poll ends (engine/daemon/activity.ts). */
+  /** Told when each account's next poll is due and how each poll ends (engine/sync/activity.ts). */
   activity?: PollActivity;
 }
 

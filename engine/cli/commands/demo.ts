@@ -9,7 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfigFile } from '../../config/load.ts';
-import { startDaemon } from '../../daemon/daemon.ts';
+import { startDaemon } from '../../app.ts';
 import { openRuntime } from '../../daemon/runtime.ts';
 import { OrderwireError } from '../../errors.ts';
 import { createLogger } from '../../log.ts';

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { describeChannel } from '../../channel/describe.ts';
 import { describeText } from '../../channel/describe-text.ts';
-import { loadChannelForCommand } from '../../channel/report/load-for-command.ts';
+import { loadChannelForCommand } from '../load-channel.ts';
 
 export function register(program: Command): void {
   program

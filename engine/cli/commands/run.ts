@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfigFile } from '../../config/load.ts';
-import { startDaemon } from '../../daemon/daemon.ts';
+import { startDaemon } from '../../app.ts';
 import { openRuntime } from '../../daemon/runtime.ts';
 import { createLogger } from '../../log.ts';
 import { addConfigOption, configPath } from '../runtime-options.ts';

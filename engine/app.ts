@@ -1,15 +1,20 @@
 /**
- * The daemon: schedules every account's polls and runs the action worker until stopped.
+ * The composition root: the one place that wires a running orderwire together. From a runtime
+ * (channels, the migrated store, one connector per account: daemon/runtime.ts) it starts the
+ * poll scheduler, the action worker and the back-office API with its webhook dispatcher, and
+ * feeds the API's metrics from the workers' hooks. Lower layers never import upper ones (the
+ * direction is checked by `npm run lint:layers`); only this file and the CLI see them all.
+ *
  * Stopping is graceful: no new poll or action starts, in-flight listings are aborted between
  * pages (committed pages stay, the cursor does not move), actions in hand finish. A restart
  * continues from the committed cursors and the queued actions, so nothing is lost.
  */
-import { ActionWorker } from '../sync/action-worker.ts';
-import { Scheduler } from '../sync/scheduler.ts';
-import type { SyncOutcome } from '../sync/sync-window.ts';
-import type { StoredAction } from '../store/store.ts';
-import type { Runtime } from './runtime.ts';
-import { combineHooks, startDaemonApi, type DaemonApi, type DaemonApiOptions } from '../api/daemon-api.ts';
+import { startDaemonApi, type DaemonApi, type DaemonApiOptions } from './api/daemon-api.ts';
+import type { Runtime } from './daemon/runtime.ts';
+import type { StoredAction } from './store/store.ts';
+import { ActionWorker } from './sync/action-worker.ts';
+import { Scheduler } from './sync/scheduler.ts';
+import type { SyncOutcome } from './sync/sync-window.ts';
 
 export interface DaemonHooks {
   onRun?: (account: string, outcome: SyncOutcome | Error) => void;
@@ -27,7 +32,12 @@ export interface Daemon {
 export function startDaemon(runtime: Runtime, options: { now?: () => Date; workerIntervalMs?: number; hooks?: DaemonHooks; api?: DaemonApiOptions } = {}): Daemon {
   const { config, store, accounts, log, owner } = runtime;
   const now = options.now;
-  const api = config.daemon.http.enabled ? startDaemonApi(runtime, { ...options.api, ...(now && { now }) }) : undefined;
+  const api = config.daemon.http.enabled
+    ? startDaemonApi(
+        { store, channels: runtime.channels, accounts: runtime.accountConfigs, log, owner, http: config.daemon.http, leaseMs: config.daemon.leaseTtlMs, activity: runtime.activity },
+        { ...options.api, ...(now && { now }) },
+      )
+    : undefined;
   const hooks = api ? combineHooks(api.hooks, options.hooks) : options.hooks;
   const scheduler = new Scheduler({
     store,
@@ -66,6 +76,20 @@ export function startDaemon(runtime: Runtime, options: { now?: () => Date; worke
         log.info('daemon stopped');
       })();
       return stopping;
+    },
+  };
+}
+
+/** The API's hooks followed by the caller's own. */
+function combineHooks(api: Required<DaemonHooks>, own: DaemonHooks = {}): DaemonHooks {
+  return {
+    onRun: (account, outcome) => {
+      api.onRun(account, outcome);
+      own.onRun?.(account, outcome);
+    },
+    onActionOutcome: (action, state) => {
+      api.onActionOutcome(action, state);
+      own.onActionOutcome?.(action, state);
     },
   };
 }

@@ -4,12 +4,12 @@
  * error (exit 2) reported by the CLI entry point.
  */
 import { readFile } from 'node:fs/promises';
-import { OrderwireError } from '../../errors.ts';
-import { EXIT } from '../../cli/exit-codes.ts';
-import type { Finding } from '../finding.ts';
-import { loadChannel } from '../load.ts';
-import type { Channel } from '../model.ts';
-import { formatHuman } from './human.ts';
+import type { Finding } from '../channel/finding.ts';
+import { loadChannel } from '../channel/load.ts';
+import type { Channel } from '../channel/model.ts';
+import { formatHuman } from '../channel/report/human.ts';
+import { OrderwireError } from '../errors.ts';
+import { EXIT } from './exit-codes.ts';
 
 export async function loadChannelForCommand(idOrFile: string): Promise<Channel | undefined> {
   try {
