@@ -9,7 +9,6 @@
  * live endpoint. Events happening while no endpoint exists are not recorded.
  */
 import type { OrderStatus } from '../order/model.ts';
-import type { ActionState } from './store.ts';
 
 export interface ApiToken {
   id: string;
@@ -115,8 +114,4 @@ export interface ApiStore {
 
   /** Orders per account and status (one GROUP BY, for the metrics gauge). */
   countOrdersByStatus(): Promise<Array<{ account: string; status: OrderStatus; count: number }>>;
-  /** Actions per account and state (one GROUP BY, for the accounts' health). */
-  countActionsByState(): Promise<Array<{ account: string; state: ActionState; count: number }>>;
-  /** The highest order-event seq stored (0 when none): where a live stream of new events starts. */
-  lastEventSeq(): Promise<number>;
 }
