@@ -216,19 +216,44 @@ describe('sending actions: outcomes', () => {
       status: 400,
       response: { status: 400, message: 'ORDER_INVALID_STATE' },
       message: 'PUT /api/orders/Order_00010-A/ship: HTTP 400: ORDER_INVALID_STATE (after OR23 succeeded)',
+      step: 1,
     });
     expect(seen).toHaveLength(2);
   });
 
-  it('transient: 5xx that outlast the retries', async () => {
+  it('transient: 5xx of a request declared idempotent (OR23) that outlast its retries', async () => {
     const { connector, seen } = await miraklWith(() => ({ status: 503, body: { message: 'maintenance' } }));
-    expect(await connector.sendAction(ship(), miraklOrder)).toEqual({ kind: 'transient', message: 'PUT /api/orders/Order_00010-A/tracking: HTTP 503: maintenance (after 2 attempts)' });
+    expect(await connector.sendAction(ship(), miraklOrder)).toEqual({ kind: 'transient', message: 'PUT /api/orders/Order_00010-A/tracking: HTTP 503: maintenance (after 2 attempts)', step: 0 });
     expect(seen).toHaveLength(2);
+  });
+
+  it('ambiguous: a 5xx to a request that changes state (OR24) is sent once, since it may have been applied', async () => {
+    const { connector, seen } = await miraklWith((s) => (s.url.endsWith('/ship') ? { status: 502, body: { message: 'bad gateway' } } : { status: 204 }));
+    expect(await connector.sendAction(ship(), miraklOrder)).toEqual({ kind: 'ambiguous', message: 'PUT /api/orders/Order_00010-A/ship: HTTP 502: bad gateway (after OR23 succeeded)', step: 1 });
+    expect(seen.filter((x) => x.url.endsWith('/ship'))).toHaveLength(1);
+  });
+
+  it('resumes after the requests an earlier attempt completed, and reports each completed request before the next', async () => {
+    const { connector, seen } = await miraklWith(() => ({ status: 204 }));
+    expect(await connector.sendAction(ship(), miraklOrder, { fromStep: 1 })).toEqual({ kind: 'succeeded', response: [{ endpoint: 'OR24', status: 204, body: null }] });
+    expect(seen.map((x) => x.url)).toEqual(['/api/orders/Order_00010-A/ship']);
+    const done: Array<[number, string, number]> = [];
+    await connector.sendAction(ship(), miraklOrder, { onStepDone: async (n, endpoint) => void done.push([n, endpoint, seen.length]) });
+    // OR23 reported done (3 requests seen so far) before OR24 was sent; the last one is the action's own success.
+    expect(done).toEqual([[1, 'OR23', 2]]);
+    expect(seen).toHaveLength(3);
+  });
+
+  it('stops before the next request when the caller aborts while recording a completed one', async () => {
+    const { connector, seen } = await miraklWith(() => ({ status: 204 }));
+    const lease = new AbortController();
+    await expect(connector.sendAction(ship(), miraklOrder, { signal: lease.signal, onStepDone: async () => lease.abort(new Error('lease lost')) })).rejects.toThrow('lease lost');
+    expect(seen.map((x) => x.url)).toEqual(['/api/orders/Order_00010-A/tracking']);
   });
 
   it('transient: a 429 asking for longer than the retry cap is handed back with its Retry-After', async () => {
     const { connector, seen } = await miraklWith(() => ({ status: 429, body: { message: 'Too many requests' }, headers: { 'retry-after': '600' } }));
-    expect(await connector.sendAction(ship(), miraklOrder)).toEqual({ kind: 'transient', message: 'PUT /api/orders/Order_00010-A/tracking: HTTP 429: Too many requests', retryAfterMs: 600_000 });
+    expect(await connector.sendAction(ship(), miraklOrder)).toEqual({ kind: 'transient', message: 'PUT /api/orders/Order_00010-A/tracking: HTTP 429: Too many requests', retryAfterMs: 600_000, step: 0 });
     expect(seen).toHaveLength(1);
   });
 

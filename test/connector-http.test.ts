@@ -59,16 +59,28 @@ describe('HTTP client: retries', () => {
     expect(logs.map((l) => l.obj.delayMs)).toEqual([1_000]);
   });
 
-  it('retries 5xx with exponential backoff (full jitter) and reports transient when they persist', async () => {
+  it('retries 5xx of a read with exponential backoff (full jitter) and reports transient when they persist', async () => {
     let calls = 0;
-    const base = await serve((app) => app.put('/x', async (_req, reply) => reply.code(++calls < 3 ? 503 : 502).send({ message: `down ${calls}` })));
+    const base = await serve((app) => app.get('/x', async (_req, reply) => reply.code(++calls < 3 ? 503 : 502).send({ message: `down ${calls}` })));
     const { http, logs } = client();
-    const exchange = await http.send({ endpoint: 'OR21', method: 'PUT', url: `${base}/x`, body: { a: 1 } });
+    const exchange = await http.send({ endpoint: 'OR11', method: 'GET', url: `${base}/x` });
     expect(calls).toBe(3);
     // random 0.5 of a ceiling of 20 ms, then 40 ms.
     expect(logs.map((l) => l.obj.delayMs)).toEqual([10, 20]);
     expect(exchange).toMatchObject({ final: 'transient', status: 502, attempts: 3 });
-    expect(exchange.message).toBe('PUT /x: HTTP 502: down 3 (after 3 attempts)');
+    expect(exchange.message).toBe('GET /x: HTTP 502: down 3 (after 3 attempts)');
+  });
+
+  it('a 5xx to a request that changes state is not retried: ambiguous, since the change may have been applied', async () => {
+    let calls = 0;
+    const base = await serve((app) => app.put('/x', async (_req, reply) => {
+      calls++;
+      return reply.code(502).send({ message: 'bad gateway' });
+    }));
+    const { http } = client();
+    const exchange = await http.send({ endpoint: 'OR28', method: 'PUT', url: `${base}/x`, body: { a: 1 } });
+    expect(calls).toBe(1);
+    expect(exchange).toMatchObject({ final: 'ambiguous', status: 502, attempts: 1 });
   });
 
   it('never retries other 4xx: rejected with the marketplace message', async () => {
@@ -108,12 +120,12 @@ describe('HTTP client: retries', () => {
     expect(exchange.message).toMatch(/^PUT \/slow: timeout \(request\) after the request was sent; it may have taken effect$|^PUT \/slow: timeout \(response\) after the request was sent; it may have taken effect$/);
   });
 
-  it('a PUT whose connection is refused was never sent: retried, then transient', async () => {
+  it('a PUT whose connection is refused was never sent: transient at once, for the caller to send again (the client does not repeat it)', async () => {
     const base = await serve((app) => app.get('/', async () => ({})));
     await servers.pop()!.close();
     const { http } = client();
     const exchange = await http.send({ endpoint: 'OR24', method: 'PUT', url: `${base}/x` });
-    expect(exchange).toMatchObject({ final: 'transient', attempts: 3 });
+    expect(exchange).toMatchObject({ final: 'transient', attempts: 1 });
     expect(exchange.message).toContain('ECONNREFUSED');
   });
 
@@ -200,16 +212,16 @@ describe('HTTP client: auth and redaction', () => {
   it('never puts a credential or a token in messages or logs, even when the marketplace echoes it', async () => {
     const key = 'mirakl-shop-key-0123456789';
     let calls = 0;
-    const base = await serve((app) => app.put('/x', async (req, reply) => {
+    const base = await serve((app) => app.get('/x', async (req, reply) => {
       calls++;
       // A careless marketplace quoting the header back, first as a 500 (logged retry), then a 401.
       return reply.code(calls === 1 ? 500 : 401).send({ message: `bad key ${String(req.headers.authorization)}` });
     }));
     const auth: AuthStrategy = createAuth({ type: 'api_key_header', header: 'Authorization', credential: 'api_key' }, { credentials: { api_key: key }, baseUrl: base, postForm: async () => ({ status: 500, body: null }) });
     const { http, logs } = client({ auth });
-    const exchange = await http.send({ endpoint: 'OR21', method: 'PUT', url: `${base}/x`, body: {} });
+    const exchange = await http.send({ endpoint: 'OR11', method: 'GET', url: `${base}/x` });
     expect(exchange.final).toBe('rejected');
-    expect(exchange.message).toBe('PUT /x: HTTP 401: bad key [REDACTED] (after 2 attempts)');
+    expect(exchange.message).toBe('GET /x: HTTP 401: bad key [REDACTED] (after 2 attempts)');
     expect(logs).toHaveLength(1);
     expect(JSON.stringify(logs)).not.toContain(key);
     expect(JSON.stringify(logs)).toContain('[REDACTED]');

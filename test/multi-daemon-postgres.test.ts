@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredAction, SyncRun } from '../engine/store/store.ts';
 import { waitFor } from './helpers/cli-process.ts';
 import { alive, type Fleet, type FleetAccount, ownerPid, queueAccepts, simulatorOrderIds, startFleet } from './helpers/daemon-fleet.ts';
-import { PG_SKIP_REASON, TEST_PG_URL } from './helpers/postgres.ts';
+import { PG_SKIP_REASON, requirePostgres, SKIP_PG } from './helpers/postgres.ts';
 import { adminCalls, adminSetFaults } from './helpers/sim-admin.ts';
 import { allStoredIds } from './helpers/sync-harness.ts';
 
@@ -36,13 +36,13 @@ async function allRuns(fleet: Fleet, account: string): Promise<SyncRun[]> {
   return (await fleet.store.listRuns({ account, limit: 500 })).sort((a, b) => a.started_at.localeCompare(b.started_at));
 }
 
-if (TEST_PG_URL === undefined) {
+if (SKIP_PG) {
   console.warn(PG_SKIP_REASON);
   describe.skip(`several daemons on one PostgreSQL store (${PG_SKIP_REASON})`, () => {
     it('needs a PostgreSQL server', () => undefined);
   });
 } else {
-  const pgUrl = TEST_PG_URL;
+  const pgUrl = requirePostgres();
   let fleet: Fleet | undefined;
   afterEach(async () => {
     await fleet?.close();

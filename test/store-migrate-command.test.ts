@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSchema, dropSchemas, PG_SKIP_REASON, TEST_PG_URL, testSchemaName, urlInSchema } from './helpers/postgres.ts';
+import { createSchema, dropSchemas, PG_SKIP_REASON, requirePostgres, SKIP_PG, TEST_PG_URL, testSchemaName, urlInSchema } from './helpers/postgres.ts';
 import { shippedMigrations } from '../engine/store/migrations.ts';
 
 const CLI = new URL('../engine/cli/orderwire.ts', import.meta.url).pathname;
@@ -62,11 +62,12 @@ describe.concurrent('orderwire migrate', () => {
     expect(result.stdout).toContain('ORDERWIRE_STORE');
   });
 
-  it.skipIf(TEST_PG_URL === undefined)(`migrates PostgreSQL from ORDERWIRE_STORE without printing the password${TEST_PG_URL === undefined ? ` (${PG_SKIP_REASON})` : ''}`, async () => {
+  it.skipIf(SKIP_PG)(`migrates PostgreSQL from ORDERWIRE_STORE without printing the password${SKIP_PG ? ` (${PG_SKIP_REASON})` : ''}`, async () => {
+    const pgUrl = requirePostgres();
     const schema = testSchemaName('cli');
     schemas.push(schema);
-    await createSchema(TEST_PG_URL!, schema);
-    const url = urlInSchema(TEST_PG_URL!, schema);
+    await createSchema(pgUrl, schema);
+    const url = urlInSchema(pgUrl, schema);
     const password = new URL(url).password;
     const result = await migrate([], { ORDERWIRE_STORE: url });
     expect(result.code).toBe(0);

@@ -6,18 +6,18 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ActionRequest } from '../engine/rules/request.ts';
 import { openPostgresStore } from '../engine/store/postgres/index.ts';
 import type { OrderEvent, Store } from '../engine/store/store.ts';
-import { dropSchemas, PG_SKIP_REASON, TEST_PG_URL, testSchemaName } from './helpers/postgres.ts';
+import { dropSchemas, PG_SKIP_REASON, requirePostgres, SKIP_PG, testSchemaName } from './helpers/postgres.ts';
 import { shippedMigrations } from '../engine/store/migrations.ts';
 import { at, order } from './store-suite.ts';
 
 const DAEMONS = 5;
 
-if (TEST_PG_URL === undefined) {
+if (SKIP_PG) {
   describe.skip(`PostgreSQL store under concurrency (${PG_SKIP_REASON})`, () => {
     it('needs a PostgreSQL server', () => undefined);
   });
 } else {
-  const url = TEST_PG_URL;
+  const url = requirePostgres();
   const schemas: string[] = [];
   afterAll(() => dropSchemas(url, schemas));
 

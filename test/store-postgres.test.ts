@@ -2,16 +2,16 @@
 import { afterAll, describe, it } from 'vitest';
 import { openPostgresStore } from '../engine/store/postgres/index.ts';
 import type { Store } from '../engine/store/store.ts';
-import { dropSchemas, execInSchema, PG_SKIP_REASON, TEST_PG_URL, testSchemaName } from './helpers/postgres.ts';
+import { dropSchemas, execInSchema, PG_SKIP_REASON, requirePostgres, SKIP_PG, testSchemaName } from './helpers/postgres.ts';
 import { describeStoreSuite } from './store-suite.ts';
 
-if (TEST_PG_URL === undefined) {
+if (SKIP_PG) {
   console.warn(PG_SKIP_REASON);
   describe.skip(`Store contract: postgres (${PG_SKIP_REASON})`, () => {
     it('needs a PostgreSQL server', () => undefined);
   });
 } else {
-  const url = TEST_PG_URL;
+  const url = requirePostgres();
   const schemaOf = new WeakMap<Store, string>();
   const schemas: string[] = [];
   afterAll(() => dropSchemas(url, schemas));

@@ -352,6 +352,19 @@ export function describeStoreSuite(name: string, openFresh: () => Promise<Store>
         await expect(store.claimActions('w', 0, 1)).rejects.toMatchObject({ code: 'STORE_ARGUMENT_INVALID' });
       });
 
+      it("keeps the worker's progress apart from the result, and clears it on null", async () => {
+        const { action } = await store.enqueueAction(newAction('kp', 'P1'));
+        const [claimed] = await store.claimActions('w', 10_000, 1, later(1_000));
+        const progress = { steps_done: 1, unsure: { step: 1, message: 'timeout (response)' }, baseline: { lines: { 'P1-1': { quantity: 0 } } } };
+        expect(await store.updateAction(claimed!.id, 'w', { state: 'sending', attempts: 1, progress })).toBe(true);
+        expect(await store.getAction(action.id)).toMatchObject({ state: 'sending', progress });
+        expect(await store.getAction(action.id)).not.toHaveProperty('result');
+        expect(await store.updateAction(action.id, 'w', { state: 'succeeded', result: { ok: true }, progress: null, release: true })).toBe(true);
+        const done = await store.getAction(action.id);
+        expect(done).toMatchObject({ state: 'succeeded', result: { ok: true } });
+        expect(done).not.toHaveProperty('progress');
+      });
+
       it('retries failed or needs_attention actions and cancels queued, failed or needs_attention ones only', async () => {
         const { action } = await store.enqueueAction(newAction('k1', 'A1'));
         await expect(store.retryAction(action.id)).rejects.toMatchObject({ code: 'STORE_ACTION_STATE_CONFLICT' });

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connector } from '../engine/connector/connector.ts';
+import { createConnector, loadPlatform } from '../engine/connector/declarative.ts';
 import { ActionWorker } from '../engine/sync/action-worker.ts';
 import { submitAction } from '../engine/sync/submit-action.ts';
 import { adminCalls, adminCreateOrder, adminSetFaults } from './helpers/sim-admin.ts';
@@ -55,21 +56,26 @@ describe('action delivery failures', () => {
     expect(action?.attempts).toBe(1);
   });
 
-  it('transient failures are retried, then need attention; an operator retry succeeds once the marketplace is back', async () => {
+  it('failures proven before sending are retried, then need attention; an operator retry succeeds once the marketplace is back', async () => {
     const order = await orderIn('WAITING_ACCEPTANCE');
     const s = await submitAction(h.store, h.account, { marketplaceOrderId: order, name: 'accept' });
     if (s.kind !== 'queued') throw new Error(s.kind);
-    await adminSetFaults(h.sim.baseUrl, '5xx=1');
-    const w = worker(h.connector, 2);
+    // The marketplace is down: nothing listens where the connector points, connections are refused.
+    const down = createConnector({ account: h.account.id, channel: h.channel, baseUrl: 'http://127.0.0.1:9', credentials: h.account.credentials }, await loadPlatform('mirakl'), { budgets: false, timeouts: { connect: 500 } });
+    const w = worker(down, 2);
     await w.runOnce();
-    expect((await h.store.getAction(s.action.id))?.state).toBe('queued');
+    const queued = await h.store.getAction(s.action.id);
+    expect(queued).toMatchObject({ state: 'queued', attempts: 1, error: { code: 'ACTION_TRANSIENT_FAILURE' } });
+    expect(queued?.error?.message).toContain('ECONNREFUSED');
+    // Proven not sent: no read-back is needed before the next attempt.
+    expect(queued?.progress?.unsure).toBeUndefined();
     await w.runOnce();
     const stuck = await h.store.getAction(s.action.id);
     expect(stuck?.state).toBe('needs_attention');
     expect(stuck?.error?.code).toBe('ACTION_RETRIES_EXHAUSTED');
-    await adminSetFaults(h.sim.baseUrl, '');
+    await down.close();
     await h.store.retryAction(s.action.id);
-    await w.runOnce();
+    await worker().runOnce();
     expect((await h.store.getAction(s.action.id))?.state).toBe('succeeded');
     expect((await h.store.getOrder(h.account.id, 'worten', order))?.order.status).not.toBe('waiting_acceptance');
   });
@@ -85,7 +91,7 @@ describe('action delivery failures', () => {
       close: h.connector.close.bind(h.connector),
       async sendAction(request, o, signal) {
         await h.connector.sendAction(request, o, signal);
-        return { kind: 'ambiguous', message: 'socket hang up after the request was sent' };
+        return { kind: 'ambiguous', message: 'socket hang up after the request was sent', step: 0 };
       },
     };
     const s = await submitAction(h.store, h.account, { marketplaceOrderId: order, name: 'accept' });
@@ -110,7 +116,9 @@ describe('action delivery failures', () => {
     await w.runOnce();
     const pending = await h.store.getAction(s.action.id);
     expect(pending?.state).toBe('queued');
-    expect(pending?.result).toMatchObject({ ambiguous: true });
+    // The unsure outcome is the worker's own bookkeeping, never in the result the API and webhooks show.
+    expect(pending?.progress?.unsure).toMatchObject({ step: 0, message: expect.stringContaining('timeout') });
+    expect(pending?.result).toBeUndefined();
     await adminSetFaults(h.sim.baseUrl, '');
     await w.runOnce();
     expect((await h.store.getAction(s.action.id))?.state).toBe('succeeded');

@@ -40,7 +40,8 @@ accounts:
       api_key: { env: TEST_WORTEN_KEY }
 daemon:
   http: { enabled: false }
-  lease_ttl: PT2S
+  # Longer than a CLI start on a loaded machine, so the rerun still finds the killed sync's lease.
+  lease_ttl: PT6S
 `,
   );
   return { config, storeFile, env: { TEST_WORTEN_KEY: sim.credentials.apiKey, ORDERWIRE_LOG_LEVEL: 'info' } };
@@ -87,7 +88,7 @@ describe('restart safety', () => {
     // The killed process's poll lease expires after its TTL: the rerun waits for it, then syncs.
     const second = spawnCli(['sync', 'worten-t', '--config', config, '--json'], env);
     expect((await second.exited).code, second.stderr()).toBe(0);
-    expect(second.stderr()).toContain('waiting up to 7 s for its poll lease');
+    expect(second.stderr()).toContain('waiting up to 11 s for its poll lease');
     const run = JSON.parse(second.stdout()) as { state: string; kind: string; window_from: string; window_to: string };
     expect(run).toMatchObject({ state: 'succeeded', kind: 'backfill' });
     const truth = await allIds(new Date(run.window_from), new Date(run.window_to));

@@ -31,7 +31,8 @@ export function actionUrl(id: string): string {
 }
 
 export function actionResource(a: StoredAction, orderId?: string): Record<string, unknown> {
-  const { lease_owner: _owner, lease_until: _until, id, ...rest } = a;
+  // Leases and the worker's progress are internal: never served.
+  const { lease_owner: _owner, lease_until: _until, progress: _progress, id, ...rest } = a;
   return { id, url: actionUrl(id), order_id: orderId ?? null, ...rest };
 }
 

@@ -11,7 +11,7 @@
 import { OrderwireError } from '../errors.ts';
 import type { NormalizedOrder } from '../order/model.ts';
 import type { ActionRequest } from '../rules/request.ts';
-import type { ActionOutcome } from './connector.ts';
+import type { ActionOutcome, SendActionOptions } from './connector.ts';
 import type { Exchange, HttpClient } from './http/client.ts';
 import type { OrderMapper } from './map/index.ts';
 import type { CompiledRequest, Platform } from './platform/model.ts';
@@ -65,46 +65,59 @@ export function buildActionRequests(platform: Platform, request: ActionRequest, 
   return steps.filter((step) => !step.when || isTruthy(step.when(ctx))).map((step) => build(step, ctx));
 }
 
-function outcomeOf(exchange: Exchange, done: readonly string[]): ActionOutcome | undefined {
+function outcomeOf(exchange: Exchange, done: readonly string[], step: number): ActionOutcome | undefined {
   const progress = done.length ? ` (after ${done.join(', ')} succeeded)` : '';
   switch (exchange.final) {
     case 'success':
       return undefined;
     case 'rejected':
-      return { kind: 'rejected', status: exchange.status ?? 0, response: exchange.body ?? null, message: exchange.message + progress };
+      return { kind: 'rejected', status: exchange.status ?? 0, response: exchange.body ?? null, message: exchange.message + progress, step };
     case 'ambiguous':
-      return { kind: 'ambiguous', message: exchange.message + progress };
+      return { kind: 'ambiguous', message: exchange.message + progress, step };
     case 'transient':
-      return { kind: 'transient', message: exchange.message + progress, ...(exchange.retryAfterMs !== undefined && { retryAfterMs: exchange.retryAfterMs }) };
+      return { kind: 'transient', message: exchange.message + progress, step, ...(exchange.retryAfterMs !== undefined && { retryAfterMs: exchange.retryAfterMs }) };
   }
 }
 
-/** Errors raised before or instead of an HTTP answer (templates, token endpoint) as outcomes. */
-function errorOutcome(err: unknown): ActionOutcome {
+/**
+ * Errors raised before or instead of an HTTP answer (templates, token endpoint) as outcomes. None
+ * of them reached the action's endpoint: a token that could not be fetched is transient.
+ */
+function errorOutcome(err: unknown, step: number): ActionOutcome {
   if (!(err instanceof OrderwireError)) throw err;
   switch (err.code) {
     case 'MARKETPLACE_AUTH_FAILED':
-      return { kind: 'rejected', status: Number(err.details.status) || 401, response: null, message: err.message };
+      return { kind: 'rejected', status: Number(err.details.status) || 401, response: null, message: err.message, step };
     case 'MARKETPLACE_UNAVAILABLE':
     case 'MARKETPLACE_UNREACHABLE': {
       const retryAfterMs = err.details.retryAfterMs;
-      return { kind: 'transient', message: err.message, ...(typeof retryAfterMs === 'number' && { retryAfterMs }) };
+      return { kind: 'transient', message: err.message, step, ...(typeof retryAfterMs === 'number' && { retryAfterMs }) };
     }
     default:
-      return { kind: 'rejected', status: 0, response: { code: err.code }, message: `${err.code}: ${err.message}` };
+      return { kind: 'rejected', status: 0, response: { code: err.code }, message: `${err.code}: ${err.message}`, step };
   }
 }
 
+/**
+ * Sends the action's requests in order, from `options.fromStep`: each must answer 2xx before the
+ * next is sent, and `onStepDone` hears of each, so an interrupted action resumes after the last
+ * completed request instead of repeating it.
+ */
 export async function sendActionRequests(
   deps: { platform: Platform; client: HttpClient; baseUrl: string },
   request: ActionRequest,
   order: NormalizedOrder,
-  signal?: AbortSignal,
+  options: SendActionOptions = {},
 ): Promise<ActionOutcome> {
+  const { signal, fromStep = 0, onStepDone } = options;
   const responses: Array<{ endpoint: string; status: number; body: unknown }> = [];
   const done: string[] = [];
+  let step = fromStep;
   try {
-    for (const built of buildActionRequests(deps.platform, request, order)) {
+    const steps = buildActionRequests(deps.platform, request, order);
+    for (; step < steps.length; step++) {
+      signal?.throwIfAborted();
+      const built = steps[step]!;
       const exchange = await deps.client.send(
         {
           endpoint: built.endpoint,
@@ -116,14 +129,15 @@ export async function sendActionRequests(
         },
         signal,
       );
-      const failed = outcomeOf(exchange, done);
+      const failed = outcomeOf(exchange, done, step);
       if (failed) return failed;
       responses.push({ endpoint: built.endpoint, status: exchange.status ?? 0, body: exchange.body ?? null });
       done.push(built.endpoint);
+      if (step < steps.length - 1) await onStepDone?.(step + 1, built.endpoint);
     }
   } catch (err) {
     if (signal?.aborted) throw err;
-    return errorOutcome(err);
+    return errorOutcome(err, step);
   }
   return { kind: 'succeeded', response: responses };
 }

@@ -36,17 +36,33 @@ export interface ListResult {
   unstable?: boolean;
 }
 
+/**
+ * How sending an action ended. `step` is the 0-based index of the request that ended it among the
+ * action's requests (an action may take several: Mirakl's ship is OR23 then OR24).
+ */
 export type ActionOutcome =
+  /** Every request answered 2xx; `response`: one {endpoint, status, body} per request sent now. */
   | { kind: 'succeeded'; response: unknown }
   /**
    * The marketplace said no (4xx other than 429): do not retry. `status` 0: orderwire could not
    * build the request (action not declared by the platform, a value missing); nothing was sent.
    */
-  | { kind: 'rejected'; status: number; response: unknown; message: string }
-  /** Timeout or connection lost after sending: it may or may not have taken effect. */
-  | { kind: 'ambiguous'; message: string }
-  /** 5xx / 429 / network error before the marketplace could act: safe to retry later. */
-  | { kind: 'transient'; message: string; retryAfterMs?: number };
+  | { kind: 'rejected'; status: number; response: unknown; message: string; step: number }
+  /** It may or may not have taken effect (5xx, reset or timeout after sending): read the order back. */
+  | { kind: 'ambiguous'; message: string; step: number }
+  /** Proven not to have reached the marketplace (refused connection, DNS, 429 + Retry-After): send again later. */
+  | { kind: 'transient'; message: string; retryAfterMs?: number; step: number };
+
+export interface SendActionOptions {
+  signal?: AbortSignal;
+  /** Requests already completed by earlier attempts: start after them (default 0). */
+  fromStep?: number;
+  /**
+   * Called after each request answered 2xx, with how many are now done, before the next request
+   * is sent; the caller records it (and aborts `signal` to stop before the next one).
+   */
+  onStepDone?: (stepsDone: number, endpoint: string) => Promise<void>;
+}
 
 export interface AccountConnection {
   /** Account id from the config. */
@@ -70,7 +86,7 @@ export interface Connector {
   listOrders(window: TimeWindow, onPage: (page: OrderPage) => Promise<void>, signal?: AbortSignal): Promise<ListResult>;
   /** Reads one order back (after an action, or to resolve an ambiguous outcome). */
   getOrder(marketplaceOrderId: string, signal?: AbortSignal): Promise<NormalizedOrder | undefined>;
-  /** Sends the HTTP request(s) of one validated action. */
-  sendAction(request: ActionRequest, order: NormalizedOrder, signal?: AbortSignal): Promise<ActionOutcome>;
+  /** Sends the HTTP request(s) of one validated action, from `options.fromStep` on. */
+  sendAction(request: ActionRequest, order: NormalizedOrder, options?: SendActionOptions): Promise<ActionOutcome>;
   close(): Promise<void>;
 }

@@ -100,7 +100,7 @@ export function createConnector(connection: AccountConnection, platform: Platfor
       return out.order;
     },
 
-    sendAction: (request, order, signal) => sendActionRequests({ platform, client: http, baseUrl }, request, order, signal),
+    sendAction: (request, order, options) => sendActionRequests({ platform, client: http, baseUrl }, request, order, options),
 
     close: () => http.close(),
   };

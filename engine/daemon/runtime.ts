@@ -9,7 +9,7 @@ import { loadChannels } from '../channel/load.ts';
 import type { Config } from '../config/model.ts';
 import { resolveStoreSpec } from '../config/resolve.ts';
 import { createConnector, loadPlatform } from '../connector/declarative.ts';
-import { AccountLimiter } from '../connector/http/limiter.ts';
+import { AccountLimiter, type LimiterOptions } from '../connector/http/limiter.ts';
 import type { Logger } from '../log.ts';
 import { compiledRules } from '../rules/index.ts';
 import { openStore } from '../store/open.ts';
@@ -17,7 +17,7 @@ import type { Store } from '../store/store.ts';
 import { resolveAccount, type AccountRuntime } from '../sync/account.ts';
 import type { WorkerAccount } from '../sync/action-worker.ts';
 import { AccountActivity } from '../sync/activity.ts';
-import { sharesBudgets, storeBudget } from './shared-budget.ts';
+import { sharedBudgetLimiter } from './shared-budget.ts';
 
 export interface Runtime {
   readonly config: Config;
@@ -56,16 +56,11 @@ export async function openRuntime(config: Config, log: Logger, options: { env?: 
       if (!connect) continue;
       const platform = await loadPlatform(account.channel.platform);
       const accountLog = log.child({ account: account.id });
-      // Daemons sharing a PostgreSQL store share the per-account request budgets through it.
-      const limiter = new AccountLimiter({
-        concurrency: account.concurrency,
-        ...(platform.budgets && { budgets: platform.budgets }),
-        ...(sharesBudgets(store) && { sharedBudget: storeBudget(store, account.id) }),
-        onBudgetWait: (e) => {
-          activity.budgetWait(account.id, e);
-          accountLog.debug({ endpoint: e.endpoint, waitMs: e.waitMs, shared: e.shared === true }, 'waiting for the endpoint budget');
-        },
-      });
+      // Processes on a store that shares budgets (PostgreSQL) keep to the ceilings together.
+      // Every budget wait is told to the activity (account health: "blocked" by a budget).
+      const onBudgetWait: LimiterOptions['onBudgetWait'] = (e) => activity.budgetWait(account.id, e);
+      const limiter = sharedBudgetLimiter(store, account.id, { concurrency: account.concurrency, budgets: platform.budgets, log: accountLog, onBudgetWait })
+        ?? new AccountLimiter({ concurrency: account.concurrency, budgets: platform.budgets, onBudgetWait });
       const connector = createConnector(
         { account: account.id, channel: account.channel, baseUrl: account.baseUrl, credentials: account.credentials, ...(account.authUrl !== undefined && { authUrl: account.authUrl }) },
         platform,

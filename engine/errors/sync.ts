@@ -42,7 +42,7 @@ export const syncErrors = defineErrors({
     title: 'Temporary failure; the action will be retried',
     severity: 'warning',
     http: 503,
-    help: 'The marketplace was rate limiting, failing or unreachable before it could act. The worker retries with backoff.',
+    help: 'The marketplace turned the request away before it could act (refused connection, DNS failure, 429 with Retry-After), or an unsure send (5xx, reset, timeout) was read back and had not taken effect. The worker sends it again after a backoff.',
   },
   ACTION_RETRIES_EXHAUSTED: {
     title: 'Retries exhausted',
@@ -54,7 +54,7 @@ export const syncErrors = defineErrors({
     title: 'Could not tell whether the action took effect',
     severity: 'error',
     http: 409,
-    help: 'The request may have reached the marketplace but the order read back does not say so. Check the order at the marketplace before retrying.',
+    help: 'The request may have reached the marketplace, and the order read back neither proves that it took effect nor that it did not (or it could not be read back at all). Nothing is sent again on a guess: check the order at the marketplace (the action\'s result holds what the read-back found), then retry or cancel the action.',
   },
   ACTION_STATE_CONFLICT: {
     title: 'Action cannot change to that state',

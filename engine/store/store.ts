@@ -68,6 +68,19 @@ export interface Cursor {
 
 export type ActionState = 'queued' | 'sending' | 'succeeded' | 'failed' | 'needs_attention' | 'canceled';
 
+/**
+ * The worker's own bookkeeping of an action, never shown by the API nor in webhooks (`result`
+ * is what they show).
+ */
+export interface ActionProgress {
+  /** How many of the action's requests completed (2xx), in order: the next attempt starts after them. */
+  steps_done?: number;
+  /** The last attempt ended without knowing whether the marketplace acted: read the order back first. */
+  unsure?: { step: number; message: string };
+  /** The order's facts before the first send, the reference of the effect check. */
+  baseline?: unknown;
+}
+
 export interface StoredAction {
   id: string;
   idempotency_key: string;
@@ -83,6 +96,8 @@ export interface StoredAction {
   /** The marketplace's last answer or the error, as JSON. */
   result?: unknown;
   error?: { code: string; message: string };
+  /** Internal to the worker (see ActionProgress); stripped from everything served. */
+  progress?: ActionProgress;
   created_at: string;
   updated_at: string;
   lease_owner?: string;
@@ -138,13 +153,35 @@ export interface Page<T> {
   next?: string;
 }
 
+/** A worker's change to a claimed action; `null` clears result, error or progress. */
+export type ActionPatch = Partial<Pick<StoredAction, 'state' | 'attempts' | 'next_attempt_at'>> & {
+  result?: unknown;
+  error?: StoredAction['error'] | null;
+  progress?: ActionProgress | null;
+  release?: boolean;
+};
+
 export interface NewAction {
   idempotency_key: string;
   request: ActionRequest;
 }
 
+/**
+ * What a store driver offers beyond the Store contract, declared by the driver itself: callers
+ * ask the capability, never the driver's name.
+ */
+export interface StoreCapabilities {
+  /**
+   * Every process on this store (daemons, one-off CLI syncs) takes each budgeted marketplace
+   * request from `takeBudget`, so together they keep to the marketplace's per-endpoint ceilings.
+   * Without it each process keeps to the ceilings on its own.
+   */
+  readonly sharedBudgets: boolean;
+}
+
 export interface Store extends ApiStore {
   readonly kind: 'sqlite' | 'postgres';
+  readonly capabilities: StoreCapabilities;
   /**
    * Applies pending numbered migrations, each in its own transaction (idempotent; PostgreSQL
    * serializes concurrent callers with an advisory lock). Returns the names applied now, e.g.
@@ -196,7 +233,7 @@ export interface Store extends ApiStore {
    * owner holds it until it releases it (`release: true`) or another owner claims the action after
    * the lease expired: a late but uncontested report is kept, never lost.
    */
-  updateAction(id: string, owner: string, patch: Partial<Pick<StoredAction, 'state' | 'attempts' | 'next_attempt_at' | 'result' | 'error'>> & { release?: boolean }): Promise<boolean>;
+  updateAction(id: string, owner: string, patch: ActionPatch): Promise<boolean>;
   /**
    * Operator/API transitions. retry: failed/needs_attention -> queued, due now, attempts reset to 0,
    * error cleared. cancel: queued/failed/needs_attention -> canceled. Both return undefined for an

@@ -1,21 +1,27 @@
 /**
  * The action worker: claims queued actions under a lease, sends each through its account's
  * connector, and records the outcome. Exactly-once rules:
- * - an action is claimed by one worker at a time (store lease);
- * - after an ambiguous failure (timeout after sending) or a crash while sending, the order is
- *   read back first; the action is sent again only if the order shows it did not take effect;
- * - transient failures (429, 5xx, network before sending) are retried with backoff, then
- *   escalated to needs_attention; marketplace refusals fail at once with its answer.
+ * - an action is claimed by one worker at a time (store lease), and every write is guarded by
+ *   it: a worker that lost the lease stops at once, records nothing and fires no hook;
+ * - a request that changes state is sent once per attempt (the HTTP client never repeats it);
+ *   when it ends ambiguous (5xx, reset or timeout after it was written) or the daemon died while
+ *   sending, the order is read back first, and the action is sent again only when the read-back
+ *   proves it did not take effect; a read-back that cannot decide leaves it needs_attention;
+ * - failures proven to happen before the marketplace could act (refused connection, DNS, 429
+ *   with Retry-After) are retried with backoff, then escalated to needs_attention; marketplace
+ *   refusals fail at once with its answer;
+ * - an action of several requests (Mirakl's ship: OR23 then OR24) records each completed request
+ *   and resumes after the last one.
  * After success the order is re-read so its new status shows without waiting for the next poll.
  *
  * The lease is renewed while an action is in hand (a slow send, a long wait for a request budget),
  * so no other daemon claims it meanwhile; a worker that cannot renew (it stalled past the TTL and
  * another daemon took the action) does not send, and stops touching it.
  */
-import type { Connector } from '../connector/connector.ts';
+import type { ActionOutcome, Connector } from '../connector/connector.ts';
 import type { Logger } from '../log.ts';
 import type { NormalizedOrder } from '../order/model.ts';
-import type { Store, StoredAction } from '../store/store.ts';
+import type { ActionPatch, ActionProgress, Store, StoredAction } from '../store/store.ts';
 import type { AccountRuntime } from './account.ts';
 import { actionEffect } from './action-effect.ts';
 
@@ -34,11 +40,21 @@ export interface ActionWorkerOptions {
   now?: () => Date;
   /** Delay before retry n (1-based) of a transient failure. */
   backoffMs?: (attempt: number) => number;
-  /** Called after every terminal or retry decision (metrics, webhooks). */
+  /** Called after every terminal or retry decision that was recorded (metrics). */
   onOutcome?: (action: StoredAction, state: StoredAction['state']) => void;
 }
 
 const defaultBackoff = (attempt: number): number => Math.min(5 * 60_000, 2_000 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
+
+/** Thrown inside an attempt when the lease is gone: the attempt stops where it is. */
+class LeaseLost extends Error {
+  constructor(id: string) {
+    super(`lease of action ${id} lost to another worker`);
+  }
+}
+
+/** How a read-back settled an unsure action; only `not_yet` lets the caller send. */
+type Settled = { verdict: 'not_yet'; order: NormalizedOrder } | { verdict: 'took_effect' | 'unclear' | 'unreachable' };
 
 export class ActionWorker {
   readonly #o: ActionWorkerOptions;
@@ -63,12 +79,12 @@ export class ActionWorker {
 
   /** Processes one claimed action, renewing its lease every third of the TTL until done. */
   async #holdingLease(action: StoredAction): Promise<void> {
-    const { store, owner, leaseMs } = this.#o;
-    const lost = new AbortController();
+    const { store, owner, leaseMs, log } = this.#o;
+    const lease = new AbortController();
     const renew = setInterval(() => {
       void store.renewActionLease(action.id, owner, leaseMs, this.#now()).then(
         (held) => {
-          if (!held && !lost.signal.aborted) lost.abort(new Error(`lease of action ${action.id} lost to another worker`));
+          if (!held && !lease.signal.aborted) lease.abort(new LeaseLost(action.id));
         },
         // A failed renewal is retried at the next tick; the lease still runs until its TTL.
         () => undefined,
@@ -76,7 +92,11 @@ export class ActionWorker {
     }, leaseMs / 3);
     renew.unref?.();
     try {
-      await this.#process(action, lost.signal);
+      await new Attempt(this.#o, action, lease, () => this.#now()).run();
+    } catch (err) {
+      if (!(err instanceof LeaseLost) && !lease.signal.aborted) throw err;
+      // Another worker owns the action now and reads the order back before any send.
+      log.warn({ code: 'ACTION_LEASE_LOST', action: action.id, account: action.account, order: action.marketplace_order_id }, 'action lease lost: this worker stops; the new owner settles it by read-back');
     } finally {
       clearInterval(renew);
     }
@@ -104,125 +124,175 @@ export class ActionWorker {
     if (this.#timer) clearTimeout(this.#timer);
     await this.#running;
   }
+}
 
-  async #process(action: StoredAction, leaseLost: AbortSignal): Promise<void> {
-    const { store, log } = this.#o;
+/** One claimed action, from the claim to a recorded decision. */
+class Attempt {
+  readonly #o: ActionWorkerOptions;
+  readonly #lease: AbortController;
+  readonly #now: () => Date;
+  readonly #log: Logger;
+  #action: StoredAction;
+  #progress: ActionProgress;
+
+  constructor(o: ActionWorkerOptions, action: StoredAction, lease: AbortController, now: () => Date) {
+    this.#o = o;
+    this.#action = action;
+    this.#lease = lease;
+    this.#now = now;
+    this.#progress = { ...action.progress };
+    this.#log = o.log.child({ action: action.id, account: action.account, order: action.marketplace_order_id, name: action.action });
+  }
+
+  /** Writes a patch under the lease; throws LeaseLost when another worker holds it now. */
+  async #update(patch: ActionPatch): Promise<void> {
+    this.#lease.signal.throwIfAborted();
+    if (!(await this.#o.store.updateAction(this.#action.id, this.#o.owner, patch))) {
+      this.#lease.abort(new LeaseLost(this.#action.id));
+      throw new LeaseLost(this.#action.id);
+    }
+    if (patch.progress !== undefined) this.#progress = { ...patch.progress };
+    if (patch.attempts !== undefined) this.#action = { ...this.#action, attempts: patch.attempts };
+  }
+
+  async run(): Promise<void> {
+    const action = this.#action;
     const entry = this.#o.accounts.get(action.account);
-    const alog = log.child({ action: action.id, account: action.account, order: action.marketplace_order_id, name: action.action });
     if (!entry) {
-      await this.#finish(action, 'needs_attention', { error: { code: 'SYNC_ACCOUNT_UNKNOWN', message: `account ${action.account} is not configured in this daemon` } });
+      await this.#finish('needs_attention', { error: { code: 'SYNC_ACCOUNT_UNKNOWN', message: `account ${action.account} is not configured in this daemon` } });
       return;
     }
-    const stored = await store.getOrder(action.account, action.channel, action.marketplace_order_id);
+    const stored = await this.#o.store.getOrder(action.account, action.channel, action.marketplace_order_id);
     if (!stored) {
-      await this.#finish(action, 'failed', { error: { code: 'ORDER_NOT_FOUND', message: 'the order is no longer in the store' } });
+      await this.#finish('failed', { error: { code: 'ORDER_NOT_FOUND', message: 'the order is no longer in the store' } });
       return;
     }
+    let order = stored.order;
     // A previous attempt may have reached the marketplace: look before sending again.
-    const unsure = action.state === 'sending' || (action.result as { ambiguous?: boolean } | undefined)?.ambiguous === true;
-    if (unsure) {
-      const verdict = await this.#verify(entry, action, alog);
-      if (verdict !== 'not_yet') return;
+    if (action.state === 'sending' || this.#progress.unsure) {
+      const settled = await this.#settle(entry);
+      if (settled.verdict !== 'not_yet') return;
+      order = settled.order;
     }
-    const attempts = action.attempts + 1;
-    if (leaseLost.aborted || !(await store.updateAction(action.id, this.#o.owner, { state: 'sending', attempts }))) {
-      alog.warn('lease lost before sending; another worker owns the action');
-      return;
-    }
-    alog.info({ attempt: attempts }, 'sending action');
-    const outcome = await entry.connector.sendAction(action.request, stored.order, leaseLost).catch((err: unknown) => ({
-      kind: 'ambiguous' as const,
-      message: err instanceof Error ? err.message : String(err),
-    }));
-    if (leaseLost.aborted) {
-      // Another worker owns the action now and reads the order back before any send.
-      alog.warn({ code: 'ACTION_LEASE_LOST' }, 'action lease lost while sending; the new owner settles it by read-back');
-      return;
-    }
-    const current = { ...action, attempts };
+    await this.#send(entry, order);
+  }
+
+  async #send(entry: WorkerAccount, order: NormalizedOrder): Promise<void> {
+    const { unsure: _settled, ...progress } = this.#progress;
+    const attempts = this.#action.attempts + 1;
+    await this.#update({ state: 'sending', attempts, progress });
+    this.#log.info({ attempt: attempts, from_step: progress.steps_done ?? 0 }, 'sending action');
+    const outcome = await entry.connector
+      .sendAction(this.#action.request, order, {
+        signal: this.#lease.signal,
+        fromStep: progress.steps_done ?? 0,
+        onStepDone: (stepsDone) => this.#update({ progress: { ...this.#progress, steps_done: stepsDone } }),
+      })
+      .catch((err: unknown): ActionOutcome => {
+        this.#lease.signal.throwIfAborted();
+        // Whatever failed inside the connector, the request may have left: settle it by read-back.
+        return { kind: 'ambiguous', message: err instanceof Error ? err.message : String(err), step: this.#progress.steps_done ?? 0 };
+      });
+    this.#lease.signal.throwIfAborted();
     switch (outcome.kind) {
       case 'succeeded':
-        await this.#finish(current, 'succeeded', { result: outcome.response ?? null });
-        alog.info('action succeeded');
-        await this.#refresh(entry, action.marketplace_order_id, alog);
+        await this.#finish('succeeded', { result: outcome.response ?? null, progress: null });
+        this.#log.info('action succeeded');
+        await this.#refresh(entry);
         return;
       case 'rejected':
-        await this.#finish(current, 'failed', {
+        await this.#finish('failed', {
           result: outcome.response ?? null,
           error: { code: 'ACTION_REJECTED_BY_MARKETPLACE', message: `${outcome.status}: ${outcome.message}` },
         });
-        alog.warn({ status: outcome.status }, 'marketplace refused the action');
+        this.#log.warn({ status: outcome.status }, 'marketplace refused the action');
         return;
-      case 'ambiguous':
-        alog.warn({ reason: outcome.message }, 'outcome unknown: reading the order back before any retry');
-        await store.updateAction(action.id, this.#o.owner, { result: { ambiguous: true, message: outcome.message } });
-        await this.#verify(entry, current, alog);
+      case 'ambiguous': {
+        this.#log.warn({ reason: outcome.message, step: outcome.step }, 'outcome unknown: reading the order back before any retry');
+        await this.#update({ progress: { ...this.#progress, unsure: { step: outcome.step, message: outcome.message } } });
+        const settled = await this.#settle(entry);
+        if (settled.verdict === 'not_yet') await this.#retryLater(outcome.message, undefined);
         return;
+      }
       case 'transient':
-        await this.#retryLater(current, outcome.message, outcome.retryAfterMs);
-        alog.warn({ reason: outcome.message }, 'transient failure: will retry');
+        await this.#retryLater(outcome.message, outcome.retryAfterMs);
+        this.#log.warn({ reason: outcome.message }, 'transient failure: will retry');
         return;
     }
   }
 
-  /** Reads the order back and settles an unsure action; returns the verdict. */
-  async #verify(entry: WorkerAccount, action: StoredAction, alog: Logger): Promise<'took_effect' | 'not_yet' | 'unclear' | 'unreachable'> {
+  /**
+   * Reads the order back and settles an unsure action: took effect (succeeded), cannot tell
+   * (needs_attention), unreachable (later, still unsure) or not yet (the caller may send).
+   */
+  async #settle(entry: WorkerAccount): Promise<Settled> {
+    const action = this.#action;
     let order: NormalizedOrder | undefined;
     try {
-      order = await entry.connector.getOrder(action.marketplace_order_id);
+      order = await entry.connector.getOrder(action.marketplace_order_id, this.#lease.signal);
     } catch (err) {
-      await this.#retryLater(action, `could not read the order back: ${err instanceof Error ? err.message : String(err)}`, undefined, true);
-      return 'unreachable';
+      this.#lease.signal.throwIfAborted();
+      // A failed read-back counts as an attempt, so an unreachable marketplace ends in needs_attention.
+      this.#action = { ...this.#action, attempts: this.#action.attempts + 1 };
+      await this.#retryLater(`could not read the order back: ${err instanceof Error ? err.message : String(err)}`, undefined);
+      return { verdict: 'unreachable' };
     }
     if (!order) {
-      await this.#finish(action, 'needs_attention', { error: { code: 'ACTION_OUTCOME_UNKNOWN', message: 'the order could not be read back from the marketplace' } });
-      return 'unclear';
+      await this.#finish('needs_attention', { error: { code: 'ACTION_OUTCOME_UNKNOWN', message: 'the order could not be read back from the marketplace' } });
+      return { verdict: 'unclear' };
     }
     await this.#o.store.commitOrders([order]);
     const verdict = actionEffect(action.action, action.request.status, order.status);
     if (verdict === 'took_effect') {
-      await this.#finish(action, 'succeeded', { result: { verified_by_read_back: true, status: order.status } });
-      alog.info({ status: order.status }, 'read-back shows the action took effect');
-    } else if (verdict === 'unclear') {
-      await this.#finish(action, 'needs_attention', {
+      await this.#finish('succeeded', { result: { verified_by_read_back: true, status: order.status }, progress: null });
+      this.#log.info({ status: order.status }, 'read-back shows the action took effect');
+      return { verdict };
+    }
+    if (verdict === 'unclear') {
+      await this.#finish('needs_attention', {
         error: { code: 'ACTION_OUTCOME_UNKNOWN', message: `after an unclear send the order is ${order.status}; check it at the marketplace` },
       });
-      alog.warn({ status: order.status }, 'read-back is inconclusive: needs attention');
-    } else {
-      alog.info('read-back shows the action did not take effect: safe to send');
-      await this.#o.store.updateAction(action.id, this.#o.owner, { result: null });
+      this.#log.warn({ status: order.status }, 'read-back is inconclusive: needs attention');
+      return { verdict };
     }
-    return verdict;
+    this.#log.info('read-back shows the action did not take effect: safe to send');
+    const { unsure: _unsure, ...rest } = this.#progress;
+    this.#progress = rest;
+    return { verdict, order };
   }
 
-  async #retryLater(action: StoredAction, message: string, retryAfterMs: number | undefined, keepAmbiguous = false): Promise<void> {
+  /** Back to the queue after a wait, or needs_attention once attempts are spent. Keeps an unsure flag. */
+  async #retryLater(message: string, retryAfterMs: number | undefined): Promise<void> {
+    const action = this.#action;
     if (action.attempts >= this.#o.maxAttempts) {
-      await this.#finish(action, 'needs_attention', { error: { code: 'ACTION_RETRIES_EXHAUSTED', message: `gave up after ${action.attempts} attempts: ${message}` } });
+      const code = this.#progress.unsure ? 'ACTION_OUTCOME_UNKNOWN' : 'ACTION_RETRIES_EXHAUSTED';
+      await this.#finish('needs_attention', { error: { code, message: `gave up after ${action.attempts} attempts: ${message}` } });
       return;
     }
     const delay = retryAfterMs ?? (this.#o.backoffMs ?? defaultBackoff)(Math.max(1, action.attempts));
-    await this.#o.store.updateAction(action.id, this.#o.owner, {
+    await this.#update({
       state: 'queued',
+      attempts: action.attempts,
       next_attempt_at: new Date(this.#now().getTime() + delay).toISOString(),
       error: { code: 'ACTION_TRANSIENT_FAILURE', message },
-      ...(keepAmbiguous && { result: { ambiguous: true, message } }),
+      progress: this.#progress,
       release: true,
     });
-    this.#o.onOutcome?.(action, 'queued');
+    this.#o.onOutcome?.({ ...action, state: 'queued' }, 'queued');
   }
 
-  async #finish(action: StoredAction, state: 'succeeded' | 'failed' | 'needs_attention', patch: { result?: unknown; error?: { code: string; message: string } }): Promise<void> {
-    await this.#o.store.updateAction(action.id, this.#o.owner, { state, ...patch, release: true });
-    this.#o.onOutcome?.({ ...action, state }, state);
+  async #finish(state: 'succeeded' | 'failed' | 'needs_attention', patch: ActionPatch): Promise<void> {
+    await this.#update({ state, ...patch, release: true });
+    this.#o.onOutcome?.({ ...this.#action, state }, state);
   }
 
-  async #refresh(entry: WorkerAccount, marketplaceOrderId: string, alog: Logger): Promise<void> {
+  async #refresh(entry: WorkerAccount): Promise<void> {
     try {
-      const order = await entry.connector.getOrder(marketplaceOrderId);
+      const order = await entry.connector.getOrder(this.#action.marketplace_order_id);
       if (order) await this.#o.store.commitOrders([order]);
     } catch (err) {
       // Not fatal: the next poll brings the new status.
-      alog.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not re-read the order after the action');
+      this.#log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not re-read the order after the action');
     }
   }
 }

@@ -7,7 +7,24 @@ import pg from 'pg';
 
 export const TEST_PG_URL = process.env.ORDERWIRE_TEST_PG_URL;
 
+/**
+ * In CI (CI set to anything but "" or "false") the PostgreSQL suites are part of the gate: without
+ * ORDERWIRE_TEST_PG_URL they fail instead of being skipped. On a developer machine they are skipped.
+ */
+export const PG_REQUIRED = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
+
+/** Skip the PostgreSQL tests of this file (only outside CI, when no server is named). */
+export const SKIP_PG = TEST_PG_URL === undefined && !PG_REQUIRED;
+
 export const PG_SKIP_REASON = 'ORDERWIRE_TEST_PG_URL is not set: PostgreSQL store tests skipped (start one with `bash .ci/postgres-up.sh` and set ORDERWIRE_TEST_PG_URL=postgres://orderwire:orderwire@127.0.0.1:5432/orderwire_test)';
+
+/** The test server's URL; throws (failing the test) when it is not set, as in CI. */
+export function requirePostgres(): string {
+  if (TEST_PG_URL === undefined) {
+    throw new Error('ORDERWIRE_TEST_PG_URL is not set, and in CI the PostgreSQL tests are part of the gate: start a server with `bash .ci/postgres-up.sh` and set ORDERWIRE_TEST_PG_URL=postgres://orderwire:orderwire@127.0.0.1:5432/orderwire_test');
+  }
+  return TEST_PG_URL;
+}
 
 /** A fresh schema name (created by the store's migrate, dropped by dropSchemas). */
 export function testSchemaName(prefix = 'test'): string {

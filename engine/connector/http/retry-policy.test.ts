@@ -17,11 +17,22 @@ const ctx = (attempt: number, idempotent = true, random = 0.5) => ({ attempt, id
 const status = (s: number, retryAfter?: string): AttemptResult => ({ kind: 'response', status: s, ...(retryAfter !== undefined && { retryAfter }) });
 
 describe('retry policy', () => {
-  it('retries 429 and every 5xx, on any method', () => {
-    for (const s of [429, 500, 502, 503, 504]) {
-      expect(decideRetry(status(s), ctx(1, false)).retry, String(s)).toBe(true);
-      expect(decideRetry(status(s), ctx(1, true)).retry, String(s)).toBe(true);
+  it('retries 429 and every 5xx of an idempotent request', () => {
+    for (const s of [429, 500, 502, 503, 504]) expect(decideRetry(status(s), ctx(1, true)).retry, String(s)).toBe(true);
+  });
+
+  it('never retries a request that changes state: a 5xx may come after the change was applied, so it is ambiguous', () => {
+    for (const s of [500, 502, 503, 504]) {
+      expect(decideRetry(status(s), ctx(1, false)), String(s)).toEqual({ retry: false, final: 'ambiguous' });
+      expect(decideRetry(status(s, '1'), ctx(1, false)), `${s} with Retry-After`).toEqual({ retry: false, final: 'ambiguous' });
     }
+  });
+
+  it('a 429 with Retry-After on a request that changes state was not processed: transient for the caller to reschedule, not retried here', () => {
+    expect(decideRetry(status(429, '2'), ctx(1, false))).toEqual({ retry: false, final: 'transient', retryAfterMs: 2_000 });
+    // Without Retry-After nothing proves the request was turned away before it acted.
+    expect(decideRetry(status(429), ctx(1, false))).toEqual({ retry: false, final: 'ambiguous' });
+    expect(decideRetry(status(429, 'soon'), ctx(1, false))).toEqual({ retry: false, final: 'ambiguous' });
   });
 
   it('never retries other 4xx: they are rejected', () => {
@@ -87,11 +98,13 @@ describe('retry policy', () => {
     expect(decideRetry(timeoutResult('send', false), ctx(1, false))).toEqual({ retry: false, final: 'ambiguous' });
   });
 
-  it('retries a non-idempotent request that never left (refused connection, connect timeout)', () => {
-    expect(decideRetry(networkResult('ECONNREFUSED', false), ctx(1, false)).retry).toBe(true);
-    expect(decideRetry(networkResult('ENOTFOUND', false), ctx(1, false)).retry).toBe(true);
-    expect(decideRetry(timeoutResult('connect', false), ctx(1, false)).retry).toBe(true);
+  it('a non-idempotent request that never left (refused connection, DNS, connect timeout) is transient, for the caller to send again', () => {
+    expect(decideRetry(networkResult('ECONNREFUSED', false), ctx(1, false))).toEqual({ retry: false, final: 'transient' });
+    expect(decideRetry(networkResult('ENOTFOUND', false), ctx(1, false))).toEqual({ retry: false, final: 'transient' });
+    expect(decideRetry(timeoutResult('connect', false), ctx(1, false))).toEqual({ retry: false, final: 'transient' });
     expect(finalKind(networkResult('ECONNREFUSED', false), false)).toBe('transient');
+    // The same failures of an idempotent request are retried here.
+    expect(decideRetry(networkResult('ECONNREFUSED', false), ctx(1, true)).retry).toBe(true);
   });
 
   it('knows the safe methods', () => {

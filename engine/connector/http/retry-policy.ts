@@ -3,6 +3,13 @@
  * attempt, and how long to wait first. No I/O and no clock of its own (callers pass `now` and
  * `random`), so every rule is unit-tested without a server. The HTTP client applies it through
  * p-retry.
+ *
+ * A request that changes state (not idempotent) is attempted once: the client never repeats it.
+ * How the attempt ended says what the caller may do next:
+ * - `transient`: proven not to have reached the marketplace (connection refused, DNS failure,
+ *   connect timeout, 429 with Retry-After): safe to send again, after the wait;
+ * - `ambiguous`: it may have acted (5xx, reset or timeout after the request was written, 429
+ *   without Retry-After): the caller reads the order back before anything else.
  */
 
 /** What one attempt ended with, as far as retrying is concerned. */
@@ -72,11 +79,20 @@ export function backoffDelay(attempt: number, settings: RetrySettings, random: n
   return Math.floor(ceiling * Math.min(Math.max(random, 0), 0.999999));
 }
 
-/** How the outcome counts if it is not (or no longer) retried. */
-export function finalKind(result: AttemptResult, idempotent: boolean): 'success' | 'transient' | 'rejected' | 'ambiguous' {
+/**
+ * How the outcome counts if it is not (or no longer) retried. For a request that is not
+ * idempotent, only a failure proven to have happened before the marketplace could act is
+ * `transient`; a 5xx may come after the change was applied (a gateway timing out in front of a
+ * marketplace that went on), so it is `ambiguous` like a reset or a timeout after sending.
+ */
+export function finalKind(result: AttemptResult, idempotent: boolean, now: number = Date.now()): 'success' | 'transient' | 'rejected' | 'ambiguous' {
   if (result.kind === 'response') {
     if (isSuccess(result.status)) return 'success';
-    return isRetriableStatus(result.status) ? 'transient' : 'rejected';
+    if (!isRetriableStatus(result.status)) return 'rejected';
+    if (idempotent) return 'transient';
+    // 429 with Retry-After: the rate limiter answered before the request was processed.
+    if (result.status === 429 && parseRetryAfter(result.retryAfter, now) !== undefined) return 'transient';
+    return 'ambiguous';
   }
   // A request that may have reached the marketplace cannot be repeated blindly unless repeating is harmless.
   return result.sent && !idempotent ? 'ambiguous' : 'transient';
@@ -85,15 +101,16 @@ export function finalKind(result: AttemptResult, idempotent: boolean): 'success'
 /**
  * The decision after one attempt. A Retry-After longer than `maxDelayMs` is not waited for here:
  * the attempt ends `transient` with `retryAfterMs`, so the caller reschedules instead of blocking.
+ * A request that is not idempotent is never retried here: its caller decides (see above).
  */
 export function decideRetry(
   result: AttemptResult,
   ctx: { attempt: number; idempotent: boolean; settings: RetrySettings; now: number; random: number },
 ): RetryDecision {
-  const final = finalKind(result, ctx.idempotent);
+  const final = finalKind(result, ctx.idempotent, ctx.now);
   const retryAfterMs = result.kind === 'response' ? parseRetryAfter(result.retryAfter, ctx.now) : undefined;
   const stop = (): RetryDecision => ({ retry: false, final, ...(retryAfterMs !== undefined && final === 'transient' && { retryAfterMs }) });
-  if (final !== 'transient') return stop();
+  if (final !== 'transient' || !ctx.idempotent) return stop();
   if (ctx.attempt >= ctx.settings.maxAttempts) return stop();
   if (retryAfterMs !== undefined) {
     if (retryAfterMs > ctx.settings.maxDelayMs) return stop();

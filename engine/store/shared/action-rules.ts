@@ -1,6 +1,6 @@
 /** Action rules shared by both stores: states, patch checks and the operator transitions' errors. */
 import { OrderwireError } from '../../errors.ts';
-import type { ActionState, StoredAction } from '../store.ts';
+import type { ActionPatch, ActionState, StoredAction } from '../store.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { canonicalInstant } from './time.ts';
 import { requireCount, requirePositiveMs, requireText } from './validate.ts';
@@ -10,7 +10,7 @@ export const PENDING_STATES: readonly ActionState[] = ['queued', 'sending'];
 export const RETRYABLE_STATES: readonly ActionState[] = ['failed', 'needs_attention'];
 export const CANCELABLE_STATES: readonly ActionState[] = ['queued', 'failed', 'needs_attention'];
 
-export type ActionPatch = Partial<Pick<StoredAction, 'state' | 'attempts' | 'next_attempt_at' | 'result' | 'error'>> & { release?: boolean };
+export type { ActionPatch };
 
 /** Column -> value for an updateAction patch (JSON values as text; null clears a column). */
 export function actionPatchColumns(patch: ActionPatch): Array<[string, unknown]> {
@@ -27,6 +27,7 @@ export function actionPatchColumns(patch: ActionPatch): Array<[string, unknown]>
   if (patch.error !== undefined) columns.push(['error', patch.error === null ? null : JSON.stringify(patch.error)]);
   // A succeeded action carries no stale error from an earlier attempt.
   else if (patch.state === 'succeeded') columns.push(['error', null]);
+  if (patch.progress !== undefined) columns.push(['progress', patch.progress === null ? null : JSON.stringify(patch.progress)]);
   if (patch.release) columns.push(['lease_owner', null], ['lease_until', null]);
   return columns;
 }
