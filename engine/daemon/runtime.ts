@@ -9,12 +9,14 @@ import { loadChannels } from '../channel/load.ts';
 import type { Config } from '../config/model.ts';
 import { resolveStoreSpec } from '../config/resolve.ts';
 import { createConnector, loadPlatform } from '../connector/declarative.ts';
+import { AccountLimiter, type LimiterOptions } from '../connector/http/limiter.ts';
 import type { Logger } from '../log.ts';
 import { compiledRules } from '../rules/index.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
 import { resolveAccount, type AccountRuntime } from '../sync/account.ts';
 import type { WorkerAccount } from '../sync/action-worker.ts';
+import { AccountActivity } from '../sync/activity.ts';
 import { sharedBudgetLimiter } from './shared-budget.ts';
 
 export interface Runtime {
@@ -28,6 +30,8 @@ export interface Runtime {
   readonly log: Logger;
   /** Identifies this process in leases (host, pid, random suffix). */
   readonly owner: string;
+  /** What this process is doing per account (next poll, budget waits), for the API's account health. */
+  readonly activity: AccountActivity;
   close(): Promise<void>;
 }
 
@@ -44,6 +48,7 @@ export async function openRuntime(config: Config, log: Logger, options: { env?: 
     const connect = options.connect ?? true;
     const accountConfigs = new Map<string, AccountRuntime>();
     const accounts = new Map<string, WorkerAccount>();
+    const activity = new AccountActivity();
     for (const accountConfig of config.accounts) {
       if (options.accountIds && !options.accountIds.includes(accountConfig.id)) continue;
       const account = resolveAccount(accountConfig, channels, options.env, connect);
@@ -52,11 +57,14 @@ export async function openRuntime(config: Config, log: Logger, options: { env?: 
       const platform = await loadPlatform(account.channel.platform);
       const accountLog = log.child({ account: account.id });
       // Processes on a store that shares budgets (PostgreSQL) keep to the ceilings together.
-      const limiter = sharedBudgetLimiter(store, account.id, { concurrency: account.concurrency, budgets: platform.budgets, log: accountLog });
+      // Every budget wait is told to the activity (account health: "blocked" by a budget).
+      const onBudgetWait: LimiterOptions['onBudgetWait'] = (e) => activity.budgetWait(account.id, e);
+      const limiter = sharedBudgetLimiter(store, account.id, { concurrency: account.concurrency, budgets: platform.budgets, log: accountLog, onBudgetWait })
+        ?? new AccountLimiter({ concurrency: account.concurrency, budgets: platform.budgets, onBudgetWait });
       const connector = createConnector(
         { account: account.id, channel: account.channel, baseUrl: account.baseUrl, credentials: account.credentials, ...(account.authUrl !== undefined && { authUrl: account.authUrl }) },
         platform,
-        { concurrency: account.concurrency, log: accountLog, ...(limiter && { limiter }) },
+        { concurrency: account.concurrency, log: accountLog, limiter },
       );
       accounts.set(account.id, { account, connector });
     }
@@ -68,6 +76,7 @@ export async function openRuntime(config: Config, log: Logger, options: { env?: 
       accounts,
       log,
       owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      activity,
       async close() {
         await Promise.allSettled([...accounts.values()].map((a) => a.connector.close()));
         await store.close();

@@ -20,7 +20,7 @@ export const DATA_METHODS = [
   'startRun', 'finishRun', 'listRuns', 'lastSuccessfulRuns', 'acquireLease', 'renewLease', 'releaseLease', 'takeBudget',
   'createApiToken', 'findApiToken', 'listApiTokens', 'revokeApiToken', 'acknowledgeOrder', 'reportImportError', 'getAcknowledgements',
   'createWebhookEndpoint', 'getWebhookEndpoint', 'listWebhookEndpoints', 'deleteWebhookEndpoint', 'claimWebhookDeliveries',
-  'recordDeliveryAttempt', 'listWebhookDeliveries', 'countOrdersByStatus',
+  'recordDeliveryAttempt', 'listWebhookDeliveries', 'countOrdersByStatus', 'countActionsByState', 'lastEventSeq',
 ] as const satisfies readonly DataMethod[];
 
 // Fails to compile when the Store gains a data method the list above does not name.

@@ -51,6 +51,7 @@ export function orderConditions(filter: Omit<OrderFilter, 'limit'>, p: Params): 
   if (filter.channel !== undefined) c.push(`channel = ${p.add(filter.channel)}`);
   if (filter.status !== undefined) c.push(`status = ${p.add(filter.status)}`);
   if (filter.marketplace_status !== undefined) c.push(`marketplace_status = ${p.add(filter.marketplace_status)}`);
+  if (filter.marketplace_order_id !== undefined) c.push(`marketplace_order_id = ${p.add(filter.marketplace_order_id)}`);
   if (filter.updated_since !== undefined) c.push(`updated_at >= ${p.add(canonicalInstant(filter.updated_since, 'updated_since'))}`);
   if (filter.delivered_by_marketplace !== undefined) c.push(`delivered_by_marketplace = ${p.bool(filter.delivered_by_marketplace)}`);
   if (filter.after !== undefined) c.push(`change_seq > ${p.add(decodePageCursor('orders', filter.after))}`);
