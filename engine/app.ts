@@ -34,7 +34,7 @@ export function startDaemon(runtime: Runtime, options: { now?: () => Date; worke
   const now = options.now;
   const api = config.daemon.http.enabled
     ? startDaemonApi(
-        { store, channels: runtime.channels, accounts: runtime.accountConfigs, log, owner, http: config.daemon.http, leaseMs: config.daemon.leaseTtlMs },
+        { store, channels: runtime.channels, accounts: runtime.accountConfigs, log, owner, http: config.daemon.http, leaseMs: config.daemon.leaseTtlMs, activity: runtime.activity },
         { ...options.api, ...(now && { now }) },
       )
     : undefined;
@@ -46,6 +46,7 @@ export function startDaemon(runtime: Runtime, options: { now?: () => Date; worke
     owner,
     leaseMs: config.daemon.leaseTtlMs,
     windows: { overlapMs: config.daemon.overlapMs, safetyMarginMs: config.daemon.safetyMarginMs },
+    activity: runtime.activity,
     ...(now && { now }),
     ...(hooks?.onRun && { onRun: hooks.onRun }),
   });

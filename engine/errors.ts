@@ -13,6 +13,7 @@ import { storeErrors } from './errors/store.ts';
 import { actionErrors } from './errors/action.ts';
 import { apiErrors } from './errors/api.ts';
 import { sharingErrors } from './errors/sharing.ts';
+import { operatorErrors } from './errors/operator.ts';
 
 export type { ErrorDefinition, Severity } from './errors/define.ts';
 
@@ -26,6 +27,7 @@ const parts = {
   action: actionErrors,
   api: apiErrors,
   sharing: sharingErrors,
+  operator: operatorErrors,
 } as const;
 
 type Parts = typeof parts;

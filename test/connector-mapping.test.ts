@@ -5,13 +5,13 @@
  * unknown statuses kept, scope filtering, the fulfilment flag, paging and reading one order.
  */
 import { readFileSync } from 'node:fs';
-import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadChannel } from '../engine/channel/load.ts';
 import type { Channel } from '../engine/channel/model.ts';
 import type { Connector, OrderPage } from '../engine/connector/connector.ts';
 import { createConnector, loadPlatform, type Platform } from '../engine/connector/declarative.ts';
 import { AccountLimiter } from '../engine/connector/http/limiter.ts';
+import { testServers } from './helpers/http-server.ts';
 
 const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`fixtures/marketplace/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
 const MIRAKL_BUSINESS = fixture('mirakl/or11-business-example.json') as { orders: Array<Record<string, unknown>> };
@@ -29,20 +29,13 @@ beforeAll(async () => {
   [worten, cdiscount, mirakl, octopia] = await Promise.all([loadChannel('worten'), loadChannel('cdiscount'), loadPlatform('mirakl'), loadPlatform('octopia')]);
 });
 
-const servers: FastifyInstance[] = [];
+const servers = testServers();
+const serve = servers.serve;
 const connectors: Connector[] = [];
 afterEach(async () => {
   await Promise.all(connectors.splice(0).map((c) => c.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
+  await servers.close();
 });
-
-async function serve(setup: (app: FastifyInstance) => void): Promise<string> {
-  const app = Fastify({ forceCloseConnections: true });
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))));
-  setup(app);
-  servers.push(app);
-  return app.listen({ port: 0, host: '127.0.0.1' });
-}
 
 /** A Mirakl OR11 endpoint over `orders`, paging like Mirakl (offset, max, total_count). */
 async function miraklServer(orders: () => unknown[], seen: Array<Record<string, string>> = []): Promise<string> {

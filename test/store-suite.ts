@@ -539,6 +539,23 @@ export function describeStoreSuite(name: string, openFresh: () => Promise<Store>
         expect(await store.revokeApiToken('missing')).toBeUndefined();
       });
 
+      it('finds an order by its marketplace id, counts actions per account and state, and knows the last event seq', async () => {
+        expect(await store.lastEventSeq()).toBe(0);
+        await store.commitOrders([order('A1'), order('A2'), order('A1', { account: 'worten-es' })]);
+        const found = await store.listOrders({ marketplace_order_id: 'A1', account: ['worten-pt'] });
+        expect(found.items.map((s) => [s.order.account, s.order.marketplace_order_id])).toEqual([['worten-pt', 'A1']]);
+        expect(await store.countOrders({ marketplace_order_id: 'A1' })).toBe(2);
+        const events = await store.listEvents({});
+        expect(await store.lastEventSeq()).toBe(Math.max(...events.map((e) => e.seq)));
+        await store.enqueueAction(newAction('k1', 'A1'));
+        const second = await store.enqueueAction(newAction('k2', 'A2'));
+        await store.cancelAction(second.action.id);
+        expect(await store.countActionsByState()).toEqual([
+          { account: 'worten-pt', state: 'canceled', count: 1 },
+          { account: 'worten-pt', state: 'queued', count: 1 },
+        ]);
+      });
+
       it('filters the feed by acknowledgement, changes since it, and marketplace fulfilment per account', async () => {
         await store.commitOrders([order('A1'), order('A2'), order('A3', { delivered_by_marketplace: true }), order('B1', { account: 'worten-es', delivered_by_marketplace: true })]);
         const id = async (m: string, account = 'worten-pt') => (await store.getOrder(account, 'worten', m))!.id;

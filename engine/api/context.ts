@@ -1,5 +1,6 @@
 /** What route groups need from the daemon: the store, channels and accounts, and settings. */
 import type { Channel } from '../channel/model.ts';
+import type { AccountActivitySnapshot } from '../sync/activity.ts';
 import type { Store } from '../store/store.ts';
 import type { AccountRuntime } from '../sync/account.ts';
 
@@ -10,4 +11,6 @@ export interface ApiContext {
   readonly accounts: ReadonlyMap<string, AccountRuntime>;
   /** ORDERWIRE_SECRET_KEY (webhook secrets are derived from it); undefined when unset. */
   readonly secretKey: string | undefined;
+  /** What the daemon is doing per account (next poll, budget waits); absent when no daemon runs the accounts. */
+  readonly activity?: { snapshot(account: string): AccountActivitySnapshot };
 }

@@ -13,6 +13,7 @@ import type { AccountRuntime } from '../sync/account.ts';
 import type { SyncOutcome } from '../sync/sync-window.ts';
 import { WebhookDispatcher } from '../webhooks/dispatcher.ts';
 import { SECRET_KEY_ENV } from '../webhooks/signing.ts';
+import type { ApiContext } from './context.ts';
 import { ApiMetrics } from './metrics.ts';
 import { buildApiServer, type ApiOptions } from './server.ts';
 
@@ -41,6 +42,8 @@ export interface DaemonApiDeps {
   readonly owner: string;
   readonly http: { readonly host: string; readonly port: number };
   readonly leaseMs: number;
+  /** What the daemon is doing per account (account health: next poll, budget waits). */
+  readonly activity?: ApiContext['activity'];
 }
 
 export interface DaemonApiOptions extends Pick<ApiOptions, 'bodyLimit' | 'rateLimit'> {
@@ -69,7 +72,7 @@ export function startDaemonApi(deps: DaemonApiDeps, options: DaemonApiOptions = 
   let app: FastifyInstance | undefined;
   const ready = (async () => {
     app = await buildApiServer(
-      { store, channels: deps.channels, accounts: deps.accounts, secretKey },
+      { store, channels: deps.channels, accounts: deps.accounts, secretKey, ...(deps.activity && { activity: deps.activity }) },
       { log, metrics, ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }), ...(options.rateLimit && { rateLimit: options.rateLimit }) },
     );
     await app.listen({ host: deps.http.host, port: deps.http.port });

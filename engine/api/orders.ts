@@ -23,6 +23,7 @@ interface ListQuery {
   channel?: string;
   status?: OrderFilter['status'];
   marketplace_status?: string;
+  marketplace_order_id?: string;
   updated_since?: string;
   delivered_by_marketplace?: boolean;
   acknowledged?: boolean;
@@ -39,6 +40,7 @@ const listQuery = {
     channel: { type: 'string', minLength: 1 },
     status: { type: 'string', enum: [...ORDER_STATUSES], description: 'Normalized status.' },
     marketplace_status: { type: 'string', minLength: 1, description: 'The marketplace\'s own status, exactly.' },
+    marketplace_order_id: { type: 'string', minLength: 1, maxLength: 200, description: 'The marketplace\'s own order id, exactly (a search).' },
     updated_since: { type: 'string', format: 'date-time', description: 'The marketplace\'s updated_at at or after this instant (with a time zone).' },
     delivered_by_marketplace: {
       type: 'boolean',
@@ -80,6 +82,7 @@ export function orderRoutes(ctx: ApiContext) {
         ...(q.channel !== undefined && { channel: q.channel }),
         ...(q.status !== undefined && { status: q.status }),
         ...(q.marketplace_status !== undefined && { marketplace_status: q.marketplace_status }),
+        ...(q.marketplace_order_id !== undefined && { marketplace_order_id: q.marketplace_order_id }),
         ...(q.updated_since !== undefined && { updated_since: q.updated_since }),
         ...(q.acknowledged !== undefined && { acknowledged: q.acknowledged }),
         ...(q.changed_since_ack !== undefined && { changed_since_ack: q.changed_since_ack }),

@@ -10,8 +10,10 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from '../log.ts';
+import { accountRoutes } from './accounts.ts';
 import { actionRoutes } from './actions.ts';
 import { BEARER_SCHEME, installAuth, isBusinessRoute } from './auth.ts';
+import { channelFileRoutes } from './channel-files.ts';
 import { channelRoutes } from './channels.ts';
 import type { ApiContext } from './context.ts';
 import { ApiMetrics } from './metrics.ts';
@@ -19,6 +21,7 @@ import { opsRoutes } from './ops.ts';
 import { orderRoutes } from './orders.ts';
 import { installProblemHandlers, problemOf } from './problem.ts';
 import { problemSchema } from './schemas.ts';
+import { streamRoutes, type StreamOptions } from './stream.ts';
 import { inputValidator } from './validation.ts';
 import { webhookRoutes } from './webhooks.ts';
 
@@ -33,6 +36,8 @@ export interface ApiOptions {
   rateLimit?: { max: number; timeWindowMs: number };
   /** Sees every route as it is registered (tests compare them with the OpenAPI document). */
   onRoute?: (route: { method: string | string[]; url: string; hidden: boolean }) => void;
+  /** Live stream tuning (GET /v1/stream). */
+  stream?: StreamOptions;
 }
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -67,7 +72,8 @@ export async function buildApiServer(ctx: ApiContext, options: ApiOptions = {}):
       tags: [
         { name: 'orders', description: 'The order feed, one order, acknowledgements' },
         { name: 'actions', description: 'Seller actions: submit, poll, retry, cancel' },
-        { name: 'channels', description: 'What each channel allows (to build action forms)' },
+        { name: 'accounts', description: 'Accounts and their sync health' },
+        { name: 'channels', description: 'What each channel allows (to build action forms), its documentation, channel-file validation and action checks' },
         { name: 'webhooks', description: 'Signed event deliveries to your endpoints' },
         { name: 'operations', description: 'Health, readiness, metrics, this document' },
       ],
@@ -99,6 +105,9 @@ export async function buildApiServer(ctx: ApiContext, options: ApiOptions = {}):
   await app.register(actionRoutes(ctx));
   await app.register(channelRoutes(ctx));
   await app.register(webhookRoutes(ctx));
+  await app.register(accountRoutes(ctx));
+  await app.register(channelFileRoutes(ctx));
+  await app.register(streamRoutes(ctx, options.stream));
   return app;
 }
 

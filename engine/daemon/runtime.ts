@@ -9,14 +9,15 @@ import { loadChannels } from '../channel/load.ts';
 import type { Config } from '../config/model.ts';
 import { resolveStoreSpec } from '../config/resolve.ts';
 import { createConnector, loadPlatform } from '../connector/declarative.ts';
-import { AccountLimiter } from '../connector/http/limiter.ts';
+import { AccountLimiter, type LimiterOptions } from '../connector/http/limiter.ts';
 import type { Logger } from '../log.ts';
 import { compiledRules } from '../rules/index.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
 import { resolveAccount, type AccountRuntime } from '../sync/account.ts';
 import type { WorkerAccount } from '../sync/action-worker.ts';
-import { sharesBudgets, storeBudget } from './shared-budget.ts';
+import { AccountActivity } from '../sync/activity.ts';
+import { sharedBudgetLimiter } from './shared-budget.ts';
 
 export interface Runtime {
   readonly config: Config;
@@ -29,6 +30,8 @@ export interface Runtime {
   readonly log: Logger;
   /** Identifies this process in leases (host, pid, random suffix). */
   readonly owner: string;
+  /** What this process is doing per account (next poll, budget waits), for the API's account health. */
+  readonly activity: AccountActivity;
   close(): Promise<void>;
 }
 
@@ -45,6 +48,7 @@ export async function openRuntime(config: Config, log: Logger, options: { env?: 
     const connect = options.connect ?? true;
     const accountConfigs = new Map<string, AccountRuntime>();
     const accounts = new Map<string, WorkerAccount>();
+    const activity = new AccountActivity();
     for (const accountConfig of config.accounts) {
       if (options.accountIds && !options.accountIds.includes(accountConfig.id)) continue;
       const account = resolveAccount(accountConfig, channels, options.env, connect);
@@ -52,19 +56,15 @@ export async function openRuntime(config: Config, log: Logger, options: { env?: 
       if (!connect) continue;
       const platform = await loadPlatform(account.channel.platform);
       const accountLog = log.child({ account: account.id });
-      // Daemons sharing a PostgreSQL store share the per-account request budgets through it.
-      const limiter = sharesBudgets(store)
-        ? new AccountLimiter({
-            concurrency: account.concurrency,
-            budgets: platform.budgets,
-            sharedBudget: storeBudget(store, account.id),
-            onBudgetWait: (e) => accountLog.debug({ endpoint: e.endpoint, waitMs: e.waitMs, shared: e.shared === true }, 'waiting for the endpoint budget'),
-          })
-        : undefined;
+      // Processes on a store that shares budgets (PostgreSQL) keep to the ceilings together.
+      // Every budget wait is told to the activity (account health: "blocked" by a budget).
+      const onBudgetWait: LimiterOptions['onBudgetWait'] = (e) => activity.budgetWait(account.id, e);
+      const limiter = sharedBudgetLimiter(store, account.id, { concurrency: account.concurrency, budgets: platform.budgets, log: accountLog, onBudgetWait })
+        ?? new AccountLimiter({ concurrency: account.concurrency, budgets: platform.budgets, onBudgetWait });
       const connector = createConnector(
         { account: account.id, channel: account.channel, baseUrl: account.baseUrl, credentials: account.credentials, ...(account.authUrl !== undefined && { authUrl: account.authUrl }) },
         platform,
-        { concurrency: account.concurrency, log: accountLog, ...(limiter && { limiter }) },
+        { concurrency: account.concurrency, log: accountLog, limiter },
       );
       accounts.set(account.id, { account, connector });
     }
@@ -76,6 +76,7 @@ export async function openRuntime(config: Config, log: Logger, options: { env?: 
       accounts,
       log,
       owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      activity,
       async close() {
         await Promise.allSettled([...accounts.values()].map((a) => a.connector.close()));
         await store.close();

@@ -1,9 +1,12 @@
 /**
- * The store-backed request budget of one account, for its connector's limiter: every daemon (and
- * CLI process) on one PostgreSQL store keeps to the marketplace's per-endpoint ceilings together.
- * Keyed by account and endpoint: the ceilings are per seller account at the marketplace.
+ * Request budgets shared through the store: when the store declares `capabilities.sharedBudgets`,
+ * an account's connector takes each budgeted request from the store as well as from its own
+ * limiter, so every daemon (and CLI process) on the store keeps to the marketplace's per-endpoint
+ * ceilings together. Keyed by account and endpoint: the ceilings are per seller account.
  */
-import type { SharedBudget } from '../connector/http/limiter.ts';
+import { AccountLimiter, type LimiterOptions, type SharedBudget } from '../connector/http/limiter.ts';
+import type { BucketSpec } from '../connector/http/token-bucket.ts';
+import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 
 export function storeBudget(store: Store, accountId: string): SharedBudget {
@@ -11,10 +14,22 @@ export function storeBudget(store: Store, accountId: string): SharedBudget {
 }
 
 /**
- * Whether connectors share budgets through the store. PostgreSQL is where several daemons run; an
- * SQLite store has one daemon, whose own limiter already holds the ceilings (a one-off CLI sync
- * beside it keeps its own, as before).
+ * The limiter for one account's connector when the store shares budgets; undefined otherwise
+ * (the connector then builds its own, which holds the ceilings for this process alone).
  */
-export function sharesBudgets(store: Store): boolean {
-  return store.kind === 'postgres';
+export function sharedBudgetLimiter(
+  store: Store,
+  accountId: string,
+  options: { concurrency: number; budgets: Readonly<Record<string, BucketSpec>>; log: Logger; onBudgetWait?: LimiterOptions['onBudgetWait'] },
+): AccountLimiter | undefined {
+  if (!store.capabilities.sharedBudgets) return undefined;
+  return new AccountLimiter({
+    concurrency: options.concurrency,
+    budgets: options.budgets,
+    sharedBudget: storeBudget(store, accountId),
+    onBudgetWait: (e) => {
+      options.onBudgetWait?.(e);
+      options.log.debug({ endpoint: e.endpoint, waitMs: e.waitMs, shared: e.shared === true }, 'waiting for the endpoint budget');
+    },
+  });
 }

@@ -5,7 +5,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { OrderwireError } from '../errors.ts';
-import type { Dialect } from './shared/where.ts';
+
+/** A driver's SQL dialect: the folder of its migrations. */
+export type Dialect = 'sqlite' | 'postgres';
 
 export interface Migration {
   version: number;

@@ -139,6 +139,8 @@ export interface OrderFilter {
   channel?: string;
   status?: OrderStatus;
   marketplace_status?: string;
+  /** The marketplace's own order id, exactly (an operator's search). */
+  marketplace_order_id?: string;
   /** The marketplace's updated_at >= this instant. */
   updated_since?: string;
   delivered_by_marketplace?: boolean;
@@ -177,8 +179,22 @@ export interface NewAction {
   request: ActionRequest;
 }
 
+/**
+ * What a store driver offers beyond the Store contract, declared by the driver itself: callers
+ * ask the capability, never the driver's name.
+ */
+export interface StoreCapabilities {
+  /**
+   * Every process on this store (daemons, one-off CLI syncs) takes each budgeted marketplace
+   * request from `takeBudget`, so together they keep to the marketplace's per-endpoint ceilings.
+   * Without it each process keeps to the ceilings on its own.
+   */
+  readonly sharedBudgets: boolean;
+}
+
 export interface Store extends ApiStore {
   readonly kind: 'sqlite' | 'postgres';
+  readonly capabilities: StoreCapabilities;
   /**
    * Applies pending numbered migrations, each in its own transaction (idempotent; PostgreSQL
    * serializes concurrent callers with an advisory lock). Returns the names applied now, e.g.
@@ -205,6 +221,8 @@ export interface Store extends ApiStore {
   countOrders(filter?: Omit<OrderFilter, 'after' | 'limit'>): Promise<number>;
   /** Change feed: events with seq > after, in seq order. */
   listEvents(filter: { after?: number; order_id?: string; account?: string | string[]; limit?: number }): Promise<OrderEvent[]>;
+  /** The highest order-event seq stored (0 when none): where a live stream of new events starts. */
+  lastEventSeq(): Promise<number>;
 
   /**
    * Queues an action. Same idempotency key -> the stored one (never a second row). When an
@@ -236,6 +254,8 @@ export interface Store extends ApiStore {
    */
   retryAction(id: string): Promise<StoredAction | undefined>;
   cancelAction(id: string): Promise<StoredAction | undefined>;
+  /** Actions per account and state (one GROUP BY, for the accounts' health). */
+  countActionsByState(): Promise<Array<{ account: string; state: ActionState; count: number }>>;
 
   startRun(run: Omit<SyncRun, 'id' | 'state' | 'finished_at' | 'pages' | 'orders' | 'requests' | 'errors'>): Promise<SyncRun>;
   /** Throws STORE_RUN_NOT_FOUND for an unknown id. */

@@ -26,6 +26,14 @@ export interface SchedulerOptions {
   windows: SyncDeps['windows'];
   now?: () => Date;
   onRun?: (account: string, outcome: SyncOutcome | Error) => void;
+  /** Told when each account's next poll is due and how each poll ends (engine/sync/activity.ts). */
+  activity?: PollActivity;
+}
+
+export interface PollActivity {
+  pollScheduled(account: string, delayMs: number): void;
+  pollStarted(account: string): void;
+  pollFinished(account: string, outcome: 'succeeded' | 'skipped' | Error): void;
 }
 
 export class Scheduler {
@@ -59,6 +67,7 @@ export class Scheduler {
 
   #schedule(accountId: string, delayMs: number): void {
     if (this.#stopped) return;
+    this.#o.activity?.pollScheduled(accountId, delayMs);
     const timer = setTimeout(() => {
       const p = this.pollAccount(accountId).finally(() => {
         this.#inFlight.delete(p);
@@ -85,6 +94,7 @@ export class Scheduler {
     const lease = await acquirePollLease(store, account.id, owner, leaseMs, () => this.#now(), log);
     if (!lease) {
       this.#busy.add(accountId);
+      this.#o.activity?.pollFinished(accountId, 'skipped');
       return undefined;
     }
     this.#busy.delete(accountId);
@@ -98,14 +108,20 @@ export class Scheduler {
       // The first run (no incremental cursor) backfills the lookback, which is a catch-up too.
       if (incremental && catchUpDue(catchUp?.position, now, account.channel.retrieval.catchUp.everyMs)) kind = 'catch_up';
       else if (force || !incremental || now.getTime() - Date.parse(incremental.position) >= account.pollEveryMs + this.#o.windows.safetyMarginMs - 1_000) kind = 'incremental';
-      if (!kind) return undefined;
+      if (!kind) {
+        this.#o.activity?.pollFinished(accountId, 'skipped');
+        return undefined;
+      }
+      this.#o.activity?.pollStarted(accountId);
       const outcome = await syncWindow(deps, kind, { signal: AbortSignal.any([this.#abort.signal, lease.signal]) });
       if (!incremental) await store.setCursor(account.id, account.channel.id, 'catch_up', outcome.window.to.toISOString());
+      this.#o.activity?.pollFinished(accountId, 'succeeded');
       this.#o.onRun?.(account.id, outcome);
       return outcome;
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
       if (!this.#stopped) log.error({ account: account.id, err: error.message }, 'poll failed; will retry at the next period');
+      this.#o.activity?.pollFinished(accountId, error);
       this.#o.onRun?.(account.id, error);
       return undefined;
     } finally {

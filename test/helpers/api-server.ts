@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadChannel } from '../../engine/channel/load.ts';
 import type { Channel } from '../../engine/channel/model.ts';
 import { ApiMetrics } from '../../engine/api/metrics.ts';
-import { buildApiServer, type ApiOptions } from '../../engine/api/server.ts';
+import { buildApiServer, type ApiContext, type ApiOptions } from '../../engine/api/server.ts';
 import { createToken } from '../../engine/api/tokens.ts';
 import type { Logger } from '../../engine/log.ts';
 import { openStore } from '../../engine/store/open.ts';
@@ -37,7 +37,7 @@ function account(id: string, channel: Channel, importFulfilledOrders = false): A
   return { id, channel, baseUrl: 'http://127.0.0.1:9', credentials: {}, enabled: true, importFulfilledOrders, pollEveryMs: 300_000, concurrency: 1 };
 }
 
-export async function startApiHarness(options: ApiOptions & { secretKey?: string | null; log?: Logger } = {}): Promise<ApiHarness> {
+export async function startApiHarness(options: ApiOptions & { secretKey?: string | null; log?: Logger; activity?: ApiContext['activity'] } = {}): Promise<ApiHarness> {
   const dir = await mkdtemp(path.join(tmpdir(), 'orderwire-api-'));
   const store = await openStore(path.join(dir, 'orderwire.sqlite'));
   await store.migrate();
@@ -51,7 +51,7 @@ export async function startApiHarness(options: ApiOptions & { secretKey?: string
   ]);
   const metrics = options.metrics ?? new ApiMetrics(store);
   const secretKey = options.secretKey === null ? undefined : (options.secretKey ?? TEST_SECRET_KEY);
-  const app = await buildApiServer({ store, channels, accounts, secretKey }, { ...options, metrics });
+  const app = await buildApiServer({ store, channels, accounts, secretKey, ...(options.activity && { activity: options.activity }) }, { ...options, metrics });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {

@@ -23,7 +23,7 @@ import { actionFromRow, alreadyParsed } from '../shared/rows.ts';
 import { isoAt } from '../shared/time.ts';
 import { actionColumns } from '../shared/validate.ts';
 import { actionConditions, Params, whereSql } from '../shared/where.ts';
-import type { PgDb, PgRow } from './db.ts';
+import { postgresSyntax, type PgDb, type PgRow } from './db.ts';
 
 const INSERT = `INSERT INTO actions (id, idempotency_key, account, channel, marketplace_order_id, action, state, attempts, next_attempt_at, request, created_at, updated_at)
   VALUES ($1, $2, $3, $4, $5, $6, 'queued', 0, $7, $8, $7, $7) ON CONFLICT DO NOTHING RETURNING *`;
@@ -72,7 +72,7 @@ export async function listActions(
   filter: { state?: ActionState | ActionState[]; account?: string | string[]; marketplace_order_id?: string; limit?: number; after?: string },
 ): Promise<Page<StoredAction>> {
   const limit = pageLimit(filter.limit);
-  const p = new Params('postgres');
+  const p = new Params(postgresSyntax);
   const where = whereSql(actionConditions(filter, p));
   const { rows } = await db.query(`SELECT * FROM actions ${where} ORDER BY seq LIMIT ${p.add(limit + 1)}`, p.values);
   const items = rows.slice(0, limit);

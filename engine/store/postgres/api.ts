@@ -10,6 +10,7 @@ import { pageLimit } from '../shared/paging.ts';
 import { alreadyParsed } from '../shared/rows.ts';
 import { isoAt } from '../shared/time.ts';
 import type { OrderStatus } from '../../order/model.ts';
+import type { ActionState } from '../store.ts';
 import type { PgDb } from './db.ts';
 
 const now = (): string => new Date().toISOString();
@@ -111,4 +112,14 @@ export async function listWebhookDeliveries(db: PgDb, endpointId: string, option
 export async function countOrdersByStatus(db: PgDb): Promise<Array<{ account: string; status: OrderStatus; count: number }>> {
   const { rows } = await db.query('SELECT account, status, count(*) AS n FROM orders GROUP BY account, status ORDER BY account, status');
   return rows.map((row) => ({ account: String(row.account), status: row.status as OrderStatus, count: Number(row.n) }));
+}
+
+export async function countActionsByState(db: PgDb): Promise<Array<{ account: string; state: ActionState; count: number }>> {
+  const { rows } = await db.query('SELECT account, state, count(*) AS n FROM actions GROUP BY account, state ORDER BY account, state');
+  return rows.map((row) => ({ account: String(row.account), state: row.state as ActionState, count: Number(row.n) }));
+}
+
+export async function lastEventSeq(db: PgDb): Promise<number> {
+  const { rows } = await db.query('SELECT coalesce(max(seq), 0) AS seq FROM order_events');
+  return Number(rows[0]!.seq);
 }

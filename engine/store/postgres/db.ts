@@ -6,6 +6,10 @@
 import pg from 'pg';
 import { OrderwireError } from '../../errors.ts';
 import { redactStoreUrl } from '../redact.ts';
+import type { SqlSyntax } from '../shared/where.ts';
+
+/** PostgreSQL's parameters are numbered (`$1`); booleans are booleans. */
+export const postgresSyntax: SqlSyntax = { placeholder: (n) => `$${n}`, bool: (value) => value };
 
 export type PgRow = Record<string, unknown>;
 

@@ -26,6 +26,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     db,
     {
       kind: 'postgres',
+      // Several daemons share a PostgreSQL store: they share the marketplace's request budgets too.
+      capabilities: { sharedBudgets: true },
       migrate: async () => migratePostgres(db),
       async close() {
         if (closed) return;

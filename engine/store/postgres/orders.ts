@@ -14,7 +14,7 @@ import { alreadyParsed, cursorFromRow, eventFromRow, orderFromRow } from '../sha
 import { canonicalInstant, toIso } from '../shared/time.ts';
 import { requireText, requireWindowKind } from '../shared/validate.ts';
 import { eventConditions, orderConditions, Params, whereSql } from '../shared/where.ts';
-import type { PgDb, PgQuery } from './db.ts';
+import { postgresSyntax, type PgDb, type PgQuery } from './db.ts';
 
 type CursorInput = { account: string; channel: string; kind: WindowKind; position: string };
 
@@ -144,7 +144,7 @@ export async function getOrderById(db: PgDb, id: string): Promise<StoredOrder | 
 
 export async function listOrders(db: PgDb, filter: OrderFilter): Promise<Page<StoredOrder>> {
   const limit = pageLimit(filter.limit);
-  const p = new Params('postgres');
+  const p = new Params(postgresSyntax);
   const where = whereSql(orderConditions(filter, p));
   const { rows } = await db.query(`SELECT ${ORDER_COLUMNS} FROM orders ${where} ORDER BY change_seq LIMIT ${p.add(limit + 1)}`, p.values);
   const items = rows.slice(0, limit);
@@ -154,7 +154,7 @@ export async function listOrders(db: PgDb, filter: OrderFilter): Promise<Page<St
 }
 
 export async function countOrders(db: PgDb, filter: Omit<OrderFilter, 'after' | 'limit'>): Promise<number> {
-  const p = new Params('postgres');
+  const p = new Params(postgresSyntax);
   const where = whereSql(orderConditions({ ...filter, after: undefined }, p));
   const { rows } = await db.query(`SELECT count(*) AS n FROM orders ${where}`, p.values);
   return Number(rows[0]!.n);
@@ -162,7 +162,7 @@ export async function countOrders(db: PgDb, filter: Omit<OrderFilter, 'after' | 
 
 export async function listEvents(db: PgDb, filter: { after?: number; order_id?: string; account?: string | string[]; limit?: number }): Promise<OrderEvent[]> {
   const limit = pageLimit(filter.limit);
-  const p = new Params('postgres');
+  const p = new Params(postgresSyntax);
   const where = whereSql(eventConditions(filter, p));
   const { rows } = await db.query(`SELECT * FROM order_events ${where} ORDER BY seq LIMIT ${p.add(limit)}`, p.values);
   return rows.map((row) => eventFromRow(row, alreadyParsed));

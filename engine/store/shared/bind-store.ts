@@ -5,7 +5,7 @@
  */
 import type { Store } from '../store.ts';
 
-type Lifecycle = 'kind' | 'migrate' | 'close' | 'ping';
+type Lifecycle = 'kind' | 'capabilities' | 'migrate' | 'close' | 'ping';
 export type DataMethod = Exclude<keyof Store, Lifecycle>;
 
 /** Every data method of the Store, as a function of the driver's handle. */
@@ -20,7 +20,7 @@ export const DATA_METHODS = [
   'startRun', 'finishRun', 'listRuns', 'lastSuccessfulRuns', 'acquireLease', 'renewLease', 'releaseLease', 'takeBudget',
   'createApiToken', 'findApiToken', 'listApiTokens', 'revokeApiToken', 'acknowledgeOrder', 'reportImportError', 'getAcknowledgements',
   'createWebhookEndpoint', 'getWebhookEndpoint', 'listWebhookEndpoints', 'deleteWebhookEndpoint', 'claimWebhookDeliveries',
-  'recordDeliveryAttempt', 'listWebhookDeliveries', 'countOrdersByStatus',
+  'recordDeliveryAttempt', 'listWebhookDeliveries', 'countOrdersByStatus', 'countActionsByState', 'lastEventSeq',
 ] as const satisfies readonly DataMethod[];
 
 // Fails to compile when the Store gains a data method the list above does not name.
@@ -31,6 +31,7 @@ void listIsComplete;
 export function bindStore<Db>(db: Db, lifecycle: Pick<Store, Lifecycle>, fns: DriverFunctions<Db>): Store {
   const store: Record<string, unknown> = {
     kind: lifecycle.kind,
+    capabilities: Object.freeze({ ...lifecycle.capabilities }),
     migrate: () => lifecycle.migrate(),
     close: () => lifecycle.close(),
     ping: () => lifecycle.ping(),

@@ -1,30 +1,36 @@
 /**
- * WHERE clauses of the listings, written once for both dialects: only placeholders ($n or ?) and
- * booleans (true or 1) differ.
+ * WHERE clauses of the listings, written once for both drivers: only placeholders ($n or ?) and
+ * booleans (true or 1) differ, and each driver declares its own (`SqlSyntax`, in its db.ts).
  */
 import { OrderwireError } from '../../errors.ts';
 import type { ActionState, OrderFilter } from '../store.ts';
 import { canonicalInstant } from './time.ts';
 import { decodePageCursor } from './paging.ts';
 
-export type Dialect = 'sqlite' | 'postgres';
+/** How a driver's SQL writes a parameter and a boolean. */
+export interface SqlSyntax {
+  /** The placeholder of the n-th parameter (1-based). */
+  placeholder(n: number): string;
+  /** A boolean as the driver binds it. */
+  bool(value: boolean): unknown;
+}
 
-/** Collects parameter values and hands out the dialect's placeholder for each. */
+/** Collects parameter values and hands out the driver's placeholder for each. */
 export class Params {
   readonly values: unknown[] = [];
-  readonly dialect: Dialect;
+  readonly syntax: SqlSyntax;
 
-  constructor(dialect: Dialect) {
-    this.dialect = dialect;
+  constructor(syntax: SqlSyntax) {
+    this.syntax = syntax;
   }
 
   add(value: unknown): string {
     this.values.push(value);
-    return this.dialect === 'postgres' ? `$${this.values.length}` : '?';
+    return this.syntax.placeholder(this.values.length);
   }
 
   bool(value: boolean): string {
-    return this.add(this.dialect === 'postgres' ? value : value ? 1 : 0);
+    return this.add(this.syntax.bool(value));
   }
 
   /** `column = x` or `column IN (...)`; an empty list matches nothing. */
@@ -45,6 +51,7 @@ export function orderConditions(filter: Omit<OrderFilter, 'limit'>, p: Params): 
   if (filter.channel !== undefined) c.push(`channel = ${p.add(filter.channel)}`);
   if (filter.status !== undefined) c.push(`status = ${p.add(filter.status)}`);
   if (filter.marketplace_status !== undefined) c.push(`marketplace_status = ${p.add(filter.marketplace_status)}`);
+  if (filter.marketplace_order_id !== undefined) c.push(`marketplace_order_id = ${p.add(filter.marketplace_order_id)}`);
   if (filter.updated_since !== undefined) c.push(`updated_at >= ${p.add(canonicalInstant(filter.updated_since, 'updated_since'))}`);
   if (filter.delivered_by_marketplace !== undefined) c.push(`delivered_by_marketplace = ${p.bool(filter.delivered_by_marketplace)}`);
   if (filter.after !== undefined) c.push(`change_seq > ${p.add(decodePageCursor('orders', filter.after))}`);

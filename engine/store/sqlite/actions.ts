@@ -18,7 +18,7 @@ import { actionFromRow, parseJsonText } from '../shared/rows.ts';
 import { isoAt } from '../shared/time.ts';
 import { actionColumns } from '../shared/validate.ts';
 import { actionConditions, Params, whereSql } from '../shared/where.ts';
-import type { SqliteDb } from './db.ts';
+import { sqliteSyntax, type SqliteDb } from './db.ts';
 import { OrderwireError } from '../../errors.ts';
 
 const INSERT = `INSERT INTO actions (id, idempotency_key, account, channel, marketplace_order_id, action, state, attempts, next_attempt_at, request, created_at, updated_at)
@@ -64,7 +64,7 @@ export function listActions(
   filter: { state?: ActionState | ActionState[]; account?: string | string[]; marketplace_order_id?: string; limit?: number; after?: string },
 ): Page<StoredAction> {
   const limit = pageLimit(filter.limit);
-  const p = new Params('sqlite');
+  const p = new Params(sqliteSyntax);
   const where = whereSql(actionConditions(filter, p));
   const rows = db.all(`SELECT * FROM actions ${where} ORDER BY seq LIMIT ${p.add(limit + 1)}`, ...p.values);
   const items = rows.slice(0, limit);

@@ -7,6 +7,7 @@ import { parseJsonText } from '../shared/rows.ts';
 import { isoAt } from '../shared/time.ts';
 import { checkClaim } from '../shared/action-rules.ts';
 import type { OrderStatus } from '../../order/model.ts';
+import type { ActionState } from '../store.ts';
 import type { SqliteDb } from './db.ts';
 
 const now = (): string => new Date().toISOString();
@@ -110,4 +111,13 @@ export function listWebhookDeliveries(db: SqliteDb, endpointId: string, options:
 export function countOrdersByStatus(db: SqliteDb): Array<{ account: string; status: OrderStatus; count: number }> {
   return db.all('SELECT account, status, count(*) AS n FROM orders GROUP BY account, status ORDER BY account, status')
     .map((row) => ({ account: String(row.account), status: row.status as OrderStatus, count: Number(row.n) }));
+}
+
+export function countActionsByState(db: SqliteDb): Array<{ account: string; state: ActionState; count: number }> {
+  return db.all('SELECT account, state, count(*) AS n FROM actions GROUP BY account, state ORDER BY account, state')
+    .map((row) => ({ account: String(row.account), state: row.state as ActionState, count: Number(row.n) }));
+}
+
+export function lastEventSeq(db: SqliteDb): number {
+  return Number(db.get('SELECT coalesce(max(seq), 0) AS seq FROM order_events')!.seq);
 }

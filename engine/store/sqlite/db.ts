@@ -9,9 +9,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { OrderwireError } from '../../errors.ts';
+import type { SqlSyntax } from '../shared/where.ts';
 
 type SqlValue = SQLInputValue;
 export type SqliteRow = Record<string, unknown>;
+
+/** SQLite's parameters are `?`; it has no boolean type (0 and 1). */
+export const sqliteSyntax: SqlSyntax = { placeholder: () => '?', bool: (value) => (value ? 1 : 0) };
 
 const BUSY_TIMEOUT_MS = 5_000;
 const SQLITE_BUSY = 5;

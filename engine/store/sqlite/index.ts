@@ -19,6 +19,9 @@ export async function openSqliteStore(file: string): Promise<Store> {
     db,
     {
       kind: 'sqlite',
+      // One daemon per file, whose own limiter holds the ceilings; a request budget taken in a
+      // write transaction per marketplace request would contend with that daemon's commits.
+      capabilities: { sharedBudgets: false },
       migrate: async () => migrateSqlite(db),
       close: async () => db.close(),
       async ping() {

@@ -9,7 +9,7 @@ import { cursorFromRow, eventFromRow, orderFromRow, parseJsonText } from '../sha
 import { canonicalInstant } from '../shared/time.ts';
 import { requireText, requireWindowKind } from '../shared/validate.ts';
 import { eventConditions, orderConditions, Params, whereSql } from '../shared/where.ts';
-import type { SqliteDb } from './db.ts';
+import { sqliteSyntax, type SqliteDb } from './db.ts';
 
 type CursorInput = { account: string; channel: string; kind: WindowKind; position: string };
 
@@ -111,7 +111,7 @@ export function getOrderById(db: SqliteDb, id: string): StoredOrder | undefined 
 
 export function listOrders(db: SqliteDb, filter: OrderFilter): Page<StoredOrder> {
   const limit = pageLimit(filter.limit);
-  const p = new Params('sqlite');
+  const p = new Params(sqliteSyntax);
   const where = whereSql(orderConditions(filter, p));
   const rows = db.all(`SELECT ${ORDER_COLUMNS} FROM orders ${where} ORDER BY change_seq LIMIT ${p.add(limit + 1)}`, ...p.values);
   const items = rows.slice(0, limit);
@@ -121,14 +121,14 @@ export function listOrders(db: SqliteDb, filter: OrderFilter): Page<StoredOrder>
 }
 
 export function countOrders(db: SqliteDb, filter: Omit<OrderFilter, 'after' | 'limit'>): number {
-  const p = new Params('sqlite');
+  const p = new Params(sqliteSyntax);
   const where = whereSql(orderConditions({ ...filter, after: undefined }, p));
   return Number(db.get(`SELECT count(*) AS n FROM orders ${where}`, ...p.values)!.n);
 }
 
 export function listEvents(db: SqliteDb, filter: { after?: number; order_id?: string; account?: string | string[]; limit?: number }): OrderEvent[] {
   const limit = pageLimit(filter.limit);
-  const p = new Params('sqlite');
+  const p = new Params(sqliteSyntax);
   const where = whereSql(eventConditions(filter, p));
   return db.all(`SELECT * FROM order_events ${where} ORDER BY seq LIMIT ${p.add(limit)}`, ...p.values).map((row) => eventFromRow(row, parseJsonText));
 }
