@@ -56,6 +56,16 @@ describe('store commands', () => {
     expect(denied.stderr).toContain('error[ACTION_NOT_ALLOWED_IN_STATUS]');
     expect(denied.stderr).toMatch(/it is allowed at waiting_shipment/);
 
+    // Allowed today, but not once the queued accept has taken effect: refused, naming the accept.
+    const acceptId = /^queued: action (\S+)/.exec(queued.stdout)![1]!;
+    const conflict = await cli(['action', 'w', order_id, 'refuse', '--config', config], false);
+    expect(conflict.code, conflict.stdout + conflict.stderr).toBe(1);
+    expect(conflict.stderr).toContain(`refuse conflicts with action ${acceptId} (accept, queued) pending on ${order_id}: once it has taken effect the order will be accepted`);
+    expect(conflict.stderr).toContain('error[ACTION_CONFLICTS_WITH_PENDING]');
+    const conflictJson = await cli(['action', 'w', order_id, 'refuse', '--config', config, '--json'], false);
+    expect(JSON.parse(conflictJson.stdout)).toMatchObject({ kind: 'conflict', projected: 'accepted', pending: { id: acceptId, action: 'accept', state: 'queued' } });
+    expect(conflictJson.stdout).not.toContain('fingerprint');
+
     const actions = await cli(['actions', '--config', config, '--json'], false);
     const list = (JSON.parse(actions.stdout) as { items: Array<{ marketplace_order_id: string; state: string; action: string }> }).items;
     expect(list).toEqual([expect.objectContaining({ marketplace_order_id: order_id, action: 'accept', state: 'queued' })]);

@@ -63,14 +63,16 @@ if (SKIP_PG) {
       for (const id of ids) expect((await stores[0]!.getAction(id))?.lease_owner).toBe(claims.get(id)![0]);
     });
 
-    it('stores one action per idempotency key and one pending action per order when enqueued concurrently', async () => {
+    it('stores one action per idempotency key, and queues one of several actions validated after the same pending ones, when enqueued concurrently', async () => {
       await Promise.all(stores.map((s) => s.migrate()));
       const request: ActionRequest = { channel: 'worten', account: 'worten-pt', marketplace_order_id: 'O1', action: 'refuse', status: 'waiting_acceptance', lines: null, data: { reason: 'out_of_stock' } };
       const sameKey = await Promise.all(stores.map((s) => s.enqueueAction({ idempotency_key: 'same', request })));
       expect(new Set(sameKey.map((r) => r.action.id)).size).toBe(1);
       expect(sameKey.filter((r) => !r.existing)).toHaveLength(1);
-      const otherKeys = await Promise.all(stores.map((s, i) => s.enqueueAction({ idempotency_key: `other-${i}`, request: { ...request, marketplace_order_id: 'O2' } })));
-      expect(new Set(otherKeys.map((r) => r.action.id)).size).toBe(1);
+      // Each daemon validated its action with nothing pending on O2: one is queued, the others must validate again.
+      const otherKeys = await Promise.allSettled(stores.map((s, i) => s.enqueueAction({ idempotency_key: `other-${i}`, request: { ...request, marketplace_order_id: 'O2' }, after_pending: [] })));
+      expect(otherKeys.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(otherKeys.filter((r) => r.status === 'rejected').map((r) => (r.reason as { code?: string }).code)).toEqual(Array(stores.length - 1).fill('STORE_ACTION_PENDING_CHANGED'));
       expect((await stores[0]!.listActions({})).items).toHaveLength(2);
     });
 

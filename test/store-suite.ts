@@ -322,19 +322,41 @@ export function describeStoreSuite(name: string, openFresh: () => Promise<Store>
         await expect(store.enqueueAction({ idempotency_key: '', request: request('A1') })).rejects.toMatchObject({ code: 'STORE_ARGUMENT_INVALID' });
       });
 
-      it('returns the pending action of the same kind for the same order instead of queueing a second', async () => {
-        const first = await store.enqueueAction(newAction('k1', 'A1'));
-        const second = await store.enqueueAction(newAction('k2', 'A1'));
-        expect(second).toEqual({ action: first.action, existing: true });
-        expect((await store.enqueueAction(newAction('k3', 'A1', 'refuse'))).existing).toBe(false);
-        expect((await store.enqueueAction(newAction('k4', 'A2'))).existing).toBe(false);
-        // Once it is settled, the same kind of action can be queued again.
-        const [claimed] = await store.claimActions('w1', 60_000, 1);
-        expect(claimed?.id).toBe(first.action.id);
-        expect(await store.updateAction(first.action.id, 'w1', { state: 'failed', error: { code: 'X', message: 'refused' }, release: true })).toBe(true);
-        const fresh = await store.enqueueAction(newAction('k5', 'A1'));
-        expect(fresh.existing).toBe(false);
-        expect(fresh.action.id).not.toBe(first.action.id);
+      it('queues several actions on one order, and only when the pending ones are still those it was validated after', async () => {
+        const first = await store.enqueueAction({ ...newAction('k1', 'A1'), fingerprint: 'f1', after_pending: [] });
+        expect(first.existing).toBe(false);
+        expect(await store.getActionByKey('k1')).toMatchObject({ id: first.action.id, fingerprint: 'f1' });
+        // Validated before the first was queued: refused, nothing stored.
+        await expect(store.enqueueAction({ ...newAction('k2', 'A1', 'refund'), after_pending: [] })).rejects.toMatchObject({ code: 'STORE_ACTION_PENDING_CHANGED' });
+        const second = await store.enqueueAction({ ...newAction('k2', 'A1', 'refund'), after_pending: [first.action.id] });
+        expect(second.existing).toBe(false);
+        // Another action of the same kind may wait too (a refund of another line).
+        const third = await store.enqueueAction({ ...newAction('k3', 'A1', 'refund', { reason: 'other' }), after_pending: [second.action.id, first.action.id] });
+        expect((await store.pendingActions('worten-pt', 'worten', 'A1')).map((a) => a.id)).toEqual([first.action.id, second.action.id, third.action.id]);
+        expect(await store.pendingActions('worten-pt', 'worten', 'A9')).toEqual([]);
+        // The same key again is the stored action, whatever was validated; another request with it is refused.
+        expect(await store.enqueueAction({ ...newAction('k1', 'A1'), fingerprint: 'f1', after_pending: [] })).toEqual({ action: first.action, existing: true });
+        await expect(store.enqueueAction({ ...newAction('k1', 'A1'), fingerprint: 'f-other' })).rejects.toMatchObject({ code: 'STORE_IDEMPOTENCY_KEY_REUSED' });
+        expect(await store.getActionByKey('nope')).toBeUndefined();
+      });
+
+      it("claims only the oldest pending action of an order: one in flight per order, in queue order", async () => {
+        const a1 = (await store.enqueueAction(newAction('k1', 'A1'))).action;
+        const a2 = (await store.enqueueAction(newAction('k2', 'A1', 'refund'))).action;
+        const b1 = (await store.enqueueAction(newAction('k3', 'B1'))).action;
+        const t = later(1_000);
+        expect((await store.claimActions('w1', 60_000, 10, t)).map((a) => a.id)).toEqual([a1.id, b1.id]);
+        await store.updateAction(b1.id, 'w1', { state: 'succeeded', release: true });
+        // Sending, or lease expired: still the oldest, so a2 waits.
+        await store.updateAction(a1.id, 'w1', { state: 'sending', attempts: 1 });
+        expect((await store.claimActions('w2', 60_000, 10, new Date(t.getTime() + 60_000))).map((a) => a.id)).toEqual([a1.id]);
+        // A backing-off action keeps its place too.
+        await store.updateAction(a1.id, 'w2', { state: 'queued', next_attempt_at: new Date(t.getTime() + 600_000).toISOString(), release: true });
+        expect(await store.claimActions('w3', 60_000, 10, new Date(t.getTime() + 60_001))).toEqual([]);
+        const [claimed] = await store.claimActions('w3', 60_000, 10, new Date(t.getTime() + 600_000));
+        expect(claimed?.id).toBe(a1.id);
+        await store.updateAction(a1.id, 'w3', { state: 'succeeded', release: true });
+        expect((await store.claimActions('w3', 60_000, 10, new Date(t.getTime() + 600_000))).map((a) => a.id)).toEqual([a2.id]);
       });
 
       it('hands each due action to one owner at a time and reclaims it when the lease expired', async () => {
@@ -412,12 +434,12 @@ export function describeStoreSuite(name: string, openFresh: () => Promise<Store>
         expect(await store.retryAction('missing')).toBeUndefined();
         expect(await store.cancelAction('missing')).toBeUndefined();
 
-        // Retrying while another action of the same kind is pending for the order would queue two.
+        // Retried while another action is pending on the order, it would jump the queue.
         const failed = (await store.enqueueAction(newAction('k2', 'A2'))).action;
         await store.claimActions('w', 10_000, 1);
         await store.updateAction(failed.id, 'w', { state: 'failed', release: true });
-        await store.enqueueAction(newAction('k3', 'A2'));
-        await expect(store.retryAction(failed.id)).rejects.toMatchObject({ code: 'STORE_ACTION_STATE_CONFLICT' });
+        const waiting = (await store.enqueueAction(newAction('k3', 'A2', 'refuse'))).action;
+        await expect(store.retryAction(failed.id)).rejects.toMatchObject({ code: 'STORE_ACTION_STATE_CONFLICT', message: expect.stringContaining(`action ${waiting.id} (refuse, queued) is pending`) });
         expect((await store.getAction(failed.id))?.state).toBe('failed');
       });
 

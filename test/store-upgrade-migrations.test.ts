@@ -110,7 +110,7 @@ describe('migration 005: refund events on a store with data', () => {
 
     const store = await openSqliteStore(file);
     try {
-      expect(await store.migrate()).toEqual(['005_refund_events']);
+      expect(await store.migrate()).toContain('005_refund_events');
       expect((await store.listEvents({})).map((e) => e.seq)).toEqual([1, 2]);
       expect((await store.listWebhookDeliveries('e1')).map((d) => d.event.id)).toEqual(['evt_2', 'evt_1']);
       const endpoint = await store.createWebhookEndpoint({ url: 'http://127.0.0.1:9/r', accounts: ['w'], events: ['order.refunded'] });
@@ -136,7 +136,7 @@ describe('migration 005: refund events on a store with data', () => {
     ]);
     const store = await openPostgresStore(url, { schema });
     try {
-      expect(await store.migrate()).toEqual(['005_refund_events']);
+      expect(await store.migrate()).toContain('005_refund_events');
       expect((await store.listEvents({})).map((e) => [e.seq, e.type])).toEqual([[1, 'order.created']]);
     } finally {
       await store.close();

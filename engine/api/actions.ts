@@ -2,8 +2,12 @@
  * Seller actions: submit (validated with the channel's rules, then queued for the daemon's worker),
  * poll, list (failed and needs-attention ones in particular), retry and cancel.
  * - 202: queued, with the action and `Location: /v1/actions/{id}`;
- * - 200: the same request (same Idempotency-Key or content) or an action of the same kind still
+ * - 200: the same request under the same Idempotency-Key (looked up before validation, so a replay
+ *   after success returns the action, whatever the order's status now), or the same request still
  *   pending on the order: that action, nothing queued twice;
+ * - 409 STORE_IDEMPOTENCY_KEY_REUSED: the key was used for another request;
+ * - 409 ACTION_CONFLICTS_WITH_PENDING: not allowed once the actions pending on the order took
+ *   effect (a refuse behind a queued accept); `pending_action` and a Link header name the newest;
  * - 422 API_ACTION_DENIED: every validation finding, with the codes of `orderwire check`.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -45,7 +49,7 @@ export function actionRoutes(ctx: ApiContext) {
       schema: {
         tags: ['actions'],
         summary: 'Submit a seller action on an order',
-        description: 'Validated against the channel\'s rules for the order\'s current status (GET /v1/channels/{id} describes the fields), then queued; the daemon delivers it exactly once. Send an Idempotency-Key header to make retries of this request safe.',
+        description: 'Validated against the channel\'s rules for the order\'s status as it will be once the actions pending on it took effect (GET /v1/channels/{id} describes the fields), then queued; the daemon delivers an order\'s actions one at a time, each exactly once. Send an Idempotency-Key header to make retries of this request safe: it is looked up before validation. 409 ACTION_CONFLICTS_WITH_PENDING names the pending action it conflicts with (pending_action, Link).',
         security,
         params: idParams,
         headers: {
@@ -63,7 +67,7 @@ export function actionRoutes(ctx: ApiContext) {
           },
         },
         response: {
-          200: { ...actionSchema, description: 'The same request was already submitted, or the same action is still pending on the order.' },
+          200: { ...actionSchema, description: 'The same request was already submitted with this Idempotency-Key (whatever the action\'s state), or the same request is still pending on the order.' },
           202: { ...actionSchema, description: 'Queued. Poll the URL in Location.' },
           ...errorResponses(404, 409, 413, 415, 422),
         },
@@ -89,6 +93,17 @@ export function actionRoutes(ctx: ApiContext) {
         case 'denied': {
           const errors = outcome.validation.errors.map(findingError);
           throw apiError('API_ACTION_DENIED', `${body.action} is not valid for order ${stored.order.marketplace_order_id} (${outcome.validation.status}): ${errors.map((e) => e.code).join(', ')}`, errors);
+        }
+        case 'conflict': {
+          const { pending } = outcome;
+          const url = actionUrl(pending.id);
+          reply.header('Link', `<${url}>; rel="related"`);
+          throw apiError(
+            'ACTION_CONFLICTS_WITH_PENDING',
+            `${body.action} is not allowed on order ${stored.order.marketplace_order_id} once the pending ${pending.action} (${url}, ${pending.state}) has taken effect: the order will be ${outcome.projected}`,
+            outcome.validation.errors.map(findingError),
+            { pending_action: { id: pending.id, url, action: pending.action, state: pending.state } },
+          );
         }
         default: {
           reply.code(outcome.kind === 'queued' ? 202 : 200).header('Location', actionUrl(outcome.action.id));

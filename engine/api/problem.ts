@@ -25,6 +25,8 @@ export interface Problem {
   detail: string;
   instance?: string;
   errors?: FieldError[];
+  /** Extension members of one problem type (RFC 9457 §3.2), e.g. `pending_action`. */
+  [extension: string]: unknown;
 }
 
 /** The problem document of a catalogue code. */
@@ -40,9 +42,9 @@ export function problemOf(code: ErrorCode, detail: string, errors?: FieldError[]
   };
 }
 
-/** An error to throw from a handler: becomes its problem document. */
-export function apiError(code: ErrorCode, detail: string, errors?: FieldError[]): OrderwireError {
-  return new OrderwireError(code, detail, errors ? { errors } : {});
+/** An error to throw from a handler: becomes its problem document (with `extensions` as extra members). */
+export function apiError(code: ErrorCode, detail: string, errors?: FieldError[], extensions?: Record<string, unknown>): OrderwireError {
+  return new OrderwireError(code, detail, { ...(errors && { errors }), ...(extensions && { extensions }) });
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
@@ -98,7 +100,8 @@ export function problemForError(error: FastifyError | Error): Problem {
     const errors = (error.details as { errors?: FieldError[] }).errors;
     const field = (error.details as { field?: unknown }).field;
     if (!errors && typeof field === 'string') return problemOf(error.code, error.message, [{ field: `/query/${field}`, code: error.code, message: error.message }]);
-    return problemOf(error.code, error.message, errors);
+    const extensions = (error.details as { extensions?: Record<string, unknown> }).extensions;
+    return { ...extensions, ...problemOf(error.code, error.message, errors) };
   }
   const e = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (e.validation) {

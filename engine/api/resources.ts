@@ -30,9 +30,14 @@ export function actionUrl(id: string): string {
   return `/v1/actions/${encodeURIComponent(id)}`;
 }
 
+/** An action without what is internal to the engine: leases, the worker's progress, the submission fingerprint. */
+export function publicAction(a: StoredAction): Omit<StoredAction, 'lease_owner' | 'lease_until' | 'progress' | 'fingerprint'> {
+  const { lease_owner: _owner, lease_until: _until, progress: _progress, fingerprint: _fingerprint, ...rest } = a;
+  return rest;
+}
+
 export function actionResource(a: StoredAction, orderId?: string): Record<string, unknown> {
-  // Leases and the worker's progress are internal: never served.
-  const { lease_owner: _owner, lease_until: _until, progress: _progress, id, ...rest } = a;
+  const { id, ...rest } = publicAction(a);
   return { id, url: actionUrl(id), order_id: orderId ?? null, ...rest };
 }
 

@@ -31,6 +31,12 @@ export const problemSchema = {
         properties: { field: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' }, suggestion: { type: 'string' } },
       },
     },
+    pending_action: {
+      type: 'object',
+      description: 'ACTION_CONFLICTS_WITH_PENDING: the newest action pending on the order, which the submitted one would follow.',
+      required: ['id', 'url', 'action', 'state'],
+      properties: { id: { type: 'string' }, url: { type: 'string' }, action: { type: 'string' }, state: { type: 'string' } },
+    },
   },
 } as const;
 

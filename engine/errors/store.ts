@@ -60,7 +60,13 @@ export const storeErrors = defineErrors({
     title: 'Action cannot make this transition',
     severity: 'error',
     http: 409,
-    help: 'Only failed or needs_attention actions can be retried (and not while another action of the same kind is pending for the order); only queued, failed or needs_attention actions can be canceled.',
+    help: 'Only failed or needs_attention actions can be retried (and not while another action is pending on the order: it would jump the queue); only queued, failed or needs_attention actions can be canceled.',
+  },
+  STORE_ACTION_PENDING_CHANGED: {
+    title: 'The order\'s pending actions changed meanwhile',
+    severity: 'warning',
+    http: 409,
+    help: 'An action was validated after the actions then pending on its order, and another was queued or finished before it could be stored. Nothing was stored; validate it again (orderwire does so by itself when it submits).',
   },
   STORE_RUN_NOT_FOUND: {
     title: 'Sync run not found',

@@ -32,6 +32,12 @@ export const syncErrors = defineErrors({
     http: 404,
     help: 'No action has this id.',
   },
+  ACTION_CONFLICTS_WITH_PENDING: {
+    title: 'Action conflicts with an action pending on the order',
+    severity: 'error',
+    http: 409,
+    help: 'Actions on one order are sent one at a time, in the order they were queued, and each is validated against the status the order will have once the pending ones took effect. This one is not allowed after them (a refuse behind a queued accept). The problem names the pending action: wait for it (GET its URL) and submit again if still wanted, or cancel it first.',
+  },
   ACTION_REJECTED_BY_MARKETPLACE: {
     title: 'The marketplace refused the action',
     severity: 'error',

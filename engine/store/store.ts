@@ -111,6 +111,8 @@ export interface StoredAction {
   error?: { code: string; message: string };
   /** Internal to the worker (see ActionProgress); stripped from everything served. */
   progress?: ActionProgress;
+  /** The request as submitted (internal: recognises a repeated submission). */
+  fingerprint?: string;
   created_at: string;
   updated_at: string;
   lease_owner?: string;
@@ -177,6 +179,14 @@ export type ActionPatch = Partial<Pick<StoredAction, 'state' | 'attempts' | 'nex
 export interface NewAction {
   idempotency_key: string;
   request: ActionRequest;
+  /** The request as submitted, before validation (submit-action.ts): recognises a repeated submission. */
+  fingerprint?: string;
+  /**
+   * The ids of the actions pending on the order (queued or sending) that the request was
+   * validated after. When given, the action is stored only if they are still exactly the pending
+   * ones; otherwise STORE_ACTION_PENDING_CHANGED and nothing is stored.
+   */
+  after_pending?: readonly string[];
 }
 
 /**
@@ -225,18 +235,23 @@ export interface Store extends ApiStore {
   lastEventSeq(): Promise<number>;
 
   /**
-   * Queues an action. Same idempotency key -> the stored one (never a second row). When an
-   * action with the same (account, channel, order, action) is still queued or sending, that one
-   * is returned with `existing: true`. The same key with a different request throws
-   * STORE_IDEMPOTENCY_KEY_REUSED.
+   * Queues an action. Same idempotency key -> the stored one with `existing: true` (never a
+   * second row); the same key with a different request throws STORE_IDEMPOTENCY_KEY_REUSED.
+   * With `after_pending`, atomically checks that the order's pending actions are still those
+   * (else STORE_ACTION_PENDING_CHANGED). Several actions may be pending on one order: the
+   * worker sends them one at a time, oldest first (claimActions).
    */
   enqueueAction(action: NewAction): Promise<{ action: StoredAction; existing: boolean }>;
   getAction(id: string): Promise<StoredAction | undefined>;
+  getActionByKey(idempotencyKey: string): Promise<StoredAction | undefined>;
+  /** The actions queued or sending on one order, oldest first. */
+  pendingActions(account: string, channel: string, marketplaceOrderId: string): Promise<StoredAction[]>;
   listActions(filter: { state?: ActionState | ActionState[]; account?: string | string[]; marketplace_order_id?: string; limit?: number; after?: string }): Promise<Page<StoredAction>>;
   /**
    * Claims up to `limit` due actions for `owner` (oldest next_attempt_at first): queued with
    * next_attempt_at <= now, or `sending` (its worker died mid-send), with the lease free or
-   * expired. Only the lease changes (lease_owner, lease_until = now + leaseMs): state and attempts
+   * expired, and only the oldest pending action of each order: at most one action per order is
+   * ever in flight, and an order's actions go in the order they were queued. Only the lease changes (lease_owner, lease_until = now + leaseMs): state and attempts
    * are the worker's to set through updateAction, so a returned `sending` means "may have reached
    * the marketplace".
    */
@@ -249,7 +264,7 @@ export interface Store extends ApiStore {
   updateAction(id: string, owner: string, patch: ActionPatch): Promise<boolean>;
   /**
    * Operator/API transitions. retry: failed/needs_attention -> queued, due now, attempts reset to 0,
-   * error cleared. cancel: queued/failed/needs_attention -> canceled. Both return undefined for an
+   * error cleared; refused while another action is pending on the order. cancel: queued/failed/needs_attention -> canceled. Both return undefined for an
    * unknown id and throw STORE_ACTION_STATE_CONFLICT when the state does not allow the transition.
    */
   retryAction(id: string): Promise<StoredAction | undefined>;

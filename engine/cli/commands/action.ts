@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { OrderwireError } from '../../errors.ts';
-import { submitAction } from '../../sync/submit-action.ts';
+import { publicAction } from '../../api/resources.ts';
+import { submitAction, type SubmitOutcome } from '../../sync/submit-action.ts';
 import { EXIT } from '../exit-codes.ts';
 import { addConfigOption, withRuntime } from '../runtime-options.ts';
 
@@ -10,6 +11,19 @@ interface ActionOptions {
   lines?: string;
   idempotencyKey?: string;
   json?: boolean;
+}
+
+/** The outcome as printed by --json: actions without what is internal to the engine. */
+function jsonOutcome(outcome: SubmitOutcome): unknown {
+  switch (outcome.kind) {
+    case 'queued':
+    case 'existing':
+      return { ...outcome, action: publicAction(outcome.action) };
+    case 'conflict':
+      return { ...outcome, pending: publicAction(outcome.pending) };
+    default:
+      return outcome;
+  }
 }
 
 export function register(program: Command): void {
@@ -45,7 +59,7 @@ export function register(program: Command): void {
         ...(lines && { lines }),
         ...(opts.idempotencyKey && { idempotencyKey: opts.idempotencyKey }),
       });
-      if (opts.json) process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
+      if (opts.json) process.stdout.write(`${JSON.stringify(jsonOutcome(outcome), null, 2)}\n`);
       switch (outcome.kind) {
         case 'order_not_found':
           if (!opts.json) process.stderr.write(`order ${order} of ${account} is not in the store (sync first)\n`);
@@ -58,6 +72,15 @@ export function register(program: Command): void {
           }
           process.exitCode = EXIT.FINDINGS;
           return;
+        case 'conflict': {
+          const { pending } = outcome;
+          if (!opts.json) {
+            process.stderr.write(`${name} conflicts with action ${pending.id} (${pending.action}, ${pending.state}) pending on ${order}: once it has taken effect the order will be ${outcome.projected}, where ${name} is not allowed\n`);
+            process.stderr.write(`  error[ACTION_CONFLICTS_WITH_PENDING]: wait for it (orderwire actions --order ${order}), or cancel it first\n`);
+          }
+          process.exitCode = EXIT.FINDINGS;
+          return;
+        }
         default:
           if (!opts.json) process.stdout.write(`${outcome.kind === 'existing' ? 'already submitted' : 'queued'}: action ${outcome.action.id} (${outcome.action.state})\n`);
       }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { publicAction } from '../../api/resources.ts';
 import { OrderwireError } from '../../errors.ts';
 import type { ActionState } from '../../store/store.ts';
 import { addConfigOption, withRuntime } from '../runtime-options.ts';
@@ -28,7 +29,7 @@ export function register(program: Command): void {
         limit: Number(opts.limit) || 50,
       });
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ items: page.items }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ items: page.items.map(publicAction) }, null, 2)}\n`);
         return;
       }
       const rows = page.items.map((a) => [a.id, a.account, a.marketplace_order_id, a.action, a.state, String(a.attempts), a.updated_at, a.error ? `${a.error.code}: ${a.error.message}` : '']);

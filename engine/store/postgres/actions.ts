@@ -1,7 +1,8 @@
 /**
  * Seller actions on PostgreSQL. Claims use FOR UPDATE SKIP LOCKED: concurrent workers each lock
- * different rows and never wait on (or take) one another's; enqueue relies on the unique
- * indexes (idempotency key, one pending action per order and kind) rather than on locks.
+ * different rows and never wait on (or take) one another's, and only an order's oldest pending
+ * action is claimable. Enqueue and retry, which add a pending action to an order, take a
+ * transaction advisory lock on the order, so the pending-actions precondition holds at commit.
  */
 import { newId } from '../shared/ids.ts';
 import { OrderwireError } from '../../errors.ts';
@@ -12,9 +13,11 @@ import {
   CANCELABLE_STATES,
   checkClaim,
   idempotencyKeyReused,
+  OLDEST_OF_ITS_ORDER,
   PENDING_STATES,
+  pendingChanged,
   RETRYABLE_STATES,
-  sameRequest,
+  sameSubmission,
   sqlList,
   transitionConflict,
 } from '../shared/action-rules.ts';
@@ -23,12 +26,15 @@ import { actionFromRow, alreadyParsed } from '../shared/rows.ts';
 import { isoAt } from '../shared/time.ts';
 import { actionColumns } from '../shared/validate.ts';
 import { actionConditions, Params, whereSql } from '../shared/where.ts';
-import { postgresSyntax, type PgDb, type PgRow } from './db.ts';
+import { postgresSyntax, type PgDb, type PgQuery, type PgRow } from './db.ts';
 
-const INSERT = `INSERT INTO actions (id, idempotency_key, account, channel, marketplace_order_id, action, state, attempts, next_attempt_at, request, created_at, updated_at)
-  VALUES ($1, $2, $3, $4, $5, $6, 'queued', 0, $7, $8, $7, $7) ON CONFLICT DO NOTHING RETURNING *`;
-const PENDING = `SELECT * FROM actions WHERE account = $1 AND channel = $2 AND marketplace_order_id = $3 AND action = $4 AND state IN (${sqlList(PENDING_STATES)})`;
-const DUE = `((state = 'queued' AND next_attempt_at <= $3) OR state = 'sending') AND (lease_until IS NULL OR lease_until <= $3)`;
+const INSERT = `INSERT INTO actions (id, idempotency_key, account, channel, marketplace_order_id, action, state, attempts, next_attempt_at, request, fingerprint, created_at, updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6, 'queued', 0, $7, $8, $9, $7, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING *`;
+const PENDING = `SELECT * FROM actions WHERE account = $1 AND channel = $2 AND marketplace_order_id = $3 AND state IN (${sqlList(PENDING_STATES)}) ORDER BY seq`;
+const ORDER_LOCK = `SELECT pg_advisory_xact_lock(hashtext('orderwire:order:' || current_schema() || ':' || $1))`;
+/** The lock's key of one order (JSON keeps the three parts apart). */
+const orderKey = (account: string, channel: string, marketplaceOrderId: string): string => JSON.stringify([account, channel, marketplaceOrderId]);
+const DUE = `((state = 'queued' AND next_attempt_at <= $3) OR state = 'sending') AND (lease_until IS NULL OR lease_until <= $3) AND ${OLDEST_OF_ITS_ORDER}`;
 // The CTE is materialized on purpose: as `id IN (subquery)` the planner may rescan the subquery
 // per row, and each rescan skips the rows this statement just locked and picks more (> limit).
 const CLAIM = `WITH due AS MATERIALIZED (SELECT id FROM actions WHERE ${DUE} ORDER BY next_attempt_at, seq LIMIT $4 FOR UPDATE SKIP LOCKED)
@@ -38,28 +44,43 @@ const RETRY = `UPDATE actions SET state = 'queued', attempts = 0, next_attempt_a
   WHERE id = $2 AND state IN (${sqlList(RETRYABLE_STATES)}) RETURNING *`;
 const CANCEL = `UPDATE actions SET state = 'canceled', lease_owner = NULL, lease_until = NULL, updated_at = $1
   WHERE id = $2 AND state IN (${sqlList(CANCELABLE_STATES)}) RETURNING *`;
-// Enough for any real race: each round either inserts or finds the row that won.
-const ENQUEUE_ROUNDS = 5;
-
 const toAction = (row: PgRow): StoredAction => actionFromRow(row, alreadyParsed);
+
+async function byKey(q: PgQuery, key: string): Promise<StoredAction | undefined> {
+  const row = (await q.query('SELECT * FROM actions WHERE idempotency_key = $1', [key])).rows[0];
+  return row ? toAction(row) : undefined;
+}
 
 export async function enqueueAction(db: PgDb, action: NewAction): Promise<{ action: StoredAction; existing: boolean }> {
   const c = actionColumns(action);
   const request = JSON.stringify(action.request);
-  for (let round = 0; round < ENQUEUE_ROUNDS; round++) {
-    const byKey = (await db.query('SELECT * FROM actions WHERE idempotency_key = $1', [c.key])).rows[0];
-    if (byKey) {
-      const stored = toAction(byKey);
-      if (!sameRequest(stored.request, action.request)) throw idempotencyKeyReused(c.key, stored);
+  return db.tx(async (q) => {
+    await q.query(ORDER_LOCK, [orderKey(c.account, c.channel, c.marketplace_order_id)]);
+    const found = async (): Promise<{ action: StoredAction; existing: boolean } | undefined> => {
+      const stored = await byKey(q, c.key);
+      if (!stored) return undefined;
+      if (!sameSubmission(stored, action)) throw idempotencyKeyReused(c.key, stored);
       return { action: stored, existing: true };
-    }
-    const pending = (await db.query(PENDING, [c.account, c.channel, c.marketplace_order_id, c.action])).rows[0];
-    if (pending) return { action: toAction(pending), existing: true };
-    const inserted = (await db.query(INSERT, [newId(), c.key, c.account, c.channel, c.marketplace_order_id, c.action, new Date().toISOString(), request])).rows[0];
+    };
+    const existing = await found();
+    if (existing) return existing;
+    const changed = pendingChanged(action.after_pending, (await q.query(PENDING, [c.account, c.channel, c.marketplace_order_id])).rows.map(toAction));
+    if (changed) throw changed;
+    const inserted = (await q.query(INSERT, [newId(), c.key, c.account, c.channel, c.marketplace_order_id, c.action, new Date().toISOString(), request, action.fingerprint ?? null])).rows[0];
     if (inserted) return { action: toAction(inserted), existing: false };
-    // Lost a race on one of the unique indexes: the winner is now visible, look again.
-  }
-  throw new OrderwireError('INTERNAL', `could not enqueue action with idempotency key ${JSON.stringify(c.key)}: kept conflicting without a visible winner`);
+    // The same key was stored meanwhile for another order (the lock is per order): it is committed now.
+    const winner = await found();
+    if (winner) return winner;
+    throw new OrderwireError('INTERNAL', `could not enqueue action with idempotency key ${JSON.stringify(c.key)}: it conflicted without a visible winner`);
+  });
+}
+
+export async function pendingActions(db: PgDb, account: string, channel: string, marketplaceOrderId: string): Promise<StoredAction[]> {
+  return (await db.query(PENDING, [account, channel, marketplaceOrderId])).rows.map(toAction);
+}
+
+export async function getActionByKey(db: PgDb, idempotencyKey: string): Promise<StoredAction | undefined> {
+  return byKey(db, idempotencyKey);
 }
 
 export async function getAction(db: PgDb, id: string): Promise<StoredAction | undefined> {
@@ -99,17 +120,18 @@ export async function updateAction(db: PgDb, id: string, owner: string, patch: A
 }
 
 export async function retryAction(db: PgDb, id: string): Promise<StoredAction | undefined> {
-  try {
-    const row = (await db.query(RETRY, [new Date().toISOString(), id])).rows[0];
-    if (row) return toAction(row);
-  } catch (err) {
-    const current = await getAction(db, id);
-    if (current && err instanceof OrderwireError && err.code === 'STORE_CONSTRAINT_VIOLATION') throw transitionConflict('retry', current, true);
-    throw err;
-  }
   const current = await getAction(db, id);
   if (!current) return undefined;
-  throw transitionConflict('retry', current);
+  return db.tx(async (q) => {
+    await q.query(ORDER_LOCK, [orderKey(current.account, current.channel, current.marketplace_order_id)]);
+    // Queued again it would be the oldest of its order: not while another action waits there.
+    const [other] = (await q.query(PENDING, [current.account, current.channel, current.marketplace_order_id])).rows.map(toAction);
+    if (other && other.id !== id) throw transitionConflict('retry', current, other);
+    const row = (await q.query(RETRY, [new Date().toISOString(), id])).rows[0];
+    if (row) return toAction(row);
+    const now = await byKey(q, current.idempotency_key);
+    throw transitionConflict('retry', now ?? current);
+  });
 }
 
 export async function cancelAction(db: PgDb, id: string): Promise<StoredAction | undefined> {

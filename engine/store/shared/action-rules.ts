@@ -52,13 +52,31 @@ export function idempotencyKeyReused(key: string, stored: StoredAction): Orderwi
   );
 }
 
-export function transitionConflict(transition: 'retry' | 'cancel', action: StoredAction, pendingOther = false): OrderwireError {
+export function transitionConflict(transition: 'retry' | 'cancel', action: StoredAction, pendingOther?: StoredAction): OrderwireError {
   const allowed = transition === 'retry' ? RETRYABLE_STATES : CANCELABLE_STATES;
   const message = pendingOther
-    ? `cannot retry action ${action.id}: another ${action.action} action for order ${action.marketplace_order_id} is already queued or sending`
+    ? `cannot retry action ${action.id}: action ${pendingOther.id} (${pendingOther.action}, ${pendingOther.state}) is pending on order ${action.marketplace_order_id}; retry once it is done`
     : `cannot ${transition} action ${action.id} in state ${action.state} (only ${allowed.join(', ')})`;
   return new OrderwireError('STORE_ACTION_STATE_CONFLICT', message, { action_id: action.id, state: action.state });
 }
+
+/** The pending-actions precondition of enqueueAction: the same set of ids, in any order. */
+export function pendingChanged(expected: readonly string[] | undefined, pending: readonly StoredAction[]): OrderwireError | undefined {
+  if (expected === undefined) return undefined;
+  const now = new Set(pending.map((a) => a.id));
+  if (now.size === expected.length && expected.every((id) => now.has(id))) return undefined;
+  return new OrderwireError('STORE_ACTION_PENDING_CHANGED', `the pending actions of the order changed while the action was validated (expected ${expected.length}, now ${now.size}); validate it again`, {});
+}
+
+/** The same submission: by fingerprint when both have one, else by the validated request. */
+export function sameSubmission(stored: StoredAction, incoming: { request: unknown; fingerprint?: string }): boolean {
+  if (stored.fingerprint !== undefined && incoming.fingerprint !== undefined) return stored.fingerprint === incoming.fingerprint;
+  return sameRequest(stored.request, incoming.request);
+}
+
+/** Only the oldest pending action of an order may be claimed: one in flight per order, in queue order. */
+export const OLDEST_OF_ITS_ORDER = `NOT EXISTS (SELECT 1 FROM actions o WHERE o.account = actions.account AND o.channel = actions.channel
+  AND o.marketplace_order_id = actions.marketplace_order_id AND o.state IN ('queued', 'sending') AND o.seq < actions.seq)`;
 
 export function sqlList(states: readonly string[]): string {
   return states.map((s) => `'${s}'`).join(', ');

@@ -16,7 +16,7 @@ export type DriverFunctions<Db> = {
 /** The data methods by name: the compile-time check below keeps this list complete. */
 export const DATA_METHODS = [
   'commitOrders', 'getCursor', 'setCursor', 'getOrder', 'getOrderById', 'listOrders', 'countOrders', 'listEvents',
-  'enqueueAction', 'getAction', 'listActions', 'claimActions', 'updateAction', 'retryAction', 'cancelAction', 'renewActionLease',
+  'enqueueAction', 'getAction', 'getActionByKey', 'pendingActions', 'listActions', 'claimActions', 'updateAction', 'retryAction', 'cancelAction', 'renewActionLease',
   'startRun', 'finishRun', 'listRuns', 'lastSuccessfulRuns', 'acquireLease', 'renewLease', 'releaseLease', 'takeBudget',
   'createApiToken', 'findApiToken', 'listApiTokens', 'revokeApiToken', 'acknowledgeOrder', 'reportImportError', 'getAcknowledgements',
   'createWebhookEndpoint', 'getWebhookEndpoint', 'listWebhookEndpoints', 'deleteWebhookEndpoint', 'claimWebhookDeliveries',

@@ -63,6 +63,7 @@ export function actionFromRow(row: Row, json: JsonDecoder): StoredAction {
   if (row.result !== null && row.result !== undefined) action.result = json(row.result);
   if (row.error !== null && row.error !== undefined) action.error = json(row.error) as StoredAction['error'];
   if (row.progress !== null && row.progress !== undefined) action.progress = json(row.progress) as StoredAction['progress'];
+  if (row.fingerprint !== null && row.fingerprint !== undefined) action.fingerprint = String(row.fingerprint);
   const leaseOwner = opt<string>(row.lease_owner);
   if (leaseOwner !== undefined) action.lease_owner = leaseOwner;
   const leaseUntil = toIsoOrUndefined(row.lease_until);

@@ -7,9 +7,11 @@ import {
   CANCELABLE_STATES,
   checkClaim,
   idempotencyKeyReused,
+  OLDEST_OF_ITS_ORDER,
   PENDING_STATES,
+  pendingChanged,
   RETRYABLE_STATES,
-  sameRequest,
+  sameSubmission,
   sqlList,
   transitionConflict,
 } from '../shared/action-rules.ts';
@@ -19,14 +21,13 @@ import { isoAt } from '../shared/time.ts';
 import { actionColumns } from '../shared/validate.ts';
 import { actionConditions, Params, whereSql } from '../shared/where.ts';
 import { sqliteSyntax, type SqliteDb } from './db.ts';
-import { OrderwireError } from '../../errors.ts';
 
-const INSERT = `INSERT INTO actions (id, idempotency_key, account, channel, marketplace_order_id, action, state, attempts, next_attempt_at, request, created_at, updated_at)
-  VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?) RETURNING *`;
-const PENDING = `SELECT * FROM actions WHERE account = ? AND channel = ? AND marketplace_order_id = ? AND action = ? AND state IN (${sqlList(PENDING_STATES)})`;
+const INSERT = `INSERT INTO actions (id, idempotency_key, account, channel, marketplace_order_id, action, state, attempts, next_attempt_at, request, fingerprint, created_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?) RETURNING *`;
+const PENDING = `SELECT * FROM actions WHERE account = ? AND channel = ? AND marketplace_order_id = ? AND state IN (${sqlList(PENDING_STATES)}) ORDER BY seq`;
 const CLAIM = `UPDATE actions SET lease_owner = ?, lease_until = ?, updated_at = ?
   WHERE seq IN (SELECT seq FROM actions
-    WHERE ((state = 'queued' AND next_attempt_at <= ?) OR state = 'sending') AND (lease_until IS NULL OR lease_until <= ?)
+    WHERE ((state = 'queued' AND next_attempt_at <= ?) OR state = 'sending') AND (lease_until IS NULL OR lease_until <= ?) AND ${OLDEST_OF_ITS_ORDER}
     ORDER BY next_attempt_at, seq LIMIT ?)
   RETURNING *`;
 const RETRY = `UPDATE actions SET state = 'queued', attempts = 0, next_attempt_at = ?, error = NULL, lease_owner = NULL, lease_until = NULL, updated_at = ?
@@ -43,15 +44,24 @@ export function enqueueAction(db: SqliteDb, action: NewAction): { action: Stored
     const byKey = db.get('SELECT * FROM actions WHERE idempotency_key = ?', c.key);
     if (byKey) {
       const stored = toAction(byKey);
-      if (!sameRequest(stored.request, action.request)) throw idempotencyKeyReused(c.key, stored);
+      if (!sameSubmission(stored, action)) throw idempotencyKeyReused(c.key, stored);
       return { action: stored, existing: true };
     }
-    const pending = db.get(PENDING, c.account, c.channel, c.marketplace_order_id, c.action);
-    if (pending) return { action: toAction(pending), existing: true };
+    const changed = pendingChanged(action.after_pending, pendingActions(db, c.account, c.channel, c.marketplace_order_id));
+    if (changed) throw changed;
     const now = new Date().toISOString();
-    const row = db.get(INSERT, newId(), c.key, c.account, c.channel, c.marketplace_order_id, c.action, now, request, now, now);
+    const row = db.get(INSERT, newId(), c.key, c.account, c.channel, c.marketplace_order_id, c.action, now, request, action.fingerprint ?? null, now, now);
     return { action: toAction(row!), existing: false };
   });
+}
+
+export function pendingActions(db: SqliteDb, account: string, channel: string, marketplaceOrderId: string): StoredAction[] {
+  return db.all(PENDING, account, channel, marketplaceOrderId).map(toAction);
+}
+
+export function getActionByKey(db: SqliteDb, idempotencyKey: string): StoredAction | undefined {
+  const row = db.get('SELECT * FROM actions WHERE idempotency_key = ?', idempotencyKey);
+  return row ? toAction(row) : undefined;
 }
 
 export function getAction(db: SqliteDb, id: string): StoredAction | undefined {
@@ -93,12 +103,10 @@ export function retryAction(db: SqliteDb, id: string): StoredAction | undefined 
     const current = getAction(db, id);
     if (!current) return undefined;
     if (!RETRYABLE_STATES.includes(current.state)) throw transitionConflict('retry', current);
-    try {
-      return toAction(db.get(RETRY, now, now, id)!);
-    } catch (err) {
-      if (err instanceof OrderwireError && err.code === 'STORE_CONSTRAINT_VIOLATION') throw transitionConflict('retry', current, true);
-      throw err;
-    }
+    // Queued again it would be the oldest of its order: not while another action waits there.
+    const [other] = pendingActions(db, current.account, current.channel, current.marketplace_order_id);
+    if (other) throw transitionConflict('retry', current, other);
+    return toAction(db.get(RETRY, now, now, id)!);
   });
 }
 
