@@ -5,13 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../engine/api/tokens.ts';
 import { openStore } from '../engine/store/open.ts';
-import { spawnCli } from './helpers/cli-process.ts';
-
-async function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const p = spawnCli(args);
-  const { code } = await p.exited;
-  return { code, stdout: p.stdout(), stderr: p.stderr() };
-}
+import { runCli as run } from './helpers/cli-process.ts';
 
 describe('orderwire token', () => {
   let dir: string;

@@ -2,7 +2,6 @@
  * `orderwire validate | schema | describe | doc`: exit codes and every output format. Most cases
  * call the CLI entry point in-process (fast); a few run it as a child process, as users do.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,10 +9,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { describeChannel } from '../engine/channel/describe.ts';
 import { renderChannelDoc } from '../engine/channel/doc.ts';
 import { loadChannel } from '../engine/channel/load.ts';
-import { runCliInProcess } from './helpers/cli-process.ts';
+import { runCli, runCliInProcess } from './helpers/cli-process.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const CLI = path.join(ROOT, 'engine/cli/orderwire.ts');
 const INVALID = path.join(ROOT, 'test/fixtures/channels/invalid');
 const BASE = path.join(ROOT, 'test/fixtures/channels/valid/base.yaml');
 const rel = (p: string) => path.relative(process.cwd(), p);
@@ -21,14 +19,7 @@ const rel = (p: string) => path.relative(process.cwd(), p);
 const cli = runCliInProcess;
 
 /** Runs the CLI as a child process, like `npx orderwire ...`. */
-function spawnCli(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [CLI, ...args], { cwd: ROOT }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 3) : 0, stdout, stderr });
-    });
-    child.stdin!.end(input ?? '');
-  });
-}
+const spawnCli = (args: string[], input?: string) => runCli(args, { cwd: ROOT, input: input ?? '' });
 
 /** The structure SARIF 2.1.0 consumers rely on (a minimal check of the spec's required parts). */
 function checkSarif(doc: Record<string, unknown>): string[] {

@@ -7,19 +7,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type StartedSimulator } from '@orderwire/simulators';
-import { spawnCli } from './helpers/cli-process.ts';
+import { runCli } from './helpers/cli-process.ts';
 import { adminCreateOrder } from './helpers/sim-admin.ts';
 
 let sim: StartedSimulator;
 let dir: string;
 let config: string;
-let env: NodeJS.ProcessEnv;
+let env: Record<string, string | undefined>;
 
-async function cli(args: string[], withKey = true): Promise<{ code: number | null; out: string; err: string }> {
-  const p = spawnCli(args, withKey ? env : {});
-  const { code } = await p.exited;
-  return { code, out: p.stdout(), err: p.stderr() };
-}
+/** With the marketplace key in the environment (sync), or without (commands that only use the store). */
+const cli = (args: string[], withKey = true) => runCli(args, { env: withKey ? env : {} });
 
 beforeAll(async () => {
   sim = await startSimulator('mirakl', { orders: 60, historyDays: 3, seed: 3, speed: 0 });
@@ -37,42 +34,42 @@ describe('store commands', () => {
   it('sync, orders, action, actions', async () => {
     const { order_id } = await adminCreateOrder(sim.baseUrl, { state: 'WAITING_ACCEPTANCE', created_date: new Date(Date.now() - 3_600_000).toISOString() });
     const sync = await cli(['sync', 'w', '--config', config]);
-    expect(sync.code, sync.err).toBe(0);
-    expect(sync.out).toMatch(/w: backfill window .* \.\. /);
-    expect(sync.out).toMatch(/\d+ pages, \d+ orders \(\d+ new, 0 updated\), \d+ API calls/);
+    expect(sync.code, sync.stderr).toBe(0);
+    expect(sync.stdout).toMatch(/w: backfill window .* \.\. /);
+    expect(sync.stdout).toMatch(/\d+ pages, \d+ orders \(\d+ new, 0 updated\), \d+ API calls/);
 
     const orders = await cli(['orders', '--config', config, '--status', 'waiting_acceptance', '--json'], false);
-    expect(orders.code, orders.err).toBe(0);
-    const items = (JSON.parse(orders.out) as { items: Array<{ marketplace_order_id: string; status: string }> }).items;
+    expect(orders.code, orders.stderr).toBe(0);
+    const items = (JSON.parse(orders.stdout) as { items: Array<{ marketplace_order_id: string; status: string }> }).items;
     expect(items.map((o) => o.marketplace_order_id)).toContain(order_id);
     expect(items.every((o) => o.status === 'waiting_acceptance')).toBe(true);
 
     // Queuing needs no marketplace credential: the daemon sends it.
     const queued = await cli(['action', 'w', order_id, 'accept', '--config', config], false);
-    expect(queued.code, queued.err).toBe(0);
-    expect(queued.out).toMatch(/^queued: action \S+ \(queued\)/);
+    expect(queued.code, queued.stderr).toBe(0);
+    expect(queued.stdout).toMatch(/^queued: action \S+ \(queued\)/);
     const again = await cli(['action', 'w', order_id, 'accept', '--config', config], false);
-    expect(again.out).toMatch(/^already submitted/);
+    expect(again.stdout).toMatch(/^already submitted/);
 
     const denied = await cli(['action', 'w', order_id, 'ship', '--config', config, '--data', '{"carrier":"UPS"}'], false);
     expect(denied.code).toBe(1);
-    expect(denied.err).toContain('error[ACTION_NOT_ALLOWED_IN_STATUS]');
-    expect(denied.err).toMatch(/it is allowed at waiting_shipment/);
+    expect(denied.stderr).toContain('error[ACTION_NOT_ALLOWED_IN_STATUS]');
+    expect(denied.stderr).toMatch(/it is allowed at waiting_shipment/);
 
     const actions = await cli(['actions', '--config', config, '--json'], false);
-    const list = (JSON.parse(actions.out) as { items: Array<{ marketplace_order_id: string; state: string; action: string }> }).items;
+    const list = (JSON.parse(actions.stdout) as { items: Array<{ marketplace_order_id: string; state: string; action: string }> }).items;
     expect(list).toEqual([expect.objectContaining({ marketplace_order_id: order_id, action: 'accept', state: 'queued' })]);
   });
 
   it('usage errors exit 2 with a coded message', async () => {
     const missing = await cli(['orders', '--config', path.join(dir, 'nope.yaml')]);
     expect(missing.code).toBe(2);
-    expect(missing.err).toContain('error[FILE_NOT_FOUND]');
+    expect(missing.stderr).toContain('error[FILE_NOT_FOUND]');
     const badJson = await cli(['action', 'w', 'X', 'ship', '--config', config, '--data', '{oops']);
     expect(badJson.code).toBe(2);
-    expect(badJson.err).toContain('--data is not valid JSON');
+    expect(badJson.stderr).toContain('--data is not valid JSON');
     const noKey = await cli(['sync', 'w', '--config', config], false);
     expect(noKey.code).toBe(2);
-    expect(noKey.err).toContain('CLI_TEST_KEY is not set');
+    expect(noKey.stderr).toContain('CLI_TEST_KEY is not set');
   });
 });

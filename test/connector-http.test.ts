@@ -4,23 +4,16 @@
  * budgets that wait, the concurrency cap, OAuth2 token caching and refresh, and redaction.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAuth, type AuthStrategy } from '../engine/connector/auth/index.ts';
 import { HttpClient, type HttpClientOptions } from '../engine/connector/http/client.ts';
 import { AccountLimiter } from '../engine/connector/http/limiter.ts';
 import { createRedactor } from '../engine/connector/http/redact.ts';
+import { testServers } from './helpers/http-server.ts';
 
-const servers: FastifyInstance[] = [];
+const servers = testServers();
+const serve = servers.serve;
 const clients: HttpClient[] = [];
-
-async function serve(setup: (app: FastifyInstance) => void): Promise<string> {
-  const app = Fastify({ forceCloseConnections: true });
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))));
-  setup(app);
-  servers.push(app);
-  return app.listen({ port: 0, host: '127.0.0.1' });
-}
 
 interface Logged {
   obj: Record<string, unknown>;
@@ -44,7 +37,7 @@ function client(options: Partial<HttpClientOptions> & { secrets?: string[] } = {
 
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
+  await servers.close();
 });
 
 describe('HTTP client: retries', () => {
@@ -122,7 +115,7 @@ describe('HTTP client: retries', () => {
 
   it('a PUT whose connection is refused was never sent: transient at once, for the caller to send again (the client does not repeat it)', async () => {
     const base = await serve((app) => app.get('/', async () => ({})));
-    await servers.pop()!.close();
+    await servers.close();
     const { http } = client();
     const exchange = await http.send({ endpoint: 'OR24', method: 'PUT', url: `${base}/x` });
     expect(exchange).toMatchObject({ final: 'transient', attempts: 1 });

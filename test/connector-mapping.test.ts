@@ -5,13 +5,13 @@
  * unknown statuses kept, scope filtering, the fulfilment flag, paging and reading one order.
  */
 import { readFileSync } from 'node:fs';
-import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadChannel } from '../engine/channel/load.ts';
 import type { Channel } from '../engine/channel/model.ts';
 import type { Connector, OrderPage } from '../engine/connector/connector.ts';
 import { createConnector, loadPlatform, type Platform } from '../engine/connector/declarative.ts';
 import { AccountLimiter } from '../engine/connector/http/limiter.ts';
+import { testServers } from './helpers/http-server.ts';
 
 const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`fixtures/marketplace/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
 const MIRAKL_BUSINESS = fixture('mirakl/or11-business-example.json') as { orders: Array<Record<string, unknown>> };
@@ -29,20 +29,13 @@ beforeAll(async () => {
   [worten, cdiscount, mirakl, octopia] = await Promise.all([loadChannel('worten'), loadChannel('cdiscount'), loadPlatform('mirakl'), loadPlatform('octopia')]);
 });
 
-const servers: FastifyInstance[] = [];
+const servers = testServers();
+const serve = servers.serve;
 const connectors: Connector[] = [];
 afterEach(async () => {
   await Promise.all(connectors.splice(0).map((c) => c.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
+  await servers.close();
 });
-
-async function serve(setup: (app: FastifyInstance) => void): Promise<string> {
-  const app = Fastify({ forceCloseConnections: true });
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))));
-  setup(app);
-  servers.push(app);
-  return app.listen({ port: 0, host: '127.0.0.1' });
-}
 
 /** A Mirakl OR11 endpoint over `orders`, paging like Mirakl (offset, max, total_count). */
 async function miraklServer(orders: () => unknown[], seen: Array<Record<string, string>> = []): Promise<string> {
@@ -116,6 +109,11 @@ describe('Mirakl mapping (OR11 examples from the OpenAPI document)', () => {
           taxes: [{ code: 'tax1', amount: 10, rate: 17.5 }, { code: 'tax2', amount: 10 }],
           status: 'closed',
           marketplace_status: 'RECEIVED',
+          // The example's refund and cancelation, with what they add up to.
+          refunds: [{ id: '1106', quantity: 0, amount: 6.82, shipping_amount: 1.79, reason_code: '19', created_at: '2022-08-04T09:40:41.000Z', state: 'WAITING_REFUND_PAYMENT' }],
+          refunded: { quantity: 0, amount: 6.82, shipping_amount: 1.79 },
+          cancelations: [{ id: '1122', quantity: 0, amount: 12.34, shipping_amount: 1.23, reason_code: '34', created_at: '2022-08-04T09:37:58.000Z' }],
+          canceled: { quantity: 0, amount: 12.34, shipping_amount: 1.23 },
         },
       ],
       // The example's fulfilment centre is not one of Worten's fulfilment modes (it lists none).
@@ -290,6 +288,21 @@ describe('Octopia mapping (Cdiscount)', () => {
       delivered_by_marketplace: false,
     });
     expect(pages[0]!.orders[1]!.tracking).toEqual({ carrier_code: '14', carrier_name: 'Colissimo', number: '6A12345678901' });
+  });
+
+  it('a Cancelled order (Octopia\'s refund, whole order only) shows each line refunded in full; other lines show no refund', async () => {
+    const cancelled = structuredClone(OCTOPIA_PAGE.items[0]!) as Record<string, unknown> & { lines: Array<Record<string, unknown>> };
+    cancelled.status = 'Cancelled';
+    cancelled.cancellationDetails = { reasonCode: 'ClientCancellation', reasonLabel: 'Cancelled by the customer', requestedBy: 'Seller', requestedAt: '2026-11-20T10:00:00.000Z', refundShipping: false };
+    for (const line of cancelled.lines) line.status = 'Cancelled';
+    const { pages } = await listAll(octopiaConnector(await octopiaServer(() => [cancelled, OCTOPIA_PAGE.items[1]!])));
+    const [refunded, other] = pages[0]!.orders;
+    expect(refunded?.status).toBe('refunded');
+    expect(refunded?.lines.map((l) => [l.refunds, l.refunded])).toEqual([
+      [[{ quantity: 2, amount: 39.98 }], { quantity: 2, amount: 39.98, shipping_amount: 0 }],
+      [[{ quantity: 1, amount: 5.5 }], { quantity: 1, amount: 5.5, shipping_amount: 0 }],
+    ]);
+    expect(other?.lines.every((l) => l.refunds === undefined && l.refunded === undefined)).toBe(true);
   });
 
   it('pages by keyset on createdAt until a short page, window bounds in ISO-8601', async () => {

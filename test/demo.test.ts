@@ -18,7 +18,7 @@ afterEach(async () => {
 describe('orderwire demo (npm start)', () => {
   it('syncs a Worten and a Cdiscount account from the simulators and stops on SIGINT', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'orderwire-demo-'));
-    const demo = spawnCli(['demo', '--dir', dir, '--orders', '80'], {}, dir);
+    const demo = spawnCli(['demo', '--dir', dir, '--orders', '80'], { cwd: dir });
     await waitFor(() => demo.stdout().includes('✓ worten-demo') && demo.stdout().includes('✓ cdiscount-demo'), 40_000, 'both first syncs');
     expect(demo.stdout()).toMatch(/Mirakl simulator \(Worten\)\s+http:\/\/127\.0\.0\.1:\d+/);
     // The console's URL comes first, and it serves the console page.

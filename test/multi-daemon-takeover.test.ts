@@ -2,9 +2,9 @@
  * Takeover between daemons, one mechanism at a time, on a real simulator and an SQLite store:
  * an action's lease is renewed while its send is slow (no second daemon sends it again); a poll
  * whose lease was taken over aborts; an account whose lease a dead daemon left is polled again
- * within a lease TTL, and the dead daemon's run is closed.
+ * within a lease TTL, and the dead daemon's run is closed. Lease time is the test's own clock
+ * (helpers/lease-clock.ts), never a sleep against a TTL.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ActionWorker, type WorkerAccount } from '../engine/sync/action-worker.ts';
 import { Scheduler } from '../engine/sync/scheduler.ts';
@@ -12,11 +12,15 @@ import type { SyncOutcome } from '../engine/sync/sync-window.ts';
 import { submitAction } from '../engine/sync/submit-action.ts';
 import { syncWindow } from '../engine/sync/sync-window.ts';
 import { waitFor } from './helpers/cli-process.ts';
+import { useLeaseClock, type LeaseClock } from './helpers/lease-clock.ts';
 import { adminCalls, adminSetFaults } from './helpers/sim-admin.ts';
 import { startSyncHarness, type SyncHarness } from './helpers/sync-harness.ts';
 
 let h: SyncHarness | undefined;
+let clock: LeaseClock | undefined;
 afterEach(async () => {
+  clock?.restore();
+  clock = undefined;
   await h?.close();
   h = undefined;
 });
@@ -30,14 +34,15 @@ describe('takeover between daemons', () => {
     const waiting = (await h.store.listOrders({ account: h.account.id, status: 'waiting_acceptance', limit: 1 })).items[0]!;
     const submitted = await submitAction(h.store, h.account, { marketplaceOrderId: waiting.order.marketplace_order_id, name: 'accept' });
     expect(submitted.kind).toBe('queued');
-    // The accept takes three lease TTLs to answer.
+    // The marketplace holds the accept while two lease TTLs pass on the daemons' clock.
     await adminSetFaults(h.sim.baseUrl, 'slow=900ms');
-    const options = { store: h.store, accounts: accounts(h), log: h.log, leaseMs: 300, maxAttempts: 3 };
+    clock = useLeaseClock();
+    const options = { store: h.store, accounts: accounts(h), log: h.log, leaseMs: 300, maxAttempts: 3, now: clock.now };
     const a = new ActionWorker({ ...options, owner: 'daemon-a' });
     const b = new ActionWorker({ ...options, owner: 'daemon-b' });
     const sending = a.runOnce();
     await waitFor(async () => (await h!.store.listActions({ state: 'sending' })).items.length === 1, 5_000, 'the accept to be sending');
-    await sleep(600);
+    await clock.advance(600);
     expect(await b.runOnce()).toBe(0);
     expect(await sending).toBe(1);
     const [action] = (await h.store.listActions({})).items;

@@ -3,26 +3,18 @@
  * 1 denied/failed, 2 usage or channel error). Most cases run the CLI in-process; one runs it as a
  * child process, as users do.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCliInProcess } from './helpers/cli-process.ts';
+import { runCli, runCliInProcess } from './helpers/cli-process.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const CLI = path.join(ROOT, 'engine/cli/orderwire.ts');
 const FIXTURES = path.join(ROOT, 'test/fixtures/orders');
 
 const cli = runCliInProcess;
 
-function spawnCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: ROOT }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 3) : 0, stdout, stderr });
-    });
-  });
-}
+const spawnCli = (args: string[]) => runCli(args, { cwd: ROOT });
 
 describe('orderwire check', () => {
   it('allows an action and prints the request (--json)', async () => {

@@ -1,14 +1,12 @@
 /** `orderwire migrate` as a user runs it: a child process, in a working folder of its own. */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSchema, dropSchemas, PG_SKIP_REASON, requirePostgres, SKIP_PG, TEST_PG_URL, testSchemaName, urlInSchema } from './helpers/postgres.ts';
 import { shippedMigrations } from '../engine/store/migrations.ts';
+import { runCli } from './helpers/cli-process.ts';
 
-const CLI = new URL('../engine/cli/orderwire.ts', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'orderwire-migrate-'));
 const schemas: string[] = [];
 afterAll(async () => {
@@ -16,16 +14,8 @@ afterAll(async () => {
   if (TEST_PG_URL !== undefined) await dropSchemas(TEST_PG_URL, schemas);
 });
 
-async function migrate(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { ORDERWIRE_STORE: _ignored, ...base } = process.env;
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, 'migrate', ...args], { cwd: dir, env: { ...base, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+/** `orderwire migrate` in the test's folder, with no ORDERWIRE_STORE but the one given. */
+const migrate = (args: string[], env: Record<string, string> = {}) => runCli(['migrate', ...args], { cwd: dir, env: { ORDERWIRE_STORE: undefined, ...env } });
 
 // Each test uses its own store, so the child processes run side by side.
 describe.concurrent('orderwire migrate', () => {

@@ -24,7 +24,7 @@ afterEach(async () => {
   dir = undefined;
 });
 
-async function setup(orders: number): Promise<{ config: string; storeFile: string; env: NodeJS.ProcessEnv }> {
+async function setup(orders: number): Promise<{ config: string; storeFile: string; env: Record<string, string | undefined> }> {
   sim = await startSimulator('mirakl', { orders, historyDays: 4, seed: 5, speed: 0 });
   dir = await mkdtemp(path.join(tmpdir(), 'orderwire-restart-'));
   const storeFile = path.join(dir, 'orders.sqlite');
@@ -62,7 +62,7 @@ describe('restart safety', () => {
   it('a sync killed with SIGKILL mid-window loses nothing: the rerun completes it, each order once', async () => {
     const { config, storeFile, env } = await setup(3_000);
     await adminSetFaults(sim!.baseUrl, 'slow=40ms');
-    const first = spawnCli(['sync', 'worten-t', '--config', config], env);
+    const first = spawnCli(['sync', 'worten-t', '--config', config], { env });
     const store = await openStore(storeFile).catch(() => undefined);
     let partial = 0;
     await waitFor(async () => {
@@ -86,7 +86,7 @@ describe('restart safety', () => {
 
     await adminSetFaults(sim!.baseUrl, '');
     // The killed process's poll lease expires after its TTL: the rerun waits for it, then syncs.
-    const second = spawnCli(['sync', 'worten-t', '--config', config, '--json'], env);
+    const second = spawnCli(['sync', 'worten-t', '--config', config, '--json'], { env });
     expect((await second.exited).code, second.stderr()).toBe(0);
     expect(second.stderr()).toContain('waiting up to 11 s for its poll lease');
     const run = JSON.parse(second.stdout()) as { state: string; kind: string; window_from: string; window_to: string };
@@ -112,7 +112,7 @@ describe('restart safety', () => {
 
   it('the daemon syncs on start and stops gracefully on SIGTERM', async () => {
     const { config, storeFile, env } = await setup(200);
-    const daemon = spawnCli(['run', '--config', config], env);
+    const daemon = spawnCli(['run', '--config', config], { env });
     await waitFor(() => daemon.stdout().includes('"sync finished"'), 30_000, 'the first sync');
     daemon.child.kill('SIGTERM');
     const { code } = await daemon.exited;

@@ -106,7 +106,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     configFile,
     daemons,
     spawnDaemons(n) {
-      const started = Array.from({ length: n }, () => spawnCli(['run', '--config', configFile], env));
+      const started = Array.from({ length: n }, () => spawnCli(['run', '--config', configFile], { env }));
       daemons.push(...started);
       return started;
     },

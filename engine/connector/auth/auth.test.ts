@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { OrderwireError } from '../../errors.ts';
-import { AUTH_TYPES, createAuth, type PostForm } from './index.ts';
+import { PLATFORM_SCHEMA_FILE } from '../platform/load.ts';
+import { createAuth, type AuthSpec, type PostForm } from './index.ts';
+
+/** The auth types a platform file may name (schemas/platform.schema.json). */
+const SCHEMA_AUTH_TYPES = (JSON.parse(readFileSync(PLATFORM_SCHEMA_FILE, 'utf8')) as { $defs: { auth: { properties: { type: { enum: string[] } } } } }).$defs.auth.properties.type.enum;
 
 /** A token endpoint in memory: records each form, answers with `reply` (a fresh token each time). */
 function tokenEndpoint(reply: (n: number) => { status: number; body: unknown } = (n) => ({ status: 200, body: { access_token: `tok-${n}`, expires_in: 7200 } })) {
@@ -21,8 +26,21 @@ const oauth = {
 const credentials = { client_id: 'cid', client_secret: 's3cret-value' };
 
 describe('auth strategies', () => {
-  it('one constructor per type in the table', () => {
-    expect([...AUTH_TYPES].sort()).toEqual(['api_key_header', 'oauth2_client_credentials']);
+  it('every auth type a platform file may name authenticates requests with the account credentials', async () => {
+    // One working example per type; a type the schema gains without one fails here.
+    const examples: Record<string, { spec: AuthSpec; credentials: Record<string, string>; headers: Record<string, string> }> = {
+      api_key_header: { spec: { type: 'api_key_header', header: 'X-Shop-Key', credential: 'api_key' }, credentials: { api_key: 'k-789' }, headers: { 'X-Shop-Key': 'k-789' } },
+      oauth2_client_credentials: { spec: oauth, credentials, headers: { Authorization: 'Bearer tok-1' } },
+    };
+    for (const type of SCHEMA_AUTH_TYPES) {
+      const example = examples[type];
+      expect(example, `no example for auth type ${type}`).toBeDefined();
+      const endpoint = tokenEndpoint();
+      const auth = createAuth(example!.spec, { credentials: example!.credentials, baseUrl: 'http://x', postForm: endpoint.postForm });
+      expect(await auth.headers()).toEqual(example!.headers);
+      // Whatever the type, the credentials are secrets the logs must hide.
+      expect(auth.secrets()).toEqual(expect.arrayContaining(Object.values(example!.credentials)));
+    }
   });
 
   it('api_key_header: the raw key in the header; a 401 cannot be helped', async () => {

@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createExtractor } from '../extract/index.ts';
-import { createPaginator, PAGINATION_TYPES } from './index.ts';
+import { PLATFORM_SCHEMA_FILE } from '../platform/load.ts';
+import { createPaginator, type PaginationSpec } from './index.ts';
+
+/** The pagination types a platform file may name (schemas/platform.schema.json). */
+const SCHEMA_PAGINATION_TYPES = (JSON.parse(readFileSync(PLATFORM_SCHEMA_FILE, 'utf8')) as { $defs: { pagination: { properties: { type: { enum: string[] } } } } }).$defs.pagination.properties.type.enum;
 
 /** Pages through `total` records served `size` at a time by `serve`, as the listing loop does. */
 function walk(type: Parameters<typeof createPaginator>[0], serve: (query: Readonly<Record<string, string>>) => { body: unknown; records: number }): Array<Readonly<Record<string, string>>> {
@@ -16,8 +21,39 @@ function walk(type: Parameters<typeof createPaginator>[0], serve: (query: Readon
 }
 
 describe('paginators', () => {
-  it('one constructor per type in the table', () => {
-    expect([...PAGINATION_TYPES].sort()).toEqual(['cursor', 'offset_total', 'page_index_short_page']);
+  it('every pagination type a platform file may name reads a listing to its last record, each record once', () => {
+    const TOTAL = 250;
+    const slice = (from: number, size: number) => Array.from({ length: Math.max(0, Math.min(size, TOTAL - from)) }, (_, i) => from + i);
+    // One marketplace per type, paging the same 250 records its way; a type the schema gains without one fails here.
+    const examples: Record<string, { spec: PaginationSpec; serve: (q: Readonly<Record<string, string>>) => { body: unknown; items: number[] } }> = {
+      offset_total: {
+        spec: { type: 'offset_total', offset_param: 'offset', limit_param: 'max', page_size: 100, total: 'total_count' },
+        serve: (q) => ({ body: { total_count: TOTAL }, items: slice(Number(q.offset), Number(q.max)) }),
+      },
+      page_index_short_page: {
+        spec: { type: 'page_index_short_page', index_param: 'pageIndex', size_param: 'pageSize', page_size: 100 },
+        serve: (q) => ({ body: {}, items: slice((Number(q.pageIndex) - 1) * Number(q.pageSize), Number(q.pageSize)) }),
+      },
+      cursor: {
+        spec: { type: 'cursor', cursor_param: 'page_token', next: 'next_page_token', size_param: 'limit', page_size: 100 },
+        serve: (q) => {
+          const items = slice(Number(q.page_token ?? 0), Number(q.limit));
+          const end = (items.at(-1) ?? TOTAL) + 1;
+          return { body: end < TOTAL ? { next_page_token: String(end) } : {}, items };
+        },
+      },
+    };
+    for (const type of SCHEMA_PAGINATION_TYPES) {
+      const example = examples[type];
+      expect(example, `no example for pagination type ${type}`).toBeDefined();
+      const read: number[] = [];
+      walk(example!.spec, (q) => {
+        const { body, items } = example!.serve(q);
+        read.push(...items);
+        return { body, records: items.length };
+      });
+      expect(read, type).toEqual(slice(0, TOTAL));
+    }
   });
 
   it('offset_total: offsets until the total is reached', () => {
