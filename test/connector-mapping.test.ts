@@ -109,6 +109,11 @@ describe('Mirakl mapping (OR11 examples from the OpenAPI document)', () => {
           taxes: [{ code: 'tax1', amount: 10, rate: 17.5 }, { code: 'tax2', amount: 10 }],
           status: 'closed',
           marketplace_status: 'RECEIVED',
+          // The example's refund and cancelation, with what they add up to.
+          refunds: [{ id: '1106', quantity: 0, amount: 6.82, shipping_amount: 1.79, reason_code: '19', created_at: '2022-08-04T09:40:41.000Z', state: 'WAITING_REFUND_PAYMENT' }],
+          refunded: { quantity: 0, amount: 6.82, shipping_amount: 1.79 },
+          cancelations: [{ id: '1122', quantity: 0, amount: 12.34, shipping_amount: 1.23, reason_code: '34', created_at: '2022-08-04T09:37:58.000Z' }],
+          canceled: { quantity: 0, amount: 12.34, shipping_amount: 1.23 },
         },
       ],
       // The example's fulfilment centre is not one of Worten's fulfilment modes (it lists none).
@@ -283,6 +288,21 @@ describe('Octopia mapping (Cdiscount)', () => {
       delivered_by_marketplace: false,
     });
     expect(pages[0]!.orders[1]!.tracking).toEqual({ carrier_code: '14', carrier_name: 'Colissimo', number: '6A12345678901' });
+  });
+
+  it('a Cancelled order (Octopia\'s refund, whole order only) shows each line refunded in full; other lines show no refund', async () => {
+    const cancelled = structuredClone(OCTOPIA_PAGE.items[0]!) as Record<string, unknown> & { lines: Array<Record<string, unknown>> };
+    cancelled.status = 'Cancelled';
+    cancelled.cancellationDetails = { reasonCode: 'ClientCancellation', reasonLabel: 'Cancelled by the customer', requestedBy: 'Seller', requestedAt: '2026-11-20T10:00:00.000Z', refundShipping: false };
+    for (const line of cancelled.lines) line.status = 'Cancelled';
+    const { pages } = await listAll(octopiaConnector(await octopiaServer(() => [cancelled, OCTOPIA_PAGE.items[1]!])));
+    const [refunded, other] = pages[0]!.orders;
+    expect(refunded?.status).toBe('refunded');
+    expect(refunded?.lines.map((l) => [l.refunds, l.refunded])).toEqual([
+      [[{ quantity: 2, amount: 39.98 }], { quantity: 2, amount: 39.98, shipping_amount: 0 }],
+      [[{ quantity: 1, amount: 5.5 }], { quantity: 1, amount: 5.5, shipping_amount: 0 }],
+    ]);
+    expect(other?.lines.every((l) => l.refunds === undefined && l.refunded === undefined)).toBe(true);
   });
 
   it('pages by keyset on createdAt until a short page, window bounds in ISO-8601', async () => {

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NORMALIZED_STATUSES } from '../engine/channel/model.ts';
-import type { Address, Buyer, NormalizedOrder, OrderLine, OrderTotals, Tax, Tracking } from '../engine/order/model.ts';
+import type { Address, Buyer, LineRefund, NormalizedOrder, OrderLine, OrderTotals, RefundTotals, Tax, Tracking } from '../engine/order/model.ts';
 import { ORDER_SCHEMA_FILE, orderProblems } from '../engine/order/schema.ts';
 
 /** For each key of T: 'optional' when T allows leaving it out, else 'required'. */
@@ -38,7 +38,12 @@ const orderKeys = {
 const lineKeys = {
   id: 'required', sku: 'required', title: 'optional', quantity: 'required', unit_price: 'required',
   shipping_price: 'required', taxes: 'required', status: 'required', marketplace_status: 'required',
+  refunds: 'optional', refunded: 'optional', cancelations: 'optional', canceled: 'optional',
 } as const satisfies KeyKinds<OrderLine>;
+const refundKeys = {
+  id: 'optional', quantity: 'required', amount: 'required', shipping_amount: 'optional', reason_code: 'optional', created_at: 'optional', state: 'optional',
+} as const satisfies KeyKinds<LineRefund>;
+const refundTotalsKeys = { quantity: 'required', amount: 'required', shipping_amount: 'required' } as const satisfies KeyKinds<RefundTotals>;
 const taxKeys = { code: 'required', amount: 'required', rate: 'optional' } as const satisfies KeyKinds<Tax>;
 const totalsKeys = { items: 'required', shipping: 'required', taxes: 'required', total: 'required' } as const satisfies KeyKinds<OrderTotals>;
 const buyerKeys = {
@@ -68,7 +73,13 @@ const full: DeepRequired<NormalizedOrder> = {
   buyer: { id: 'B1', first_name: 'Ana', last_name: 'Silva', email: 'ana@example.com', phone: '+351210000000', locale: 'pt_PT' },
   billing_address: { name: 'Ana Silva', company: 'Silva Lda', street_1: 'Rua Augusta 1', street_2: '2 Esq', zip_code: '1100-048', city: 'Lisboa', state: 'Lisboa', country: 'PT', phone: '+351210000000' },
   shipping_address: { name: 'Ana Silva', company: 'Silva Lda', street_1: 'Rua Augusta 1', street_2: '2 Esq', zip_code: '1100-048', city: 'Lisboa', state: 'Lisboa', country: 'PT', phone: '+351210000000' },
-  lines: [{ id: '1', sku: 'SKU-1', title: 'Cable', quantity: 2, unit_price: 10, shipping_price: 0, taxes: [{ code: 'VAT', amount: 3.74, rate: 23 }], status: 'shipped', marketplace_status: 'SHIPPED' }],
+  lines: [{
+    id: '1', sku: 'SKU-1', title: 'Cable', quantity: 2, unit_price: 10, shipping_price: 0, taxes: [{ code: 'VAT', amount: 3.74, rate: 23 }], status: 'shipped', marketplace_status: 'SHIPPED',
+    refunds: [{ id: 'R1', quantity: 1, amount: 10, shipping_amount: 0, reason_code: '15', created_at: '2024-06-01T08:00:00Z', state: 'REFUNDED' }],
+    refunded: { quantity: 1, amount: 10, shipping_amount: 0 },
+    cancelations: [{ id: 'C1', quantity: 1, amount: 10, shipping_amount: 0, reason_code: '35', created_at: '2024-05-31T11:00:00Z', state: 'CANCELED' }],
+    canceled: { quantity: 1, amount: 10, shipping_amount: 0 },
+  }],
   delivered_by_marketplace: false,
   fulfillment_code: 'MKPFBC',
   tracking: { carrier_code: 'UPS', carrier_name: 'UPS', number: '1Z999', url: 'https://www.ups.com/track?tracknum=1Z999' },
@@ -97,6 +108,8 @@ const tables: Array<[string, Record<string, 'required' | 'optional'>, (string | 
   ['NormalizedOrder', orderKeys, []],
   ['line', lineKeys, ['lines', 0]],
   ['tax', taxKeys, ['lines', 0, 'taxes', 0]],
+  ['refund', refundKeys, ['lines', 0, 'refunds', 0]],
+  ['refundTotals', refundTotalsKeys, ['lines', 0, 'refunded']],
   ['totals', totalsKeys, ['totals']],
   ['buyer', buyerKeys, ['buyer']],
   ['address', addressKeys, ['shipping_address']],

@@ -156,6 +156,34 @@ export function describeStoreSuite(name: string, openFresh: () => Promise<Store>
         expect(stored?.order).toEqual(next);
       });
 
+      it('records order.refunded and order.lines_canceled with what each line gained, and a webhook for them', async () => {
+        const endpoint = await store.createWebhookEndpoint({ url: 'http://127.0.0.1:9/hook', accounts: ['worten-pt'], events: ['order.refunded', 'order.lines_canceled'] });
+        const shipped = (id: string, extra: Partial<OrderLine> = {}) => ({ ...line(id, 'shipped', 'SHIPPED'), quantity: 2, ...extra });
+        const refunds = (...list: Array<[string, number, number]>) => ({
+          refunds: list.map(([id, quantity, amount]) => ({ id, quantity, amount, shipping_amount: 0 })),
+          refunded: { quantity: list.reduce((n, r) => n + r[1], 0), amount: list.reduce((n, r) => n + r[2], 0), shipping_amount: 0 },
+        });
+        await store.commitOrders([order('R1', { status: 'shipped', marketplace_status: 'SHIPPED', lines: [shipped('L1'), shipped('L2')] })]);
+        // One refund on L1: one event, one line.
+        await store.commitOrders([order('R1', { updated_at: at(T0, 60), status: 'shipped', marketplace_status: 'SHIPPED', lines: [shipped('L1', refunds(['1', 1, 10])), shipped('L2')] })]);
+        // The same refunds read again (another poll): nothing new. Then L1's second unit and L2 together.
+        await store.commitOrders([order('R1', { updated_at: at(T0, 60), status: 'shipped', marketplace_status: 'SHIPPED', lines: [shipped('L1', refunds(['1', 1, 10])), shipped('L2')] })]);
+        await store.commitOrders([order('R1', { updated_at: at(T0, 120), status: 'shipped', marketplace_status: 'SHIPPED', lines: [shipped('L1', refunds(['1', 1, 10], ['2', 1, 10])), shipped('L2', refunds(['3', 2, 19.98]))] })]);
+        // A cancelation of another order's line.
+        await store.commitOrders([order('C1', { status: 'waiting_shipment', marketplace_status: 'SHIPPING', lines: [line('L9', 'waiting_shipment', 'SHIPPING')] })]);
+        await store.commitOrders([order('C1', { updated_at: at(T0, 30), status: 'canceled', marketplace_status: 'CANCELED', lines: [{ ...line('L9', 'canceled', 'CANCELED'), cancelations: [{ quantity: 1, amount: 10, shipping_amount: 2 }], canceled: { quantity: 1, amount: 10, shipping_amount: 2 } }] })]);
+        const events = (await store.listEvents({})).filter((e) => e.type === 'order.refunded' || e.type === 'order.lines_canceled');
+        expect(events.map((e) => [e.marketplace_order_id, e.type, e.details])).toEqual([
+          ['R1', 'order.refunded', { lines: [{ line_id: 'L1', quantity: 1, amount: 10, shipping_amount: 0 }] }],
+          ['R1', 'order.refunded', { lines: [{ line_id: 'L1', quantity: 1, amount: 10, shipping_amount: 0 }, { line_id: 'L2', quantity: 2, amount: 19.98, shipping_amount: 0 }] }],
+          ['C1', 'order.lines_canceled', { lines: [{ line_id: 'L9', quantity: 1, amount: 10, shipping_amount: 2 }] }],
+        ]);
+        expect(events[0]).toMatchObject({ to_status: 'shipped', to_marketplace_status: 'SHIPPED' });
+        const deliveries = await store.claimWebhookDeliveries('d', 30_000, 10, later(1_000));
+        expect(deliveries.map((d) => [d.endpoint_id, d.event.type, (d.event.data as { lines: unknown }).lines])).toEqual(events.map((e) => [endpoint.id, e.type, e.details!.lines]));
+        expect(deliveries[0]!.event.data).toMatchObject({ marketplace_order_id: 'R1', account: 'worten-pt', to_status: 'shipped' });
+      });
+
       it('records order.status_changed when only the marketplace status changed, order.updated for other changes', async () => {
         await store.commitOrders([order('A1')]);
         await store.commitOrders([order('A1', { updated_at: at(T0, 1), marketplace_status: 'WAITING_ACCEPTANCE_2' })]);

@@ -128,6 +128,31 @@ describe.each([
     expect(sends).toHaveLength(1);
   });
 
+  it('a refund shows in the normalized order (refunded quantity and amount per line) and in the history (order.refunded)', async () => {
+    const create = kind === 'mirakl' ? { state: 'SHIPPED', lines: 2 } : { status: 'Shipped' };
+    const { order_id } = await adminCreateOrder(h.sim.baseUrl, create);
+    const before = (await h.connector.getOrder(order_id))!;
+    await h.store.commitOrders([before]);
+    const target = kind === 'mirakl' ? [before.lines[1]!] : before.lines;
+    const submitted = await submitAction(h.store, h.account, {
+      marketplaceOrderId: order_id,
+      name: 'refund',
+      data: kind === 'mirakl' ? { reason: '15' } : { refund_reason: 'ClientClaim' },
+      ...(kind === 'mirakl' && { lines: [target[0]!.id] }),
+    });
+    expect(submitted.kind).toBe('queued');
+    await worker.runOnce();
+    const stored = (await h.store.getOrder(h.account.id, h.channel.id, order_id))!;
+    for (const line of stored.order.lines) {
+      const refunded = target.some((t) => t.id === line.id);
+      expect(line.refunded, line.id).toEqual(refunded ? { quantity: line.quantity, amount: expect.closeTo(line.unit_price * line.quantity, 2), shipping_amount: 0 } : undefined);
+    }
+    const events = await h.store.listEvents({ order_id: stored.id });
+    const refundEvents = events.filter((e) => e.type === 'order.refunded');
+    expect(refundEvents).toHaveLength(1);
+    expect(refundEvents[0]!.details?.lines.map((l) => [l.line_id, l.quantity])).toEqual(target.map((t) => [t.id, t.quantity]));
+  });
+
   it('an action the rules deny is never queued, with every error reported', async () => {
     const create = kind === 'mirakl' ? { state: 'WAITING_ACCEPTANCE' } : { status: 'WaitingAcceptance' };
     const { order_id } = await adminCreateOrder(h.sim.baseUrl, create);

@@ -99,7 +99,7 @@ export function orderRoutes(ctx: ApiContext) {
       schema: {
         tags: ['orders'],
         summary: 'One order with its lines and status history',
-        description: '`history` lists the order\'s stored events (created, status changes of the order and of its lines, other updates). `include=raw` adds the marketplace payload as received.',
+        description: '`history` lists the order\'s stored events (created, status changes of the order and of its lines, refunds and cancelations recorded on lines with what each added, other updates). `include=raw` adds the marketplace payload as received.',
         security,
         params: idParams,
         querystring: {

@@ -1,7 +1,8 @@
 /**
  * Webhook endpoints: register (the signing secret is returned once), list, get, delete, and the
- * delivery log. Events: order.created, order.status_changed, action.succeeded, action.failed
- * (failed or needs_attention). See engine/webhooks/ for signing and delivery.
+ * delivery log. Events: order.created, order.status_changed, order.refunded, order.lines_canceled,
+ * action.succeeded, action.failed (failed or needs_attention). See engine/webhooks/ for signing
+ * and delivery.
  * An endpoint is visible to a token when all its accounts are in the token's scope.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';

@@ -64,6 +64,16 @@ export interface SendActionOptions {
   onStepDone?: (stepsDone: number, endpoint: string) => Promise<void>;
 }
 
+/**
+ * What a read-back says of an action (the platform's effect check, see connector/effects/):
+ * took effect; not yet (safe to send, resuming after `stepsDone` requests whose effect already
+ * shows); unclear (a human looks: `reason`, and `evidence` of what the order showed).
+ */
+export type EffectReading =
+  | { verdict: 'took_effect'; evidence: Readonly<Record<string, unknown>> }
+  | { verdict: 'not_yet'; evidence: Readonly<Record<string, unknown>>; stepsDone?: number }
+  | { verdict: 'unclear'; evidence: Readonly<Record<string, unknown>>; reason: string };
+
 export interface AccountConnection {
   /** Account id from the config. */
   account: string;
@@ -88,5 +98,9 @@ export interface Connector {
   getOrder(marketplaceOrderId: string, signal?: AbortSignal): Promise<NormalizedOrder | undefined>;
   /** Sends the HTTP request(s) of one validated action, from `options.fromStep` on. */
   sendAction(request: ActionRequest, order: NormalizedOrder, options?: SendActionOptions): Promise<ActionOutcome>;
+  /** The facts of the order the effect check compares a later read-back with (JSON; kept with the action before its first send). */
+  effectBaseline(request: ActionRequest, order: NormalizedOrder): unknown;
+  /** Whether the order read back shows the action took effect (pure: no request). */
+  checkEffect(request: ActionRequest, readBack: NormalizedOrder, baseline: unknown): EffectReading;
   close(): Promise<void>;
 }

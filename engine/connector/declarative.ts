@@ -6,8 +6,8 @@
 import type { Logger } from '../log.ts';
 import { createAuth } from './auth/index.ts';
 import { resolveValue } from './auth/oauth2-client-credentials.ts';
-import { sendActionRequests } from './actions.ts';
-import type { AccountConnection, Connector } from './connector.ts';
+import { buildActionRequests, sendActionRequests } from './actions.ts';
+import type { AccountConnection, Connector, EffectReading } from './connector.ts';
 import { exchangeError } from './exchange-error.ts';
 import { HttpClient, type Timeouts } from './http/client.ts';
 import { AccountLimiter } from './http/limiter.ts';
@@ -101,6 +101,22 @@ export function createConnector(connection: AccountConnection, platform: Platfor
     },
 
     sendAction: (request, order, options) => sendActionRequests({ platform, client: http, baseUrl }, request, order, options),
+
+    effectBaseline: (request, order) => platform.effects[request.action]?.baseline(request, order),
+
+    checkEffect(request, readBack, baseline): EffectReading {
+      const check = platform.effects[request.action];
+      if (!check) return { verdict: 'unclear', evidence: {}, reason: `platform ${platform.id} declares no effect check for ${request.action}` };
+      const reading = check.check(request, readBack, baseline);
+      if (reading.verdict !== 'not_yet' || reading.doneThrough === undefined) {
+        const { doneThrough: _done, ...rest } = reading as typeof reading & { doneThrough?: string };
+        return rest as EffectReading;
+      }
+      // The read-back shows a request's own effect (a tracking number set): resume after it.
+      const steps = buildActionRequests(platform, request, readBack).map((r) => r.endpoint);
+      const index = steps.indexOf(reading.doneThrough);
+      return { verdict: 'not_yet', evidence: reading.evidence, ...(index >= 0 && { stepsDone: index + 1 }) };
+    },
 
     close: () => http.close(),
   };

@@ -5,13 +5,40 @@
  * delivered-by-marketplace flag from the channel's fulfilment modes.
  */
 import type { Channel } from '../channel/model.ts';
-import type { NormalizedOrder, OrderLine } from '../order/model.ts';
+import type { LineRefund, NormalizedOrder, OrderLine, RefundTotals } from '../order/model.ts';
 import type { MappedOrder, OrderMapper } from './map/index.ts';
 import type { OrderPage } from './connector.ts';
 
 export type Skip = OrderPage['skipped'][number];
 
 export type Normalize = (record: unknown) => { order: NormalizedOrder } | { skip: Skip };
+
+/** Money sums without binary noise (0.1 + 0.2). */
+const round = (n: number): number => Math.round(n * 1e6) / 1e6;
+
+export function refundTotals(list: readonly LineRefund[]): RefundTotals {
+  let quantity = 0;
+  let amount = 0;
+  let shipping = 0;
+  for (const r of list) {
+    quantity += r.quantity;
+    amount += r.amount;
+    shipping += r.shipping_amount ?? 0;
+  }
+  return { quantity, amount: round(amount), shipping_amount: round(shipping) };
+}
+
+/** The line with its refunds and cancelations added up; empty lists are left out. */
+function withRefunds(line: Omit<OrderLine, 'status'>, status: OrderLine['status']): OrderLine {
+  const { refunds, cancelations, ...rest } = line;
+  return {
+    ...rest,
+    taxes: line.taxes ?? [],
+    status,
+    ...(refunds?.length && { refunds, refunded: refundTotals(refunds) }),
+    ...(cancelations?.length && { cancelations, canceled: refundTotals(cancelations) }),
+  };
+}
 
 export function createNormalizer(channel: Channel, account: string, mapper: OrderMapper): Normalize {
   const statusIndex = channel.statusIndex;
@@ -40,7 +67,8 @@ export function createNormalizer(channel: Channel, account: string, mapper: Orde
     const lines: OrderLine[] = new Array(mapped.lines.length);
     for (let i = 0; i < mapped.lines.length; i++) {
       const line = mapped.lines[i]!;
-      lines[i] = { ...line, taxes: line.taxes ?? [], status: lineStatusIndex.get(line.marketplace_status) ?? 'unknown' };
+      const lineStatus = lineStatusIndex.get(line.marketplace_status) ?? 'unknown';
+      lines[i] = line.refunds || line.cancelations ? withRefunds(line, lineStatus) : { ...line, taxes: line.taxes ?? [], status: lineStatus };
     }
     const { fulfillment_code, lines: _lines, ...rest } = mapped;
     const delivered = fulfillment_code !== undefined && fulfilmentModes.has(fulfillment_code);

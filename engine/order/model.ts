@@ -36,6 +36,34 @@ export interface Buyer {
   locale?: string;
 }
 
+/**
+ * One refund (or cancelation) the marketplace recorded on a line: Mirakl lists them under each
+ * line (OR11 `refunds`, `cancelations`); Octopia cancels whole orders, so each line of a
+ * cancelled order shows one refund of the whole line.
+ */
+export interface LineRefund {
+  /** The marketplace's id of the refund, when it gives one. */
+  id?: string;
+  /** Units refunded. */
+  quantity: number;
+  /** Amount refunded for the items (as the marketplace counts it: Mirakl TAX_INCLUDED, taxes in). */
+  amount: number;
+  /** Amount refunded for the shipping of the line. */
+  shipping_amount?: number;
+  reason_code?: string;
+  /** UTC ISO-8601. */
+  created_at?: string;
+  /** The marketplace's state of the refund (Mirakl: WAITING_REFUND, WAITING_REFUND_PAYMENT, REFUNDED). */
+  state?: string;
+}
+
+/** What the refunds (or cancelations) of a line add up to. */
+export interface RefundTotals {
+  quantity: number;
+  amount: number;
+  shipping_amount: number;
+}
+
 export interface OrderLine {
   id: string;
   sku: string;
@@ -46,6 +74,14 @@ export interface OrderLine {
   taxes: Tax[];
   status: OrderStatus;
   marketplace_status: string;
+  /** Refunds recorded on the line, oldest first; absent when there are none. */
+  refunds?: LineRefund[];
+  /** The refunds added up; present with `refunds`. */
+  refunded?: RefundTotals;
+  /** Quantities cancelled on the line before shipping (Mirakl OR29/OR30), with amounts; absent when none. */
+  cancelations?: LineRefund[];
+  /** The cancelations added up; present with `cancelations`. */
+  canceled?: RefundTotals;
 }
 
 export interface Tracking {

@@ -38,13 +38,26 @@ export interface OrderEvent {
   account: string;
   channel: string;
   marketplace_order_id: string;
-  type: 'order.created' | 'order.status_changed' | 'line.status_changed' | 'order.updated';
+  /**
+   * `order.refunded`: refunds were recorded on lines since the stored version (details.lines, one
+   * entry per line: what was added); `order.lines_canceled`: the same for cancelations.
+   */
+  type: 'order.created' | 'order.status_changed' | 'line.status_changed' | 'order.updated' | 'order.refunded' | 'order.lines_canceled';
   line_id?: string;
   from_status?: OrderStatus;
   to_status?: OrderStatus;
   from_marketplace_status?: string;
   to_marketplace_status?: string;
+  /** order.refunded and order.lines_canceled: per line, the quantity and amounts added. */
+  details?: { lines: EventLineAmounts[] };
   at: string;
+}
+
+export interface EventLineAmounts {
+  line_id: string;
+  quantity: number;
+  amount: number;
+  shipping_amount: number;
 }
 
 export interface UpsertResult {

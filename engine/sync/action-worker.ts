@@ -23,7 +23,6 @@ import type { Logger } from '../log.ts';
 import type { NormalizedOrder } from '../order/model.ts';
 import type { ActionPatch, ActionProgress, Store, StoredAction } from '../store/store.ts';
 import type { AccountRuntime } from './account.ts';
-import { actionEffect } from './action-effect.ts';
 
 export interface WorkerAccount {
   account: AccountRuntime;
@@ -178,7 +177,9 @@ class Attempt {
   }
 
   async #send(entry: WorkerAccount, order: NormalizedOrder): Promise<void> {
-    const { unsure: _settled, ...progress } = this.#progress;
+    const { unsure: _settled, ...rest } = this.#progress;
+    // The order's facts before the first send: what a later read-back is compared with.
+    const progress = rest.baseline === undefined ? { ...rest, baseline: entry.connector.effectBaseline(this.#action.request, order) ?? null } : rest;
     const attempts = this.#action.attempts + 1;
     await this.#update({ state: 'sending', attempts, progress });
     this.#log.info({ attempt: attempts, from_step: progress.steps_done ?? 0 }, 'sending action');
@@ -242,23 +243,27 @@ class Attempt {
       return { verdict: 'unclear' };
     }
     await this.#o.store.commitOrders([order]);
-    const verdict = actionEffect(action.action, action.request.status, order.status);
-    if (verdict === 'took_effect') {
-      await this.#finish('succeeded', { result: { verified_by_read_back: true, status: order.status }, progress: null });
-      this.#log.info({ status: order.status }, 'read-back shows the action took effect');
-      return { verdict };
+    const reading = entry.connector.checkEffect(action.request, order, this.#progress.baseline);
+    const { unsure: _unsure, ...settled } = this.#progress;
+    if (reading.verdict === 'took_effect') {
+      await this.#finish('succeeded', { result: { verified_by_read_back: true, read_back: reading.evidence }, progress: null });
+      this.#log.info({ evidence: reading.evidence }, 'read-back shows the action took effect');
+      return { verdict: 'took_effect' };
     }
-    if (verdict === 'unclear') {
+    if (reading.verdict === 'unclear') {
+      // Never sent again on a guess: a human checks the order (the evidence says what was found).
       await this.#finish('needs_attention', {
-        error: { code: 'ACTION_OUTCOME_UNKNOWN', message: `after an unclear send the order is ${order.status}; check it at the marketplace` },
+        result: { read_back: reading.evidence },
+        error: { code: 'ACTION_OUTCOME_UNKNOWN', message: `the order read back neither proves the action took effect nor that it did not: ${reading.reason}; check it at the marketplace` },
+        progress: settled,
       });
-      this.#log.warn({ status: order.status }, 'read-back is inconclusive: needs attention');
-      return { verdict };
+      this.#log.warn({ reason: reading.reason, evidence: reading.evidence }, 'read-back is inconclusive: needs attention');
+      return { verdict: 'unclear' };
     }
-    this.#log.info('read-back shows the action did not take effect: safe to send');
-    const { unsure: _unsure, ...rest } = this.#progress;
-    this.#progress = rest;
-    return { verdict, order };
+    this.#log.info({ evidence: reading.evidence, steps_done: reading.stepsDone }, 'read-back shows the action did not take effect: safe to send');
+    const stepsDone = Math.max(settled.steps_done ?? 0, reading.stepsDone ?? 0);
+    this.#progress = { ...settled, ...(stepsDone > 0 && { steps_done: stepsDone }) };
+    return { verdict: 'not_yet', order };
   }
 
   /** Back to the queue after a wait, or needs_attention once attempts are spent. Keeps an unsure flag. */

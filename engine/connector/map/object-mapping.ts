@@ -8,8 +8,28 @@ import { compileExpression, type Evaluate, type Expression } from './expression.
 import { compilePath } from './path.ts';
 import type { TargetField, TargetObject } from './targets.ts';
 
+/** Keeps the items of a list whose value at `path` is one of `in` (compared as text). */
+export interface ItemFilter {
+  path: string;
+  in: Array<string | number | boolean>;
+}
+
 /** A mapping object as written in the platform file. */
-export type ObjectMapping = { from?: string } & { [field: string]: Expression | ObjectMapping | undefined };
+export type ObjectMapping = { from?: string; where?: ItemFilter } & { [field: string]: Expression | ObjectMapping | ItemFilter | undefined };
+
+function compileFilter(where: unknown, pointer: Pointer): ((item: unknown) => boolean) | undefined {
+  if (where === undefined) return undefined;
+  const filter = where as ItemFilter;
+  if (filter === null || typeof filter !== 'object' || typeof filter.path !== 'string' || !Array.isArray(filter.in)) {
+    throw new CompileError(pointer, '`where` is {path, in: [values]}: the items whose value at path is one of the values');
+  }
+  const get = at([...pointer, 'path'], () => compilePath(filter.path));
+  const wanted = new Set(filter.in.map(String));
+  return (item) => {
+    const v = get(item);
+    return v !== undefined && v !== null && wanted.has(String(v));
+  };
+}
 
 export type Build = (scope: unknown) => Record<string, unknown> | undefined;
 
@@ -30,12 +50,16 @@ function compileField(name: string, field: TargetField, spec: unknown, pointer: 
       throw new CompileError(pointer, `${name} is a list: give \`from\` (the path of the marketplace's list) and the fields of one item`);
     }
     const items = at([...pointer, 'from'], () => compilePath(spec.from as string));
-    const item = compileObjectMapping({ ...spec, from: undefined }, field.item, pointer, { keepEmpty: true });
+    const keep = compileFilter(spec.where, [...pointer, 'where']);
+    const item = compileObjectMapping({ ...spec, from: undefined, where: undefined }, field.item, pointer, { keepEmpty: true });
     return (scope) => {
-      const list = items(scope);
-      if (!Array.isArray(list)) return list === undefined || list === null ? [] : undefined;
-      const out = new Array<Record<string, unknown> | undefined>(list.length);
-      for (let i = 0; i < list.length; i++) out[i] = item(list[i]);
+      const found = items(scope);
+      if (found === undefined || found === null) return [];
+      // An object where a list is expected is a list of one (Octopia: a cancelled line is its own refund).
+      const list = Array.isArray(found) ? found : typeof found === 'object' ? [found] : undefined;
+      if (!list) return undefined;
+      const out: Array<Record<string, unknown> | undefined> = [];
+      for (const source of list) if (!keep || keep(source)) out.push(item(source));
       return out;
     };
   }
@@ -49,7 +73,7 @@ function compileField(name: string, field: TargetField, spec: unknown, pointer: 
 export function compileObjectMapping(spec: ObjectMapping, target: TargetObject, pointer: Pointer, opts: { keepEmpty: boolean }): Build {
   const fields: FieldBuilder[] = [];
   for (const [name, value] of Object.entries(spec)) {
-    if (name === 'from' || value === undefined) continue;
+    if (name === 'from' || name === 'where' || value === undefined) continue;
     const field = target[name];
     if (!field) throw new CompileError([...pointer, name], `unknown field "${name}" (expected one of: from, ${Object.keys(target).join(', ')})`);
     fields.push([name, compileField(name, field, value, [...pointer, name])]);

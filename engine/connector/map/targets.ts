@@ -29,6 +29,17 @@ export const ADDRESS_TARGET: TargetObject = {
   phone: str(),
 };
 
+/** A refund or a cancelation recorded on a line. */
+export const REFUND_TARGET: TargetObject = {
+  id: str(),
+  quantity: num(true),
+  amount: num(true),
+  shipping_amount: num(),
+  reason_code: str(),
+  created_at: date(),
+  state: str(),
+};
+
 export const LINE_TARGET: TargetObject = {
   id: str(true),
   sku: str(true),
@@ -38,6 +49,8 @@ export const LINE_TARGET: TargetObject = {
   shipping_price: num(true),
   taxes: { kind: 'array', required: false, item: TAX_TARGET },
   marketplace_status: str(true),
+  refunds: { kind: 'array', required: false, item: REFUND_TARGET },
+  cancelations: { kind: 'array', required: false, item: REFUND_TARGET },
 };
 
 export const ORDER_TARGET: TargetObject = {

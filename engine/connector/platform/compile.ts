@@ -6,6 +6,7 @@
  */
 import { ACTION_NAMES, type ActionName } from '../../channel/model.ts';
 import { durationToMs } from '../../channel/duration.ts';
+import { compileEffect, type EffectCheck } from '../effects/index.ts';
 import { createExtractor } from '../extract/index.ts';
 import { createMapper } from '../map/index.ts';
 import { createPaginator } from '../paginate/index.ts';
@@ -50,6 +51,25 @@ function compileRequest(raw: RawRequest | RawActionRequest, roots: ReadonlySet<s
   };
 }
 
+/**
+ * Every action the platform sends must say how a read-back proves it took effect: without it an
+ * action interrupted mid-send could only be left to a human or sent twice.
+ */
+function compileEffects(raw: RawPlatform, compile: ReturnType<typeof templateCompiler>): Partial<Record<ActionName, EffectCheck>> {
+  const out: Partial<Record<ActionName, EffectCheck>> = {};
+  for (const name of Object.keys(raw.effects ?? {}) as ActionName[]) {
+    if (!raw.actions[name]) throw new CompileError(['effects', name], `an effect check for "${name}", which the platform does not send (no actions.${name})`);
+  }
+  for (const [name, requests] of Object.entries(raw.actions) as [ActionName, RawActionRequest[]][]) {
+    const spec = raw.effects?.[name];
+    if (!spec) {
+      throw new CompileError(raw.effects ? ['effects'] : [], `actions.${name} has no effect check: add effects.${name}, how an order read back proves the action took effect (see schemas/platform.schema.json)`);
+    }
+    out[name] = compileEffect(spec, compile, ['effects', name], requests.map((r) => r.endpoint));
+  }
+  return out;
+}
+
 function compileBudgets(raw: RawPlatform['budgets']): Record<string, Budget> {
   const out: Record<string, Budget> = {};
   for (const [name, b] of Object.entries(raw?.endpoints ?? {})) {
@@ -78,6 +98,7 @@ export function compilePlatform(raw: RawPlatform, file?: string): Platform {
     if (!ACTION_NAMES.includes(name)) throw new CompileError(['actions', name], `unknown action "${name}" (known: ${ACTION_NAMES.join(', ')})`);
     actions[name] = Object.freeze(requests.map((r, i) => compileRequest(r, ACTION_ROOTS, ['actions', name, i], compile)));
   }
+  const effects = compileEffects(raw, compile);
   const budgets = compileBudgets(raw.budgets);
   const listing = Object.entries(budgets).filter(([name, b]) => b.counts === 'listing' && name !== list.endpoint);
   if (listing.length) throw new CompileError(['budgets', 'endpoints', listing[0]![0], 'counts'], '`counts: listing` applies to the order-list endpoint only (list_orders.endpoint)');
@@ -101,6 +122,7 @@ export function compilePlatform(raw: RawPlatform, file?: string): Platform {
     get: Object.freeze({ request: compileRequest(raw.get_order, GET_ROOTS, ['get_order'], compile), records: createExtractor(raw.get_order.records) }),
     mapper: createMapper(raw.mapping, ['mapping']),
     actions: Object.freeze(actions),
+    effects: Object.freeze(effects),
     concurrency: raw.budgets?.concurrency ?? 2,
     budgets: Object.freeze(budgets),
     timeouts: Object.freeze({ ...(connect !== undefined && { connect }), ...(response !== undefined && { response }) }),

@@ -25,8 +25,25 @@ describe('platform files', () => {
       const platform = await loadPlatform(name);
       expect(platform.id).toBe(name);
       expect(Object.keys(platform.actions)).toEqual(expect.arrayContaining(['accept', 'refuse', 'ship', 'refund']));
+      // Every action the platform sends says how a read-back proves it took effect.
+      expect(Object.keys(platform.effects).sort()).toEqual(Object.keys(platform.actions).sort());
       expect(Object.isFrozen(platform)).toBe(true);
     }
+  });
+
+  it('an action without an effect check is refused at load, located, naming what to add', () => {
+    const text = mirakl.replace(/\n {2}cancel:\n {4}# OR29 cancels[\s\S]*?lines_except: \[REFUSED, CANCELED\]\n/, '\n');
+    expect(text).not.toBe(mirakl);
+    const [f] = findings(text);
+    expect(f?.message).toMatch(/^effects: actions\.cancel has no effect check: add effects\.cancel/);
+    // Located at the effects mapping (its first entry).
+    expect(f?.line).toBe(lineOf(text, 'effects:') + 1);
+  });
+
+  it('an effect check is validated like the rest: its type, its fields, its tracking step', () => {
+    expect(findings(mirakl.replace('type: line_refunds', 'type: line_refund'))[0]?.message).toMatch(/effects\.refund\.type/);
+    expect(findings(mirakl.replace('tracking_step: OR23', 'tracking_step: OR99'))[0]?.message).toMatch(/effects\.ship\.tracking_step: "OR99" is not one of the action's requests \(OR23, OR24\)/);
+    expect(findings(mirakl.replace('quantity: ${line.quantity}\n    amount:', 'quantity: ${lines.quantity}\n    amount:'))[0]?.message).toMatch(/effects\.refund\.quantity: .*"lines", which is not in scope/);
   });
 
   it('an unknown platform is PLATFORM_NOT_FOUND', async () => {

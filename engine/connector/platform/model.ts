@@ -5,6 +5,7 @@
  */
 import type { ActionName } from '../../channel/model.ts';
 import type { AuthSpec } from '../auth/index.ts';
+import type { EffectCheck, EffectSpec } from '../effects/index.ts';
 import type { ValueSource } from '../auth/oauth2-client-credentials.ts';
 import type { ExtractorSpec, Extractor } from '../extract/index.ts';
 import type { MapperSpec, OrderMapper } from '../map/index.ts';
@@ -51,6 +52,8 @@ export interface RawPlatform {
   get_order: RawRequest & { records: ExtractorSpec };
   mapping: MapperSpec;
   actions: Partial<Record<ActionName, RawActionRequest[]>>;
+  /** Per action, how a read-back proves it took effect (required for every action in `actions`). */
+  effects?: Partial<Record<ActionName, EffectSpec>>;
   budgets?: {
     concurrency?: number;
     endpoints?: Record<string, { limit: number; per: string; counts?: 'request' | 'listing'; note?: string }>;
@@ -92,6 +95,8 @@ export interface Platform {
   readonly get: { readonly request: CompiledRequest; readonly records: Extractor };
   readonly mapper: OrderMapper;
   readonly actions: Readonly<Partial<Record<ActionName, readonly CompiledRequest[]>>>;
+  /** One effect check per action of `actions`. */
+  readonly effects: Readonly<Partial<Record<ActionName, EffectCheck>>>;
   readonly concurrency: number;
   readonly budgets: Readonly<Record<string, Budget>>;
   readonly timeouts: { readonly connect?: number; readonly response?: number };

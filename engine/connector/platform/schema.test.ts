@@ -3,6 +3,7 @@ import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { AUTH_TYPES } from '../auth/index.ts';
+import { EFFECT_TYPES } from '../effects/index.ts';
 import { PAGINATION_TYPES } from '../paginate/index.ts';
 import { TRANSFORM_NAMES } from '../map/transforms.ts';
 import { PLATFORM_SCHEMA_FILE } from './load.ts';
@@ -69,5 +70,6 @@ describe('schemas/platform.schema.json', () => {
     expect(defs.auth?.properties?.type?.enum).toEqual([...AUTH_TYPES]);
     expect(defs.pagination?.properties?.type?.enum).toEqual([...PAGINATION_TYPES]);
     expect(defs.transformName?.enum).toEqual([...TRANSFORM_NAMES]);
+    expect(defs.effect?.properties?.type?.enum).toEqual([...EFFECT_TYPES]);
   });
 });

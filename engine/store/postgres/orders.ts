@@ -33,8 +33,8 @@ const UPDATE_ORDERS = `UPDATE orders o SET status = u.status, marketplace_status
   FROM ${ROW_ARRAYS} WHERE o.id = u.id`;
 const INSERT_ORDERS = `INSERT INTO orders (id, status, marketplace_status, status_unknown, delivered_by_marketplace, created_at, updated_at, version, last_changed_at, change_seq,
   content_hash, line_statuses, document, raw, account, channel, marketplace_order_id, first_seen_at) SELECT * FROM ${ROW_ARRAYS}`;
-const INSERT_EVENTS = `INSERT INTO order_events (seq, order_id, account, channel, marketplace_order_id, type, line_id, from_status, to_status, from_marketplace_status, to_marketplace_status, at)
-  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[])`;
+const INSERT_EVENTS = `INSERT INTO order_events (seq, order_id, account, channel, marketplace_order_id, type, line_id, from_status, to_status, from_marketplace_status, to_marketplace_status, at, details)
+  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::jsonb[])`;
 const CURSOR_FORWARD = `INSERT INTO cursors (account, channel, kind, position, updated_at) VALUES ($1, $2, $3, $4, $5)
   ON CONFLICT (account, channel, kind) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at WHERE excluded.position > cursors.position`;
 const CURSOR_SET = `INSERT INTO cursors (account, channel, kind, position, updated_at) VALUES ($1, $2, $3, $4, $5)
@@ -63,7 +63,7 @@ export async function commitOrders(db: PgDb, orders: NormalizedOrder[], cursor?:
     if (inserts.length) await q.query(INSERT_ORDERS, rowArrays(inserts, changeSeq, now));
     if (events.length) {
       await q.query(INSERT_EVENTS, [seqs, ...(['order_id', 'account', 'channel', 'marketplace_order_id', 'type', 'line_id', 'from_status', 'to_status',
-        'from_marketplace_status', 'to_marketplace_status', 'at'] as const).map((key) => events.map((e) => e[key] ?? null))]);
+        'from_marketplace_status', 'to_marketplace_status', 'at'] as const).map((key) => events.map((e) => e[key] ?? null)), events.map((e) => (e.details === undefined ? null : JSON.stringify(e.details)))]);
     }
     if (cursor && position) await q.query(CURSOR_FORWARD, [cursor.account, cursor.channel, cursor.kind, position, now]);
     return plan.result;
@@ -165,5 +165,5 @@ export async function listEvents(db: PgDb, filter: { after?: number; order_id?: 
   const p = new Params(postgresSyntax);
   const where = whereSql(eventConditions(filter, p));
   const { rows } = await db.query(`SELECT * FROM order_events ${where} ORDER BY seq LIMIT ${p.add(limit)}`, p.values);
-  return rows.map(eventFromRow);
+  return rows.map((row) => eventFromRow(row, alreadyParsed));
 }

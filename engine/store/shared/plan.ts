@@ -7,10 +7,11 @@
  * - older updated_at than stored: stale, ignored (an older version never overwrites a newer one);
  * - otherwise: update, version + 1, and `order.status_changed` when the order's normalized or
  *   marketplace status changed, one `line.status_changed` per line whose status changed (a new
- *   line has no from_status), `order.updated` when neither.
+ *   line has no from_status), `order.refunded` / `order.lines_canceled` when lines gained refunds
+ *   or cancelations (with what each line gained), `order.updated` when none of these.
  */
-import type { OrderEvent, UpsertResult } from '../store.ts';
-import type { LineStatuses, PreparedOrder } from './prepare-order.ts';
+import type { EventLineAmounts, OrderEvent, UpsertResult } from '../store.ts';
+import type { LineMoney, LineStatuses, PreparedOrder } from './prepare-order.ts';
 import type { OrderStatus } from '../../order/model.ts';
 
 export interface ExistingOrder {
@@ -111,8 +112,30 @@ function changeEvents(before: ExistingOrder, order: PreparedOrder, now: string):
       to_marketplace_status: marketplaceStatus,
     }));
   }
+  for (const [kind, type] of [['r', 'order.refunded'], ['c', 'order.lines_canceled']] as const) {
+    const lines = gained(before.lines, order.lines, kind);
+    if (lines.length > 0) events.push(event(order, before.id, type, now, { to_status: order.status, to_marketplace_status: order.marketplace_status, details: { lines } }));
+  }
   if (events.length === 0) events.push(event(order, before.id, 'order.updated', now, {}));
   return events;
+}
+
+const ZERO: [number, number, number] = [0, 0, 0];
+const round = (n: number): number => Math.round(n * 1e6) / 1e6;
+
+/** Per line, what its refunds (or cancelations) gained since the stored version. */
+function gained(before: LineStatuses, after: LineStatuses, kind: keyof LineMoney): EventLineAmounts[] {
+  const out: EventLineAmounts[] = [];
+  for (const [lineId, entry] of Object.entries(after)) {
+    const now = entry[2]?.[kind];
+    if (!now) continue;
+    const was = (Object.hasOwn(before, lineId) ? before[lineId]![2]?.[kind] : undefined) ?? ZERO;
+    const quantity = now[0] - was[0];
+    const amount = round(now[1] - was[1]);
+    const shipping = round(now[2] - was[2]);
+    if (quantity > 0 || amount > 0 || shipping > 0) out.push({ line_id: lineId, quantity, amount, shipping_amount: shipping });
+  }
+  return out;
 }
 
 function event(order: PreparedOrder, orderId: string, type: OrderEvent['type'], at: string, fields: Partial<PlannedEvent>): PlannedEvent {

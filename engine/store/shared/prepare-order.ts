@@ -10,8 +10,17 @@ import type { NormalizedOrder, OrderStatus } from '../../order/model.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { parseInstant } from './time.ts';
 
-/** Line id -> [normalized status, marketplace status]. */
-export type LineStatuses = Record<string, [OrderStatus, string]>;
+/** What a line's refunds (r) and cancelations (c) add up to: [quantity, amount, shipping amount]. */
+export interface LineMoney {
+  r?: [number, number, number];
+  c?: [number, number, number];
+}
+
+/**
+ * Line id -> [normalized status, marketplace status, money]: what the upsert compares to record
+ * events. Money only for lines with refunds or cancelations (older rows have none).
+ */
+export type LineStatuses = Record<string, [OrderStatus, string] | [OrderStatus, string, LineMoney]>;
 
 export interface PreparedOrder {
   /** account, channel and marketplace order id joined: the natural key. */
@@ -65,7 +74,12 @@ export function prepareOrder(order: NormalizedOrder, path: string): PreparedOrde
     if (typeof line !== 'object' || line === null) throw invalid(at, 'must be an object');
     const id = text(line.id, `${at}.id`);
     if (Object.hasOwn(lines, id)) throw invalid(`${at}.id`, `duplicates line id ${JSON.stringify(id)}`);
-    lines[id] = [statusOf(line.status, `${at}.status`), stringOf(line.marketplace_status, `${at}.marketplace_status`)];
+    const status = statusOf(line.status, `${at}.status`);
+    const marketplaceStatus = stringOf(line.marketplace_status, `${at}.marketplace_status`);
+    const { refunded, canceled } = line;
+    lines[id] = refunded || canceled
+      ? [status, marketplaceStatus, { ...(refunded && { r: money(refunded, `${at}.refunded`) }), ...(canceled && { c: money(canceled, `${at}.canceled`) }) }]
+      : [status, marketplaceStatus];
   });
   const { raw, ...rest } = order;
   const document = canonicalJson(rest);
@@ -90,6 +104,12 @@ export function prepareOrder(order: NormalizedOrder, path: string): PreparedOrde
     raw: rawText,
     lines,
   };
+}
+
+function money(totals: { quantity: number; amount: number; shipping_amount: number }, path: string): [number, number, number] {
+  const out = [totals.quantity, totals.amount, totals.shipping_amount] as [number, number, number];
+  if (!out.every((n) => typeof n === 'number' && Number.isFinite(n))) throw invalid(path, 'must have numeric quantity, amount and shipping_amount');
+  return out;
 }
 
 function invalid(path: string, problem: string): OrderwireError {

@@ -27,7 +27,7 @@ export function orderFromRow(row: Row, json: JsonDecoder): StoredOrder {
   };
 }
 
-export function eventFromRow(row: Row): OrderEvent {
+export function eventFromRow(row: Row, json: JsonDecoder): OrderEvent {
   const event: OrderEvent = {
     seq: Number(row.seq),
     order_id: String(row.order_id),
@@ -41,6 +41,7 @@ export function eventFromRow(row: Row): OrderEvent {
     const value = opt<string>(row[key]);
     if (value !== undefined) (event as unknown as Record<string, string>)[key] = value;
   }
+  if (row.details !== null && row.details !== undefined) event.details = json(row.details) as OrderEvent['details'];
   return event;
 }
 

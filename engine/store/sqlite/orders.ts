@@ -15,8 +15,8 @@ type CursorInput = { account: string; channel: string; kind: WindowKind; positio
 
 const SELECT_EXISTING = `SELECT id, marketplace_order_id, updated_at, content_hash, status, marketplace_status, line_statuses, version, first_seen_at
   FROM orders WHERE account = ? AND channel = ? AND marketplace_order_id IN (SELECT value FROM json_each(?))`;
-const INSERT_EVENT = `INSERT INTO order_events (order_id, account, channel, marketplace_order_id, type, line_id, from_status, to_status, from_marketplace_status, to_marketplace_status, at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`;
+const INSERT_EVENT = `INSERT INTO order_events (order_id, account, channel, marketplace_order_id, type, line_id, from_status, to_status, from_marketplace_status, to_marketplace_status, details, at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`;
 const INSERT_ORDER = `INSERT INTO orders (status, marketplace_status, status_unknown, delivered_by_marketplace, created_at, updated_at, version, last_changed_at, change_seq, content_hash, line_statuses, document, raw,
   id, account, channel, marketplace_order_id, first_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const UPDATE_ORDER = `UPDATE orders SET status = ?, marketplace_status = ?, status_unknown = ?, delivered_by_marketplace = ?, created_at = ?, updated_at = ?, version = ?, last_changed_at = ?,
@@ -72,7 +72,7 @@ function applyWrite(db: SqliteDb, write: PlannedWrite, now: string): void {
   let changeSeq = 0;
   for (const e of write.events) {
     const row = db.get(INSERT_EVENT, e.order_id, e.account, e.channel, e.marketplace_order_id, e.type, e.line_id ?? null, e.from_status ?? null, e.to_status ?? null,
-      e.from_marketplace_status ?? null, e.to_marketplace_status ?? null, e.at);
+      e.from_marketplace_status ?? null, e.to_marketplace_status ?? null, e.details === undefined ? null : JSON.stringify(e.details), e.at);
     changeSeq = Number(row!.seq);
   }
   const o = write.order;
@@ -130,5 +130,5 @@ export function listEvents(db: SqliteDb, filter: { after?: number; order_id?: st
   const limit = pageLimit(filter.limit);
   const p = new Params(sqliteSyntax);
   const where = whereSql(eventConditions(filter, p));
-  return db.all(`SELECT * FROM order_events ${where} ORDER BY seq LIMIT ${p.add(limit)}`, ...p.values).map(eventFromRow);
+  return db.all(`SELECT * FROM order_events ${where} ORDER BY seq LIMIT ${p.add(limit)}`, ...p.values).map((row) => eventFromRow(row, parseJsonText));
 }

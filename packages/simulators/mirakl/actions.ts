@@ -176,6 +176,9 @@ function moneyRequests(ctx: ActionContext, body: unknown, listKey: 'refunds' | '
   if (list.length === 0) throw invalid(`${listKey} must not be empty`);
   if (list.length > MAX_LINES_PER_CALL) throw invalid(`${listKey} holds ${list.length} items; at most ${MAX_LINES_PER_CALL} per call`);
   const views = new Map<string, OrderView>();
+  // A generated order is rebuilt on every read until it is stored: every item of the call must
+  // act on the one record, or each line's refund would land on a copy and only the last be kept.
+  const records = new Map<string, OrderRecord>();
   const used = new Map<string, { amount: number; shipping: number; quantity: number }>();
   const items = list.map((raw, k): MoneyRequest => {
     const path = `${listKey}[${k}]`;
@@ -194,7 +197,9 @@ function moneyRequests(ctx: ActionContext, body: unknown, listKey: 'refunds' | '
     if (!reason || reason.type !== reasonType) throw invalid(`${path}.reason_code '${reasonCode}' is not a reason of type ${reasonType} (GET /api/reasons)`);
     const found = ctx.book.getLine(lineId, ctx.now);
     if (!found) throw badRequest('ORDER_LINE_NOT_FOUND', `${path}.order_line_id: order line ${lineId} does not exist`);
-    const { order, line } = found;
+    const order = records.get(found.order.id) ?? found.order;
+    records.set(order.id, order);
+    const { line } = found;
     const view = views.get(order.id) ?? viewAt(order.timeline, order.content, ctx.now);
     views.set(order.id, view);
     const lv = view.lines.find((l) => l.content.index === line);
