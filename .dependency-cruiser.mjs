@@ -14,7 +14,7 @@ const LAYERS = [
   ['connector', '^engine/connector/'],
   ['sync', '^engine/(sync|webhooks)/'],
   ['store', '^engine/store/'],
-  ['runtime and api', '^engine/(daemon|api)/'],
+  ['runtime and api', '^engine/(daemon|api|console)/'],
   ['composition root and commands', '^engine/(app\\.ts|cli/|codegen/)'],
 ];
 

@@ -14,4 +14,12 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // The operator console's browser modules (plain ES modules, no build step).
+    files: ['engine/console/web/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(['window', 'document', 'location', 'sessionStorage', 'fetch', 'crypto', 'confirm', 'getComputedStyle', 'addEventListener',
+        'removeEventListener', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'URLSearchParams', 'TextDecoderStream', 'Intl', 'AbortController'].map((g) => [g, 'readonly'])),
+    },
+  },
 );

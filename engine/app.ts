@@ -10,6 +10,7 @@
  * continues from the committed cursors and the queued actions, so nothing is lost.
  */
 import { startDaemonApi, type DaemonApi, type DaemonApiOptions } from './api/daemon-api.ts';
+import { consoleRoutes } from './console/serve.ts';
 import type { Runtime } from './daemon/runtime.ts';
 import type { StoredAction } from './store/store.ts';
 import { ActionWorker } from './sync/action-worker.ts';
@@ -35,7 +36,8 @@ export function startDaemon(runtime: Runtime, options: { now?: () => Date; worke
   const api = config.daemon.http.enabled
     ? startDaemonApi(
         { store, channels: runtime.channels, accounts: runtime.accountConfigs, log, owner, http: config.daemon.http, leaseMs: config.daemon.leaseTtlMs, activity: runtime.activity },
-        { ...options.api, ...(now && { now }) },
+        // The operator console is served beside the API (daemon.http.console), as a client of /v1.
+        { ...options.api, ...(now && { now }), ...(config.daemon.http.console && { plugins: [consoleRoutes(), ...(options.api?.plugins ?? [])] }) },
       )
     : undefined;
   const hooks = api ? combineHooks(api.hooks, options.hooks) : options.hooks;

@@ -21,6 +21,12 @@ describe('orderwire demo (npm start)', () => {
     const demo = spawnCli(['demo', '--dir', dir, '--orders', '80'], { cwd: dir });
     await waitFor(() => demo.stdout().includes('✓ worten-demo') && demo.stdout().includes('✓ cdiscount-demo'), 40_000, 'both first syncs');
     expect(demo.stdout()).toMatch(/Mirakl simulator \(Worten\)\s+http:\/\/127\.0\.0\.1:\d+/);
+    // The console's URL comes first, and it serves the console page.
+    const consoleUrl = /^Operator console\s+(http:\/\/127\.0\.0\.1:\d+\/)\s/.exec(demo.stdout())?.[1];
+    expect(consoleUrl).toBeDefined();
+    const page = await fetch(consoleUrl!);
+    expect(page.headers.get('content-security-policy')).toContain("connect-src 'self'");
+    expect(await page.text()).toContain('<script type="module" src="/console/app.js">');
     demo.child.kill('SIGINT');
     const { code } = await demo.exited;
     expect(code, demo.stderr()).toBe(0);

@@ -50,6 +50,36 @@ describe('incremental sync and catch-up', () => {
     expect(change).toMatchObject({ from_status: 'waiting_acceptance', to_status: 'accepted', from_marketplace_status: 'WAITING_ACCEPTANCE', to_marketplace_status: 'WAITING_DEBIT' });
   });
 
+  it('a window --since a time is one-off: it leaves the incremental cursor alone, so orders between the cursor and --since still arrive', async () => {
+    h = await startSyncHarness({ kind: 'mirakl', sim: { orders: 40, historyDays: 2 } });
+    await syncWindow(h.deps, 'incremental');
+    const cursor = await h.store.getCursor(h.account.id, 'worten', 'incremental');
+    expect(cursor).toBeDefined();
+
+    // At the marketplace: one order after the cursor, then (later) the time given to --since, then another order.
+    h.sim.clock.advance(30 * MIN);
+    const { order_id: beforeSince } = await adminCreateOrder(h.sim.baseUrl, { state: 'WAITING_ACCEPTANCE' });
+    h.sim.clock.advance(10 * MIN);
+    const since = h.now();
+    h.sim.clock.advance(10 * MIN);
+    const { order_id: afterSince } = await adminCreateOrder(h.sim.baseUrl, { state: 'WAITING_ACCEPTANCE' });
+    h.sim.clock.advance(2 * MIN);
+
+    const manual = await syncWindow(h.deps, 'manual', { since });
+    expect(manual.run.kind).toBe('manual');
+    expect(manual.window.from.getTime()).toBe(since.getTime());
+    expect(await h.store.getOrder(h.account.id, 'worten', afterSince)).toBeDefined();
+    expect(await h.store.getOrder(h.account.id, 'worten', beforeSince)).toBeUndefined();
+    // The cursor is where the last incremental poll left it...
+    expect(await h.store.getCursor(h.account.id, 'worten', 'incremental')).toEqual(cursor);
+    expect(await h.store.getCursor(h.account.id, 'worten', 'catch_up')).toBeUndefined();
+
+    // ...so the next poll lists from it and the order before --since is not skipped.
+    const next = await syncWindow(h.deps, 'incremental');
+    expect(next.window.from.getTime()).toBe(Date.parse(cursor!.position) - 2 * MIN);
+    expect((await h.store.getOrder(h.account.id, 'worten', beforeSince))?.order.status).toBe('waiting_acceptance');
+  });
+
   it('the catch-up re-reads the whole lookback and records its own cursor; a failed run leaves the cursor alone', async () => {
     h = await startSyncHarness({ kind: 'mirakl', sim: { orders: 150, historyDays: 8 } });
     const catchUp = await syncWindow(h.deps, 'catch_up');

@@ -46,7 +46,7 @@ export interface DaemonApiDeps {
   readonly activity?: ApiContext['activity'];
 }
 
-export interface DaemonApiOptions extends Pick<ApiOptions, 'bodyLimit' | 'rateLimit'> {
+export interface DaemonApiOptions extends Pick<ApiOptions, 'bodyLimit' | 'rateLimit' | 'plugins'> {
   env?: NodeJS.ProcessEnv;
   now?: () => Date;
   /** Webhook dispatcher polling period (default 1 s) and tuning. */
@@ -73,7 +73,7 @@ export function startDaemonApi(deps: DaemonApiDeps, options: DaemonApiOptions = 
   const ready = (async () => {
     app = await buildApiServer(
       { store, channels: deps.channels, accounts: deps.accounts, secretKey, ...(deps.activity && { activity: deps.activity }) },
-      { log, metrics, ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }), ...(options.rateLimit && { rateLimit: options.rateLimit }) },
+      { log, metrics, ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }), ...(options.rateLimit && { rateLimit: options.rateLimit }), ...(options.plugins && { plugins: options.plugins }) },
     );
     await app.listen({ host: deps.http.host, port: deps.http.port });
     const address = app.server.address() as AddressInfo;

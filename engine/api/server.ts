@@ -38,6 +38,8 @@ export interface ApiOptions {
   onRoute?: (route: { method: string | string[]; url: string; hidden: boolean }) => void;
   /** Live stream tuning (GET /v1/stream). */
   stream?: StreamOptions;
+  /** More routes served beside the API (the operator console, wired by engine/app.ts). */
+  plugins?: Array<(app: FastifyInstance) => Promise<void>>;
 }
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -108,6 +110,7 @@ export async function buildApiServer(ctx: ApiContext, options: ApiOptions = {}):
   await app.register(accountRoutes(ctx));
   await app.register(channelFileRoutes(ctx));
   await app.register(streamRoutes(ctx, options.stream));
+  for (const plugin of options.plugins ?? []) await app.register(plugin);
   return app;
 }
 

@@ -39,7 +39,7 @@ interface RawConfig {
     lease_ttl?: string;
     overlap?: string;
     safety_margin?: string;
-    http?: { host?: string; port?: number; enabled?: boolean };
+    http?: { host?: string; port?: number; enabled?: boolean; console?: boolean };
   };
 }
 
@@ -128,7 +128,7 @@ function build(raw: RawConfig, file: string, channelsDir: string): Config {
       leaseTtlMs: ms(d.lease_ttl, 60_000),
       overlapMs: ms(d.overlap, 120_000),
       safetyMarginMs: ms(d.safety_margin, 30_000),
-      http: Object.freeze({ host: d.http?.host ?? '127.0.0.1', port: d.http?.port ?? 8080, enabled: d.http?.enabled ?? true }),
+      http: Object.freeze({ host: d.http?.host ?? '127.0.0.1', port: d.http?.port ?? 8080, enabled: d.http?.enabled ?? true, console: d.http?.console ?? true }),
     }),
   });
 }

@@ -27,6 +27,7 @@ export interface Config {
     readonly leaseTtlMs: number;
     readonly overlapMs: number;
     readonly safetyMarginMs: number;
-    readonly http: { readonly host: string; readonly port: number; readonly enabled: boolean };
+    /** `console`: serve the operator console at / beside the API (engine/console/). */
+    readonly http: { readonly host: string; readonly port: number; readonly enabled: boolean; readonly console: boolean };
   };
 }

@@ -90,8 +90,10 @@ export interface AccountConnection {
 
 export interface Connector {
   /**
-   * Lists every order updated in the window, page by page. `onPage` is awaited before the next
-   * page is requested, so the caller can commit each page (pages are streamed, never accumulated).
+   * Lists every order updated in the window, page by page, handing each page to `onPage` in
+   * order and awaiting it before handing over the next. The next page is already requested while
+   * `onPage` runs (at most one page ahead), so memory stays bounded: pages are streamed, never
+   * accumulated.
    */
   listOrders(window: TimeWindow, onPage: (page: OrderPage) => Promise<void>, signal?: AbortSignal): Promise<ListResult>;
   /** Reads one order back (after an action, or to resolve an ambiguous outcome). */

@@ -1,6 +1,7 @@
 /**
- * Listing a window: page after page through the platform's paginator, each page mapped and
- * handed to the caller before the next is requested (pages are streamed, never accumulated).
+ * Listing a window: page after page through the platform's paginator, each page mapped and handed
+ * to the caller in order. The next page is requested while the caller handles this one (at most
+ * one page ahead), so pages are streamed, never accumulated.
  */
 import { OrderwireError } from '../errors.ts';
 import type { ListResult, OrderPage, TimeWindow } from './connector.ts';

@@ -104,9 +104,11 @@ export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { sinc
       }
       runLog.info({ attempt: attempt + 1 }, 'pages shifted while listing (orders updated meanwhile): listing the window again');
     }
-    // Every page of the window is committed: only now may the cursor move.
+    // Every page of the window is committed: only now may the cursor move. A manual window
+    // (`orderwire sync --since`) is one-off and moves no cursor: orders between the incremental
+    // cursor and --since are still listed by the next poll.
     if (window.kind === 'catch_up') await store.setCursor(account.id, account.channel.id, 'catch_up', window.to.toISOString());
-    else await store.setCursor(account.id, account.channel.id, 'incremental', window.to.toISOString());
+    else if (window.kind !== 'manual') await store.setCursor(account.id, account.channel.id, 'incremental', window.to.toISOString());
     await store.finishRun(run.id, { state: 'succeeded', pages: totals.pages, orders: totals.orders, requests: totals.requests, errors: 0 });
     runLog.info({ pages: totals.pages, orders: totals.orders, inserted: totals.inserted, updated: totals.updated, requests: totals.requests }, 'sync finished');
     return {

@@ -82,13 +82,20 @@ export function register(program: Command): void {
       process.env.ORDERWIRE_SECRET_KEY ||= (await import('node:crypto')).randomBytes(32).toString('base64url');
       const runtime = await openRuntime(await loadConfigFile(configFile), log);
       let synced = 0;
+      // Sync lines wait for the banner, so the console's URL is the first thing printed.
+      let bannerShown = false;
+      const early: string[] = [];
+      const say = (line: string): void => {
+        if (bannerShown) process.stdout.write(line);
+        else early.push(line);
+      };
       const daemon = startDaemon(runtime, {
         hooks: {
           onRun: (account, outcome) => {
-            if (outcome instanceof Error) process.stdout.write(`  ! ${account}: sync failed: ${outcome.message}\n`);
+            if (outcome instanceof Error) say(`  ! ${account}: sync failed: ${outcome.message}\n`);
             else {
               synced += outcome.run.orders;
-              process.stdout.write(`  ✓ ${account}: ${outcome.run.kind} sync, ${outcome.run.orders} orders (${outcome.inserted} new, ${outcome.updated} updated) in ${outcome.run.pages} pages\n`);
+              say(`  ✓ ${account}: ${outcome.run.kind} sync, ${outcome.run.orders} orders (${outcome.inserted} new, ${outcome.updated} updated) in ${outcome.run.pages} pages\n`);
             }
           },
         },
@@ -96,7 +103,8 @@ export function register(program: Command): void {
       const rel = path.relative(process.cwd(), configFile) || configFile;
       const apiUrl = await daemon.api?.ready.catch(() => undefined);
       const { token: apiToken } = await createToken(runtime.store, { name: 'demo', accounts: ['worten-demo', 'cdiscount-demo'] });
-      process.stdout.write(`
+      process.stdout.write(`Operator console  ${apiUrl ? `${apiUrl}/` : '(failed to start: see the daemon logs)'}   (open it and sign in with the API token below)
+
 orderwire demo is running.
 
   Mirakl simulator (Worten)    ${mirakl.baseUrl}   (admin: ${mirakl.baseUrl}/_admin/calls)
@@ -118,6 +126,8 @@ marketplace credentials, which live in this process):
 
 Syncing (first run backfills each channel's lookback: 5 days Worten, 2 days Cdiscount)...
 `);
+      bannerShown = true;
+      for (const line of early.splice(0)) process.stdout.write(line);
       await new Promise<void>((resolve) => {
         const shutdown = (): void => {
           process.stdout.write(`\nstopping (${synced} orders synced this session)...\n`);

@@ -15,10 +15,10 @@ export function register(program: Command): void {
   addConfigOption(
     program
       .command('sync')
-      .description('Run one sync of an account now: the incremental window from its cursor (the lookback on the first run), the catch-up with --catch-up, or from --since.')
+      .description('Run one sync of an account now: the incremental window from its cursor (the lookback on the first run), the catch-up with --catch-up, or a one-off window from --since (which moves no cursor).')
       .argument('<account>', 'account id from the configuration')
       .option('--catch-up', "re-read the channel's whole lookback (2 days Cdiscount, 5 days Worten)")
-      .option('--since <time>', 'start the window at this ISO-8601 time instead of the cursor')
+      .option('--since <time>', 'a one-off window from this ISO-8601 time to now; the cursor of the incremental polls stays where it is')
       .option('--json', 'print the run as JSON'),
   ).action(async (accountId: string, opts: SyncOptions) => {
     if (opts.catchUp && opts.since) throw new OrderwireError('USAGE', '--catch-up and --since cannot be combined');
