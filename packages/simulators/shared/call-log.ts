@@ -160,6 +160,13 @@ export function installCallLog(app: FastifyInstance, callLog: CallLog, opts: Ins
     const entry = entries.get(request);
     if (entry && request.body !== undefined) entry.body = redactBody(request.body);
   });
+  // The answer is recorded once the marketplace produced it, even when the client is gone by then
+  // (killed while the call was slow): the call was handled, and its effect applied.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const entry = entries.get(request);
+    if (entry) entry.status = reply.statusCode;
+    return payload;
+  });
   app.addHook('onResponse', async (request, reply) => {
     const entry = entries.get(request);
     if (entry) entry.status = reply.statusCode;

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { SimulatorError } from '../errors.ts';
 import { registerAdminRoutes } from '../shared/admin.ts';
@@ -256,6 +256,17 @@ describe('fault layer, call log and admin routes over HTTP', () => {
     expect(log.list()[0]).toMatchObject({ fault: 'slow', status: 200, body: { a: 1, api_key: '[redacted]' } });
     const empty = await fetch(`${base}/api/things`, { method: 'PUT', headers: { 'content-type': 'application/json' } });
     expect(await empty.json()).toEqual({ got: null });
+  });
+
+  it('logs the answer of a slow call whose client went away before it (the call was still handled)', async () => {
+    const { base, log } = await start({ slowMs: 200 });
+    const gone = new AbortController();
+    const sent = fetch(`${base}/api/things`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"a":1}', signal: gone.signal });
+    await vi.waitFor(() => expect(log.list()).toHaveLength(1));
+    expect(log.list()[0]?.status).toBeNull();
+    gone.abort();
+    await expect(sent).rejects.toThrow();
+    await vi.waitFor(() => expect(log.list()[0]).toMatchObject({ fault: 'slow', status: 200 }), { timeout: 2_000 });
   });
 
   it('serves the admin API: health, clock, faults, calls', async () => {

@@ -1,0 +1,254 @@
+/**
+ * Every seller action of both channels as a "cell" that `orderwire run` daemons deliver, for the
+ * exactly-once tests (test/exactly-once-matrix.test.ts, test/exactly-once-kill-loop.test.ts):
+ * Worten on the Mirakl simulator, Cdiscount on the Octopia simulator, and OR29's cancel through a
+ * Mirakl channel that offers it. A cell creates its own order at the marketplace, stores it as a
+ * poll would and queues its action; its verdict reads the marketplace's call log (each request of
+ * the action applied once, none refused) and the order the marketplace now shows.
+ */
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startSimulator, type StartedSimulator } from '@orderwire/simulators';
+import { CHANNELS_DIR, loadChannelFile } from '../../engine/channel/load.ts';
+import type { Channel } from '../../engine/channel/model.ts';
+import type { Connector } from '../../engine/connector/connector.ts';
+import { createConnector, loadPlatform } from '../../engine/connector/declarative.ts';
+import type { NormalizedOrder } from '../../engine/order/model.ts';
+import { openStore } from '../../engine/store/open.ts';
+import type { Store, StoredAction } from '../../engine/store/store.ts';
+import type { AccountRuntime } from '../../engine/sync/account.ts';
+import { submitAction } from '../../engine/sync/submit-action.ts';
+import { adminCreateOrder, type CallEntry } from './sim-admin.ts';
+import { connectionUrls, platformCredentials } from './sync-harness.ts';
+
+export type Kind = 'mirakl' | 'octopia';
+export type CellAccount = 'worten' | 'miraklcancel' | 'cdiscount';
+export const ACCOUNTS: readonly CellAccount[] = ['worten', 'miraklcancel', 'cdiscount'];
+
+export interface Cell {
+  name: string;
+  kind: Kind;
+  /** Account of the daemon's config (a channel). */
+  account: CellAccount;
+  create: Record<string, unknown>;
+  action: string;
+  data?: (order: string) => Record<string, unknown>;
+  /** Which lines, by index, when the action targets some. */
+  lines?: number[];
+  /** The requests the action sends, by path suffix (the matrix's fault strikes the last one). */
+  requests: string[];
+}
+
+export const CELLS: readonly Cell[] = [
+  { name: 'Worten accept', kind: 'mirakl', account: 'worten', create: { state: 'WAITING_ACCEPTANCE', lines: 2 }, action: 'accept', requests: ['/accept'] },
+  { name: 'Worten refuse', kind: 'mirakl', account: 'worten', create: { state: 'WAITING_ACCEPTANCE', lines: 2 }, action: 'refuse', requests: ['/accept'] },
+  { name: 'Worten partial accept', kind: 'mirakl', account: 'worten', create: { state: 'WAITING_ACCEPTANCE', lines: 2 }, action: 'accept', lines: [0], requests: ['/accept'] },
+  { name: 'Worten partial refuse', kind: 'mirakl', account: 'worten', create: { state: 'WAITING_ACCEPTANCE', lines: 2 }, action: 'refuse', lines: [1], requests: ['/accept'] },
+  { name: 'Worten ship (OR23 then OR24)', kind: 'mirakl', account: 'worten', create: { state: 'SHIPPING', lines: 1 }, action: 'ship', data: (o) => ({ tracking_number: `T-${o}`, carrier: 'UPS' }), requests: ['/tracking', '/ship'] },
+  { name: 'Worten refund of one line', kind: 'mirakl', account: 'worten', create: { state: 'SHIPPED', lines: 2 }, action: 'refund', data: () => ({ reason: '15' }), lines: [1], requests: ['/api/orders/refund'] },
+  { name: 'Worten refund of all lines', kind: 'mirakl', account: 'worten', create: { state: 'SHIPPED', lines: 2 }, action: 'refund', data: () => ({ reason: '15' }), requests: ['/api/orders/refund'] },
+  { name: 'Mirakl cancel (OR29)', kind: 'mirakl', account: 'miraklcancel', create: { state: 'SHIPPING', lines: 2 }, action: 'cancel', requests: ['/cancel'] },
+  { name: 'Cdiscount accept', kind: 'octopia', account: 'cdiscount', create: { status: 'WaitingAcceptance', lines: 2 }, action: 'accept', requests: ['/approval-status'] },
+  { name: 'Cdiscount refuse', kind: 'octopia', account: 'cdiscount', create: { status: 'WaitingAcceptance', lines: 2 }, action: 'refuse', requests: ['/approval-status'] },
+  { name: 'Cdiscount ship', kind: 'octopia', account: 'cdiscount', create: { status: 'InPreparation', lines: 2 }, action: 'ship', data: (o) => ({ tracking_number: `P-${o}`, carrier: 'Colissimo' }), requests: ['/shipments'] },
+  { name: 'Cdiscount refund (whole order: no line-level refund)', kind: 'octopia', account: 'cdiscount', create: { status: 'Shipped', lines: 2 }, action: 'refund', data: () => ({ refund_reason: 'ClientClaim' }), requests: ['/cancellation-requests'] },
+];
+
+/** What the proxy answers in the platform's own error shape (so the engine reads it as the marketplace's answer). */
+export const ERROR_BODY: Record<Kind, (status: number) => { contentType: string; body: string }> = {
+  mirakl: (status) => ({ contentType: 'application/json', body: JSON.stringify({ status, message: 'Bad Gateway' }) }),
+  octopia: (status) => ({ contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Bad Gateway', status, detail: 'upstream failed' }) }),
+};
+
+export const TERMINAL = new Set(['succeeded', 'failed', 'needs_attention', 'canceled']);
+
+export function kindOf(account: CellAccount): Kind {
+  return account === 'cdiscount' ? 'octopia' : 'mirakl';
+}
+
+/** Both simulators (frozen time an hour back: every order is inside the daemon's first window, none moves on its own) and the channels. */
+export interface CellWorld {
+  sims: Record<Kind, StartedSimulator>;
+  channelsDir: string;
+  channels: Record<CellAccount, Channel>;
+  close(): Promise<void>;
+}
+
+export async function startCellWorld(): Promise<CellWorld> {
+  const start = new Date(Date.now() - 3_600_000);
+  const sims = {
+    mirakl: await startSimulator('mirakl', { orders: 0, seed: 41, speed: 0, start }),
+    octopia: await startSimulator('octopia', { orders: 0, seed: 42, speed: 0, start }),
+  };
+  const channelsDir = await mkdtemp(path.join(tmpdir(), 'orderwire-cells-channels-'));
+  for (const name of ['worten', 'cdiscount']) await copyFile(path.join(CHANNELS_DIR, `${name}.yaml`), path.join(channelsDir, `${name}.yaml`));
+  await copyFile(path.resolve(import.meta.dirname, '../fixtures/channels/matrix/miraklcancel.yaml'), path.join(channelsDir, 'miraklcancel.yaml'));
+  const channels = {
+    worten: await loadChannelFile(path.join(channelsDir, 'worten.yaml')),
+    miraklcancel: await loadChannelFile(path.join(channelsDir, 'miraklcancel.yaml')),
+    cdiscount: await loadChannelFile(path.join(channelsDir, 'cdiscount.yaml')),
+  };
+  return {
+    sims,
+    channelsDir,
+    channels,
+    async close() {
+      await Promise.all(Object.values(sims).map((s) => s.close()));
+      await rm(channelsDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface DaemonConfigOptions {
+  /** The store: a SQLite file or a PostgreSQL URL (passed through ORDERWIRE_STORE). */
+  store: string;
+  /** Where the daemon reaches each marketplace (a simulator, or a fault proxy in front of it). */
+  baseUrls: Record<Kind, string>;
+  /** The response timeout of every account (ISO-8601). */
+  responseTimeout: string;
+  leaseTtl: string;
+  /** daemon.action_workers (default 32: every cell in flight at once). */
+  actionWorkers?: number;
+}
+
+/** An `orderwire.yaml` with one account per channel, credentials from environment variables; returns its path and that environment. */
+export async function writeDaemonConfig(world: CellWorld, dir: string, options: DaemonConfigOptions): Promise<{ configFile: string; env: Record<string, string | undefined> }> {
+  const env: Record<string, string | undefined> = { ORDERWIRE_STORE: options.store, ORDERWIRE_LOG_LEVEL: 'warn' };
+  const lines = ['store: { env: ORDERWIRE_STORE }', `channels_dir: ${world.channelsDir}`, 'accounts:'];
+  for (const account of ACCOUNTS) {
+    const kind = kindOf(account);
+    const urls = connectionUrls({ kind, baseUrl: options.baseUrls[kind] });
+    lines.push(`  - id: ${account}-m`, `    channel: ${account}`, `    base_url: ${urls.baseUrl}`);
+    if (urls.authUrl !== undefined) lines.push(`    auth_url: ${urls.authUrl}`);
+    lines.push('    credentials:');
+    for (const [name, value] of Object.entries(platformCredentials(world.sims[kind]))) {
+      const variable = `CELLS_${account}_${name}`.toUpperCase();
+      lines.push(`      ${name}: { env: ${variable} }`);
+      env[variable] = value;
+    }
+    // Every cell's request in flight at once.
+    lines.push('    options:', '      concurrency: 16', `      timeouts: { connect: PT5S, response: ${options.responseTimeout} }`);
+  }
+  lines.push('daemon:', `  lease_ttl: ${options.leaseTtl}`, `  action_workers: ${options.actionWorkers ?? 32}`, '  http: { enabled: false }', '');
+  const configFile = path.join(dir, 'orderwire.yaml');
+  await writeFile(configFile, lines.join('\n'));
+  return { configFile, env };
+}
+
+/** The account as the engine resolves it, talking to the simulator directly. */
+export function runtimeOf(world: CellWorld, account: CellAccount): AccountRuntime {
+  const sim = world.sims[kindOf(account)];
+  return { id: `${account}-m`, channel: world.channels[account], ...connectionUrls(sim), credentials: platformCredentials(sim), enabled: true, importFulfilledOrders: false, pollEveryMs: 900_000, concurrency: 2 };
+}
+
+async function withConnector<T>(world: CellWorld, account: CellAccount, use: (connector: Connector) => Promise<T>): Promise<T> {
+  const runtime = runtimeOf(world, account);
+  const connector = createConnector({ account: runtime.id, channel: runtime.channel, ...connectionUrls(world.sims[kindOf(account)]), credentials: runtime.credentials }, await loadPlatform(runtime.channel.platform), { budgets: false });
+  try {
+    return await use(connector);
+  } finally {
+    await connector.close();
+  }
+}
+
+/** The order as the marketplace shows it now (read directly, not through any proxy). */
+export function readAtMarketplace(world: CellWorld, account: CellAccount, order: string): Promise<NormalizedOrder | undefined> {
+  return withConnector(world, account, (connector) => connector.getOrder(order));
+}
+
+export interface PreparedCell {
+  cell: Cell;
+  order: string;
+  action: StoredAction;
+}
+
+/** Creates the cell's order at the marketplace, stores it as a poll would, and queues the action. */
+export async function prepareCell(world: CellWorld, store: Store, cell: Cell): Promise<PreparedCell> {
+  const { order_id: order } = await adminCreateOrder(world.sims[cell.kind].baseUrl, cell.create);
+  const read = await readAtMarketplace(world, cell.account, order);
+  if (!read) throw new Error(`${cell.name}: order ${order} not readable`);
+  await store.commitOrders([read]);
+  const submitted = await submitAction(store, runtimeOf(world, cell.account), {
+    marketplaceOrderId: order,
+    name: cell.action,
+    ...(cell.data && { data: cell.data(order) }),
+    ...(cell.lines && { lines: cell.lines.map((i) => read.lines[i]!.id) }),
+  });
+  if (submitted.kind !== 'queued') throw new Error(`${cell.name}: ${JSON.stringify(submitted)}`);
+  return { cell, order, action: submitted.action };
+}
+
+/** What the marketplace saw of one order's changes: requests that change state naming it. */
+export function changesOf(calls: readonly CallEntry[], order: string): CallEntry[] {
+  return calls.filter((c) => c.method !== 'GET' && !c.path.includes('/token') && (c.path.includes(order) || JSON.stringify(c.body ?? '').includes(order)));
+}
+
+export interface Delivery {
+  /** Per request of the action, how many times the marketplace applied it (answered 2xx). */
+  applied: number[];
+  /** Requests naming the order that the marketplace refused (4xx/5xx of its own). */
+  refused: CallEntry[];
+  /** True when every request was applied exactly once and none refused. */
+  once: boolean;
+  /** "/accept x1, /ship x1" and the refusals, for messages. */
+  describe: string;
+}
+
+/** How the marketplace's call log saw one cell's action delivered. */
+export function deliveryOf(cell: Cell, order: string, calls: readonly CallEntry[]): Delivery {
+  const changes = changesOf(calls, order);
+  const applied = cell.requests.map((suffix) => changes.filter((c) => c.path.endsWith(suffix) && c.status !== null && c.status < 300).length);
+  const refused = changes.filter((c) => c.status !== null && c.status >= 400);
+  const once = applied.every((n) => n === 1) && refused.length === 0;
+  const text = `applied ${cell.requests.map((r, i) => `${r} x${applied[i]}`).join(', ')}${refused.length ? `, refused ${refused.map((c) => `${c.method} ${c.path} ${c.status}`).join('; ')}` : ''}`;
+  return { applied, refused, once, describe: text };
+}
+
+/**
+ * The order's state at the marketplace, without what differs between orders (ids, prices,
+ * dates): statuses, and per line how many refunds and cancelations it carries and whether they
+ * cover the whole line. Two orders created alike and actioned alike show the same outcome.
+ */
+export function outcomeOf(order: NormalizedOrder): unknown {
+  return {
+    status: order.status,
+    marketplace_status: order.marketplace_status,
+    tracking: order.tracking?.number !== undefined,
+    lines: order.lines.map((l) => ({
+      status: l.status,
+      refunds: l.refunds?.length ?? 0,
+      refunded_whole_line: l.refunded?.quantity === l.quantity,
+      cancelations: l.cancelations?.length ?? 0,
+      canceled_whole_line: l.canceled?.quantity === l.quantity,
+    })),
+  };
+}
+
+/**
+ * What each cell's action does to an order when it is sent once, without any fault: a fresh
+ * order per cell, its action validated (in a scratch store) and sent straight to the
+ * marketplace, the order read back. The outcome a faulted delivery must end with.
+ */
+export async function controlOutcomes(world: CellWorld): Promise<Map<Cell, unknown>> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'orderwire-cells-control-'));
+  const store = await openStore(path.join(dir, 'control.sqlite'));
+  try {
+    await store.migrate();
+    const outcomes = new Map<Cell, unknown>();
+    for (const cell of CELLS) {
+      const { order, action } = await prepareCell(world, store, cell);
+      const after = await withConnector(world, cell.account, async (connector) => {
+        const before = await connector.getOrder(order);
+        const sent = await connector.sendAction(action.request, before!);
+        if (sent.kind !== 'succeeded') throw new Error(`control ${cell.name}: ${JSON.stringify(sent)}`);
+        return connector.getOrder(order);
+      });
+      outcomes.set(cell, outcomeOf(after!));
+    }
+    return outcomes;
+  } finally {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
