@@ -69,7 +69,8 @@ describe('store commands', () => {
     const actions = await cli(['actions', '--config', config, '--json'], false);
     const list = (JSON.parse(actions.stdout) as { items: Array<{ marketplace_order_id: string; state: string; action: string }> }).items;
     expect(list).toEqual([expect.objectContaining({ marketplace_order_id: order_id, action: 'accept', state: 'queued' })]);
-  });
+    // Nine CLI processes, each starting Node: on two loaded cores that outlasts the default 30 s.
+  }, 120_000);
 
   it('usage errors exit 2 with a coded message', async () => {
     const missing = await cli(['orders', '--config', path.join(dir, 'nope.yaml')]);
