@@ -13,6 +13,7 @@
 import type { EventLineAmounts, OrderEvent, UpsertResult } from '../store.ts';
 import type { LineMoney, LineStatuses, PreparedOrder } from './prepare-order.ts';
 import type { OrderStatus } from '../../order/model.ts';
+import { redactPersonalDataTexts } from '../../order/personal-data.ts';
 
 export interface ExistingOrder {
   id: string;
@@ -24,6 +25,8 @@ export interface ExistingOrder {
   lines: LineStatuses;
   version: number;
   first_seen_at: string;
+  /** Its personal data were redacted (retention or erasure): later versions are stored redacted too. */
+  redacted?: boolean;
 }
 
 export type PlannedEvent = Omit<OrderEvent, 'seq'>;
@@ -64,6 +67,9 @@ export function planUpsert(page: readonly PreparedOrder[], stored: ReadonlyMap<s
       result.stale++;
       continue;
     } else {
+      // Redacted content is stored, the hash of what the marketplace sent is kept: the same order
+      // polled again stays unchanged, a changed one is stored redacted again.
+      if (before.redacted) order = withoutPersonalData(order);
       events = changeEvents(before, order, now);
       if (write) {
         // The same order twice in one page: fold into one write so each row is written once.
@@ -87,9 +93,14 @@ export function planUpsert(page: readonly PreparedOrder[], stored: ReadonlyMap<s
       lines: order.lines,
       version: write.version,
       first_seen_at: write.first_seen_at,
+      ...(before?.redacted && { redacted: true }),
     });
   }
   return { writes: [...byKey.values()], result };
+}
+
+function withoutPersonalData(order: PreparedOrder): PreparedOrder {
+  return { ...order, ...redactPersonalDataTexts(order.document, order.raw) };
 }
 
 function changeEvents(before: ExistingOrder, order: PreparedOrder, now: string): PlannedEvent[] {
