@@ -50,7 +50,7 @@ export function planUpsert(page: readonly PreparedOrder[], stored: ReadonlyMap<s
   const current = new Map(stored);
   const byKey = new Map<string, PlannedWrite>();
   const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, stale: 0, events: 0 };
-  for (const order of page) {
+  for (let order of page) {
     const before = current.get(order.key);
     let events: PlannedEvent[];
     let write = byKey.get(order.key);
