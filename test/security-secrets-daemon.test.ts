@@ -25,6 +25,8 @@ const WRONG_KEY = secret('wrongkey');
 const SECRET_KEY = secret('orderwiresecret');
 const LITERAL_PASSWORD = secret('pw');
 const LITERAL_KEY = secret('literalkey');
+// Not a secret but personal data: an erasure request's e-mail is never logged nor stored.
+const ERASED_EMAIL = `${secret('subject')}@example.com`;
 
 interface Seen {
   what: string;
@@ -164,7 +166,7 @@ privacy:
       await waitFor(async () => (((await call('GET', `/v1/orders/${closedId}`, { token })).json() as { personal_data_redacted_at: string | null }).personal_data_redacted_at !== null), 30_000, 'the retention sweep');
       const redacted = (await call('GET', `/v1/orders/${closedId}?include=raw`, { token })).json() as { buyer: Record<string, unknown> };
       expect(Object.keys(redacted.buyer).filter((k) => k !== 'locale')).toEqual([]);
-      expect((await call('POST', '/v1/privacy/erasures', { token, body: { buyer_email: 'nobody@example.com' } })).status).toBe(200);
+      expect((await call('POST', '/v1/privacy/erasures', { token, body: { buyer_email: ERASED_EMAIL } })).status).toBe(200);
 
       // Failed authentication, up to the rate limit; tokens and keys in URLs.
       for (let i = 0; i < 22; i++) await call('GET', '/v1/orders', { token: `ow_${randomBytes(24).toString('base64url')}` });
@@ -198,7 +200,7 @@ privacy:
     expect(seen.find((s) => s.what === 'daemon stdout')!.text).toMatch(/"token_name":"erp"/);
     expect(files.some((f) => f.text.includes(someOrderId))).toBe(true);
 
-    const secrets: Record<string, string> = { token, MARKETPLACE_KEY, WRONG_KEY, SECRET_KEY, LITERAL_PASSWORD, LITERAL_KEY, webhookSecret: webhookSecret! };
+    const secrets: Record<string, string> = { token, MARKETPLACE_KEY, WRONG_KEY, SECRET_KEY, LITERAL_PASSWORD, LITERAL_KEY, ERASED_EMAIL, webhookSecret: webhookSecret! };
     const leaks = everything.flatMap((s) => Object.entries(secrets).filter(([, value]) => value && s.text.includes(value)).map(([name]) => `${name} in ${s.what}`));
     expect(leaks).toEqual([]);
   }, 180_000);
