@@ -19,7 +19,7 @@ export const REDACTED = '[redacted]';
 export const FINAL_STATUSES = ['closed', 'refused', 'canceled', 'refunded'] as const;
 
 // Keys (lowercase, without _ - and spaces) whose whole value is about a person or an address.
-const PERSON_SUBTREE = /^(customer|buyer|recipient|contact|.*address(es)?|.*addressline\d*)$/;
+const PERSON_SUBTREE = /^(customer|buyer|recipient|.*contacts?|.*address(es)?|.*addressline\d*)$/;
 // Leaf keys that name a contact detail wherever they appear.
 const PERSON_LEAF = /(e?mail|phone|mobile|fax|firstname|lastname|fullname|civility|street|zipcode|postcode|postalcode|customerid|buyerid)/;
 // Values shorter than this (country codes, "M.") are too common to hunt for in the raw payload.
