@@ -145,6 +145,12 @@ export type AllowedIn = NormalizedStatus1[];
  */
 export type LinePolicy = "none" | "optional" | "required";
 /**
+ * What a line of the request may carry instead of the whole line: quantity (some units) and/or amount (part of its price), each bounded by what the line has left (not yet refunded or cancelled). Absent: whole lines only.
+ *
+ * @minItems 1
+ */
+export type PartialLines = ("quantity" | "amount")[];
+/**
  * Whether a partial amount may be given (false: whole amounts only).
  */
 export type PartialAmount = boolean;
@@ -193,6 +199,12 @@ export type MaximumLength = number;
  * Regular expression a string value must match.
  */
 export type Pattern = string;
+/**
+ * What a line of the request may carry instead of the whole line in this status: quantity (some units) and/or amount (part of its price); each bounded by what the line has left (not yet refunded or cancelled).
+ *
+ * @minItems 1
+ */
+export type PartialLines1 = ("quantity" | "amount")[];
 /**
  * Whether an amount below the full order amount may be given in this status.
  */
@@ -363,6 +375,7 @@ export interface Action {
   marketplace_name?: MarketplaceName;
   when: AllowedIn;
   lines?: LinePolicy;
+  partial_lines?: PartialLines;
   partial_amount?: PartialAmount;
   fields?: Fields;
   by_status?: PerStatusDifferences;
@@ -403,6 +416,7 @@ export interface PerStatusDifferences {
 export interface PerStatusOverride {
   fields?: Fields1;
   lines?: LinePolicy;
+  partial_lines?: PartialLines1;
   partial_amount?: PartialAmount1;
   note?: Note1;
 }
