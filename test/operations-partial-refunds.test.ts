@@ -78,7 +78,8 @@ function rawLine(order: NormalizedOrder, id: string): Json {
   return ((order.raw as { order_lines: Json[] }).order_lines).find((l) => l.order_line_id === id)!;
 }
 
-const taxesScaled = (list: unknown, share: number) => (list as Array<{ code: string; amount: number }>).map((t) => ({ code: t.code, amount: Math.round(t.amount * share * 1e6) / 1e6 }));
+/** The line's taxes scaled to the part refunded, to the cent. */
+const taxesScaled = (list: unknown, share: number) => (list as Array<{ code: string; amount: number }>).map((t) => ({ code: t.code, amount: Math.round(t.amount * share * 100) / 100 }));
 const zeroed = (list: unknown) => (list as Array<{ code: string }>).map((t) => ({ code: t.code, amount: 0 }));
 
 describe('partial refunds on a Mirakl channel that declares them (OR28)', () => {
@@ -86,6 +87,7 @@ describe('partial refunds on a Mirakl channel that declares them (OR28)', () => 
     const { order, line } = await shippedOrderWithThreeUnits('ops');
     const raw = rawLine(order, line.id);
     const whole = Math.round(line.unit_price * line.quantity * 1e6) / 1e6;
+    expect((raw.taxes as unknown[]).length, 'a taxed line').toBeGreaterThan(0);
 
     const first = await deliver('ops', { marketplaceOrderId: order.marketplace_order_id, name: 'refund', data: { reason: '16' }, lines: [{ id: line.id, quantity: 1 }] });
     expect(first.state).toBe('succeeded');

@@ -220,7 +220,7 @@ export type Note2 = string;
 /**
  * A seller action.
  */
-export type ActionName = "accept" | "refuse" | "ship" | "refund" | "cancel";
+export type ActionName = "accept" | "refuse" | "ship" | "refund" | "cancel" | "cancel_lines";
 /**
  * Stable name of the rule, reported with its findings.
  */

@@ -95,7 +95,7 @@ export function fieldInWords(field: FieldDescription): string {
 
 /** Whether amounts matter for the action (refunds and cancellations), so partial amounts are worth a word. */
 function hasAmount(action: ActionName): boolean {
-  return action === 'refund' || action === 'cancel';
+  return action === 'refund' || action === 'cancel' || action === 'cancel_lines';
 }
 
 /** "No partial amount or line-level refund", "May be done for one or several product lines". */

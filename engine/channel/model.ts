@@ -19,7 +19,7 @@ export const NORMALIZED_STATUSES = [
 ] as const;
 export type NormalizedStatus = (typeof NORMALIZED_STATUSES)[number];
 
-export const ACTION_NAMES = ['accept', 'refuse', 'ship', 'refund', 'cancel'] as const;
+export const ACTION_NAMES = ['accept', 'refuse', 'ship', 'refund', 'cancel', 'cancel_lines'] as const;
 export type ActionName = (typeof ACTION_NAMES)[number];
 
 export type LinePolicy = 'none' | 'optional' | 'required';
