@@ -4,7 +4,7 @@
  * exact request in the simulator's call log; the order shows the cancelations and stays open
  * until every line is cancelled. Worten offers no such action and says so with a code.
  */
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSimulator, type StartedSimulator } from '@orderwire/simulators';
@@ -138,5 +138,25 @@ describe('cancel_lines before shipment on Mirakl (OR30)', () => {
     const outcome = await submitAction(runtime.store, runtime.accounts.get('worten-c')!.account, { marketplaceOrderId: order.marketplace_order_id, name: 'cancel_lines', data: { reason: '35' }, lines: [order.lines[0]!.id] });
     expect(outcome.kind === 'denied' && outcome.validation.errors.map((e) => e.code)).toEqual(['ACTION_UNKNOWN']);
     expect((await adminCalls(sim.baseUrl, since)).filter((c) => c.method !== 'GET')).toEqual([]);
+  });
+});
+
+describe('a channel allowing cancel_lines on a platform that cannot send it', () => {
+  it('is refused when the daemon starts: CONNECTOR_ACTION_NOT_DECLARED names the account, the channel and the action', async () => {
+    const own = await mkdtemp(path.join(tmpdir(), 'orderwire-undeclared-'));
+    try {
+      await mkdir(path.join(own, 'channels'));
+      const cdiscount = await readFile(path.join(CHANNELS_DIR, 'cdiscount.yaml'), 'utf8');
+      // Octopia's simulator refuses partial cancellation ("partial-cancellation-not-supported") and the platform declares none.
+      await writeFile(path.join(own, 'channels', 'cdiscount.yaml'), cdiscount.replace('\nactions:\n', '\nactions:\n  cancel_lines:\n    when: [waiting_shipment]\n    lines: required\n'));
+      await writeFile(path.join(own, 'orderwire.yaml'), `store: u.sqlite\nchannels_dir: channels\naccounts:\n  - id: cd\n    channel: cdiscount\n    base_url: http://127.0.0.1:9\n    credentials:\n      client_id: { env: CID }\n      client_secret: { env: CSECRET }\n`);
+      const config = await loadConfigFile(path.join(own, 'orderwire.yaml'));
+      await expect(openRuntime(config, silentLogger(), { env: { CID: 'x', CSECRET: 'y' } })).rejects.toMatchObject({
+        code: 'CONNECTOR_ACTION_NOT_DECLARED',
+        message: 'account cd: channel cdiscount allows cancel_lines, but platform octopia declares no request for it',
+      });
+    } finally {
+      await rm(own, { recursive: true, force: true });
+    }
   });
 });
