@@ -1,6 +1,6 @@
 -- orderwire: foreign_keys off
--- 008 the cancel_lines action (line cancellation before shipment), SQLite flavour (keep in step
--- with postgres/008_cancel_lines.sql): actions.action accepts it. SQLite cannot change a CHECK
+-- 009 the cancel_lines action (line cancellation before shipment), SQLite flavour (keep in step
+-- with postgres/009_cancel_lines.sql): actions.action accepts it. SQLite cannot change a CHECK
 -- constraint in place: the table is rebuilt with its sequence kept, and its indexes and the
 -- action-outcome webhook trigger are created again as they were.
 
