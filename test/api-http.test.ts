@@ -126,6 +126,20 @@ describe('back-office API', () => {
       expect(await get('?delivered_by_marketplace=true')).toEqual([]);
     });
 
+    it('filters by the deadline of the next step (due_before), shows the deadlines, and refuses a bad instant', async () => {
+      await h.store.commitOrders([
+        order('A1', { acceptance_deadline: at(T0, 3600) }),
+        order('A2', { status: 'waiting_shipment', marketplace_status: 'SHIPPING', shipping_deadline: at(T0, 7200) }),
+        order('A3'),
+      ]);
+      const get = async (q: string) => ids((await h.call('GET', `/v1/orders${q}`, { token: all })).body).sort();
+      expect(await get(`?due_before=${encodeURIComponent(at(T0, 3601))}`)).toEqual(['A1']);
+      expect(await get(`?due_before=${encodeURIComponent(at(T0, 7201))}`)).toEqual(['A1', 'A2']);
+      const one = (await h.call('GET', `/v1/orders?due_before=${encodeURIComponent(at(T0, 7201))}&status=waiting_shipment`, { token: all })).body.items[0];
+      expect(one).toMatchObject({ marketplace_order_id: 'A2', shipping_deadline: at(T0, 7200) });
+      expect(await h.call('GET', '/v1/orders?due_before=soon', { token: all })).toMatchObject({ status: 400 });
+    });
+
     it('hides marketplace-fulfilled orders unless the account imports them or the filter asks', async () => {
       await h.store.commitOrders([order('A1'), order('A2', { delivered_by_marketplace: true }), order('E1', { account: 'worten-es', delivered_by_marketplace: true })]);
       const get = async (q: string) => ids((await h.call('GET', `/v1/orders${q}`, { token: all })).body).sort();

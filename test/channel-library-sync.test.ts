@@ -42,6 +42,8 @@ afterAll(async () => {
 
 it('covers every Mirakl channel of the library', () => {
   expect(mirakl.map((c) => c.id).sort()).toEqual(LIBRARY_CHANNELS.filter((id) => id !== 'cdiscount'));
+  // Declared acceptance limits: Jardiland refuses after 5 days, MediaMarkt gives 48 hours.
+  expect(Object.fromEntries(mirakl.filter((c) => c.deadlines).map((c) => [c.id, c.deadlines!.acceptance]))).toEqual({ jardiland: 'P5D', mediamarkt: 'PT48H' });
 });
 
 describe.each(mirakl.map((c) => [c.id, c] as const))('%s', (id, channel) => {
@@ -56,6 +58,12 @@ describe.each(mirakl.map((c) => [c.id, c] as const))('%s', (id, channel) => {
       'incremental',
     );
     for (const o of [waiting, shipping, shipped]) expect((await runtime.store.getOrder(entry.account.id, id, o.order_id))?.order.channel).toBe(id);
+    // Deadlines: Mirakl's shipping_deadline as sent; the acceptance limit only where the channel declares one.
+    const stored = (await runtime.store.getOrder(entry.account.id, id, waiting.order_id))!;
+    const raw = stored.order.raw as { shipping_deadline: string };
+    expect(stored.order.shipping_deadline).toBe(new Date(raw.shipping_deadline).toISOString());
+    const limitMs = channel.deadlines?.acceptanceMs;
+    expect(stored.order.acceptance_deadline).toBe(limitMs === undefined ? undefined : new Date(Date.parse(stored.order.created_at) + limitMs).toISOString());
 
     const acceptable = channel.actions.accept!.allowedIn.includes('waiting_acceptance');
     const accept = await submitAction(runtime.store, entry.account, { marketplaceOrderId: waiting.order_id, name: 'accept' });
