@@ -94,6 +94,8 @@ export const orderSchema = {
     marketplace_order_id: { type: 'string' },
     status: { type: 'string', enum: [...ORDER_STATUSES] },
     marketplace_status: { type: 'string' },
+    acceptance_deadline: { type: 'string', format: 'date-time', description: 'When the order must be accepted or refused: the marketplace\'s limit, else the channel\'s (deadlines.acceptance).' },
+    shipping_deadline: { type: 'string', format: 'date-time', description: 'When the order must have shipped (Mirakl shipping_deadline, Octopia shippedAtMax).' },
   },
 } as const;
 
