@@ -1,12 +1,13 @@
 /**
  * The exactly-once fault matrix: every action of both channels (Worten on the Mirakl simulator,
- * Cdiscount on the Octopia simulator, and OR29's cancel through a Mirakl channel that offers it)
+ * Cdiscount on the Octopia simulator, and OR29's cancel, OR30's line cancellation and OR28's
+ * partial refunds through a Mirakl channel that offers them)
  * under every fault, on SQLite and on PostgreSQL, delivered by a real `orderwire run` daemon.
  * Faults come from outside the engine: a loopback proxy in front of each simulator drops, holds,
  * resets or answers 502 for the one request chosen, before or after forwarding it, and the test
  * kills the daemon with SIGKILL while a request is held.
  *
- * One daemon per (store, fault) batch drives every action at once (one order each), so the 144
+ * One daemon per (store, fault) batch drives every action at once (one order each), so the 168
  * cells cost 12 daemon runs (16 with the restarts after a kill), not one per cell; each cell
  * still has its own order, its own armed fault and its own verdict. A cell passes when the
  * action ends `succeeded`, the marketplace's call log shows each of its requests applied exactly

@@ -36,6 +36,8 @@ export interface Cell {
   data?: (order: string) => Record<string, unknown>;
   /** Which lines, by index, when the action targets some. */
   lines?: number[];
+  /** Lines by index with their parts (channel `partial_lines`): some units, an amount; none: the whole line. */
+  parts?: Array<{ line: number; quantity?: number; amount?: number }>;
   /** The requests the action sends, by path suffix (the matrix's fault strikes the last one). */
   requests: string[];
 }
@@ -48,6 +50,8 @@ export const CELLS: readonly Cell[] = [
   { name: 'Worten ship (OR23 then OR24)', kind: 'mirakl', account: 'worten', create: { state: 'SHIPPING', lines: 1 }, action: 'ship', data: (o) => ({ tracking_number: `T-${o}`, carrier: 'UPS' }), requests: ['/tracking', '/ship'] },
   { name: 'Worten refund of one line', kind: 'mirakl', account: 'worten', create: { state: 'SHIPPED', lines: 2 }, action: 'refund', data: () => ({ reason: '15' }), lines: [1], requests: ['/api/orders/refund'] },
   { name: 'Worten refund of all lines', kind: 'mirakl', account: 'worten', create: { state: 'SHIPPED', lines: 2 }, action: 'refund', data: () => ({ reason: '15' }), requests: ['/api/orders/refund'] },
+  { name: 'Mirakl partial refund (1 unit of a line, an amount of another)', kind: 'mirakl', account: 'miraklcancel', create: { state: 'SHIPPED', lines: 2 }, action: 'refund', data: () => ({ reason: '15' }), parts: [{ line: 0, quantity: 1 }, { line: 1, amount: 0.5 }], requests: ['/api/orders/refund'] },
+  { name: 'Mirakl cancel_lines (OR30: 1 unit of a line, another whole)', kind: 'mirakl', account: 'miraklcancel', create: { state: 'SHIPPING', lines: 2 }, action: 'cancel_lines', data: () => ({ reason: '35' }), parts: [{ line: 0, quantity: 1 }, { line: 1 }], requests: ['/api/orders/cancel'] },
   { name: 'Mirakl cancel (OR29)', kind: 'mirakl', account: 'miraklcancel', create: { state: 'SHIPPING', lines: 2 }, action: 'cancel', requests: ['/cancel'] },
   { name: 'Cdiscount accept', kind: 'octopia', account: 'cdiscount', create: { status: 'WaitingAcceptance', lines: 2 }, action: 'accept', requests: ['/approval-status'] },
   { name: 'Cdiscount refuse', kind: 'octopia', account: 'cdiscount', create: { status: 'WaitingAcceptance', lines: 2 }, action: 'refuse', requests: ['/approval-status'] },
@@ -174,6 +178,7 @@ export async function prepareCell(world: CellWorld, store: Store, cell: Cell): P
     name: cell.action,
     ...(cell.data && { data: cell.data(order) }),
     ...(cell.lines && { lines: cell.lines.map((i) => read.lines[i]!.id) }),
+    ...(cell.parts && { lines: cell.parts.map(({ line, ...part }) => ({ id: read.lines[line]!.id, ...part })) }),
   });
   if (submitted.kind !== 'queued') throw new Error(`${cell.name}: ${JSON.stringify(submitted)}`);
   return { cell, order, action: submitted.action };
@@ -207,8 +212,9 @@ export function deliveryOf(cell: Cell, order: string, calls: readonly CallEntry[
 
 /**
  * The order's state at the marketplace, without what differs between orders (ids, prices,
- * dates): statuses, and per line how many refunds and cancelations it carries and whether they
- * cover the whole line. Two orders created alike and actioned alike show the same outcome.
+ * dates, quantities: a partial action on a line of random quantity may or may not cover it):
+ * statuses, and per line how many refunds and cancelations it carries. Two orders created alike
+ * and actioned alike show the same outcome.
  */
 export function outcomeOf(order: NormalizedOrder): unknown {
   return {
@@ -218,9 +224,7 @@ export function outcomeOf(order: NormalizedOrder): unknown {
     lines: order.lines.map((l) => ({
       status: l.status,
       refunds: l.refunds?.length ?? 0,
-      refunded_whole_line: l.refunded?.quantity === l.quantity,
       cancelations: l.cancelations?.length ?? 0,
-      canceled_whole_line: l.canceled?.quantity === l.quantity,
     })),
   };
 }
