@@ -6,7 +6,7 @@ import type { CheckContext } from './check-context.ts';
 import { entries } from './check-context.ts';
 import type { RawField, RawListValue } from './compile.ts';
 import type { NormalizedStatus } from './model.ts';
-import { didYouMean, listOf } from './suggest.ts';
+import { didYouMean, listOf } from '../documents/suggest.ts';
 
 type Path = (string | number)[];
 

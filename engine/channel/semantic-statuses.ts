@@ -8,7 +8,7 @@ import { entries } from './check-context.ts';
 import { durationToMs } from './duration.ts';
 import type { NormalizedStatus } from './model.ts';
 import { knownPlatforms } from './platforms.ts';
-import { didYouMean, listOf } from './suggest.ts';
+import { didYouMean, listOf } from '../documents/suggest.ts';
 
 export function checkIdentity(ctx: CheckContext, knownPlatformNames: readonly string[] = knownPlatforms(ctx.parsed.file)): void {
   const { raw, parsed } = ctx;

@@ -1,8 +1,9 @@
 import { defineErrors } from './define.ts';
 
 /**
- * Channel files: loading, YAML syntax, JSON Schema and semantic checks, custom rules. Findings of
- * `orderwire validate` carry these codes; a channel with an error finding does not load.
+ * Channel files: loading, semantic checks, custom rules; and the YAML_* and SCHEMA_* codes the
+ * document front end (engine/documents/) gives every kind of file. Findings of `orderwire
+ * validate` carry these codes; a file with an error finding does not load.
  */
 export const channelErrors = defineErrors({
   CHANNEL_INVALID: {
@@ -30,10 +31,10 @@ export const channelErrors = defineErrors({
     help: 'The same key appears twice in one mapping. YAML would keep only one value and silently drop the other, so orderwire refuses it. Remove or merge one of them.',
   },
   YAML_EMPTY: {
-    title: 'Empty channel file',
+    title: 'Empty file',
     severity: 'error',
     http: 422,
-    help: 'The file holds no document (empty or only comments). A channel file is a mapping that starts with `id`, `name` and `platform`.',
+    help: 'The file holds no document (empty or only comments). A channel file is a mapping that starts with `id`, `name` and `platform`; the finding says how each kind of file starts.',
   },
   YAML_WARNING: {
     title: 'Suspicious YAML',
@@ -45,7 +46,7 @@ export const channelErrors = defineErrors({
     title: 'Unknown key',
     severity: 'error',
     http: 422,
-    help: 'A key the channel schema does not define: usually a typo (the finding suggests the closest known key) or a key placed at the wrong level. Unknown keys are rejected rather than ignored so a typo never silently disables a setting.',
+    help: 'A key the file\'s schema (channel, platform, config or channel test) does not define: usually a typo (the finding suggests the closest known key) or a key placed at the wrong level. Unknown keys are rejected rather than ignored so a typo never silently disables a setting.',
   },
   SCHEMA_MISSING_KEY: {
     title: 'Required key missing',
@@ -63,7 +64,7 @@ export const channelErrors = defineErrors({
     title: 'Value not allowed',
     severity: 'error',
     http: 422,
-    help: 'The value is not one of the allowed values: normalized statuses, action names, field types, line policies, list kinds. The finding lists the allowed values and suggests the closest one.',
+    help: 'The value is not one of the allowed values (normalized statuses, action names, field types, line policies, list kinds, strategy types), or fits none of the allowed forms of a value. The finding lists what is allowed and suggests the closest.',
   },
   SCHEMA_BAD_DURATION: {
     title: 'Not a fixed ISO-8601 duration',
@@ -99,7 +100,7 @@ export const channelErrors = defineErrors({
     title: 'Schema violation',
     severity: 'error',
     http: 422,
-    help: 'The document breaks a rule of schemas/channel.schema.json not covered by a more specific code. The message quotes the rule.',
+    help: 'The document breaks a rule of its schema (schemas/<kind>.schema.json) not covered by a more specific code. The message quotes the rule.',
   },
   CHANNEL_ID_MISMATCH: {
     title: 'Channel id differs from the file name',

@@ -13,6 +13,7 @@
  */
 import { OrderwireError } from '../../errors.ts';
 import { CompileError, type Pointer } from '../platform/compile-error.ts';
+import { didYouMean } from '../../documents/suggest.ts';
 import { compileKeys, splitPath } from '../map/path.ts';
 
 export type TemplateContext = Readonly<Record<string, unknown>>;
@@ -44,7 +45,7 @@ function compileReference(expr: string, roots: ReadonlySet<string>, pointer: Poi
   }
   const [root, ...rest] = keys;
   if (root === undefined || !roots.has(root)) {
-    throw new CompileError(pointer, `"\${${expr}}" refers to "${root ?? ''}", which is not in scope here (in scope: ${[...roots].join(', ')})`);
+    throw new CompileError(pointer, `"\${${expr}}" refers to "${root ?? ''}", which is not in scope here (in scope: ${[...roots].join(', ')})`, 'PLATFORM_TEMPLATE_REFERENCE', root === undefined ? undefined : didYouMean(root, roots));
   }
   const get = compileKeys(rest);
   return (ctx) => {
