@@ -1,7 +1,8 @@
 /**
  * The action worker's failure paths against the real Mirakl simulator: a marketplace refusal
- * fails at once with its answer; transient failures are retried then escalated; an ambiguous
- * send is settled by reading the order back, so an action that took effect is never sent again.
+ * fails at once with its answer; failures proven before sending are retried then escalated; an
+ * ambiguous send is settled by reading the order back, so an action that took effect is never
+ * sent again, and one whose read-back proves neither answer needs attention with the evidence.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connector } from '../engine/connector/connector.ts';
@@ -31,8 +32,8 @@ function worker(connector: Connector = h.connector, maxAttempts = 3): ActionWork
   });
 }
 
-async function orderIn(state: string): Promise<string> {
-  const { order_id } = await adminCreateOrder(h.sim.baseUrl, { state });
+async function orderIn(state: string, lines?: number): Promise<string> {
+  const { order_id } = await adminCreateOrder(h.sim.baseUrl, { state, ...(lines !== undefined && { lines }) });
   await h.store.commitOrders([(await h.connector.getOrder(order_id))!]);
   return order_id;
 }
@@ -125,5 +126,32 @@ describe('action delivery failures', () => {
     // One hung attempt that never took effect, then one real send.
     const puts = (await adminCalls(h.sim.baseUrl, since)).filter((c) => c.method === 'PUT' && c.path.includes(order));
     expect(puts.filter((c) => c.status === 204)).toHaveLength(1);
+  });
+
+  it('a read-back that proves neither leaves the action needing attention with its evidence, never sent again', async () => {
+    const order = await orderIn('SHIPPED', 2);
+    const since = (await adminCalls(h.sim.baseUrl)).at(-1)?.seq ?? 0;
+    const stored = (await h.store.getOrder(h.account.id, 'worten', order))!;
+    const [first, second] = stored.order.lines.map((l) => l.id);
+    // Somebody refunds one of the two lines at the marketplace while our refund of both is in flight
+    // and its answer is lost: the read-back shows half of what was sent.
+    const halfDone: Connector = {
+      ...h.connector,
+      async sendAction(request, o, options) {
+        await h.connector.sendAction({ ...request, lines: [first!] }, o, options);
+        return { kind: 'ambiguous', message: 'HTTP 502 after the request was sent', step: 0 };
+      },
+    };
+    const s = await submitAction(h.store, h.account, { marketplaceOrderId: order, name: 'refund', data: { reason: '15' } });
+    if (s.kind !== 'queued') throw new Error(s.kind);
+    const w = worker(halfDone);
+    await w.runOnce();
+    const action = await h.store.getAction(s.action.id);
+    expect(action).toMatchObject({ state: 'needs_attention', error: { code: 'ACTION_OUTCOME_UNKNOWN' } });
+    expect(action?.error?.message).toContain(`${second} shows 0 unit(s)`);
+    expect(action?.result).toMatchObject({ read_back: { check: 'line_refunds', lines: [{ id: first, found: { quantity: expect.any(Number) } }, { id: second, found: { quantity: 0, amount: 0 } }] } });
+    expect(await w.runOnce()).toBe(0);
+    const refunds = (await adminCalls(h.sim.baseUrl, since)).filter((c) => c.method === 'PUT' && c.path === '/api/orders/refund');
+    expect(refunds).toHaveLength(1);
   });
 });

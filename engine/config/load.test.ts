@@ -64,6 +64,17 @@ describe('configuration file', () => {
     expect((await codes(valid.replace('    options:', '    optoins:')))[0]).toMatch(/^SCHEMA_UNKNOWN_KEY 9:5/);
   });
 
+  it('takes per-account HTTP timeouts overriding the platform\'s, as durations', async () => {
+    const text = valid.replace('      poll_every: PT5M', '      poll_every: PT5M\n      timeouts: { connect: PT2S, response: PT90S }');
+    const { config, findings } = await validateConfigText(text, 'c.yaml');
+    expect(findings).toEqual([]);
+    expect(config?.accounts[0]?.timeouts).toEqual({ connect: 2_000, response: 90_000 });
+    expect(config?.accounts[1]).not.toHaveProperty('timeouts');
+    const channels = new Map((await loadChannels()).map((c) => [c.id, c]));
+    expect(resolveAccount(config!.accounts[0]!, channels, { WORTEN_KEY: 'k' }).timeouts).toEqual({ connect: 2_000, response: 90_000 });
+    expect((await codes(text.replace('PT90S', '90 seconds')))[0]).toMatch(/^SCHEMA_BAD_FORMAT/);
+  });
+
   it('warns when an account polls more often than the channel allows', async () => {
     const { config, findings } = await validateConfigText(valid.replace('PT5M', 'PT10S'), 'c.yaml');
     expect(findings.map((f) => f.code)).toEqual(['CONFIG_POLL_TOO_FREQUENT']);

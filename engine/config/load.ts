@@ -28,7 +28,7 @@ interface RawAccount {
   auth_url?: string;
   credentials: Record<string, EnvRef>;
   enabled?: boolean;
-  options?: { import_fulfilled_orders?: boolean; poll_every?: string; concurrency?: number };
+  options?: { import_fulfilled_orders?: boolean; poll_every?: string; concurrency?: number; timeouts?: { connect?: string; response?: string } };
 }
 interface RawConfig {
   store?: string | EnvRef;
@@ -100,6 +100,10 @@ function literalSecretFindings(parsed: ParsedYaml): Finding[] {
   return out;
 }
 
+function timeoutsMs(t: { connect?: string; response?: string }): { connect?: number; response?: number } {
+  return { ...(t.connect !== undefined && { connect: durationToMs(t.connect) }), ...(t.response !== undefined && { response: durationToMs(t.response) }) };
+}
+
 function build(raw: RawConfig, file: string, channelsDir: string): Config {
   const dir = path.dirname(file);
   const store = raw.store ?? DEFAULT_STORE;
@@ -116,6 +120,7 @@ function build(raw: RawConfig, file: string, channelsDir: string): Config {
       importFulfilledOrders: a.options?.import_fulfilled_orders ?? false,
       ...(a.options?.poll_every !== undefined && { pollEveryMs: durationToMs(a.options.poll_every) }),
       concurrency: a.options?.concurrency ?? 2,
+      ...(a.options?.timeouts && { timeouts: Object.freeze(timeoutsMs(a.options.timeouts)) }),
     }),
   );
   return Object.freeze({

@@ -13,6 +13,8 @@ export interface AccountConfig {
   readonly importFulfilledOrders: boolean;
   readonly pollEveryMs?: number;
   readonly concurrency: number;
+  /** HTTP timeouts in ms overriding the platform's (options.timeouts). */
+  readonly timeouts?: { readonly connect?: number; readonly response?: number };
 }
 
 export interface Config {

@@ -64,7 +64,7 @@ export async function openRuntime(config: Config, log: Logger, options: { env?: 
       const connector = createConnector(
         { account: account.id, channel: account.channel, baseUrl: account.baseUrl, credentials: account.credentials, ...(account.authUrl !== undefined && { authUrl: account.authUrl }) },
         platform,
-        { concurrency: account.concurrency, log: accountLog, limiter },
+        { concurrency: account.concurrency, log: accountLog, limiter, ...(account.timeouts && { timeouts: account.timeouts }) },
       );
       accounts.set(account.id, { account, connector });
     }

@@ -19,6 +19,8 @@ export interface AccountRuntime {
   /** Incremental poll period (account option clamped to the channel's minimum). */
   readonly pollEveryMs: number;
   readonly concurrency: number;
+  /** HTTP timeouts in ms overriding the platform's. */
+  readonly timeouts?: { readonly connect?: number; readonly response?: number };
 }
 
 /**
@@ -45,5 +47,6 @@ export function resolveAccount(account: AccountConfig, channels: ReadonlyMap<str
     importFulfilledOrders: account.importFulfilledOrders,
     pollEveryMs: pollPeriodMs(incremental.everyMs, incremental.minEveryMs, account.pollEveryMs),
     concurrency: account.concurrency,
+    ...(account.timeouts && { timeouts: account.timeouts }),
   });
 }
