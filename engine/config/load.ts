@@ -16,6 +16,7 @@ import { toPointer } from '../documents/pointer.ts';
 import { schemaFile } from '../documents/schemas.ts';
 import { didYouMean } from '../documents/suggest.ts';
 import { OrderwireError, type ErrorCode } from '../errors.ts';
+import { parseAllowEntry } from './allowed-destinations.ts';
 import type { AccountConfig, Config, EnvRef } from './model.ts';
 
 export const CONFIG_SCHEMA_FILE = schemaFile('config');
@@ -42,6 +43,7 @@ interface RawConfig {
     safety_margin?: string;
     http?: { host?: string; port?: number; enabled?: boolean; console?: boolean };
   };
+  webhooks?: { allowed_destinations?: string[]; max_endpoints_per_token?: number };
 }
 
 export interface ConfigValidation {
@@ -55,13 +57,18 @@ function ms(text: string | undefined, fallback: number): number {
 
 function semanticFindings(raw: RawConfig, parsed: ParsedYaml, channels: ReadonlyMap<string, Channel>): Finding[] {
   const out: Finding[] = [];
-  const report = (at: (string | number)[], part: 'key' | 'value', code: ErrorCode, message: string, suggestion?: string): void => {
+  const report = (at: (string | number)[], part: 'key' | 'value', code: ErrorCode, message: string, suggestion?: string, secret = false): void => {
     const pointer = toPointer(at);
-    out.push(finding(parsed.file, parsed.locate(pointer, part), code, message, pointer, suggestion));
+    const f = finding(parsed.file, parsed.locate(pointer, part), code, message, pointer, suggestion);
+    out.push(secret ? secretFinding(f) : f);
   };
   if (typeof raw.store === 'string' && /^postgres(ql)?:\/\/[^/@]*:[^/@]*@/.test(raw.store)) {
-    report(['store'], 'value', 'CONFIG_LITERAL_SECRET', 'the store URL contains a password', 'write `store: { env: ORDERWIRE_STORE }` and export ORDERWIRE_STORE=postgres://...');
+    report(['store'], 'value', 'CONFIG_LITERAL_SECRET', 'the store URL contains a password', 'write `store: { env: ORDERWIRE_STORE }` and export ORDERWIRE_STORE=postgres://...', true);
   }
+  raw.webhooks?.allowed_destinations?.forEach((entry, i) => {
+    const parsed = parseAllowEntry(entry);
+    if ('error' in parsed) report(['webhooks', 'allowed_destinations', i], 'value', 'CONFIG_DESTINATION_INVALID', parsed.error);
+  });
   const seen = new Set<string>();
   raw.accounts.forEach((account, i) => {
     if (seen.has(account.id)) report(['accounts', i, 'id'], 'value', 'CONFIG_DUPLICATE_ACCOUNT', `account id "${account.id}" is used twice`);
@@ -81,6 +88,11 @@ function semanticFindings(raw: RawConfig, parsed: ParsedYaml, channels: Readonly
   return out;
 }
 
+/** A finding whose located value is a secret: reports star it out instead of quoting it. */
+function secretFinding(f: Finding): Finding {
+  return Object.freeze({ ...f, secret: true as const });
+}
+
 /** Credentials written as plain values instead of { env: NAME } references. */
 function literalSecretFindings(parsed: ParsedYaml): Finding[] {
   const accounts = (parsed.data as { accounts?: unknown } | undefined)?.accounts;
@@ -93,7 +105,7 @@ function literalSecretFindings(parsed: ParsedYaml): Finding[] {
       if (typeof value === 'string' || typeof value === 'number') {
         const pointer = toPointer(['accounts', i, 'credentials', name]);
         const variable = name.toUpperCase();
-        out.push(finding(parsed.file, parsed.locate(pointer, 'value'), 'CONFIG_LITERAL_SECRET', `credential ${name} is written in the file`, pointer, `write \`${name}: { env: ${variable} }\` and export ${variable}`));
+        out.push(secretFinding(finding(parsed.file, parsed.locate(pointer, 'value'), 'CONFIG_LITERAL_SECRET', `credential ${name} is written in the file`, pointer, `write \`${name}: { env: ${variable} }\` and export ${variable}`)));
       }
     }
   });
@@ -136,6 +148,10 @@ function build(raw: RawConfig, file: string, channelsDir: string): Config {
       safetyMarginMs: ms(d.safety_margin, 30_000),
       http: Object.freeze({ host: d.http?.host ?? '127.0.0.1', port: d.http?.port ?? 8080, enabled: d.http?.enabled ?? true, console: d.http?.console ?? true }),
     }),
+    webhooks: Object.freeze({
+      allowedDestinations: Object.freeze([...(raw.webhooks?.allowed_destinations ?? [])]),
+      maxEndpointsPerToken: raw.webhooks?.max_endpoints_per_token ?? 20,
+    }),
   });
 }
 
@@ -176,6 +192,8 @@ export async function loadConfigFile(file: string): Promise<Config> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new OrderwireError('FILE_NOT_FOUND', `no configuration file at ${file} (pass --config FILE or set ORDERWIRE_CONFIG)`, { file });
+    if (code === 'EISDIR') throw new OrderwireError('FILE_UNREADABLE', `${file} is a folder, not a configuration file (pass --config FILE, e.g. ${path.join(file, 'orderwire.yaml')})`, { file });
+    if (code === 'EACCES' || code === 'EPERM') throw new OrderwireError('FILE_UNREADABLE', `${file}: permission denied (the configuration file must be readable by the user running orderwire)`, { file });
     throw new OrderwireError('FILE_UNREADABLE', `cannot read ${file}: ${(err as Error).message}`, { file });
   }
   const { config, findings } = await validateConfigText(text, file);

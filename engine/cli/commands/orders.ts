@@ -30,13 +30,15 @@ export function register(program: Command): void {
   ).action(async (opts: OrdersOptions) => {
     const limit = Number(opts.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new OrderwireError('USAGE', `--limit must be a positive integer, got ${opts.limit}`);
+    const since = opts.since === undefined ? undefined : new Date(opts.since);
+    if (since && Number.isNaN(since.getTime())) throw new OrderwireError('USAGE', `--since: not an ISO-8601 time: ${opts.since}`);
     await withRuntime(opts, async (rt) => {
       const page = await rt.store.listOrders({
         ...(opts.account && { account: opts.account }),
         ...(opts.channel && { channel: opts.channel }),
         ...(opts.status && { status: opts.status as OrderStatus }),
         ...(opts.marketplaceStatus && { marketplace_status: opts.marketplaceStatus }),
-        ...(opts.since && { updated_since: new Date(opts.since).toISOString() }),
+        ...(since && { updated_since: since.toISOString() }),
         limit,
       });
       if (opts.json) {
