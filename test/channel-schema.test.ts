@@ -84,8 +84,8 @@ describe('schema findings', () => {
   });
 
   it('points at the repeated item of a list that must be unique', () => {
-    const [f] = findingsOf(['  accepted: [ACCEPTED]', '  accepted: [ACCEPTED, PAID, ACCEPTED]']);
-    expect(f).toMatchObject({ code: 'SCHEMA_DUPLICATE_ITEM', pointer: '/statuses/accepted/2', column: 30 });
+    const [f] = findingsOf(['  accepted: [WAITING_DEBIT_PAYMENT]', '  accepted: [WAITING_DEBIT_PAYMENT, PAID, WAITING_DEBIT_PAYMENT]']);
+    expect(f).toMatchObject({ code: 'SCHEMA_DUPLICATE_ITEM', pointer: '/statuses/accepted/2', column: 43 });
   });
 
   it('reports every schema problem of a file at once', () => {

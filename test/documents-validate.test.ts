@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { channelFiles, loadChannels } from '../engine/channel/load.ts';
 import { detectKind, kindOfText, modelineKind } from '../engine/documents/kinds.ts';
-import { runCliInProcess as cli } from './helpers/cli-process.ts';
+import { runCli, runCliInProcess as cli } from './helpers/cli-process.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const MIRAKL = path.join(ROOT, 'channels/platforms/mirakl.yaml');
@@ -82,6 +82,68 @@ describe('orderwire validate on a platform file', () => {
   });
 });
 
+describe('a channel against its platform', () => {
+  it('refuses a marketplace status its platform does not send, case included, with the closest one', async () => {
+    const base = await readFile(BASE, 'utf8');
+    const text = base.replace('  shipped: [SHIPPED]', '  shipped: [SHIPED, Shipping]');
+    expect(text).not.toBe(base);
+    const file = path.join(dir, 'base.yaml');
+    await writeFile(file, text);
+    const report = JSON.parse((await cli('validate', file, '--format', 'json')).stdout) as JsonReport;
+    const line = lineOf(text, '[SHIPED, Shipping]');
+    expect(report.files[0]!.findings).toEqual([
+      expect.objectContaining({ code: 'CHANNEL_STATUS_UNKNOWN_TO_PLATFORM', line, column: 13, pointer: '/statuses/shipped/0', suggestion: 'did you mean `SHIPPED`?' }),
+      expect.objectContaining({ code: 'CHANNEL_STATUS_UNKNOWN_TO_PLATFORM', line, column: 21, pointer: '/statuses/shipped/1', suggestion: 'did you mean `SHIPPING`?' }),
+    ]);
+    expect(report.files[0]!.findings[0]!.message).toContain('platform `mirakl` sends no status `SHIPED`');
+  });
+
+  it('reads the vocabulary of a platform file beside the channel; a platform without one accepts any spelling', async () => {
+    const own = path.join(dir, 'own-platform');
+    await mkdir(path.join(own, 'platforms'), { recursive: true });
+    const mirakl = await readFile(MIRAKL, 'utf8');
+    const channel = (await readFile(BASE, 'utf8')).replace('platform: mirakl', 'platform: acme').replace('  shipped: [SHIPPED]', '  shipped: [Shipped]');
+    await writeFile(path.join(own, 'base.yaml'), channel);
+    await writeFile(path.join(own, 'platforms/acme.yaml'), mirakl.replace('id: mirakl', 'id: acme'));
+    const strict = JSON.parse((await cli('validate', path.join(own, 'base.yaml'), '--format', 'json')).stdout) as JsonReport;
+    expect(strict.files[0]!.findings.map((f) => [f.code, f.suggestion])).toEqual([['CHANNEL_STATUS_UNKNOWN_TO_PLATFORM', 'did you mean `SHIPPED`?']]);
+    await writeFile(path.join(own, 'platforms/acme.yaml'), mirakl.replace('id: mirakl', 'id: acme').replace(/^statuses: .*\n/m, ''));
+    const lax = JSON.parse((await cli('validate', path.join(own, 'base.yaml'), '--format', 'json')).stdout) as JsonReport;
+    expect(lax.files[0]!.findings).toEqual([]);
+  });
+});
+
+describe('template references of a platform, checked at validate time', () => {
+  it('refuses `${request.data.x}` that no channel of the platform declares for the action, located, with the closest field', async () => {
+    const own = path.join(dir, 'fit');
+    await mkdir(path.join(own, 'platforms'), { recursive: true });
+    for (const name of ['worten.yaml', 'cdiscount.yaml']) await writeFile(path.join(own, name), await readFile(path.join(ROOT, 'channels', name), 'utf8'));
+    const text = (await readFile(MIRAKL, 'utf8')).replace('tracking_number: ${request.data.tracking_number}', 'tracking_number: ${request.data.tracking_numbr}');
+    const file = path.join(own, 'platforms/mirakl.yaml');
+    await writeFile(file, text);
+    const report = JSON.parse((await cli('validate', file, '--format', 'json')).stdout) as JsonReport;
+    expect(report.files[0]!.findings).toEqual([
+      expect.objectContaining({ code: 'PLATFORM_TEMPLATE_REFERENCE', line: lineOf(text, 'tracking_numbr'), column: 26, suggestion: 'did you mean `tracking_number`?', message: expect.stringContaining('no channel of platform `mirakl` declares a field `tracking_numbr` for action `ship`') }),
+    ]);
+  });
+
+  it('refuses `${order.x}` that the normalized order does not have, nested objects included', async () => {
+    const mirakl = await readFile(MIRAKL, 'utf8');
+    for (const [from, to, suggestion] of [
+      ['/api/orders/${order.marketplace_order_id}/ship', '/api/orders/${order.marketplace_orderid}/ship', 'did you mean `marketplace_order_id`?'],
+      ['${order.currency}', '${order.totals.grand_totl}', undefined],
+      ['${order.marketplace_order_id}/ship', '${request.dat.x}/ship', 'did you mean `data`?'],
+    ] as const) {
+      expect(mirakl).toContain(from);
+      const text = mirakl.replace(from, to);
+      const file = path.join(dir, 'order-ref.yaml');
+      await writeFile(file, text);
+      const report = JSON.parse((await cli('validate', file, '--kind', 'platform', '--format', 'json')).stdout) as JsonReport;
+      expect(report.files[0]!.findings).toEqual([expect.objectContaining({ code: 'PLATFORM_TEMPLATE_REFERENCE', line: lineOf(text, to), ...(suggestion && { suggestion }) })]);
+    }
+  });
+});
+
 describe('orderwire validate on configurations and channel tests', () => {
   it('checks a configuration by its modeline, with the config schema and semantic checks', async () => {
     const text = [
@@ -139,3 +201,32 @@ describe('the kind of a file', () => {
     expect((await loadChannels(channels)).map((c) => c.id)).toEqual(['base']);
   });
 });
+
+describe('the CLI from outside the repository', () => {
+  it('validates a folder of ones own, with a configuration whose channels_dir names it, run from that folder', async () => {
+    const project = await mkdtemp(path.join(tmpdir(), 'orderwire-outside-'));
+    try {
+      await mkdir(path.join(project, 'my-channels'), { recursive: true });
+      const worten = await readFile(path.join(ROOT, 'channels/worten.yaml'), 'utf8');
+      await writeFile(path.join(project, 'my-channels/myshop.yaml'), worten.replace(/^id: worten$/m, 'id: myshop'));
+      const config = ['channels_dir: my-channels', 'accounts:', '  - id: shop-1', '    channel: myshop', '    base_url: https://myshop.example', '    credentials:', '      api_key: { env: MYSHOP_KEY }', ''].join('\n');
+      await writeFile(path.join(project, 'orderwire.yaml'), config);
+      const ok = await runCli(['validate', '.', '--format', 'json'], { cwd: project });
+      expect(ok.stderr).toBe('');
+      const report = JSON.parse(ok.stdout) as JsonReport;
+      expect(report.files.map((f) => [path.relative(project, path.resolve(project, f.file)), f.kind, f.valid])).toEqual([
+        ['my-channels/myshop.yaml', 'channel', true],
+        ['orderwire.yaml', 'config', true],
+      ]);
+      expect(ok.code).toBe(0);
+      // The channel is found through channels_dir only: without it, the shipped channels have no myshop.
+      await writeFile(path.join(project, 'orderwire.yaml'), config.replace('channels_dir: my-channels\n', ''));
+      const bad = await runCli(['validate', 'orderwire.yaml', '--format', 'json'], { cwd: project });
+      expect(bad.code).toBe(1);
+      expect((JSON.parse(bad.stdout) as JsonReport).files[0]!.findings.map((f) => f.code)).toEqual(['CONFIG_UNKNOWN_CHANNEL']);
+    } finally {
+      await rm(project, { recursive: true, force: true });
+    }
+  });
+});
+

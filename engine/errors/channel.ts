@@ -114,6 +114,12 @@ export const channelErrors = defineErrors({
     http: 422,
     help: 'The `platform` names no API family orderwire knows. Known platforms are the files of channels/platforms/ (mirakl, octopia). Check the spelling or add the platform file.',
   },
+  CHANNEL_STATUS_UNKNOWN_TO_PLATFORM: {
+    title: 'Marketplace status unknown to the platform',
+    severity: 'error',
+    http: 422,
+    help: 'The status map names a marketplace status that the channel\'s platform does not list under `statuses:` (its file in channels/platforms/). Statuses are spelt exactly as the marketplace sends them, case included (Mirakl `SHIPPED`, Octopia `Shipped`). Fix the spelling, or add the status to the platform file if the marketplace really sends it.',
+  },
   CHANNEL_STATUS_MAPPED_TWICE: {
     title: 'Marketplace status mapped twice',
     severity: 'error',
@@ -203,6 +209,12 @@ export const channelErrors = defineErrors({
     severity: 'error',
     http: 422,
     help: 'A field\'s `default` has the wrong type for the field (true/false for boolean, a number for integer, number and amount, text otherwise) or is not one of its valid values.',
+  },
+  CHANNEL_FIELD_VALUES_ON_BOOLEAN: {
+    title: 'Value list on a boolean field',
+    severity: 'error',
+    http: 422,
+    help: 'A boolean field takes true or false; a `values` list on it would be documented (Y/N...) but never accepted. Remove `values`, or make the field an enum.',
   },
   CHANNEL_FIELD_LENGTH_RANGE: {
     title: 'Impossible length range',

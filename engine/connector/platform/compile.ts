@@ -11,12 +11,58 @@ import { createExtractor } from '../extract/index.ts';
 import { createMapper } from '../map/index.ts';
 import { createPaginator } from '../paginate/index.ts';
 import { templateCompiler } from '../template/index.ts';
+import { didYouMean } from '../../documents/suggest.ts';
+import { schemaAt, schemaDocument, type JsonSchema } from '../../documents/schemas.ts';
 import { CompileError, type Pointer } from './compile-error.ts';
 import type { Budget, CompiledRequest, DateFormat, Platform, RawActionRequest, RawPlatform, RawRequest } from './model.ts';
 
 /** Names an action request template may refer to. */
 export const ACTION_ROOTS: ReadonlySet<string> = new Set(['request', 'order', 'selected_lines', 'refused_lines', 'accepted_lines']);
 const LIST_ROOTS: ReadonlySet<string> = new Set(['window']);
+
+/** What an action template may read of the action request (engine/rules/request.ts). */
+const REQUEST_KEYS: readonly string[] = ['channel', 'account', 'marketplace_order_id', 'action', 'status', 'lines', 'refused_lines', 'accepted_lines', 'data'];
+
+/**
+ * `${order.x}` must name a property of the normalized order (schemas/order.schema.json, nested
+ * objects included) and `${request.x}` one of the action request; `${request.data.x}` depends on
+ * the channel's fields and is checked against them by the channel's validation.
+ */
+function checkActionReference(keys: readonly string[]): { message: string; suggestion?: string } | undefined {
+  const [root, first, ...rest] = keys;
+  if (first === undefined) return undefined;
+  if (root === 'request') {
+    if (REQUEST_KEYS.includes(first)) return undefined;
+    return { message: `the action request has no \`${first}\` (it has ${REQUEST_KEYS.join(', ')})`, ...suggestion(first, REQUEST_KEYS) };
+  }
+  if (root !== 'order') return undefined;
+  let schema: JsonSchema | undefined = schemaDocument('order');
+  const walked: string[] = [];
+  for (const key of [first, ...rest]) {
+    const properties = schema?.properties as Record<string, JsonSchema> | undefined;
+    // Only objects that list their properties and allow no others can be checked; raw is free.
+    if (!properties || schema?.additionalProperties !== false) return undefined;
+    if (!(key in properties)) {
+      const names = Object.keys(properties);
+      return { message: `the normalized order has no \`${[...walked, key].join('.')}\` (schemas/order.schema.json)`, ...suggestion(key, names) };
+    }
+    walked.push(key);
+    schema = resolveRef(properties[key]!);
+  }
+  return undefined;
+}
+
+function suggestion(input: string, candidates: readonly string[]): { suggestion?: string } {
+  const s = didYouMean(input, candidates);
+  return s === undefined ? {} : { suggestion: s };
+}
+
+/** Follows a local `$ref` of the order schema (`#/$defs/...`). */
+function resolveRef(node: JsonSchema): JsonSchema | undefined {
+  const ref = node.$ref;
+  if (typeof ref !== 'string') return node;
+  return schemaAt('order', ref.replace(/^#/, ''));
+}
 const GET_ROOTS: ReadonlySet<string> = new Set(['id']);
 
 const DATE_FORMATS: Readonly<Record<DateFormat, (d: Date) => string>> = {
@@ -35,17 +81,18 @@ function ms(text: string | undefined, pointer: Pointer): number | undefined {
   return value;
 }
 
-function compileRequest(raw: RawRequest | RawActionRequest, roots: ReadonlySet<string>, pointer: Pointer, compile: ReturnType<typeof templateCompiler>): CompiledRequest {
+function compileRequest(raw: RawRequest | RawActionRequest, scope: ReadonlySet<string>, pointer: Pointer, compile: ReturnType<typeof templateCompiler>): CompiledRequest {
+  const roots = { roots: scope, ...(scope === ACTION_ROOTS && { checkReference: checkActionReference }) };
   if (!raw.path.startsWith('/')) throw new CompileError([...pointer, 'path'], 'a request path starts with / (it is appended to the account base URL)');
-  const when = 'when' in raw && raw.when !== undefined ? compile(raw.when, { roots }, [...pointer, 'when']) : undefined;
+  const when = 'when' in raw && raw.when !== undefined ? compile(raw.when, roots, [...pointer, 'when']) : undefined;
   if ((raw.method === 'GET' || raw.method === 'DELETE') && raw.body !== undefined) throw new CompileError([...pointer, 'body'], `a ${raw.method} request has no body`);
   return {
     endpoint: raw.endpoint,
     method: raw.method,
-    path: compile(raw.path, { roots, encode: encodeURIComponent }, [...pointer, 'path']),
-    ...(raw.query !== undefined && { query: compile(raw.query, { roots }, [...pointer, 'query']) }),
+    path: compile(raw.path, { ...roots, encode: encodeURIComponent }, [...pointer, 'path']),
+    ...(raw.query !== undefined && { query: compile(raw.query, roots, [...pointer, 'query']) }),
     ...(raw.headers !== undefined && { headers: Object.freeze({ ...raw.headers }) }),
-    ...(raw.body !== undefined && { body: compile(raw.body, { roots }, [...pointer, 'body']) }),
+    ...(raw.body !== undefined && { body: compile(raw.body, roots, [...pointer, 'body']) }),
     idempotent: raw.idempotent ?? raw.method === 'GET',
     ...(when && { when }),
   };

@@ -37,6 +37,8 @@ export interface RawPlatform {
   description?: string;
   sources?: { title?: string; url: string }[];
   templates?: TemplateType;
+  /** Every status the marketplace sends, as it spells them: a channel maps only these. */
+  statuses?: string[];
   auth: AuthSpec;
   headers?: Record<string, ValueSource>;
   http?: {

@@ -11,6 +11,7 @@ import { validatePlatformText } from '../../connector/platform/load.ts';
 import { OrderwireError } from '../../errors.ts';
 import { loadTestText } from '../../rules/channel-tests/load.ts';
 import { discoverDocuments } from '../discover.ts';
+import { platformFitFindings } from './fit.ts';
 import { sortFindings, type Finding } from '../finding.ts';
 import { kindOfText, type DetectedKind, type DocumentKind } from '../kinds.ts';
 import type { FileReport } from '../report/human.ts';
@@ -28,7 +29,10 @@ type KindValidator = (text: string, file: string) => Promise<readonly Finding[]>
 /** One validator per kind: the table `orderwire validate` dispatches on. */
 const VALIDATORS: Readonly<Record<DocumentKind, KindValidator>> = {
   channel: async (text, file) => validateChannelText(text, file).findings,
-  platform: async (text, file) => validatePlatformText(text, file).findings,
+  platform: async (text, file) => {
+    const findings = validatePlatformText(text, file).findings;
+    return findings.some((f) => f.severity === 'error') ? findings : [...findings, ...(await platformFitFindings(text, file))];
+  },
   config: async (text, file) => (await validateConfigText(text, file)).findings,
   'channel-test': async (text, file) => (await loadTestText(text, file)).problems,
 };
