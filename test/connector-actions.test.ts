@@ -11,7 +11,7 @@ import { loadChannel } from '../engine/channel/load.ts';
 import type { Channel } from '../engine/channel/model.ts';
 import { buildActionRequests } from '../engine/connector/actions.ts';
 import type { Connector } from '../engine/connector/connector.ts';
-import { createConnector, loadPlatform, type Platform } from '../engine/connector/declarative.ts';
+import { createConnector, loadPlatform, parsePlatform, PLATFORMS_DIR, type Platform } from '../engine/connector/declarative.ts';
 import { createNormalizer } from '../engine/connector/normalize.ts';
 import type { NormalizedOrder } from '../engine/order/model.ts';
 import type { ActionRequest } from '../engine/rules/request.ts';
@@ -181,13 +181,14 @@ describe('sending actions: outcomes', () => {
     method: string;
     url: string;
     body: unknown;
+    headers?: Record<string, unknown>;
   }
 
-  async function miraklWith(handler: (seen: Seen, n: number) => { status: number; body?: unknown; delayMs?: number; headers?: Record<string, string> }, opts: Parameters<typeof createConnector>[2] = {}): Promise<{ connector: Connector; seen: Seen[] }> {
+  async function miraklWith(handler: (seen: Seen, n: number) => { status: number; body?: unknown; delayMs?: number; headers?: Record<string, string> }, opts: Parameters<typeof createConnector>[2] = {}, platform: Platform = mirakl): Promise<{ connector: Connector; seen: Seen[] }> {
     const seen: Seen[] = [];
     const app = Fastify({ forceCloseConnections: true });
     app.all('/*', async (req, reply) => {
-      const s = { method: req.method, url: req.url, body: req.body ?? null };
+      const s = { method: req.method, url: req.url, body: req.body ?? null, headers: req.headers };
       seen.push(s);
       const r = handler(s, seen.length);
       if (r.delayMs) await sleep(r.delayMs);
@@ -195,7 +196,7 @@ describe('sending actions: outcomes', () => {
     });
     servers.push(app);
     const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
-    const connector = createConnector({ account: 'w', channel: worten, baseUrl, credentials: { api_key: 'key-abcdef' } }, mirakl, { budgets: false, retry: { maxAttempts: 2, baseDelayMs: 5 }, ...opts });
+    const connector = createConnector({ account: 'w', channel: worten, baseUrl, credentials: { api_key: 'key-abcdef' } }, platform, { budgets: false, retry: { maxAttempts: 2, baseDelayMs: 5 }, ...opts });
     connectors.push(connector);
     return { connector, seen };
   }
@@ -207,6 +208,14 @@ describe('sending actions: outcomes', () => {
     expect(await connector.sendAction(ship(), miraklOrder)).toEqual({ kind: 'succeeded', response: [{ endpoint: 'OR23', status: 204, body: null }, { endpoint: 'OR24', status: 204, body: null }] });
     expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual(['PUT /api/orders/Order_00010-A/tracking', 'PUT /api/orders/Order_00010-A/ship']);
     expect(seen[0]?.body).toEqual({ tracking_number: '1Z999', carrier_code: 'UPS' });
+  });
+
+  it('sends the headers a request declares (they were validated, then dropped)', async () => {
+    const text = readFileSync(`${PLATFORMS_DIR}/mirakl.yaml`, 'utf8').replace('    - endpoint: OR23\n      method: PUT\n', '    - endpoint: OR23\n      method: PUT\n      headers: { X-Request-Origin: orderwire-test }\n');
+    expect(text).toContain('X-Request-Origin');
+    const { connector, seen } = await miraklWith(() => ({ status: 204 }), {}, parsePlatform(text, 'mirakl.yaml'));
+    expect(await connector.sendAction(ship(), miraklOrder)).toMatchObject({ kind: 'succeeded' });
+    expect(seen.map((s) => s.headers?.['x-request-origin'])).toEqual(['orderwire-test', undefined]);
   });
 
   it('rejected: a 4xx stops the action, says which request succeeded before, and is not retried', async () => {

@@ -24,6 +24,7 @@ export interface BuiltRequest {
   method: string;
   path: string;
   query?: Record<string, string>;
+  headers?: Readonly<Record<string, string>>;
   body?: unknown;
   idempotent: boolean;
 }
@@ -50,6 +51,7 @@ function build(step: CompiledRequest, ctx: TemplateContext): BuiltRequest {
     method: step.method,
     path: String(step.path(ctx)),
     ...(Object.keys(query).length > 0 && { query }),
+    ...(step.headers && { headers: step.headers }),
     ...(step.body && { body: step.body(ctx) }),
     idempotent: step.idempotent,
   };
@@ -124,6 +126,7 @@ export async function sendActionRequests(
           method: built.method,
           url: joinUrl(deps.baseUrl, built.path),
           ...(built.query && { query: built.query }),
+          ...(built.headers && { headers: built.headers }),
           ...(built.body !== undefined && { body: built.body }),
           idempotent: built.idempotent,
         },

@@ -57,7 +57,7 @@ export function createConnector(connection: AccountConnection, platform: Platfor
     credentials,
     baseUrl: tokenRoot(connection),
     // Called only once requests flow, after `http` below exists.
-    postForm: (url, form, signal) => http.postForm(url, form, signal),
+    postForm: (url, form, signal, headers) => http.postForm(url, form, signal, headers),
   });
   const secretValues = Object.values(credentials);
   const redact = createRedactor(() => [...secretValues, ...auth.secrets()]);
