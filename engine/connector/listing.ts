@@ -27,7 +27,10 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
   const { platform, client, paginator, normalize } = deps;
   const { request, formatDate, records } = platform.list;
   const ctx = { window: { from: formatDate(window.from), to: formatDate(window.to), kind: window.kind } };
-  const base = { ...renderQuery(request, ctx), [platform.list.window.from]: ctx.window.from, [platform.list.window.to]: ctx.window.to };
+  const bounds = platform.list.window;
+  // Without an upper bound parameter, orders changed after the window's end come too: harmless,
+  // the store keeps the newest version of each order.
+  const base = { ...renderQuery(request, ctx), [bounds.from]: ctx.window.from, ...(bounds.to !== undefined && { [bounds.to]: ctx.window.to }) };
   const url = joinUrl(deps.baseUrl, String(request.path(ctx)));
   const perListing = platform.budgets[request.endpoint]?.counts === 'listing';
   let query: PageQuery | undefined = paginator.first();

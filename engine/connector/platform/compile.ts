@@ -72,6 +72,8 @@ const DATE_FORMATS: Readonly<Record<DateFormat, (d: Date) => string>> = {
   iso_millis: (d) => d.toISOString(),
   epoch_ms: (d) => String(d.getTime()),
   epoch_s: (d) => String(Math.floor(d.getTime() / 1000)),
+  // A day in UTC (bol.com latest-change-date): the lower bound floored to its day.
+  date: (d) => d.toISOString().slice(0, 10),
 };
 
 function ms(text: string | undefined, pointer: Pointer): number | undefined {
@@ -163,7 +165,7 @@ export function compilePlatform(raw: RawPlatform, file?: string): Platform {
     list: Object.freeze({
       request: compileRequest(list, LIST_ROOTS, ['list_orders'], compile),
       formatDate: DATE_FORMATS[list.window.format],
-      window: Object.freeze({ from: list.window.from, to: list.window.to }),
+      window: Object.freeze({ from: list.window.from, ...(list.window.to !== undefined && { to: list.window.to }) }),
       records: createExtractor(list.records),
     }),
     get: Object.freeze({ request: compileRequest(raw.get_order, GET_ROOTS, ['get_order'], compile), records: createExtractor(raw.get_order.records) }),

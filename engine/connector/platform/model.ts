@@ -12,7 +12,7 @@ import type { MapperSpec, OrderMapper } from '../map/index.ts';
 import type { PaginationSpec } from '../paginate/index.ts';
 import type { Render, TemplateType } from '../template/index.ts';
 
-export type DateFormat = 'iso_seconds' | 'iso_millis' | 'epoch_ms' | 'epoch_s';
+export type DateFormat = 'iso_seconds' | 'iso_millis' | 'epoch_ms' | 'epoch_s' | 'date';
 
 export interface RawRequest {
   /** Endpoint name: selects the budget, names the request in logs (Mirakl operation codes: OR21...). */
@@ -47,7 +47,7 @@ export interface RawPlatform {
     error_message?: string[];
   };
   list_orders: RawRequest & {
-    window: { from: string; to: string; format: DateFormat };
+    window: { from: string; to?: string; format: DateFormat };
     pagination: PaginationSpec;
     records: ExtractorSpec;
   };
@@ -91,7 +91,8 @@ export interface Platform {
   readonly list: {
     readonly request: CompiledRequest;
     readonly formatDate: (date: Date) => string;
-    readonly window: { readonly from: string; readonly to: string };
+    /** Query parameters of the bounds; `to` absent: the marketplace takes a lower bound only. */
+    readonly window: { readonly from: string; readonly to?: string };
     readonly records: Extractor;
   };
   readonly get: { readonly request: CompiledRequest; readonly records: Extractor };

@@ -1,0 +1,98 @@
+/**
+ * Listing shapes of real APIs, declared in platform YAML only (bol.com Retailer v10 GET
+ * /retailer/orders): a date-only lower bound with no upper bound, pages of a fixed size without a
+ * page-size parameter, and `{}` for "no order" instead of an empty list. Against a real fastify
+ * server on loopback, through the connector a sync uses.
+ */
+import { readFileSync } from 'node:fs';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadChannel } from '../engine/channel/load.ts';
+import type { Channel } from '../engine/channel/model.ts';
+import type { Connector, OrderPage } from '../engine/connector/connector.ts';
+import { createConnector, parsePlatform, PLATFORMS_DIR } from '../engine/connector/declarative.ts';
+import { validatePlatformText } from '../engine/connector/platform/load.ts';
+
+const MIRAKL = readFileSync(`${PLATFORMS_DIR}/mirakl.yaml`, 'utf8');
+const example = JSON.parse(readFileSync(new URL('fixtures/marketplace/mirakl/or11-business-example.json', import.meta.url), 'utf8')) as { orders: Array<Record<string, unknown>> };
+
+/** Mirakl's platform with bol.com's listing shape. */
+const LISTING = `list_orders:
+  endpoint: OR11
+  method: GET
+  path: /api/orders
+  window:
+    from: latest-change-date
+    format: date
+  pagination:
+    type: page_index_short_page
+    index_param: page
+    page_size: 2
+  records: { type: path, path: orders, absent_is_empty: true }
+`;
+
+function bolShaped(): string {
+  const start = MIRAKL.indexOf('list_orders:\n');
+  const end = MIRAKL.indexOf('\n# OR12');
+  expect(start).toBeGreaterThan(0);
+  expect(end).toBeGreaterThan(start);
+  return MIRAKL.slice(0, start) + LISTING + MIRAKL.slice(end);
+}
+
+let worten: Channel;
+beforeAll(async () => {
+  worten = await loadChannel('worten');
+});
+
+const servers: FastifyInstance[] = [];
+const connectors: Connector[] = [];
+afterEach(async () => {
+  await Promise.all(connectors.splice(0).map((c) => c.close()));
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function serve(answer: (query: Record<string, string>) => unknown): Promise<{ connector: Connector; queries: Record<string, string>[] }> {
+  const queries: Record<string, string>[] = [];
+  const app = Fastify({ forceCloseConnections: true });
+  app.get('/api/orders', async (req) => {
+    const query = req.query as Record<string, string>;
+    queries.push(query);
+    return answer(query);
+  });
+  servers.push(app);
+  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  const connector = createConnector({ account: 'b', channel: worten, baseUrl, credentials: { api_key: 'key-abcdef' } }, parsePlatform(bolShaped(), 'bol-shaped.yaml'), { budgets: false });
+  connectors.push(connector);
+  return { connector, queries };
+}
+
+const WINDOW = { from: new Date('2026-11-22T10:15:42Z'), to: new Date('2026-11-23T00:30:00Z'), kind: 'incremental' as const };
+
+describe('listing shapes declared in YAML', () => {
+  it('validates: no upper bound, no page-size parameter, an absent list read as empty', () => {
+    expect(validatePlatformText(bolShaped(), 'bol-shaped.yaml').findings).toEqual([]);
+  });
+
+  it('a `{}` answer is an empty listing, not a bad response', async () => {
+    const { connector, queries } = await serve(() => ({}));
+    const pages: OrderPage[] = [];
+    const result = await connector.listOrders(WINDOW, async (p) => void pages.push(p));
+    expect(result).toMatchObject({ pages: 1, records: 0 });
+    expect(pages.flatMap((p) => p.orders)).toEqual([]);
+    // The date of the lower bound only (floored to its day, UTC), no upper bound, no page size.
+    expect(queries).toEqual([{ 'latest-change-date': '2026-11-22', page: '1' }]);
+  });
+
+  it('pages by number until a page shorter than the fixed size, and still refuses a body that is not an object', async () => {
+    const order = example.orders[0]!;
+    const orders = ['B-1', 'B-2', 'B-3'].map((id) => ({ ...order, order_id: id }));
+    const { connector, queries } = await serve((q) => ({ orders: orders.slice((Number(q.page) - 1) * 2, Number(q.page) * 2) }));
+    const ids: string[] = [];
+    await connector.listOrders(WINDOW, async (p) => void ids.push(...p.orders.map((o) => o.marketplace_order_id)));
+    expect(ids).toEqual(['B-1', 'B-2', 'B-3']);
+    expect(queries.map((q) => q.page)).toEqual(['1', '2']);
+
+    const { connector: broken } = await serve(() => 'not json');
+    await expect(broken.listOrders(WINDOW, async () => undefined)).rejects.toMatchObject({ code: 'MARKETPLACE_BAD_RESPONSE' });
+  });
+});
