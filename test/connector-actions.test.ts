@@ -134,6 +134,32 @@ describe('Mirakl (Worten) action requests', () => {
   });
 });
 
+describe('per_line: one request per targeted line (bol.com cancels one order item per request)', () => {
+  const id = 'Order_00010-A';
+  const perLine = (): Platform => {
+    const text = readFileSync(`${PLATFORMS_DIR}/mirakl.yaml`, 'utf8').replace(
+      '      path: /api/orders/${order.marketplace_order_id}/cancel\n',
+      '      path: /api/orders/${order.marketplace_order_id}/lines/${line.id}/cancel\n      per_line: true\n      body: { quantity: "${line.quantity}", sku: "${line.raw.offer_sku}" }\n',
+    );
+    expect(text).toContain('per_line: true');
+    return parsePlatform(text, 'mirakl.yaml');
+  };
+
+  it('sends one request per selected line, every line when none is named, with the line and its raw record in scope', () => {
+    const platform = perLine();
+    const all = buildActionRequests(platform, request(miraklOrder, 'cancel', {}), miraklOrder);
+    expect(all.map((r) => r.path)).toEqual([`/api/orders/${id}/lines/${id}-1/cancel`, `/api/orders/${id}/lines/${id}-2/cancel`]);
+    expect(all[1]).toMatchObject({ endpoint: 'OR29', method: 'PUT', body: { quantity: 1, sku: 'S3000' }, idempotent: false });
+    const one = buildActionRequests(platform, request(miraklOrder, 'cancel', {}, { lines: [`${id}-2`] }), miraklOrder);
+    expect(one.map((r) => r.path)).toEqual([`/api/orders/${id}/lines/${id}-2/cancel`]);
+  });
+
+  it('refuses `${line.x}` outside a per_line request, located', () => {
+    const text = readFileSync(`${PLATFORMS_DIR}/mirakl.yaml`, 'utf8').replace('/api/orders/${order.marketplace_order_id}/cancel', '/api/orders/${line.id}/cancel');
+    expect(() => parsePlatform(text, 'mirakl.yaml')).toThrow(/"line", which is not in scope here/);
+  });
+});
+
 describe('Octopia (Cdiscount) action requests', () => {
   const id = '2611200900AB12';
 

@@ -64,7 +64,10 @@ export function buildActionRequests(platform: Platform, request: ActionRequest, 
     throw new OrderwireError('CONNECTOR_ACTION_NOT_DECLARED', `platform ${platform.id} declares no request for action "${request.action}"`, { platform: platform.id, action: request.action });
   }
   const ctx = actionContext(request, order, platform.mapper);
-  return steps.filter((step) => !step.when || isTruthy(step.when(ctx))).map((step) => build(step, ctx));
+  const lines = (ctx.selected_lines ?? []) as readonly unknown[];
+  // A per-line request becomes one request per targeted line, in line order, so a resumed
+  // action (fromStep) finds the same steps at the same indexes.
+  return steps.flatMap((step) => (step.perLine ? lines.map((line) => ({ ...ctx, line })) : [ctx]).filter((c) => !step.when || isTruthy(step.when(c))).map((c) => build(step, c)));
 }
 
 function outcomeOf(exchange: Exchange, done: readonly string[], step: number): ActionOutcome | undefined {

@@ -19,6 +19,8 @@ import type { Budget, CompiledRequest, DateFormat, Platform, RawActionRequest, R
 /** Names an action request template may refer to. */
 export const ACTION_ROOTS: ReadonlySet<string> = new Set(['request', 'order', 'selected_lines', 'refused_lines', 'accepted_lines']);
 const LIST_ROOTS: ReadonlySet<string> = new Set(['window']);
+/** A `per_line` request also sees the line it is sent for. */
+const PER_LINE_ROOTS: ReadonlySet<string> = new Set([...ACTION_ROOTS, 'line']);
 
 /** What an action template may read of the action request (engine/rules/request.ts). */
 const REQUEST_KEYS: readonly string[] = ['channel', 'account', 'marketplace_order_id', 'action', 'status', 'lines', 'refused_lines', 'accepted_lines', 'data'];
@@ -84,7 +86,7 @@ function ms(text: string | undefined, pointer: Pointer): number | undefined {
 }
 
 function compileRequest(raw: RawRequest | RawActionRequest, scope: ReadonlySet<string>, pointer: Pointer, compile: ReturnType<typeof templateCompiler>): CompiledRequest {
-  const roots = { roots: scope, ...(scope === ACTION_ROOTS && { checkReference: checkActionReference }) };
+  const roots = { roots: scope, ...((scope === ACTION_ROOTS || scope === PER_LINE_ROOTS) && { checkReference: checkActionReference }) };
   if (!raw.path.startsWith('/')) throw new CompileError([...pointer, 'path'], 'a request path starts with / (it is appended to the account base URL)');
   const when = 'when' in raw && raw.when !== undefined ? compile(raw.when, roots, [...pointer, 'when']) : undefined;
   if ((raw.method === 'GET' || raw.method === 'DELETE') && raw.body !== undefined) throw new CompileError([...pointer, 'body'], `a ${raw.method} request has no body`);
@@ -145,7 +147,7 @@ export function compilePlatform(raw: RawPlatform, file?: string): Platform {
   const actions: Partial<Record<ActionName, readonly CompiledRequest[]>> = {};
   for (const [name, requests] of Object.entries(raw.actions) as [ActionName, RawActionRequest[]][]) {
     if (!ACTION_NAMES.includes(name)) throw new CompileError(['actions', name], `unknown action "${name}" (known: ${ACTION_NAMES.join(', ')})`);
-    actions[name] = Object.freeze(requests.map((r, i) => compileRequest(r, ACTION_ROOTS, ['actions', name, i], compile)));
+    actions[name] = Object.freeze(requests.map((r, i) => (r.per_line ? { ...compileRequest(r, PER_LINE_ROOTS, ['actions', name, i], compile), perLine: true } : compileRequest(r, ACTION_ROOTS, ['actions', name, i], compile))));
   }
   const effects = compileEffects(raw, compile);
   const budgets = compileBudgets(raw.budgets);

@@ -29,6 +29,8 @@ export interface RawRequest {
 export interface RawActionRequest extends RawRequest {
   /** Send this request only when the reference is truthy. */
   when?: string;
+  /** One request per targeted line, the line in scope as `line`. */
+  per_line?: boolean;
 }
 
 export interface RawPlatform {
@@ -72,6 +74,8 @@ export interface CompiledRequest {
   body?: Render;
   idempotent: boolean;
   when?: Render;
+  /** One request per targeted line (`line` in scope). */
+  perLine?: boolean;
 }
 
 export interface Budget {
