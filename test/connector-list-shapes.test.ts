@@ -96,3 +96,37 @@ describe('listing shapes declared in YAML', () => {
     await expect(broken.listOrders(WINDOW, async () => undefined)).rejects.toMatchObject({ code: 'MARKETPLACE_BAD_RESPONSE' });
   });
 });
+
+describe('get_order with its own mapping (the get-one record differs from the listing one)', () => {
+  /** The get-one answer wraps the order (`detail`) and names its id `id_of_order`. */
+  function withGetMapping(): string {
+    const start = MIRAKL.indexOf('\nmapping:\n') + 1;
+    const end = MIRAKL.indexOf('\nactions:\n');
+    const mapping = MIRAKL.slice(start, end).replace('marketplace_order_id: order_id', 'marketplace_order_id: id_of_order');
+    const nested = mapping.split('\n').map((l) => (l === '' ? l : `  ${l}`)).join('\n');
+    const text = MIRAKL.replace('    order_ids: ${id}\n  records: orders\n', `    order_ids: \${id}\n  records: { type: single, path: detail }\n${nested}\n`);
+    expect(text).toContain('  mapping:\n    marketplace_order_id: id_of_order');
+    return text;
+  }
+
+  it('reads an order back through the get-one mapping, the listing keeping its own', async () => {
+    const platform = parsePlatform(withGetMapping(), 'get-mapping.yaml');
+    const order = example.orders[0]!;
+    const app = Fastify({ forceCloseConnections: true });
+    app.get('/api/orders', async (req) => {
+      const query = req.query as Record<string, string>;
+      return query.order_ids ? { detail: { ...order, order_id: undefined, id_of_order: query.order_ids } } : { orders: [{ ...order, order_id: 'L-1' }], total_count: 1 };
+    });
+    servers.push(app);
+    const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+    const connector = createConnector({ account: 'b', channel: worten, baseUrl, credentials: { api_key: 'key-abcdef' } }, platform, { budgets: false });
+    connectors.push(connector);
+    const back = await connector.getOrder('G-7');
+    expect(back).toMatchObject({ marketplace_order_id: 'G-7', currency: order.currency_iso_code });
+    expect(back!.lines.length).toBeGreaterThan(0);
+    const listed: string[] = [];
+    await connector.listOrders(WINDOW, async (p) => void listed.push(...p.orders.map((o) => o.marketplace_order_id)));
+    expect(listed).toEqual(['L-1']);
+  });
+});
+

@@ -76,7 +76,7 @@ export function createConnector(connection: AccountConnection, platform: Platfor
   });
   const normalize = createNormalizer(channel, connection.account, platform.mapper);
   // Read back by id: scope does not apply (the caller asked for this very order), mapping does.
-  const normalizeById = createNormalizer({ ...channel, scope: undefined }, connection.account, platform.mapper);
+  const normalizeById = createNormalizer({ ...channel, scope: undefined }, connection.account, platform.get.mapper);
   const paginator = createPaginator(platform.spec.list_orders.pagination);
 
   return {
@@ -93,7 +93,7 @@ export function createConnector(connection: AccountConnection, platform: Platfor
       if (exchange.final !== 'success') throw exchangeError(exchange);
       const list = records(exchange.body);
       if (!list) throw new OrderwireError('MARKETPLACE_BAD_RESPONSE', `${request.method} ${request.endpoint}: the response has no record where the platform file says (records)`, { endpoint: request.endpoint });
-      const record = list.find((r) => platform.mapper.orderId(r) === marketplaceOrderId);
+      const record = list.find((r) => platform.get.mapper.orderId(r) === marketplaceOrderId);
       if (record === undefined) return undefined;
       const out = normalizeById(record);
       if ('skip' in out) throw new OrderwireError('ORDER_UNMAPPABLE', `order ${marketplaceOrderId}: ${out.skip.reason}`, { marketplace_order_id: marketplaceOrderId });

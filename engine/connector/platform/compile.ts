@@ -159,6 +159,7 @@ export function compilePlatform(raw: RawPlatform, file?: string): Platform {
   const response = ms(timeouts?.response, ['http', 'timeouts', 'response']);
   const baseDelayMs = ms(retry?.base_delay, ['http', 'retry', 'base_delay']);
   const maxDelayMs = ms(retry?.max_delay, ['http', 'retry', 'max_delay']);
+  const mapper = createMapper(raw.mapping, ['mapping']);
   const platform: Platform = {
     id: raw.id,
     name: raw.name,
@@ -170,8 +171,12 @@ export function compilePlatform(raw: RawPlatform, file?: string): Platform {
       window: Object.freeze({ from: list.window.from, ...(list.window.to !== undefined && { to: list.window.to }) }),
       records: createExtractor(list.records),
     }),
-    get: Object.freeze({ request: compileRequest(raw.get_order, GET_ROOTS, ['get_order'], compile), records: createExtractor(raw.get_order.records) }),
-    mapper: createMapper(raw.mapping, ['mapping']),
+    get: Object.freeze({
+      request: compileRequest(raw.get_order, GET_ROOTS, ['get_order'], compile),
+      records: createExtractor(raw.get_order.records),
+      mapper: raw.get_order.mapping ? createMapper(raw.get_order.mapping, ['get_order', 'mapping']) : mapper,
+    }),
+    mapper,
     actions: Object.freeze(actions),
     effects: Object.freeze(effects),
     concurrency: raw.budgets?.concurrency ?? 2,

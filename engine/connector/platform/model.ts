@@ -53,7 +53,8 @@ export interface RawPlatform {
     pagination: PaginationSpec;
     records: ExtractorSpec;
   };
-  get_order: RawRequest & { records: ExtractorSpec };
+  /** `mapping`: the get-one record's own mapping, when it differs from the listing's. */
+  get_order: RawRequest & { records: ExtractorSpec; mapping?: MapperSpec };
   mapping: MapperSpec;
   actions: Partial<Record<ActionName, RawActionRequest[]>>;
   /** Per action, how a read-back proves it took effect (required for every action in `actions`). */
@@ -99,7 +100,8 @@ export interface Platform {
     readonly window: { readonly from: string; readonly to?: string };
     readonly records: Extractor;
   };
-  readonly get: { readonly request: CompiledRequest; readonly records: Extractor };
+  /** `mapper`: the get-one mapping (the listing's when the platform declares none). */
+  readonly get: { readonly request: CompiledRequest; readonly records: Extractor; readonly mapper: OrderMapper };
   readonly mapper: OrderMapper;
   readonly actions: Readonly<Partial<Record<ActionName, readonly CompiledRequest[]>>>;
   /** One effect check per action of `actions`. */
