@@ -244,6 +244,44 @@ describe('sending actions: outcomes', () => {
     expect(seen.map((s) => s.headers?.['x-request-origin'])).toEqual(['orderwire-test', undefined]);
   });
 
+  describe('process_status: an action answered 202 is followed until its process is final', () => {
+    const asyncShip = (maxPolls = 5): Platform => {
+      const text = readFileSync(`${PLATFORMS_DIR}/mirakl.yaml`, 'utf8').replace(
+        '      path: /api/orders/${order.marketplace_order_id}/ship\n',
+        `      path: /api/orders/\${order.marketplace_order_id}/ship\n      process_status: { endpoint: process-status, path: "/process/\${response.processStatusId}", status: status, succeeded: [SUCCESS], failed: [FAILURE, TIMEOUT], message: errorMessage, every: PT0.01S, max_polls: ${maxPolls} }\n`,
+      );
+      expect(text).toContain('process_status');
+      return parsePlatform(text, 'mirakl.yaml');
+    };
+    const answer = (statuses: string[]) => (s: Seen): { status: number; body?: unknown } => {
+      if (s.url.endsWith('/ship')) return { status: 202, body: { processStatusId: 'P-1', status: 'PENDING' } };
+      if (s.url.startsWith('/process/')) return { status: 200, body: { processStatusId: 'P-1', status: statuses.shift() ?? 'PENDING', errorMessage: 'Order item 6107989317 already shipped' } };
+      return { status: 204 };
+    };
+
+    it('succeeded only once the process says SUCCESS, polled at the path the 202 named', async () => {
+      const { connector, seen } = await miraklWith(answer(['PENDING', 'PENDING', 'SUCCESS']), {}, asyncShip());
+      const outcome = await connector.sendAction(ship(), miraklOrder);
+      expect(outcome).toMatchObject({ kind: 'succeeded', response: [{ endpoint: 'OR23' }, { endpoint: 'OR24', status: 202 }, { endpoint: 'process-status', status: 200, body: { status: 'SUCCESS' } }] });
+      expect(seen.map((x) => `${x.method} ${x.url}`)).toEqual(['PUT /api/orders/Order_00010-A/tracking', 'PUT /api/orders/Order_00010-A/ship', 'GET /process/P-1', 'GET /process/P-1', 'GET /process/P-1']);
+    });
+
+    it('rejected with the marketplace message when the process fails', async () => {
+      const { connector } = await miraklWith(answer(['PENDING', 'FAILURE']), {}, asyncShip());
+      const outcome = await connector.sendAction(ship(), miraklOrder);
+      expect(outcome).toMatchObject({ kind: 'rejected', status: 200, step: 1 });
+      expect((outcome as { message: string }).message).toBe('OR24: the marketplace\'s process ended FAILURE: Order item 6107989317 already shipped (after OR23 succeeded)');
+    });
+
+    it('ambiguous, never succeeded, when the process is still pending after the last poll or the 202 names none', async () => {
+      const { connector, seen } = await miraklWith(answer([]), {}, asyncShip(3));
+      expect(await connector.sendAction(ship(), miraklOrder)).toMatchObject({ kind: 'ambiguous', step: 1, message: expect.stringContaining('still PENDING after 3 polls') });
+      expect(seen.filter((x) => x.url.startsWith('/process/'))).toHaveLength(3);
+      const { connector: noId } = await miraklWith((x) => (x.url.endsWith('/ship') ? { status: 202, body: {} } : { status: 204 }), {}, asyncShip());
+      expect(await noId.sendAction(ship(), miraklOrder)).toMatchObject({ kind: 'ambiguous', message: expect.stringContaining('names no process to follow') });
+    });
+  });
+
   it('rejected: a 4xx stops the action, says which request succeeded before, and is not retried', async () => {
     const { connector, seen } = await miraklWith((s) => (s.url.endsWith('/ship') ? { status: 400, body: { status: 400, message: 'ORDER_INVALID_STATE' } } : { status: 204 }));
     expect(await connector.sendAction(ship(), miraklOrder)).toEqual({

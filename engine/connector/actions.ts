@@ -15,6 +15,7 @@ import type { ActionOutcome, SendActionOptions } from './connector.ts';
 import type { Exchange, HttpClient } from './http/client.ts';
 import type { OrderMapper } from './map/index.ts';
 import type { CompiledRequest, Platform } from './platform/model.ts';
+import { followProcess, type ProcessToFollow } from './process-status.ts';
 import { joinUrl, renderQuery } from './request-url.ts';
 import { isTruthy, type TemplateContext } from './template/index.ts';
 
@@ -27,6 +28,8 @@ export interface BuiltRequest {
   headers?: Readonly<Record<string, string>>;
   body?: unknown;
   idempotent: boolean;
+  /** An asynchronous request (202): the process to poll before the step counts as done. */
+  process?: ProcessToFollow;
 }
 
 export function actionContext(request: ActionRequest, order: NormalizedOrder, mapper: OrderMapper): TemplateContext {
@@ -54,6 +57,7 @@ function build(step: CompiledRequest, ctx: TemplateContext): BuiltRequest {
     ...(step.headers && { headers: step.headers }),
     ...(step.body && { body: step.body(ctx) }),
     idempotent: step.idempotent,
+    ...(step.processStatus && { process: { spec: step.processStatus, path: (response: unknown) => String(step.processStatus!.path({ ...ctx, response })) } }),
   };
 }
 
@@ -138,6 +142,12 @@ export async function sendActionRequests(
       const failed = outcomeOf(exchange, done, step);
       if (failed) return failed;
       responses.push({ endpoint: built.endpoint, status: exchange.status ?? 0, body: exchange.body ?? null });
+      if (built.process) {
+        const progress = done.length ? ` (after ${done.join(', ')} succeeded)` : '';
+        const result = await followProcess(deps, built.process, { endpoint: built.endpoint, answer: exchange.body }, { step, progress }, signal);
+        if ('outcome' in result) return result.outcome;
+        responses.push(result.done);
+      }
       done.push(built.endpoint);
       if (step < steps.length - 1) await onStepDone?.(step + 1, built.endpoint);
     }

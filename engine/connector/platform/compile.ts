@@ -9,12 +9,13 @@ import { durationToMs } from '../../channel/duration.ts';
 import { compileEffect, type EffectCheck } from '../effects/index.ts';
 import { createExtractor } from '../extract/index.ts';
 import { createMapper } from '../map/index.ts';
+import { compilePath } from '../map/path.ts';
 import { createPaginator } from '../paginate/index.ts';
 import { templateCompiler } from '../template/index.ts';
 import { didYouMean } from '../../documents/suggest.ts';
 import { schemaAt, schemaDocument, type JsonSchema } from '../../documents/schemas.ts';
 import { CompileError, type Pointer } from './compile-error.ts';
-import type { Budget, CompiledRequest, DateFormat, Platform, RawActionRequest, RawPlatform, RawRequest } from './model.ts';
+import type { Budget, CompiledProcessStatus, CompiledRequest, DateFormat, Platform, RawActionRequest, RawPlatform, RawProcessStatus, RawRequest } from './model.ts';
 
 /** Names an action request template may refer to. */
 export const ACTION_ROOTS: ReadonlySet<string> = new Set(['request', 'order', 'selected_lines', 'refused_lines', 'accepted_lines']);
@@ -139,6 +140,22 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+function compileProcessStatus(raw: RawProcessStatus, scope: ReadonlySet<string>, pointer: Pointer, compile: ReturnType<typeof templateCompiler>): CompiledProcessStatus {
+  if (!raw.path.startsWith('/')) throw new CompileError([...pointer, 'path'], 'a request path starts with / (it is appended to the account base URL)');
+  const both = raw.succeeded.filter((s) => raw.failed.includes(s));
+  if (both.length) throw new CompileError([...pointer, 'failed'], `"${both[0]}" is listed as succeeded and as failed`);
+  return Object.freeze({
+    endpoint: raw.endpoint,
+    path: compile(raw.path, { roots: new Set([...scope, 'response']), encode: encodeURIComponent, checkReference: checkActionReference }, [...pointer, 'path']),
+    status: compilePath(raw.status),
+    succeeded: new Set(raw.succeeded),
+    failed: new Set(raw.failed),
+    ...(raw.message !== undefined && { message: compilePath(raw.message) }),
+    everyMs: ms(raw.every, [...pointer, 'every']) ?? 1_000,
+    maxPolls: raw.max_polls ?? 30,
+  });
+}
+
 export function compilePlatform(raw: RawPlatform, file?: string): Platform {
   const compile = templateCompiler(raw.templates);
   const list = raw.list_orders;
@@ -147,7 +164,17 @@ export function compilePlatform(raw: RawPlatform, file?: string): Platform {
   const actions: Partial<Record<ActionName, readonly CompiledRequest[]>> = {};
   for (const [name, requests] of Object.entries(raw.actions) as [ActionName, RawActionRequest[]][]) {
     if (!ACTION_NAMES.includes(name)) throw new CompileError(['actions', name], `unknown action "${name}" (known: ${ACTION_NAMES.join(', ')})`);
-    actions[name] = Object.freeze(requests.map((r, i) => (r.per_line ? { ...compileRequest(r, PER_LINE_ROOTS, ['actions', name, i], compile), perLine: true } : compileRequest(r, ACTION_ROOTS, ['actions', name, i], compile))));
+    actions[name] = Object.freeze(
+      requests.map((r, i) => {
+        const at = ['actions', name, i];
+        const scope = r.per_line ? PER_LINE_ROOTS : ACTION_ROOTS;
+        return {
+          ...compileRequest(r, scope, at, compile),
+          ...(r.per_line && { perLine: true }),
+          ...(r.process_status && { processStatus: compileProcessStatus(r.process_status, scope, [...at, 'process_status'], compile) }),
+        };
+      }),
+    );
   }
   const effects = compileEffects(raw, compile);
   const budgets = compileBudgets(raw.budgets);

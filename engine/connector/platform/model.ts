@@ -31,6 +31,31 @@ export interface RawActionRequest extends RawRequest {
   when?: string;
   /** One request per targeted line, the line in scope as `line`. */
   per_line?: boolean;
+  /** An asynchronous answer (202): the process resource to poll until final. */
+  process_status?: RawProcessStatus;
+}
+
+export interface RawProcessStatus {
+  endpoint: string;
+  path: string;
+  status: string;
+  succeeded: string[];
+  failed: string[];
+  message?: string;
+  every?: string;
+  max_polls?: number;
+}
+
+/** A process-status poll compiled: `path` renders with `response` (the request's answer) in scope. */
+export interface CompiledProcessStatus {
+  endpoint: string;
+  path: Render;
+  status: (body: unknown) => unknown;
+  succeeded: ReadonlySet<string>;
+  failed: ReadonlySet<string>;
+  message?: (body: unknown) => unknown;
+  everyMs: number;
+  maxPolls: number;
 }
 
 export interface RawPlatform {
@@ -77,6 +102,7 @@ export interface CompiledRequest {
   when?: Render;
   /** One request per targeted line (`line` in scope). */
   perLine?: boolean;
+  processStatus?: CompiledProcessStatus;
 }
 
 export interface Budget {
