@@ -130,3 +130,48 @@ describe('get_order with its own mapping (the get-one record differs from the li
   });
 });
 
+describe('list_orders.detail: a listing of summaries completed by one get-one request per order', () => {
+  it('fetches each listed order, a few at a time, and maps the full record (totals, lines, addresses)', async () => {
+    const text = MIRAKL.replace('  records: orders\n\n# OR12', '  records: orders\n  detail: { concurrency: 2 }\n\n# OR12');
+    expect(text).toContain('detail: { concurrency: 2 }');
+    const full = example.orders[0]!;
+    const ids = ['D-1', 'D-2', 'D-3'];
+    let inFlight = 0;
+    let most = 0;
+    const gets: string[] = [];
+    const app = Fastify({ forceCloseConnections: true });
+    app.get('/api/orders', async (req, reply) => {
+      const query = req.query as Record<string, string>;
+      if (!query.order_ids) return { orders: ids.map((id) => ({ order_id: id })), total_count: ids.length };
+      gets.push(query.order_ids);
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setTimeout(r, 20));
+      inFlight -= 1;
+      if (query.order_ids === 'D-3' && failThird) return reply.code(500).send({ message: 'detail down' });
+      return { orders: [{ ...full, order_id: query.order_ids }], total_count: 1 };
+    });
+    let failThird = false;
+    servers.push(app);
+    const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+    const connector = createConnector({ account: 'b', channel: worten, baseUrl, credentials: { api_key: 'key-abcdef' } }, parsePlatform(text, 'detail.yaml'), { budgets: false, retry: { maxAttempts: 1 } });
+    connectors.push(connector);
+    const pages: OrderPage[] = [];
+    const result = await connector.listOrders(WINDOW, async (p) => void pages.push(p));
+    const orders = pages.flatMap((p) => p.orders);
+    expect(orders.map((o) => o.marketplace_order_id)).toEqual(ids);
+    expect(orders[0]!.totals.total).toBeGreaterThan(0);
+    expect(orders[0]!.lines.length).toBeGreaterThan(0);
+    expect(orders[0]!.shipping_address).toBeTruthy();
+    expect(gets.sort()).toEqual(ids);
+    expect(most).toBe(2);
+    expect(result.requests).toBe(4);
+
+    // A detail that fails fails the listing: the window is listed again, nothing half-read is committed.
+    failThird = true;
+    const committed: string[] = [];
+    await expect(connector.listOrders(WINDOW, async (p) => void committed.push(...p.orders.map((o) => o.marketplace_order_id)))).rejects.toMatchObject({ code: expect.stringMatching(/^MARKETPLACE_/) });
+    expect(committed).toEqual([]);
+  });
+});
+

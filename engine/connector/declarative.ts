@@ -77,10 +77,12 @@ export function createConnector(connection: AccountConnection, platform: Platfor
   const normalize = createNormalizer(channel, connection.account, platform.mapper);
   // Read back by id: scope does not apply (the caller asked for this very order), mapping does.
   const normalizeById = createNormalizer({ ...channel, scope: undefined }, connection.account, platform.get.mapper);
+  // Records of detail requests (list_orders.detail) are get-one records, in the channel's scope.
+  const normalizeDetail = createNormalizer(channel, connection.account, platform.get.mapper);
   const paginator = createPaginator(platform.spec.list_orders.pagination);
 
   return {
-    listOrders: (window, onPage, signal) => listWindow({ platform, client: http, paginator, normalize, baseUrl }, window, onPage, signal),
+    listOrders: (window, onPage, signal) => listWindow({ platform, client: http, paginator, normalize, normalizeDetail, baseUrl }, window, onPage, signal),
 
     async getOrder(marketplaceOrderId, signal) {
       const { request, records } = platform.get;

@@ -197,6 +197,7 @@ export function compilePlatform(raw: RawPlatform, file?: string): Platform {
       formatDate: DATE_FORMATS[list.window.format],
       window: Object.freeze({ from: list.window.from, ...(list.window.to !== undefined && { to: list.window.to }) }),
       records: createExtractor(list.records),
+      ...(list.detail && { detail: Object.freeze({ concurrency: list.detail.concurrency ?? 2 }) }),
     }),
     get: Object.freeze({
       request: compileRequest(raw.get_order, GET_ROOTS, ['get_order'], compile),

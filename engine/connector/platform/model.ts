@@ -77,6 +77,8 @@ export interface RawPlatform {
     window: { from: string; to?: string; format: DateFormat };
     pagination: PaginationSpec;
     records: ExtractorSpec;
+    /** Each listed record is a summary: fetch the order with get_order (mapped by its mapping). */
+    detail?: { concurrency?: number };
   };
   /** `mapping`: the get-one record's own mapping, when it differs from the listing's. */
   get_order: RawRequest & { records: ExtractorSpec; mapping?: MapperSpec };
@@ -125,6 +127,8 @@ export interface Platform {
     /** Query parameters of the bounds; `to` absent: the marketplace takes a lower bound only. */
     readonly window: { readonly from: string; readonly to?: string };
     readonly records: Extractor;
+    /** Complete each listed record with its get-one request, this many at a time. */
+    readonly detail?: { readonly concurrency: number };
   };
   /** `mapper`: the get-one mapping (the listing's when the platform declares none). */
   readonly get: { readonly request: CompiledRequest; readonly records: Extractor; readonly mapper: OrderMapper };
