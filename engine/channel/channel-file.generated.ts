@@ -95,6 +95,18 @@ export type TrackingURLTemplate = string;
  */
 export type FulfilmentModes = Value[];
 /**
+ * How long after its creation an order may wait for acceptance (e.g. P5D, PT48H).
+ */
+export type AcceptanceLimit = string;
+/**
+ * refused: the marketplace refuses the order itself (Jardiland); nothing: it only counts against the seller's performance.
+ */
+export type WhatTheMarketplaceDoesAtTheLimit = "refused" | "nothing";
+/**
+ * Where the limit is stated.
+ */
+export type Source1 = string;
+/**
  * What the list holds; a field of type carrier must use a carrier list.
  */
 export type Kind = "carrier" | "reason" | "enum";
@@ -105,7 +117,7 @@ export type Description1 = string;
 /**
  * Where the values come from (cite it).
  */
-export type Source1 = string;
+export type Source2 = string;
 /**
  * The valid codes with labels.
  */
@@ -260,6 +272,7 @@ export interface OrderwireChannel {
   line_statuses?: LineOnlyStatuses;
   status_notes?: StatusNotes;
   fulfillment?: MarketplaceFulfilment;
+  deadlines?: Deadlines;
   lists?: ValueLists;
   actions: Actions;
   rules?: CustomRules;
@@ -334,6 +347,14 @@ export interface Value {
   tracking_url?: TrackingURLTemplate;
 }
 /**
+ * Limits the marketplace sets but does not send with each order. The normalized order's acceptance_deadline is the marketplace's own value when the platform maps one, else created_at plus `acceptance`.
+ */
+export interface Deadlines {
+  acceptance: AcceptanceLimit;
+  on_expiry?: WhatTheMarketplaceDoesAtTheLimit;
+  source?: Source1;
+}
+/**
  * Named lists of valid values (carriers, reasons) referenced by fields.
  */
 export interface ValueLists {
@@ -345,7 +366,7 @@ export interface ValueLists {
 export interface ValueList {
   kind: Kind;
   description?: Description1;
-  source?: Source1;
+  source?: Source2;
   values: Values;
 }
 /**

@@ -60,6 +60,7 @@ export interface RawChannel {
   line_statuses?: Partial<Record<NormalizedStatus, string[]>>;
   status_notes?: Partial<Record<NormalizedStatus, string>>;
   fulfillment?: { description?: string; arrives_in?: NormalizedStatus; modes?: RawListValue[] };
+  deadlines?: { acceptance: string; on_expiry?: 'refused' | 'nothing'; source?: string };
   lists?: Record<string, { kind: ValueList['kind']; description?: string; source?: string; values: RawListValue[] }>;
   actions: Partial<Record<ActionName, RawAction>>;
   rules?: RawRule[];
@@ -194,6 +195,14 @@ export function compileChannel(raw: RawChannel, file?: string): Channel {
         ...(raw.fulfillment.description !== undefined && { description: raw.fulfillment.description }),
         ...(raw.fulfillment.arrives_in !== undefined && { arrivesIn: raw.fulfillment.arrives_in }),
         modes: Object.freeze((raw.fulfillment.modes ?? []).map(listValue)),
+      }),
+    }),
+    ...(raw.deadlines && {
+      deadlines: Object.freeze({
+        acceptance: raw.deadlines.acceptance,
+        acceptanceMs: ms(raw.deadlines.acceptance),
+        ...(raw.deadlines.on_expiry !== undefined && { onExpiry: raw.deadlines.on_expiry }),
+        ...(raw.deadlines.source !== undefined && { source: raw.deadlines.source }),
       }),
     }),
     lists,

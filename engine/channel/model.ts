@@ -125,6 +125,15 @@ export interface Fulfillment {
   readonly modes: readonly ListValue[];
 }
 
+export interface ChannelDeadlines {
+  /** ISO-8601 duration after created_at during which an order may wait for acceptance. */
+  readonly acceptance: string;
+  readonly acceptanceMs: number;
+  /** What the marketplace does at the limit: refuses the order, or nothing (performance only). */
+  readonly onExpiry?: 'refused' | 'nothing';
+  readonly source?: string;
+}
+
 export interface Channel {
   readonly id: string;
   readonly name: string;
@@ -141,6 +150,8 @@ export interface Channel {
   readonly lineStatusIndex: ReadonlyMap<string, NormalizedStatus>;
   readonly statusNotes: Readonly<Partial<Record<NormalizedStatus, string>>>;
   readonly fulfillment?: Fulfillment;
+  /** Limits the channel declares (the marketplace does not send them with each order). */
+  readonly deadlines?: ChannelDeadlines;
   readonly lists: Readonly<Record<string, ValueList>>;
   readonly actions: Readonly<Partial<Record<ActionName, ActionSpec>>>;
   readonly rules: readonly CustomRule[];

@@ -46,6 +46,7 @@ export function createNormalizer(channel: Channel, account: string, mapper: Orde
   const scope = channel.scope ? new Set(channel.scope.salesChannels) : undefined;
   const fulfilmentModes = new Set((channel.fulfillment?.modes ?? []).map((m) => m.code));
   const channelId = channel.id;
+  const acceptanceMs = channel.deadlines?.acceptanceMs;
 
   return (record) => {
     const result = mapper.map(record);
@@ -72,6 +73,9 @@ export function createNormalizer(channel: Channel, account: string, mapper: Orde
     }
     const { fulfillment_code, lines: _lines, ...rest } = mapped;
     const delivered = fulfillment_code !== undefined && fulfilmentModes.has(fulfillment_code);
+    if (rest.acceptance_deadline === undefined && acceptanceMs !== undefined) {
+      rest.acceptance_deadline = new Date(Date.parse(rest.created_at) + acceptanceMs).toISOString();
+    }
     const order: NormalizedOrder = {
       channel: channelId,
       account,

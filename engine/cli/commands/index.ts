@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { register as validate } from './validate.ts';
 import { register as schema } from './schema.ts';
 import { register as describe } from './describe.ts';
+import { register as channels } from './channels.ts';
 import { register as doc } from './doc.ts';
 import { register as simulate } from './simulate.ts';
 import { register as migrate } from './migrate.ts';
@@ -18,11 +19,13 @@ import { register as actions } from './actions.ts';
 import { register as action } from './action.ts';
 import { register as demo } from './demo.ts';
 import { register as token } from './token.ts';
+import { register as privacy } from './privacy.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
 export const commands: RegisterCommand[] = [
   // Channels: write, check and document them.
+  channels,
   validate,
   schema,
   describe,
@@ -37,6 +40,7 @@ export const commands: RegisterCommand[] = [
   action,
   migrate,
   token,
+  privacy,
   // Sandbox.
   simulate,
   demo,

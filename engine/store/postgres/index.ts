@@ -8,6 +8,7 @@ import { PgDb, type PostgresStoreOptions } from './db.ts';
 import { appliedVersion, migratePostgres } from './migrate.ts';
 import * as orders from './orders.ts';
 import * as runs from './runs.ts';
+import * as privacy from './privacy.ts';
 import * as sharing from './sharing.ts';
 
 export type { PostgresStoreOptions } from './db.ts';
@@ -43,6 +44,6 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         }
       },
     },
-    { ...orders, ...actions, ...runs, ...api, ...sharing, countOrders: (d, filter = {}) => orders.countOrders(d, filter) },
+    { ...orders, ...actions, ...runs, ...api, ...sharing, ...privacy, countOrders: (d, filter = {}) => orders.countOrders(d, filter) },
   );
 }

@@ -11,6 +11,7 @@ import { SqliteDb } from './db.ts';
 import { appliedVersions, migrateSqlite } from './migrate.ts';
 import * as orders from './orders.ts';
 import * as runs from './runs.ts';
+import * as privacy from './privacy.ts';
 import * as sharing from './sharing.ts';
 
 export async function openSqliteStore(file: string): Promise<Store> {
@@ -34,6 +35,6 @@ export async function openSqliteStore(file: string): Promise<Store> {
         }
       },
     },
-    { ...orders, ...actions, ...runs, ...api, ...sharing, countOrders: (d, filter = {}) => orders.countOrders(d, filter) },
+    { ...orders, ...actions, ...runs, ...api, ...sharing, ...privacy, countOrders: (d, filter = {}) => orders.countOrders(d, filter) },
   );
 }
