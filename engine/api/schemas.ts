@@ -7,7 +7,7 @@
 import { BEARER_SCHEME } from './auth.ts';
 
 export const ORDER_STATUSES = ['new', 'waiting_acceptance', 'accepted', 'waiting_shipment', 'shipped', 'closed', 'refused', 'canceled', 'refunding', 'refunded', 'unknown'] as const;
-export const ACTION_NAMES = ['accept', 'refuse', 'ship', 'refund', 'cancel'] as const;
+export const ACTION_NAMES = ['accept', 'refuse', 'ship', 'refund', 'cancel', 'cancel_lines'] as const;
 export const ACTION_STATES = ['queued', 'sending', 'succeeded', 'failed', 'needs_attention', 'canceled'] as const;
 
 export const problemSchema = {

@@ -157,6 +157,12 @@ export type AllowedIn = NormalizedStatus1[];
  */
 export type LinePolicy = "none" | "optional" | "required";
 /**
+ * What a line of the request may carry instead of the whole line: quantity (some units) and/or amount (part of its price), each bounded by what the line has left (not yet refunded or cancelled). Absent: whole lines only.
+ *
+ * @minItems 1
+ */
+export type PartialLines = ("quantity" | "amount")[];
+/**
  * Whether a partial amount may be given (false: whole amounts only).
  */
 export type PartialAmount = boolean;
@@ -206,6 +212,12 @@ export type MaximumLength = number;
  */
 export type Pattern = string;
 /**
+ * What a line of the request may carry instead of the whole line in this status: quantity (some units) and/or amount (part of its price); each bounded by what the line has left (not yet refunded or cancelled).
+ *
+ * @minItems 1
+ */
+export type PartialLines1 = ("quantity" | "amount")[];
+/**
  * Whether an amount below the full order amount may be given in this status.
  */
 export type PartialAmount1 = boolean;
@@ -220,7 +232,7 @@ export type Note2 = string;
 /**
  * A seller action.
  */
-export type ActionName = "accept" | "refuse" | "ship" | "refund" | "cancel";
+export type ActionName = "accept" | "refuse" | "ship" | "refund" | "cancel" | "cancel_lines";
 /**
  * Stable name of the rule, reported with its findings.
  */
@@ -384,6 +396,7 @@ export interface Action {
   marketplace_name?: MarketplaceName;
   when: AllowedIn;
   lines?: LinePolicy;
+  partial_lines?: PartialLines;
   partial_amount?: PartialAmount;
   fields?: Fields;
   by_status?: PerStatusDifferences;
@@ -424,6 +437,7 @@ export interface PerStatusDifferences {
 export interface PerStatusOverride {
   fields?: Fields1;
   lines?: LinePolicy;
+  partial_lines?: PartialLines1;
   partial_amount?: PartialAmount1;
   note?: Note1;
 }

@@ -12,6 +12,7 @@ import type {
   FieldSpec,
   FieldType,
   LinePolicy,
+  LinePart,
   ListValue,
   NormalizedStatus,
   ValueList,
@@ -33,13 +34,14 @@ export interface RawField {
   max_length?: number;
   pattern?: string;
 }
-export interface RawActionStatus { fields?: Record<string, RawField>; lines?: LinePolicy; partial_amount?: boolean; note?: string }
+export interface RawActionStatus { fields?: Record<string, RawField>; lines?: LinePolicy; partial_lines?: LinePart[]; partial_amount?: boolean; note?: string }
 export interface RawAction {
   label?: string;
   description?: string;
   marketplace_name?: string;
   when: NormalizedStatus[];
   lines?: LinePolicy;
+  partial_lines?: LinePart[];
   partial_amount?: boolean;
   fields?: Record<string, RawField>;
   by_status?: Partial<Record<NormalizedStatus, RawActionStatus>>;
@@ -122,6 +124,7 @@ function compileAction(name: ActionName, raw: RawAction, lists: Readonly<Record<
       status,
       fields: Object.freeze({ ...baseFields, ...compileFields(override?.fields, lists) }),
       lines: override?.lines ?? raw.lines ?? 'none',
+      partialLines: Object.freeze([...(override?.partial_lines ?? raw.partial_lines ?? [])]),
       partialAmount: override?.partial_amount ?? raw.partial_amount ?? false,
       ...(note !== undefined && { note }),
     });

@@ -19,10 +19,12 @@ export const NORMALIZED_STATUSES = [
 ] as const;
 export type NormalizedStatus = (typeof NORMALIZED_STATUSES)[number];
 
-export const ACTION_NAMES = ['accept', 'refuse', 'ship', 'refund', 'cancel'] as const;
+export const ACTION_NAMES = ['accept', 'refuse', 'ship', 'refund', 'cancel', 'cancel_lines'] as const;
 export type ActionName = (typeof ACTION_NAMES)[number];
 
 export type LinePolicy = 'none' | 'optional' | 'required';
+/** A part of a line an action may target instead of the whole line (`partial_lines`). */
+export type LinePart = 'quantity' | 'amount';
 
 export const FIELD_TYPES = [
   'string',
@@ -84,6 +86,8 @@ export interface ActionInStatus {
   readonly status: NormalizedStatus;
   readonly fields: Readonly<Record<string, FieldSpec>>;
   readonly lines: LinePolicy;
+  /** What a targeted line may carry instead of being whole: some units, part of its amount. */
+  readonly partialLines: readonly LinePart[];
   readonly partialAmount: boolean;
   readonly note?: string;
 }
