@@ -7,11 +7,15 @@
 /** engine/ from the bottom up: [name, path regex]. */
 const LAYERS = [
   ['foundation', '^engine/(errors\\.ts|errors/|log\\.ts)'],
+  // The document front end: YAML, schemas, findings, reports, shared by every file kind...
+  ['documents', '^engine/documents/(?!workspace/)'],
   ['channel', '^engine/channel/'],
   ['order', '^engine/order/'],
   ['rules', '^engine/rules/'],
   ['config', '^engine/config/'],
   ['connector', '^engine/connector/'],
+  // ...and its top: every kind validated by its own checks, the checks across files.
+  ['documents workspace', '^engine/documents/workspace/'],
   ['sync', '^engine/(sync|webhooks)/'],
   ['store', '^engine/store/'],
   ['runtime and api', '^engine/(daemon|api|console)/'],

@@ -62,23 +62,32 @@ describe('orderwire validate', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('validates channels/ by default and exits 0', async () => {
+  it('validates channels/ by default, every kind of file in it, and exits 0', async () => {
     const r = await cli('validate');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('channels/cdiscount.yaml: ok\n');
-    expect(r.stdout).toContain('channels/worten.yaml: ok\n');
-    expect(r.stdout).not.toContain('test.yaml');
-    expect(r.stdout).toMatch(/channel files checked: 0 errors, 0 warnings \(all valid\)/);
+    for (const file of ['cdiscount.yaml', 'worten.yaml', 'cdiscount.test.yaml', 'worten.test.yaml', 'platforms/mirakl.yaml', 'platforms/octopia.yaml']) {
+      expect(r.stdout).toContain(`channels/${file}: ok\n`);
+    }
+    expect(r.stdout).toMatch(/6 files checked \(2 channel tests, 2 channels, 2 platforms\): 0 errors, 0 warnings \(all valid\)/);
   });
 
-  it('walks folders, skipping channel tests and platforms/, and exits 0 with warnings only', async () => {
+  it('walks folders and validates each file as its kind: channels, channel tests, platforms/', async () => {
     const r = await cli('validate', dir, '--format', 'json');
-    expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout) as { files: { file: string; valid: boolean; findings: { code: string }[] }[]; summary: Record<string, number> };
-    expect(report.files.map((f) => path.basename(f.file))).toEqual(['good.yaml', 'warned.yml']);
-    expect(report.files[1]!.findings.map((f) => f.code)).toEqual(['CHANNEL_ID_MISMATCH']);
-    expect(report.summary).toEqual({ errors: 0, warnings: 1, files: 2, invalidFiles: 0 });
-    expect((await cli('validate', path.join(dir, 'nested', 'platforms'))).code).toBe(1); // named: validated
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as { files: { file: string; kind: string; valid: boolean; findings: { code: string }[] }[]; summary: Record<string, number> };
+    expect(report.files.map((f) => [path.basename(f.file), f.kind, f.valid])).toEqual([
+      ['good.test.yaml', 'channel-test', false],
+      ['good.yaml', 'channel', true],
+      ['acme.yaml', 'platform', false],
+      ['warned.yml', 'channel', true],
+    ]);
+    expect(report.files[0]!.findings.map((f) => f.code)).toEqual(['SCHEMA_WRONG_TYPE']);
+    expect(report.files[2]!.findings.map((f) => f.code)).toContain('SCHEMA_UNKNOWN_KEY');
+    expect(report.files[3]!.findings.map((f) => f.code)).toEqual(['CHANNEL_ID_MISMATCH']);
+    expect(report.summary).toMatchObject({ warnings: 1, files: 4, invalidFiles: 2 });
+    // --kind forces the kind: the platform file read as a channel.
+    const forced = JSON.parse((await cli('validate', path.join(dir, 'nested', 'platforms', 'acme.yaml'), '--kind', 'channel', '--format', 'json')).stdout) as { files: { kind: string }[] };
+    expect(forced.files[0]!.kind).toBe('channel');
   });
 
   it('shows the finding, the source line, a caret under the range and the fix (human)', async () => {
@@ -87,7 +96,7 @@ describe('orderwire validate', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`${rel(file)}:47:5: error[SCHEMA_UNKNOWN_KEY] unknown key \`feilds\` in action \`refund\`\n   |\n47 |     feilds:\n   |     ^^^^^^\n   = help: did you mean \`fields\`?`);
     expect(r.stdout).toContain(`${rel(BASE)}: ok`);
-    expect(r.stdout).toContain('2 channel files checked: 1 error, 0 warnings (1 file invalid)');
+    expect(r.stdout).toContain('2 files checked (2 channels): 1 error, 0 warnings (1 file invalid)');
   });
 
   it('prints GitHub workflow annotations', async () => {
@@ -143,6 +152,8 @@ describe('orderwire schema, describe, doc', () => {
     const r = await cli('schema');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(await readFile(path.join(ROOT, 'schemas/channel.schema.json'), 'utf8'));
+    expect((await cli('schema', 'platform')).stdout).toBe(await readFile(path.join(ROOT, 'schemas/platform.schema.json'), 'utf8'));
+    expect((await cli('schema', 'nope')).code).toBe(2);
   });
 
   it('describe --json prints describeChannel output; without --json a summary', async () => {

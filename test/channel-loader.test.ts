@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrderwireError } from '../engine/errors.ts';
-import type { Finding } from '../engine/channel/finding.ts';
+import type { Finding } from '../engine/documents/finding.ts';
 import { CHANNELS_DIR, loadChannel, loadChannelFile, loadChannels } from '../engine/channel/load.ts';
 import type { Channel } from '../engine/channel/model.ts';
 import { LIBRARY_CHANNELS } from './helpers/library.ts';

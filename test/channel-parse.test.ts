@@ -1,7 +1,7 @@
 /** The YAML layer: positions of keys and values, duplicate keys, syntax errors, pointers. */
 import { describe, expect, it } from 'vitest';
-import { parseYaml } from '../engine/channel/parse.ts';
-import { dottedPath, fromPointer, toPointer } from '../engine/channel/pointer.ts';
+import { parseYaml } from '../engine/documents/yaml.ts';
+import { dottedPath, fromPointer, toPointer } from '../engine/documents/pointer.ts';
 
 const TEXT = [
   'id: demo', // 1

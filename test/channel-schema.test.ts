@@ -2,9 +2,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseYaml } from '../engine/channel/parse.ts';
-import { channelValidator, guessDuration, schemaFindings } from '../engine/channel/schema-check.ts';
-import { closest, levenshtein } from '../engine/channel/suggest.ts';
+import { parseYaml } from '../engine/documents/yaml.ts';
+import { guessDuration, schemaFindings } from '../engine/documents/schema-findings.ts';
+import { compiledSchema } from '../engine/documents/schemas.ts';
+import { channelNamer } from '../engine/channel/where.ts';
+import { closest, levenshtein } from '../engine/documents/suggest.ts';
 
 const BASE = readFileSync(path.resolve(import.meta.dirname, 'fixtures/channels/valid/base.yaml'), 'utf8');
 
@@ -14,7 +16,7 @@ function findingsOf(...replacements: [string, string][]) {
     if (!text.includes(from)) throw new Error(`base has no ${from}`);
     text = text.replace(from, to);
   }
-  return schemaFindings(parseYaml(text, 'base.yaml'));
+  return schemaFindings(parseYaml(text, 'base.yaml'), 'channel', channelNamer);
 }
 
 describe('schema findings', () => {
@@ -57,7 +59,7 @@ describe('schema findings', () => {
   it('reports one type error for a value matching no branch of a oneOf', () => {
     const findings = findingsOf(['values: carriers }', 'values: true }']);
     expect(findings).toHaveLength(1);
-    expect(findings[0]!.message).toMatch(/must be a list .* or a text, not `true`/);
+    expect(findings[0]!.message).toMatch(/must be a text or a list .*, not `true`/);
   });
 
   it('keeps only the errors of the branch a oneOf value was meant for', () => {
@@ -82,8 +84,8 @@ describe('schema findings', () => {
   });
 
   it('points at the repeated item of a list that must be unique', () => {
-    const [f] = findingsOf(['  accepted: [ACCEPTED]', '  accepted: [ACCEPTED, PAID, ACCEPTED]']);
-    expect(f).toMatchObject({ code: 'SCHEMA_DUPLICATE_ITEM', pointer: '/statuses/accepted/2', column: 30 });
+    const [f] = findingsOf(['  accepted: [WAITING_DEBIT_PAYMENT]', '  accepted: [WAITING_DEBIT_PAYMENT, PAID, WAITING_DEBIT_PAYMENT]']);
+    expect(f).toMatchObject({ code: 'SCHEMA_DUPLICATE_ITEM', pointer: '/statuses/accepted/2', column: 43 });
   });
 
   it('reports every schema problem of a file at once', () => {
@@ -92,13 +94,13 @@ describe('schema findings', () => {
   });
 
   it('refuses a document that is not a mapping', () => {
-    const [f] = schemaFindings(parseYaml('- a\n- b\n', 'list.yaml'));
+    const [f] = schemaFindings(parseYaml('- a\n- b\n', 'list.yaml'), 'channel', channelNamer);
     expect(f).toMatchObject({ code: 'SCHEMA_WRONG_TYPE', pointer: '' });
     expect(f!.message).toContain('the channel must be a mapping');
   });
 
   it('compiles the schema once per process', () => {
-    expect(channelValidator()).toBe(channelValidator());
+    expect(compiledSchema('channel')).toBe(compiledSchema('channel'));
   });
 });
 

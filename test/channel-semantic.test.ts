@@ -52,12 +52,12 @@ describe('semantic checks', () => {
   });
 
   it('count line_statuses as mapped for actions', () => {
-    const r = check(variant(['status_notes:\n', 'line_statuses:\n  refunding: [LINE_REFUND]\nstatus_notes:\n'], ['    when: [shipped]', '    when: [shipped, refunding]']));
+    const r = check(variant(['status_notes:\n', 'line_statuses:\n  refunding: [WAITING_REFUND]\nstatus_notes:\n'], ['    when: [shipped]', '    when: [shipped, refunding]']));
     expect(r.codes).toEqual([]);
   });
 
   it('name the duplicated marketplace status and both places', () => {
-    const r = check(variant(['  canceled: [CANCELED]', '  canceled: [CANCELED, ACCEPTED]']));
+    const r = check(variant(['  canceled: [CANCELED]', '  canceled: [CANCELED, WAITING_DEBIT_PAYMENT]']));
     expect(r.codes).toEqual(['CHANNEL_STATUS_MAPPED_TWICE']);
     expect(r.findings[0]!.message).toContain('`statuses.accepted` and again to `statuses.canceled`');
   });
@@ -84,6 +84,15 @@ describe('semantic checks', () => {
     expect(notInList.codes).toEqual(['CHANNEL_FIELD_DEFAULT_INVALID']);
     expect(notInList.findings[0]!.suggestion).toBe('use one of `15` or `16`');
     expect(check(variant(['values: reasons }', 'values: reasons, default: "15" }'])).codes).toEqual([]);
+  });
+
+  it('refuse `values:` on a boolean: the doc would say Y/N while the runtime takes true/false', () => {
+    const text = variant(['refund_shipping: { type: boolean, default: false }', 'refund_shipping: { type: boolean, default: false, values: [{ code: "Y", label: Yes }, { code: "N", label: No }] }']);
+    const r = check(text);
+    expect(r.codes).toEqual(['CHANNEL_FIELD_VALUES_ON_BOOLEAN']);
+    const line = text.split('\n').findIndex((l) => l.includes('values: [{ code: "Y"')) + 1;
+    expect(r.findings[0]).toMatchObject({ severity: 'error', line, pointer: expect.stringMatching(/refund_shipping\/values$/) });
+    expect(r.channel).toBeUndefined();
   });
 
   it('refuse an impossible length range', () => {

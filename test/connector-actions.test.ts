@@ -11,7 +11,7 @@ import { loadChannel } from '../engine/channel/load.ts';
 import type { Channel } from '../engine/channel/model.ts';
 import { buildActionRequests } from '../engine/connector/actions.ts';
 import type { Connector } from '../engine/connector/connector.ts';
-import { createConnector, loadPlatform, type Platform } from '../engine/connector/declarative.ts';
+import { createConnector, loadPlatform, parsePlatform, PLATFORMS_DIR, type Platform } from '../engine/connector/declarative.ts';
 import { createNormalizer } from '../engine/connector/normalize.ts';
 import type { NormalizedOrder } from '../engine/order/model.ts';
 import type { ActionRequest } from '../engine/rules/request.ts';
@@ -134,6 +134,32 @@ describe('Mirakl (Worten) action requests', () => {
   });
 });
 
+describe('per_line: one request per targeted line (bol.com cancels one order item per request)', () => {
+  const id = 'Order_00010-A';
+  const perLine = (): Platform => {
+    const text = readFileSync(`${PLATFORMS_DIR}/mirakl.yaml`, 'utf8').replace(
+      '      path: /api/orders/${order.marketplace_order_id}/cancel\n',
+      '      path: /api/orders/${order.marketplace_order_id}/lines/${line.id}/cancel\n      per_line: true\n      body: { quantity: "${line.quantity}", sku: "${line.raw.offer_sku}" }\n',
+    );
+    expect(text).toContain('per_line: true');
+    return parsePlatform(text, 'mirakl.yaml');
+  };
+
+  it('sends one request per selected line, every line when none is named, with the line and its raw record in scope', () => {
+    const platform = perLine();
+    const all = buildActionRequests(platform, request(miraklOrder, 'cancel', {}), miraklOrder);
+    expect(all.map((r) => r.path)).toEqual([`/api/orders/${id}/lines/${id}-1/cancel`, `/api/orders/${id}/lines/${id}-2/cancel`]);
+    expect(all[1]).toMatchObject({ endpoint: 'OR29', method: 'PUT', body: { quantity: 1, sku: 'S3000' }, idempotent: false });
+    const one = buildActionRequests(platform, request(miraklOrder, 'cancel', {}, { lines: [`${id}-2`] }), miraklOrder);
+    expect(one.map((r) => r.path)).toEqual([`/api/orders/${id}/lines/${id}-2/cancel`]);
+  });
+
+  it('refuses `${line.x}` outside a per_line request, located', () => {
+    const text = readFileSync(`${PLATFORMS_DIR}/mirakl.yaml`, 'utf8').replace('/api/orders/${order.marketplace_order_id}/cancel', '/api/orders/${line.id}/cancel');
+    expect(() => parsePlatform(text, 'mirakl.yaml')).toThrow(/"line", which is not in scope here/);
+  });
+});
+
 describe('Octopia (Cdiscount) action requests', () => {
   const id = '2611200900AB12';
 
@@ -181,13 +207,14 @@ describe('sending actions: outcomes', () => {
     method: string;
     url: string;
     body: unknown;
+    headers?: Record<string, unknown>;
   }
 
-  async function miraklWith(handler: (seen: Seen, n: number) => { status: number; body?: unknown; delayMs?: number; headers?: Record<string, string> }, opts: Parameters<typeof createConnector>[2] = {}): Promise<{ connector: Connector; seen: Seen[] }> {
+  async function miraklWith(handler: (seen: Seen, n: number) => { status: number; body?: unknown; delayMs?: number; headers?: Record<string, string> }, opts: Parameters<typeof createConnector>[2] = {}, platform: Platform = mirakl): Promise<{ connector: Connector; seen: Seen[] }> {
     const seen: Seen[] = [];
     const app = Fastify({ forceCloseConnections: true });
     app.all('/*', async (req, reply) => {
-      const s = { method: req.method, url: req.url, body: req.body ?? null };
+      const s = { method: req.method, url: req.url, body: req.body ?? null, headers: req.headers };
       seen.push(s);
       const r = handler(s, seen.length);
       if (r.delayMs) await sleep(r.delayMs);
@@ -195,7 +222,7 @@ describe('sending actions: outcomes', () => {
     });
     servers.push(app);
     const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
-    const connector = createConnector({ account: 'w', channel: worten, baseUrl, credentials: { api_key: 'key-abcdef' } }, mirakl, { budgets: false, retry: { maxAttempts: 2, baseDelayMs: 5 }, ...opts });
+    const connector = createConnector({ account: 'w', channel: worten, baseUrl, credentials: { api_key: 'key-abcdef' } }, platform, { budgets: false, retry: { maxAttempts: 2, baseDelayMs: 5 }, ...opts });
     connectors.push(connector);
     return { connector, seen };
   }
@@ -207,6 +234,52 @@ describe('sending actions: outcomes', () => {
     expect(await connector.sendAction(ship(), miraklOrder)).toEqual({ kind: 'succeeded', response: [{ endpoint: 'OR23', status: 204, body: null }, { endpoint: 'OR24', status: 204, body: null }] });
     expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual(['PUT /api/orders/Order_00010-A/tracking', 'PUT /api/orders/Order_00010-A/ship']);
     expect(seen[0]?.body).toEqual({ tracking_number: '1Z999', carrier_code: 'UPS' });
+  });
+
+  it('sends the headers a request declares (they were validated, then dropped)', async () => {
+    const text = readFileSync(`${PLATFORMS_DIR}/mirakl.yaml`, 'utf8').replace('    - endpoint: OR23\n      method: PUT\n', '    - endpoint: OR23\n      method: PUT\n      headers: { X-Request-Origin: orderwire-test }\n');
+    expect(text).toContain('X-Request-Origin');
+    const { connector, seen } = await miraklWith(() => ({ status: 204 }), {}, parsePlatform(text, 'mirakl.yaml'));
+    expect(await connector.sendAction(ship(), miraklOrder)).toMatchObject({ kind: 'succeeded' });
+    expect(seen.map((s) => s.headers?.['x-request-origin'])).toEqual(['orderwire-test', undefined]);
+  });
+
+  describe('process_status: an action answered 202 is followed until its process is final', () => {
+    const asyncShip = (maxPolls = 5): Platform => {
+      const text = readFileSync(`${PLATFORMS_DIR}/mirakl.yaml`, 'utf8').replace(
+        '      path: /api/orders/${order.marketplace_order_id}/ship\n',
+        `      path: /api/orders/\${order.marketplace_order_id}/ship\n      process_status: { endpoint: process-status, path: "/process/\${response.processStatusId}", status: status, succeeded: [SUCCESS], failed: [FAILURE, TIMEOUT], message: errorMessage, every: PT0.01S, max_polls: ${maxPolls} }\n`,
+      );
+      expect(text).toContain('process_status');
+      return parsePlatform(text, 'mirakl.yaml');
+    };
+    const answer = (statuses: string[]) => (s: Seen): { status: number; body?: unknown } => {
+      if (s.url.endsWith('/ship')) return { status: 202, body: { processStatusId: 'P-1', status: 'PENDING' } };
+      if (s.url.startsWith('/process/')) return { status: 200, body: { processStatusId: 'P-1', status: statuses.shift() ?? 'PENDING', errorMessage: 'Order item 6107989317 already shipped' } };
+      return { status: 204 };
+    };
+
+    it('succeeded only once the process says SUCCESS, polled at the path the 202 named', async () => {
+      const { connector, seen } = await miraklWith(answer(['PENDING', 'PENDING', 'SUCCESS']), {}, asyncShip());
+      const outcome = await connector.sendAction(ship(), miraklOrder);
+      expect(outcome).toMatchObject({ kind: 'succeeded', response: [{ endpoint: 'OR23' }, { endpoint: 'OR24', status: 202 }, { endpoint: 'process-status', status: 200, body: { status: 'SUCCESS' } }] });
+      expect(seen.map((x) => `${x.method} ${x.url}`)).toEqual(['PUT /api/orders/Order_00010-A/tracking', 'PUT /api/orders/Order_00010-A/ship', 'GET /process/P-1', 'GET /process/P-1', 'GET /process/P-1']);
+    });
+
+    it('rejected with the marketplace message when the process fails', async () => {
+      const { connector } = await miraklWith(answer(['PENDING', 'FAILURE']), {}, asyncShip());
+      const outcome = await connector.sendAction(ship(), miraklOrder);
+      expect(outcome).toMatchObject({ kind: 'rejected', status: 200, step: 1 });
+      expect((outcome as { message: string }).message).toBe('OR24: the marketplace\'s process ended FAILURE: Order item 6107989317 already shipped (after OR23 succeeded)');
+    });
+
+    it('ambiguous, never succeeded, when the process is still pending after the last poll or the 202 names none', async () => {
+      const { connector, seen } = await miraklWith(answer([]), {}, asyncShip(3));
+      expect(await connector.sendAction(ship(), miraklOrder)).toMatchObject({ kind: 'ambiguous', step: 1, message: expect.stringContaining('still PENDING after 3 polls') });
+      expect(seen.filter((x) => x.url.startsWith('/process/'))).toHaveLength(3);
+      const { connector: noId } = await miraklWith((x) => (x.url.endsWith('/ship') ? { status: 202, body: {} } : { status: 204 }), {}, asyncShip());
+      expect(await noId.sendAction(ship(), miraklOrder)).toMatchObject({ kind: 'ambiguous', message: expect.stringContaining('names no process to follow') });
+    });
   });
 
   it('rejected: a 4xx stops the action, says which request succeeded before, and is not retried', async () => {

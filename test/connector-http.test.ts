@@ -202,6 +202,32 @@ describe('HTTP client: auth and redaction', () => {
     expect(issued).toHaveLength(2);
   });
 
+  it('authenticates the token request with Basic when asked, as a form whatever Content-Type the platform sends elsewhere', async () => {
+    const seen: Array<{ authorization?: string; type?: string; body: unknown }> = [];
+    let apiType = '';
+    const base = await serve((app) => {
+      app.post('/token', async (req, reply) => {
+        seen.push({ authorization: req.headers.authorization, type: req.headers['content-type'], body: req.body });
+        if (req.headers.authorization !== `Basic ${Buffer.from('cid-9:s3cr3t-basic').toString('base64')}`) return reply.code(401).send({ error: 'invalid_client' });
+        return { access_token: 'tok-basic-1', expires_in: 300 };
+      });
+      app.get('/orders', async (req) => {
+        apiType = String(req.headers['content-type'] ?? '') + '|' + String(req.headers.authorization);
+        return { orders: [] };
+      });
+    });
+    const auth = createAuth(
+      { type: 'oauth2_client_credentials', token_url: '/token', form: { grant_type: 'client_credentials' }, basic_auth: { username: { credential: 'client_id' }, password: { credential: 'client_secret' } } },
+      { credentials: { client_id: 'cid-9', client_secret: 's3cr3t-basic' }, baseUrl: base, postForm: (url, form, signal, headers) => http.postForm(url, form, signal, headers) },
+    );
+    const { http } = client({ auth, headers: { 'Content-Type': 'application/vnd.retailer.v10+json' } });
+    const exchange = await http.send({ endpoint: 'list', method: 'GET', url: `${base}/orders` });
+    expect(exchange).toMatchObject({ final: 'success', status: 200 });
+    expect(seen).toEqual([{ authorization: `Basic ${Buffer.from('cid-9:s3cr3t-basic').toString('base64')}`, type: 'application/x-www-form-urlencoded', body: { grant_type: 'client_credentials' } }]);
+    expect(apiType).toBe('application/vnd.retailer.v10+json|Bearer tok-basic-1');
+    expect(auth.secrets()).toEqual(expect.arrayContaining(['s3cr3t-basic', Buffer.from('cid-9:s3cr3t-basic').toString('base64')]));
+  });
+
   it('never puts a credential or a token in messages or logs, even when the marketplace echoes it', async () => {
     const key = 'mirakl-shop-key-0123456789';
     let calls = 0;

@@ -118,9 +118,9 @@ cases:
     expect: { allowed: false, errors: [NOT_A_CODE] }
 `);
     const loaded = await loadTestFile(file);
-    expect(loaded.problems.map((p) => [p.code, p.location.line, p.location.column, p.message])).toEqual([
-      ['CHANNEL_TEST_INVALID', 7, 5, '/cases/1: give the order with exactly one of marketplace_status, status, order or order_file'],
-      ['CHANNEL_TEST_INVALID', 15, 40, expect.stringContaining('/cases/2/expect/errors/0: must be one of')],
+    expect(loaded.problems.map((p) => [p.code, p.line, p.column, p.message])).toEqual([
+      ['SCHEMA_INVALID_VALUE', 7, 5, expect.stringMatching(/^`cases\[1\]` fits more than one of the allowed forms.*exactly one of marketplace_status, status, order or order_file/)],
+      ['SCHEMA_INVALID_VALUE', 15, 40, expect.stringMatching(/^`NOT_A_CODE` is not an allowed value for `cases\[2\]\.expect\.errors\[0\]`; allowed: `ACTION_UNKNOWN`/)],
     ]);
     expect(loaded.cases.map((c) => c.name)).toEqual(['fine']);
     const summary = await runTestFiles([loaded]);
@@ -149,10 +149,10 @@ cases:
     expect: { allowed: false, errors: [ACTION_FIELD_REQUIRED] }
 `);
     const loaded = await loadTestFile(file);
-    expect(loaded.problems.map((p) => `${p.location.line}:${p.location.column} ${p.message}`)).toEqual([
+    expect(loaded.problems.map((p) => `${p.line}:${p.column} ${p.message}`)).toEqual([
       expect.stringMatching(/^4:13 case "status not used by the channel": status closed is not mapped by cdiscount \(its statuses: new, waiting_acceptance/),
       expect.stringMatching(/^8:17 case "missing order file": cannot read order file nowhere.json/),
-      '13:18 case "patch breaks the order": not a valid order: /delivered_by_marketplace: must be boolean',
+      '13:18 case "patch breaks the order": not a valid order: `delivered_by_marketplace` must be `true` or `false`, not the text "yes"',
       '16:11 case name "patch breaks the order" is used twice',
     ]);
   });
@@ -161,8 +161,8 @@ cases:
     const noChannel = await loadTestFile(await write('nochannel.test.yaml', 'cases:\n  - { name: a, status: new, action: { name: accept }, expect: { allowed: true } }\n'));
     expect(noChannel.problems).toEqual([expect.objectContaining({ code: 'CHANNEL_NOT_FOUND', message: expect.stringContaining('nochannel.yaml') })]);
     const broken = await loadTestFile(await write('broken.test.yaml', 'cases:\n  - name: a\n   status: new\n'));
-    expect(broken.problems[0]).toMatchObject({ code: 'CHANNEL_TEST_INVALID', location: { line: 3 } });
-    expect(broken.problems[0]!.message).toMatch(/^YAML: /);
+    expect(broken.problems[0]).toMatchObject({ code: 'YAML_SYNTAX', line: 3 });
+    expect(broken.problems[0]!.message).toMatch(/^YAML syntax: /);
   });
 
   it('lists the (status, action) pairs no case exercises', async () => {

@@ -75,7 +75,7 @@ describe('orderwire check', () => {
     ['two orders', ['check', 'worten', '--status', 'shipped', '--marketplace-status', 'SHIPPED', '--action', 'refund'], /exactly one of/],
     ['no action', ['check', 'worten', '--status', 'shipped'], /--action/],
     ['empty line ids', ['check', 'worten', '--status', 'shipped', '--action', 'refund', '--lines', '1,,2'], /--lines takes line ids/],
-    ['an order file that is not an order', ['check', 'worten', '--order', path.join(ROOT, 'package.json'), '--action', 'accept'], /is not a normalized order[\s\S]*\/name: unknown property/],
+    ['an order file that is not an order', ['check', 'worten', '--order', path.join(ROOT, 'package.json'), '--action', 'accept'], /is not a normalized order[\s\S]*unknown key `name` at the top level of the order/],
   ])('exits 2 on %s', async (_what, args, message) => {
     const { code, stderr } = await cli(...args);
     expect(code).toBe(2);

@@ -15,7 +15,7 @@ import type { FastifyInstance } from 'fastify';
 import { describeChannel } from '../channel/describe.ts';
 import { renderChannelDoc } from '../channel/doc.ts';
 import { mermaidDiagram } from '../channel/doc-mermaid.ts';
-import type { Finding } from '../channel/finding.ts';
+import type { Finding } from '../documents/finding.ts';
 import type { Channel } from '../channel/model.ts';
 import { validateChannelText } from '../channel/validate.ts';
 import { isNormalizedStatus, mapOrderStatus, mappedStatuses } from '../order/status.ts';

@@ -1,9 +1,9 @@
 /** What every semantic check receives: the schema-valid document and a way to report findings at a node. */
 import type { ErrorCode } from '../errors.ts';
 import type { RawChannel } from './compile.ts';
-import { finding, type Finding } from './finding.ts';
-import type { ParsedYaml } from './parse.ts';
-import { toPointer } from './pointer.ts';
+import { finding, type Finding } from '../documents/finding.ts';
+import type { ParsedYaml } from '../documents/yaml.ts';
+import { toPointer } from '../documents/pointer.ts';
 import type { NormalizedStatus } from './model.ts';
 
 export interface CheckContext {

@@ -2,10 +2,11 @@
  * Loading channels for the engine: validate (engine/channel/validate.ts) and compile, or throw an
  * OrderwireError CHANNEL_INVALID whose `details.findings` lists every problem with its location.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OrderwireError } from '../errors.ts';
-import type { Finding } from './finding.ts';
+import type { Finding } from '../documents/finding.ts';
+import { kindOfText } from '../documents/kinds.ts';
 import type { Channel } from './model.ts';
 import { CHANNELS_DIR } from './platforms.ts';
 import { validateChannelFile } from './validate.ts';
@@ -59,13 +60,20 @@ export async function loadChannel(idOrFile: string, dir: string = CHANNELS_DIR):
   }
 }
 
-/** Channel files of a folder: *.yaml and *.yml, without channel tests (*.test.yaml); platforms/ is a subfolder and not read. */
+/**
+ * Channel files of a folder: its *.yaml and *.yml whose kind is channel (documents/kinds.ts), so
+ * channel tests, a configuration kept beside the channels and the like are not read as channels;
+ * platforms/ is a subfolder and not read.
+ */
 export async function channelFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name) && !/\.test\.ya?ml$/.test(e.name))
-    .map((e) => path.join(dir, e.name))
-    .sort();
+  const files = entries.filter((e) => e.isFile() && /\.ya?ml$/.test(e.name)).map((e) => path.join(dir, e.name)).sort();
+  const out: string[] = [];
+  for (const file of files) {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    if (kindOfText(file, text).kind === 'channel') out.push(file);
+  }
+  return out;
 }
 
 /** Every channel of a folder, sorted by file name; throws CHANNEL_INVALID on the first invalid one. */

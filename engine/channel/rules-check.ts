@@ -5,7 +5,7 @@
  */
 import { Engine, Rule } from 'json-rules-engine';
 import type { CheckContext } from './check-context.ts';
-import { didYouMean, listOf } from './suggest.ts';
+import { didYouMean, listOf } from '../documents/suggest.ts';
 
 /** Facts action validation provides to custom rules (engine/rules). */
 export const RULE_FACTS = ['order', 'action', 'data', 'selection', 'status', 'lines'] as const;

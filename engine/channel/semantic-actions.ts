@@ -6,7 +6,7 @@ import type { CheckContext } from './check-context.ts';
 import { entries } from './check-context.ts';
 import type { RawAction } from './compile.ts';
 import type { ActionName, NormalizedStatus } from './model.ts';
-import { didYouMean, listOf } from './suggest.ts';
+import { didYouMean, listOf } from '../documents/suggest.ts';
 
 function mapHint(ctx: CheckContext, status: string, orElse: string): string {
   return didYouMean(status, ctx.mapped) ?? `map ${status} under \`statuses\`, or ${orElse}`;

@@ -6,7 +6,7 @@ import type { CheckContext } from './check-context.ts';
 import { entries } from './check-context.ts';
 import type { RawField, RawListValue } from './compile.ts';
 import type { NormalizedStatus } from './model.ts';
-import { didYouMean, listOf } from './suggest.ts';
+import { didYouMean, listOf } from '../documents/suggest.ts';
 
 type Path = (string | number)[];
 
@@ -42,6 +42,11 @@ function defaultProblem(field: RawField, codes: readonly string[] | undefined): 
 function checkField(ctx: CheckContext, name: string, field: RawField, path: Path, used: Set<string>): void {
   const where = `field \`${name}\``;
   let codes: string[] | undefined;
+  if (field.type === 'boolean' && field.values !== undefined) {
+    ctx.report([...path, 'values'], 'key', 'CHANNEL_FIELD_VALUES_ON_BOOLEAN', `${where} is a boolean (true or false), so its \`values\` would be documented but never accepted`, 'remove `values`, or use type: enum with these values');
+    if (typeof field.values === 'string') used.add(field.values);
+    return;
+  }
   if (typeof field.values === 'string') {
     const list = ctx.raw.lists?.[field.values];
     used.add(field.values);

@@ -7,8 +7,8 @@ import type { CheckContext } from './check-context.ts';
 import { entries } from './check-context.ts';
 import { durationToMs } from './duration.ts';
 import type { NormalizedStatus } from './model.ts';
-import { knownPlatforms } from './platforms.ts';
-import { didYouMean, listOf } from './suggest.ts';
+import { knownPlatforms, platformStatuses } from './platforms.ts';
+import { didYouMean, listOf } from '../documents/suggest.ts';
 
 export function checkIdentity(ctx: CheckContext, knownPlatformNames: readonly string[] = knownPlatforms(ctx.parsed.file)): void {
   const { raw, parsed } = ctx;
@@ -21,12 +21,20 @@ export function checkIdentity(ctx: CheckContext, knownPlatformNames: readonly st
   }
 }
 
-export function checkStatusMap(ctx: CheckContext): void {
+/**
+ * `vocabulary`: the statuses the channel's platform declares (undefined: the platform declares
+ * none, every spelling is accepted). Case matters: Octopia sends `Shipped`, Mirakl `SHIPPED`.
+ */
+export function checkStatusMap(ctx: CheckContext, vocabulary: readonly string[] | undefined = platformStatuses(ctx.raw.platform, ctx.parsed.file)): void {
   const { raw } = ctx;
   const seen = new Map<string, { section: string; status: string }>();
+  const known = vocabulary && new Set(vocabulary);
   for (const section of ['statuses', 'line_statuses'] as const) {
     for (const [status, marketplace] of entries(raw[section])) {
       marketplace.forEach((m, i) => {
+        if (known && vocabulary && !known.has(m)) {
+          ctx.report([section, status, i], 'value', 'CHANNEL_STATUS_UNKNOWN_TO_PLATFORM', `platform \`${raw.platform}\` sends no status \`${m}\`: an order in it would never be recognized`, didYouMean(m, vocabulary) ?? `use a status the platform declares: ${listOf(vocabulary)}`);
+        }
         const first = seen.get(m);
         if (first) {
           ctx.report([section, status, i], 'value', 'CHANNEL_STATUS_MAPPED_TWICE', `marketplace status \`${m}\` is mapped to \`${first.section}.${first.status}\` and again to \`${section}.${status}\`: an order in ${m} could not be classified`, `keep ${m} under one normalized status only`);

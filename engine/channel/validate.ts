@@ -7,11 +7,12 @@ import { readFile } from 'node:fs/promises';
 import { OrderwireError } from '../errors.ts';
 import { checkContext } from './check-context.ts';
 import { compileChannel, type RawChannel } from './compile.ts';
-import { hasErrors, sortFindings, type Finding } from './finding.ts';
+import { hasErrors, sortFindings, type Finding } from '../documents/finding.ts';
 import type { Channel } from './model.ts';
-import { parseYaml } from './parse.ts';
+import { parseYaml } from '../documents/yaml.ts';
 import { checkRules } from './rules-check.ts';
-import { schemaFindings } from './schema-check.ts';
+import { schemaFindings } from '../documents/schema-findings.ts';
+import { channelNamer } from './where.ts';
 import { checkActions, checkRuleScopes } from './semantic-actions.ts';
 import { checkListsAndFields } from './semantic-fields.ts';
 import { checkIdentity, checkStatusMap, checkWindows } from './semantic-statuses.ts';
@@ -38,7 +39,7 @@ export function validateChannelText(text: string, file: string, options: Validat
   findings.push(...parsed.findings);
   if (hasErrors(findings)) return done();
 
-  findings.push(...schemaFindings(parsed));
+  findings.push(...schemaFindings(parsed, 'channel', channelNamer));
   if (hasErrors(findings)) return done();
 
   const raw = parsed.data as RawChannel;

@@ -2,7 +2,8 @@
  * Plain-language names for places in a channel document, so messages say "in field `reason` of
  * action `refund` at status `accepted`" rather than "/actions/refund/by_status/accepted/...".
  */
-import { dottedPath, fromPointer, toPointer } from './pointer.ts';
+import { dottedPath, fromPointer, toPointer } from '../documents/pointer.ts';
+import type { Namer } from '../documents/schema-findings.ts';
 
 function nth(index: string): string {
   return `#${Number(index) + 1}`;
@@ -42,3 +43,6 @@ export function nodeName(pointer: string): string {
 export function inside(pointer: string): string {
   return pointer === '' ? 'at the top level of the channel' : `in ${nodeName(pointer)}`;
 }
+
+/** How schema findings name places of a channel. */
+export const channelNamer: Namer = Object.freeze({ nodeName, inside });

@@ -4,10 +4,10 @@
  * error (exit 2) reported by the CLI entry point.
  */
 import { readFile } from 'node:fs/promises';
-import type { Finding } from '../channel/finding.ts';
+import type { Finding } from '../documents/finding.ts';
 import { loadChannel } from '../channel/load.ts';
 import type { Channel } from '../channel/model.ts';
-import { formatHuman } from '../channel/report/human.ts';
+import { formatHuman } from '../documents/report/human.ts';
 import { OrderwireError } from '../errors.ts';
 import { EXIT } from './exit-codes.ts';
 

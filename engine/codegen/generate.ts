@@ -11,7 +11,7 @@ import path from 'node:path';
 import { compile } from 'json-schema-to-typescript';
 import { renderChannelDoc } from '../channel/doc.ts';
 import { CHANNELS_DIR, loadChannels } from '../channel/load.ts';
-import { CHANNEL_SCHEMA_FILE } from '../channel/schema-check.ts';
+import { schemaFile } from '../documents/schemas.ts';
 import { renderErrorsMarkdown } from './errors-md.ts';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
@@ -25,7 +25,7 @@ export interface GeneratedFile {
 }
 
 async function channelTypes(): Promise<GeneratedFile> {
-  const schema = JSON.parse(await readFile(CHANNEL_SCHEMA_FILE, 'utf8')) as Parameters<typeof compile>[0];
+  const schema = JSON.parse(await readFile(schemaFile('channel'), 'utf8')) as Parameters<typeof compile>[0];
   const banner = [
     '/* eslint-disable */',
     '/**',

@@ -7,18 +7,19 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CHANNELS_DIR, loadChannels } from '../channel/load.ts';
 import { durationToMs } from '../channel/duration.ts';
-import { finding, hasErrors, sortFindings, type Finding } from '../channel/finding.ts';
+import { finding, hasErrors, sortFindings, type Finding } from '../documents/finding.ts';
 import type { Channel } from '../channel/model.ts';
-import { parseYaml, type ParsedYaml } from '../channel/parse.ts';
-import { formatFinding } from '../channel/report/human.ts';
-import { schemaFindings, schemaValidator } from '../channel/schema-check.ts';
-import { toPointer } from '../channel/pointer.ts';
-import { didYouMean } from '../channel/suggest.ts';
+import { parseYaml, type ParsedYaml } from '../documents/yaml.ts';
+import { formatFinding } from '../documents/report/human.ts';
+import { plainNamer, schemaFindings } from '../documents/schema-findings.ts';
+import { toPointer } from '../documents/pointer.ts';
+import { schemaFile } from '../documents/schemas.ts';
+import { didYouMean } from '../documents/suggest.ts';
 import { OrderwireError, type ErrorCode } from '../errors.ts';
 import { parseAllowEntry } from './allowed-destinations.ts';
 import type { AccountConfig, Config, EnvRef } from './model.ts';
 
-export const CONFIG_SCHEMA_FILE = path.resolve(import.meta.dirname, '../../schemas/config.schema.json');
+export const CONFIG_SCHEMA_FILE = schemaFile('config');
 export const DEFAULT_STORE = '.orderwire/orderwire.sqlite';
 /** Personal data kept 180 days after an order's final status unless privacy.retention says otherwise. */
 export const DEFAULT_RETENTION_MS = 180 * 86_400_000;
@@ -167,11 +168,21 @@ export async function validateConfigText(text: string, file: string): Promise<Co
   // A literal secret says more than "wrong type": report it first, in its own words.
   const secrets = literalSecretFindings(parsed);
   const secretPointers = new Set(secrets.map((f) => f.pointer));
-  findings.push(...secrets, ...schemaFindings(parsed, schemaValidator(CONFIG_SCHEMA_FILE)).filter((f) => !secretPointers.has(f.pointer)));
+  findings.push(...secrets, ...schemaFindings(parsed, 'config', plainNamer('the configuration')).filter((f) => !secretPointers.has(f.pointer)));
   if (hasErrors(findings)) return done();
   const raw = parsed.data as RawConfig;
   const channelsDir = raw.channels_dir === undefined ? CHANNELS_DIR : path.resolve(path.dirname(file), raw.channels_dir);
-  const channels = new Map((await loadChannels(channelsDir)).map((c) => [c.id, c] as const));
+  let loaded: Channel[];
+  try {
+    loaded = await loadChannels(channelsDir);
+  } catch (err) {
+    // A channels folder that is missing or holds a broken channel: say so at `channels_dir`.
+    const reason = err instanceof OrderwireError ? err.message : (err as Error).message;
+    const at = raw.channels_dir === undefined ? '' : '/channels_dir';
+    findings.push(finding(parsed.file, parsed.locate(at, 'value'), 'CONFIG_CHANNELS_UNUSABLE', `the channels of ${channelsDir} cannot be loaded: ${reason}`, at, raw.channels_dir === undefined ? 'set `channels_dir:` to your channels folder' : 'fix the channel file named, or point `channels_dir` at another folder'));
+    return done();
+  }
+  const channels = new Map(loaded.map((c) => [c.id, c] as const));
   findings.push(...semanticFindings(raw, parsed, channels));
   if (hasErrors(findings)) return done();
   return done(build(raw, path.resolve(file), channelsDir));

@@ -17,6 +17,7 @@ import type { ActionOutcome, SendActionOptions } from './connector.ts';
 import type { Exchange, HttpClient } from './http/client.ts';
 import type { OrderMapper } from './map/index.ts';
 import type { CompiledRequest, Platform } from './platform/model.ts';
+import { followProcess, type ProcessToFollow } from './process-status.ts';
 import { joinUrl, renderQuery } from './request-url.ts';
 import { isTruthy, type TemplateContext } from './template/index.ts';
 
@@ -26,8 +27,11 @@ export interface BuiltRequest {
   method: string;
   path: string;
   query?: Record<string, string>;
+  headers?: Readonly<Record<string, string>>;
   body?: unknown;
   idempotent: boolean;
+  /** An asynchronous request (202): the process to poll before the step counts as done. */
+  process?: ProcessToFollow;
 }
 
 export function actionContext(request: ActionRequest, order: NormalizedOrder, mapper: OrderMapper): TemplateContext {
@@ -52,8 +56,10 @@ function build(step: CompiledRequest, ctx: TemplateContext): BuiltRequest {
     method: step.method,
     path: String(step.path(ctx)),
     ...(Object.keys(query).length > 0 && { query }),
+    ...(step.headers && { headers: step.headers }),
     ...(step.body && { body: step.body(ctx) }),
     idempotent: step.idempotent,
+    ...(step.processStatus && { process: { spec: step.processStatus, path: (response: unknown) => String(step.processStatus!.path({ ...ctx, response })) } }),
   };
 }
 
@@ -64,7 +70,10 @@ export function buildActionRequests(platform: Platform, request: ActionRequest, 
     throw new OrderwireError('CONNECTOR_ACTION_NOT_DECLARED', `platform ${platform.id} declares no request for action "${request.action}"`, { platform: platform.id, action: request.action });
   }
   const ctx = actionContext(request, order, platform.mapper);
-  return steps.filter((step) => !step.when || isTruthy(step.when(ctx))).map((step) => build(step, ctx));
+  const lines = (ctx.selected_lines ?? []) as readonly unknown[];
+  // A per-line request becomes one request per targeted line, in line order, so a resumed
+  // action (fromStep) finds the same steps at the same indexes.
+  return steps.flatMap((step) => (step.perLine ? lines.map((line) => ({ ...ctx, line })) : [ctx]).filter((c) => !step.when || isTruthy(step.when(c))).map((c) => build(step, c)));
 }
 
 function outcomeOf(exchange: Exchange, done: readonly string[], step: number): ActionOutcome | undefined {
@@ -126,6 +135,7 @@ export async function sendActionRequests(
           method: built.method,
           url: joinUrl(deps.baseUrl, built.path),
           ...(built.query && { query: built.query }),
+          ...(built.headers && { headers: built.headers }),
           ...(built.body !== undefined && { body: built.body }),
           idempotent: built.idempotent,
         },
@@ -134,6 +144,12 @@ export async function sendActionRequests(
       const failed = outcomeOf(exchange, done, step);
       if (failed) return failed;
       responses.push({ endpoint: built.endpoint, status: exchange.status ?? 0, body: exchange.body ?? null });
+      if (built.process) {
+        const progress = done.length ? ` (after ${done.join(', ')} succeeded)` : '';
+        const result = await followProcess(deps, built.process, { endpoint: built.endpoint, answer: exchange.body }, { step, progress }, signal);
+        if ('outcome' in result) return result.outcome;
+        responses.push(result.done);
+      }
       done.push(built.endpoint);
       if (step < steps.length - 1) await onStepDone?.(step + 1, built.endpoint);
     }

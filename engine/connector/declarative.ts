@@ -57,7 +57,7 @@ export function createConnector(connection: AccountConnection, platform: Platfor
     credentials,
     baseUrl: tokenRoot(connection),
     // Called only once requests flow, after `http` below exists.
-    postForm: (url, form, signal) => http.postForm(url, form, signal),
+    postForm: (url, form, signal, headers) => http.postForm(url, form, signal, headers),
   });
   const secretValues = Object.values(credentials);
   const redact = createRedactor(() => [...secretValues, ...auth.secrets()]);
@@ -76,11 +76,13 @@ export function createConnector(connection: AccountConnection, platform: Platfor
   });
   const normalize = createNormalizer(channel, connection.account, platform.mapper);
   // Read back by id: scope does not apply (the caller asked for this very order), mapping does.
-  const normalizeById = createNormalizer({ ...channel, scope: undefined }, connection.account, platform.mapper);
+  const normalizeById = createNormalizer({ ...channel, scope: undefined }, connection.account, platform.get.mapper);
+  // Records of detail requests (list_orders.detail) are get-one records, in the channel's scope.
+  const normalizeDetail = createNormalizer(channel, connection.account, platform.get.mapper);
   const paginator = createPaginator(platform.spec.list_orders.pagination);
 
   return {
-    listOrders: (window, onPage, signal) => listWindow({ platform, client: http, paginator, normalize, baseUrl }, window, onPage, signal),
+    listOrders: (window, onPage, signal) => listWindow({ platform, client: http, paginator, normalize, normalizeDetail, baseUrl }, window, onPage, signal),
 
     async getOrder(marketplaceOrderId, signal) {
       const { request, records } = platform.get;
@@ -93,7 +95,7 @@ export function createConnector(connection: AccountConnection, platform: Platfor
       if (exchange.final !== 'success') throw exchangeError(exchange);
       const list = records(exchange.body);
       if (!list) throw new OrderwireError('MARKETPLACE_BAD_RESPONSE', `${request.method} ${request.endpoint}: the response has no record where the platform file says (records)`, { endpoint: request.endpoint });
-      const record = list.find((r) => platform.mapper.orderId(r) === marketplaceOrderId);
+      const record = list.find((r) => platform.get.mapper.orderId(r) === marketplaceOrderId);
       if (record === undefined) return undefined;
       const out = normalizeById(record);
       if ('skip' in out) throw new OrderwireError('ORDER_UNMAPPABLE', `order ${marketplaceOrderId}: ${out.skip.reason}`, { marketplace_order_id: marketplaceOrderId });

@@ -5,6 +5,7 @@
  */
 import { OrderwireError } from '../errors.ts';
 import type { ListResult, OrderPage, TimeWindow } from './connector.ts';
+import { fetchDetails } from './detail.ts';
 import { exchangeError } from './exchange-error.ts';
 import type { HttpClient } from './http/client.ts';
 import type { Normalize } from './normalize.ts';
@@ -17,6 +18,8 @@ export interface ListDeps {
   client: HttpClient;
   paginator: Paginator;
   normalize: Normalize;
+  /** Normalizes a record of a detail request (the get-one mapping), when the listing has them. */
+  normalizeDetail?: Normalize;
   baseUrl: string;
 }
 
@@ -27,7 +30,10 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
   const { platform, client, paginator, normalize } = deps;
   const { request, formatDate, records } = platform.list;
   const ctx = { window: { from: formatDate(window.from), to: formatDate(window.to), kind: window.kind } };
-  const base = { ...renderQuery(request, ctx), [platform.list.window.from]: ctx.window.from, [platform.list.window.to]: ctx.window.to };
+  const bounds = platform.list.window;
+  // Without an upper bound parameter, orders changed after the window's end come too: harmless,
+  // the store keeps the newest version of each order.
+  const base = { ...renderQuery(request, ctx), [bounds.from]: ctx.window.from, ...(bounds.to !== undefined && { [bounds.to]: ctx.window.to }) };
   const url = joinUrl(deps.baseUrl, String(request.path(ctx)));
   const perListing = platform.budgets[request.endpoint]?.counts === 'listing';
   let query: PageQuery | undefined = paginator.first();
@@ -46,9 +52,17 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
     const exchange = await pending;
     result.requests += exchange.attempts;
     if (exchange.final !== 'success') throw exchangeError(exchange);
-    const list = records(exchange.body);
-    if (!list) {
+    const listed = records(exchange.body);
+    if (!listed) {
       throw new OrderwireError('MARKETPLACE_BAD_RESPONSE', `${request.method} ${request.endpoint}: the response has no record list where the platform file says (records)`, { endpoint: request.endpoint, page: result.pages + 1 });
+    }
+    let list = listed;
+    let normalizeRecord = normalize;
+    if (platform.list.detail) {
+      const details = await fetchDetails(deps, listed, platform.list.detail.concurrency, signal);
+      result.requests += details.requests;
+      list = details.records;
+      normalizeRecord = deps.normalizeDetail ?? normalize;
     }
     result.pages += 1;
     result.records += list.length;
@@ -56,7 +70,7 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
     const ids = new Set<string>();
     let duplicates = 0;
     for (const record of list) {
-      const out = normalize(record);
+      const out = normalizeRecord(record);
       const id = 'order' in out ? out.order.marketplace_order_id : out.skip.marketplace_order_id;
       if (id !== undefined) {
         ids.add(id);

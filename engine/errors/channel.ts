@@ -1,8 +1,9 @@
 import { defineErrors } from './define.ts';
 
 /**
- * Channel files: loading, YAML syntax, JSON Schema and semantic checks, custom rules. Findings of
- * `orderwire validate` carry these codes; a channel with an error finding does not load.
+ * Channel files: loading, semantic checks, custom rules; and the YAML_* and SCHEMA_* codes the
+ * document front end (engine/documents/) gives every kind of file. Findings of `orderwire
+ * validate` carry these codes; a file with an error finding does not load.
  */
 export const channelErrors = defineErrors({
   CHANNEL_INVALID: {
@@ -30,10 +31,10 @@ export const channelErrors = defineErrors({
     help: 'The same key appears twice in one mapping. YAML would keep only one value and silently drop the other, so orderwire refuses it. Remove or merge one of them.',
   },
   YAML_EMPTY: {
-    title: 'Empty channel file',
+    title: 'Empty file',
     severity: 'error',
     http: 422,
-    help: 'The file holds no document (empty or only comments). A channel file is a mapping that starts with `id`, `name` and `platform`.',
+    help: 'The file holds no document (empty or only comments). A channel file is a mapping that starts with `id`, `name` and `platform`; the finding says how each kind of file starts.',
   },
   YAML_WARNING: {
     title: 'Suspicious YAML',
@@ -45,7 +46,7 @@ export const channelErrors = defineErrors({
     title: 'Unknown key',
     severity: 'error',
     http: 422,
-    help: 'A key the channel schema does not define: usually a typo (the finding suggests the closest known key) or a key placed at the wrong level. Unknown keys are rejected rather than ignored so a typo never silently disables a setting.',
+    help: 'A key the file\'s schema (channel, platform, config or channel test) does not define: usually a typo (the finding suggests the closest known key) or a key placed at the wrong level. Unknown keys are rejected rather than ignored so a typo never silently disables a setting.',
   },
   SCHEMA_MISSING_KEY: {
     title: 'Required key missing',
@@ -63,7 +64,7 @@ export const channelErrors = defineErrors({
     title: 'Value not allowed',
     severity: 'error',
     http: 422,
-    help: 'The value is not one of the allowed values: normalized statuses, action names, field types, line policies, list kinds. The finding lists the allowed values and suggests the closest one.',
+    help: 'The value is not one of the allowed values (normalized statuses, action names, field types, line policies, list kinds, strategy types), or fits none of the allowed forms of a value. The finding lists what is allowed and suggests the closest.',
   },
   SCHEMA_BAD_DURATION: {
     title: 'Not a fixed ISO-8601 duration',
@@ -99,7 +100,7 @@ export const channelErrors = defineErrors({
     title: 'Schema violation',
     severity: 'error',
     http: 422,
-    help: 'The document breaks a rule of schemas/channel.schema.json not covered by a more specific code. The message quotes the rule.',
+    help: 'The document breaks a rule of its schema (schemas/<kind>.schema.json) not covered by a more specific code. The message quotes the rule.',
   },
   CHANNEL_ID_MISMATCH: {
     title: 'Channel id differs from the file name',
@@ -112,6 +113,12 @@ export const channelErrors = defineErrors({
     severity: 'error',
     http: 422,
     help: 'The `platform` names no API family orderwire knows. Known platforms are the files of channels/platforms/ (mirakl, octopia). Check the spelling or add the platform file.',
+  },
+  CHANNEL_STATUS_UNKNOWN_TO_PLATFORM: {
+    title: 'Marketplace status unknown to the platform',
+    severity: 'error',
+    http: 422,
+    help: 'The status map names a marketplace status that the channel\'s platform does not list under `statuses:` (its file in channels/platforms/). Statuses are spelt exactly as the marketplace sends them, case included (Mirakl `SHIPPED`, Octopia `Shipped`). Fix the spelling, or add the status to the platform file if the marketplace really sends it.',
   },
   CHANNEL_STATUS_MAPPED_TWICE: {
     title: 'Marketplace status mapped twice',
@@ -208,6 +215,12 @@ export const channelErrors = defineErrors({
     severity: 'error',
     http: 422,
     help: 'A field\'s `default` has the wrong type for the field (true/false for boolean, a number for integer, number and amount, text otherwise) or is not one of its valid values.',
+  },
+  CHANNEL_FIELD_VALUES_ON_BOOLEAN: {
+    title: 'Value list on a boolean field',
+    severity: 'error',
+    http: 422,
+    help: 'A boolean field takes true or false; a `values` list on it would be documented (Y/N...) but never accepted. Remove `values`, or make the field an enum.',
   },
   CHANNEL_FIELD_LENGTH_RANGE: {
     title: 'Impossible length range',

@@ -8,6 +8,12 @@ export const configErrors = defineErrors({
     http: 400,
     help: 'The configuration file has findings (syntax, schema or semantic); each is listed with file:line:column.',
   },
+  CONFIG_CHANNELS_UNUSABLE: {
+    title: 'Channels folder cannot be loaded',
+    severity: 'error',
+    http: 422,
+    help: 'The folder named by `channels_dir` (relative to the configuration file; the shipped channels/ when absent) does not exist, or one of its channel files has an error. Run `orderwire validate <folder>` to see every finding.',
+  },
   CONFIG_UNKNOWN_CHANNEL: {
     title: 'Account names an unknown channel',
     severity: 'error',

@@ -15,10 +15,22 @@ export const connectorErrors = defineErrors({
     help: 'The platform file could not be parsed. The message gives file:line:column of the first syntax error.',
   },
   PLATFORM_INVALID: {
-    title: 'Platform file does not match its schema',
+    title: 'Platform file has errors',
     severity: 'error',
     http: 400,
     help: 'A key is missing, unknown or of the wrong type, or a mapping, template or budget refers to something that does not exist. Every finding gives file:line:column; schemas/platform.schema.json documents each key.',
+  },
+  PLATFORM_INCONSISTENT: {
+    title: 'Platform file cannot work as written',
+    severity: 'error',
+    http: 422,
+    help: 'The platform file matches its schema, but something in it cannot work: a request path without a leading /, a GET with a body, an action without an effect check, a budget on an endpoint that is not the listing, an effect status the platform does not declare. The finding says what and where.',
+  },
+  PLATFORM_TEMPLATE_REFERENCE: {
+    title: 'Template reference to nothing',
+    severity: 'error',
+    http: 422,
+    help: 'A `${...}` reference in a request or effect check names a value that does not exist: a name not in scope there, a property the normalized order (schemas/order.schema.json) does not have, or `request.data.<field>` that no channel of the platform declares for that action. At run time it would be silently absent (a shipment without its tracking number), so it is refused here, with the closest existing name.',
   },
   CONNECTOR_CREDENTIAL_MISSING: {
     title: 'Account credential missing',

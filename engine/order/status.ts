@@ -7,7 +7,7 @@
  */
 import type { Channel, NormalizedStatus } from '../channel/model.ts';
 import { NORMALIZED_STATUSES } from '../channel/model.ts';
-import { closest } from '../channel/suggest.ts';
+import { closest } from '../documents/suggest.ts';
 import type { NormalizedOrder, OrderLine, OrderStatus } from './model.ts';
 
 export interface StatusFinding {

@@ -5,7 +5,7 @@
  * countries as objects.
  */
 import type { FieldSpec, ValueList } from '../channel/model.ts';
-import { closest } from '../channel/suggest.ts';
+import { closest } from '../documents/suggest.ts';
 import type { NormalizedOrder } from '../order/model.ts';
 import { checkType, show } from './field-types.ts';
 import type { FindingList } from './findings.ts';

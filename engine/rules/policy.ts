@@ -4,7 +4,7 @@
  * action's `note` and the channel's `status_notes`).
  */
 import type { ActionSpec, Channel, NormalizedStatus } from '../channel/model.ts';
-import { closest } from '../channel/suggest.ts';
+import { closest } from '../documents/suggest.ts';
 import { show } from './field-types.ts';
 import type { FindingList } from './findings.ts';
 

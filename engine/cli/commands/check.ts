@@ -53,7 +53,7 @@ async function readOrder(file: string): Promise<NormalizedOrder> {
   }
   const problems = orderProblems(order);
   if (problems.length > 0) {
-    throw usage(`--order ${file} is not a normalized order (schemas/order.schema.json):\n${problems.map((p) => `  ${p.pointer || '/'}: ${p.message}`).join('\n')}`);
+    throw usage(`--order ${file} is not a normalized order (schemas/order.schema.json):\n${problems.map((p) => `  ${p.message}${p.suggestion ? ` (${p.suggestion})` : ''}`).join('\n')}`);
   }
   return order as NormalizedOrder;
 }

@@ -1,28 +1,22 @@
 /**
- * `orderwire validate [files|dirs|-]`: check channel files (YAML, schema, semantic checks, custom
- * rules) and report findings for people, CI annotations, or code-scanning tools.
+ * `orderwire validate [files|dirs|-]`: check orderwire files of every kind (channels, platforms,
+ * configurations, channel tests; the kind comes from each file, engine/documents/kinds.ts) and
+ * report findings for people, CI annotations, or code-scanning tools.
  */
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { CHANNELS_DIR } from '../../channel/load.ts';
-import { discoverChannelFiles } from '../../channel/discover.ts';
-import { formatHuman, type FileReport } from '../../channel/report/human.ts';
-import { formatGithub, formatJson, formatSarif } from '../../channel/report/machine.ts';
-import { validateChannelText } from '../../channel/validate.ts';
-import { OrderwireError } from '../../errors.ts';
+import { KIND_NAMES, type DocumentKind } from '../../documents/kinds.ts';
+import { formatHuman, type FileReport } from '../../documents/report/human.ts';
+import { formatGithub, formatJson, formatSarif } from '../../documents/report/machine.ts';
+import { STDIN_NAME, validatePaths } from '../../documents/workspace/validate.ts';
 import { EXIT } from '../exit-codes.ts';
 
 const FORMATS = ['human', 'json', 'github', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
 
-export const STDIN_NAME = '<stdin>';
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
+export { STDIN_NAME, validatePaths };
 
 /** Paths under the working folder are shown relative to it, as editors and CI expect. */
 function display(file: string): string {
@@ -31,17 +25,10 @@ function display(file: string): string {
   return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
 }
 
-export async function validatePaths(paths: readonly string[]): Promise<FileReport[]> {
-  const files = await discoverChannelFiles(paths);
-  const reports: FileReport[] = [];
-  for (const file of files) {
-    const name = file === '-' ? STDIN_NAME : file;
-    const text = file === '-' ? await readStdin() : await readFile(file, 'utf8').catch((err: Error) => {
-      throw new OrderwireError('FILE_UNREADABLE', `cannot read ${file}: ${err.message}`, { file }, { cause: err });
-    });
-    reports.push({ file: name, text, findings: validateChannelText(text, name).findings });
-  }
-  return reports;
+/** `./channels` when the working folder has one, else the channels orderwire ships. */
+export function defaultChannelsPath(): string {
+  if (existsSync(path.resolve('channels'))) return 'channels';
+  return path.relative(process.cwd(), CHANNELS_DIR) || '.';
 }
 
 export function render(reports: readonly FileReport[], format: Format): string {
@@ -60,11 +47,12 @@ export function render(reports: readonly FileReport[], format: Format): string {
 export function register(program: Command): void {
   program
     .command('validate')
-    .description('Validate channel files: YAML syntax, JSON Schema, semantic checks and custom rules. Exit 0 when no error (warnings allowed), 1 when a file has an error, 2 on bad usage, 3 on an internal error.')
-    .argument('[paths...]', 'channel files, folders to walk (*.yaml, *.yml; *.test.yaml and platforms/ are skipped unless named), or - for standard input', [path.relative(process.cwd(), CHANNELS_DIR) || '.'])
+    .description('Validate orderwire files of every kind (channels, platforms, configurations, channel tests): YAML syntax, JSON Schema, semantic checks, custom rules and the checks across files. The kind comes from the file\'s `$schema=` modeline, its name and place (*.test.yaml, platforms/, orderwire.yaml) or its keys. Exit 0 when no error (warnings allowed), 1 when a file has an error, 2 on bad usage, 3 on an internal error.')
+    .argument('[paths...]', 'files, folders to walk (*.yaml, *.yml), or - for standard input (default: ./channels if present, else the shipped channels)')
     .addOption(new Option('-f, --format <format>', 'output: human (source line and fix), json, github (workflow annotations) or sarif (SARIF 2.1.0)').choices(FORMATS).default('human'))
-    .action(async (paths: string[], options: { format: Format }) => {
-      const reports = await validatePaths(paths);
+    .addOption(new Option('-k, --kind <kind>', 'validate every file as this kind instead of telling it from the file').choices(KIND_NAMES))
+    .action(async (paths: string[], options: { format: Format; kind?: DocumentKind }) => {
+      const reports = await validatePaths(paths.length > 0 ? paths : [defaultChannelsPath()], options.kind ? { kind: options.kind } : {});
       process.stdout.write(render(reports, options.format));
       const failed = reports.some((r) => r.findings.some((f) => f.severity === 'error'));
       if (failed) process.exitCode = EXIT.FINDINGS;

@@ -17,6 +17,12 @@ export interface OAuth2ClientCredentialsSpec {
   token_url: string;
   /** Form fields of the token request. */
   form: Readonly<Record<string, ValueSource>>;
+  /**
+   * Client authentication by HTTP Basic (RFC 6749 section 2.3.1): `Authorization: Basic
+   * base64(username:password)` on the token request, as bol.com requires, instead of (or beside)
+   * client_id/client_secret form fields.
+   */
+  basic_auth?: { username: ValueSource; password: ValueSource };
   /** Drop the cached token this long before it expires (ISO-8601 duration, default PT1M). */
   refresh_before?: string;
   /** Lifetime assumed when the token response has no expires_in (default PT5M). */
@@ -44,12 +50,19 @@ export const oauth2ClientCredentials: AuthFactory<OAuth2ClientCredentialsSpec> =
   const form: Record<string, string> = {};
   for (const [name, source] of Object.entries(spec.form)) form[name] = resolveValue(source, ctx.credentials);
   const secretValues = Object.entries(spec.form).filter(([, s]) => typeof s !== 'string').map(([name]) => form[name]!);
+  const tokenHeaders: Record<string, string> = {};
+  if (spec.basic_auth) {
+    const basic = Buffer.from(`${resolveValue(spec.basic_auth.username, ctx.credentials)}:${resolveValue(spec.basic_auth.password, ctx.credentials)}`).toString('base64');
+    tokenHeaders.Authorization = `Basic ${basic}`;
+    secretValues.push(basic);
+    if (typeof spec.basic_auth.password !== 'string') secretValues.push(resolveValue(spec.basic_auth.password, ctx.credentials));
+  }
   const url = resolveTokenUrl(spec.token_url, ctx.baseUrl);
   let cached: CachedToken | undefined;
   let inflight: Promise<CachedToken> | undefined;
 
   async function fetchToken(signal?: AbortSignal): Promise<CachedToken> {
-    const res = await ctx.postForm(url, form, signal);
+    const res = await ctx.postForm(url, form, signal, tokenHeaders);
     const body = (res.body ?? {}) as { access_token?: unknown; expires_in?: unknown };
     if (res.status < 200 || res.status >= 300 || typeof body.access_token !== 'string' || body.access_token === '') {
       // 4xx (429 aside): the form or the credentials are wrong; retrying will not help.

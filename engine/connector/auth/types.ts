@@ -8,6 +8,7 @@ export type PostForm = (
   url: string,
   form: Record<string, string>,
   signal?: AbortSignal,
+  headers?: Readonly<Record<string, string>>,
 ) => Promise<{ status: number; body: unknown; retryAfterMs?: number; message?: string }>;
 
 export interface AuthContext {

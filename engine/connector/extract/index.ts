@@ -6,16 +6,18 @@
  */
 import { compilePath } from '../map/path.ts';
 
-export type ExtractorSpec = string | { type: 'path'; path: string } | { type: 'single'; path?: string };
+export type ExtractorSpec = string | { type: 'path'; path: string; absent_is_empty?: boolean } | { type: 'single'; path?: string };
 
 /** Records of a body, or undefined when the body does not have them where the spec says. */
 export type Extractor = (body: unknown) => unknown[] | undefined;
 
 const extractors = {
-  path: (spec: { path: string }): Extractor => {
+  path: (spec: { path: string; absent_is_empty?: boolean }): Extractor => {
     const get = compilePath(spec.path);
     return (body) => {
       const list = get(body);
+      // bol.com answers `{}` when nothing matches: no list at all, rather than an empty one.
+      if (spec.absent_is_empty && (list === undefined || list === null) && body !== null && typeof body === 'object') return [];
       return Array.isArray(list) ? list : undefined;
     };
   },

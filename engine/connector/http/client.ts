@@ -173,8 +173,8 @@ export class HttpClient {
   }
 
   /** A form POST without auth nor budget (token requests), with the same retry policy. */
-  async postForm(url: string, form: Record<string, string>, signal?: AbortSignal): Promise<{ status: number; body: unknown; retryAfterMs?: number; message?: string }> {
-    const exchange = await this.send({ endpoint: 'token', method: 'POST', url, form, idempotent: true, budget: false, auth: false }, signal);
+  async postForm(url: string, form: Record<string, string>, signal?: AbortSignal, headers?: Readonly<Record<string, string>>): Promise<{ status: number; body: unknown; retryAfterMs?: number; message?: string }> {
+    const exchange = await this.send({ endpoint: 'token', method: 'POST', url, form, idempotent: true, budget: false, auth: false, ...(headers && { headers }) }, signal);
     return { status: exchange.status ?? 0, body: exchange.body, message: exchange.message, ...(exchange.retryAfterMs !== undefined && { retryAfterMs: exchange.retryAfterMs }) };
   }
 
@@ -198,7 +198,7 @@ export class HttpClient {
       const response = await this.#got(request.url, {
         method: request.method as 'GET',
         ...(request.query && { searchParams: request.query as Record<string, string> }),
-        headers: { accept: 'application/json', ...this.#options.headers, ...request.headers, ...auth },
+        headers: requestHeaders(this.#options.headers, request, auth),
         ...(request.form ? { form: request.form } : request.body !== undefined ? { json: request.body } : {}),
         ...(signal && { signal }),
       });
@@ -253,4 +253,19 @@ export class HttpClient {
     }
     return undefined;
   }
+}
+
+/**
+ * The headers of one request: platform-wide, then the request's own, then auth. A form post (the
+ * OAuth token request) keeps the form's Content-Type whatever the platform's headers say: a
+ * platform-wide `Content-Type: application/vnd...+json` would otherwise make the token endpoint
+ * refuse the form.
+ */
+export function requestHeaders(platform: Readonly<Record<string, string>> | undefined, request: Pick<HttpRequest, 'headers' | 'form'>, auth: Readonly<Record<string, string>>): Record<string, string> {
+  const headers: Record<string, string> = { accept: 'application/json', ...platform, ...request.headers, ...auth };
+  if (request.form) {
+    for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-type') delete headers[name];
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+  }
+  return headers;
 }

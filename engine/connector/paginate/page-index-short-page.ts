@@ -13,7 +13,8 @@ import type { Paginator } from './types.ts';
 export interface PageIndexShortPageSpec {
   type: 'page_index_short_page';
   index_param: string;
-  size_param: string;
+  /** Absent when the marketplace's page size is fixed (bol.com: 50); `page_size` is then that size. */
+  size_param?: string;
   page_size: number;
   /** Number of the first page (default 1). */
   first_index?: number;
@@ -26,7 +27,7 @@ export function pageIndexShortPage(spec: PageIndexShortPageSpec): Paginator {
   const firstIndex = String(spec.first_index ?? 1);
   const seekField = spec.seek ? compilePath(spec.seek.field) : undefined;
   return {
-    first: () => ({ [spec.index_param]: firstIndex, [spec.size_param]: size }),
+    first: () => ({ [spec.index_param]: firstIndex, ...(spec.size_param !== undefined && { [spec.size_param]: size }) }),
     next(current, _body, records, list) {
       if (records < spec.page_size) return undefined;
       const nextPage = { ...current, [spec.index_param]: String(Number(current[spec.index_param]) + 1) };

@@ -9,14 +9,63 @@ import { durationToMs } from '../../channel/duration.ts';
 import { compileEffect, type EffectCheck } from '../effects/index.ts';
 import { createExtractor } from '../extract/index.ts';
 import { createMapper } from '../map/index.ts';
+import { compilePath } from '../map/path.ts';
 import { createPaginator } from '../paginate/index.ts';
 import { templateCompiler } from '../template/index.ts';
+import { didYouMean } from '../../documents/suggest.ts';
+import { schemaAt, schemaDocument, type JsonSchema } from '../../documents/schemas.ts';
 import { CompileError, type Pointer } from './compile-error.ts';
-import type { Budget, CompiledRequest, DateFormat, Platform, RawActionRequest, RawPlatform, RawRequest } from './model.ts';
+import type { Budget, CompiledProcessStatus, CompiledRequest, DateFormat, Platform, RawActionRequest, RawPlatform, RawProcessStatus, RawRequest } from './model.ts';
 
 /** Names an action request template may refer to. */
 export const ACTION_ROOTS: ReadonlySet<string> = new Set(['request', 'order', 'selected_lines', 'refused_lines', 'accepted_lines']);
 const LIST_ROOTS: ReadonlySet<string> = new Set(['window']);
+/** A `per_line` request also sees the line it is sent for. */
+const PER_LINE_ROOTS: ReadonlySet<string> = new Set([...ACTION_ROOTS, 'line']);
+
+/** What an action template may read of the action request (engine/rules/request.ts). */
+const REQUEST_KEYS: readonly string[] = ['channel', 'account', 'marketplace_order_id', 'action', 'status', 'lines', 'refused_lines', 'accepted_lines', 'data'];
+
+/**
+ * `${order.x}` must name a property of the normalized order (schemas/order.schema.json, nested
+ * objects included) and `${request.x}` one of the action request; `${request.data.x}` depends on
+ * the channel's fields and is checked against them by the channel's validation.
+ */
+function checkActionReference(keys: readonly string[]): { message: string; suggestion?: string } | undefined {
+  const [root, first, ...rest] = keys;
+  if (first === undefined) return undefined;
+  if (root === 'request') {
+    if (REQUEST_KEYS.includes(first)) return undefined;
+    return { message: `the action request has no \`${first}\` (it has ${REQUEST_KEYS.join(', ')})`, ...suggestion(first, REQUEST_KEYS) };
+  }
+  if (root !== 'order') return undefined;
+  let schema: JsonSchema | undefined = schemaDocument('order');
+  const walked: string[] = [];
+  for (const key of [first, ...rest]) {
+    const properties = schema?.properties as Record<string, JsonSchema> | undefined;
+    // Only objects that list their properties and allow no others can be checked; raw is free.
+    if (!properties || schema?.additionalProperties !== false) return undefined;
+    if (!(key in properties)) {
+      const names = Object.keys(properties);
+      return { message: `the normalized order has no \`${[...walked, key].join('.')}\` (schemas/order.schema.json)`, ...suggestion(key, names) };
+    }
+    walked.push(key);
+    schema = resolveRef(properties[key]!);
+  }
+  return undefined;
+}
+
+function suggestion(input: string, candidates: readonly string[]): { suggestion?: string } {
+  const s = didYouMean(input, candidates);
+  return s === undefined ? {} : { suggestion: s };
+}
+
+/** Follows a local `$ref` of the order schema (`#/$defs/...`). */
+function resolveRef(node: JsonSchema): JsonSchema | undefined {
+  const ref = node.$ref;
+  if (typeof ref !== 'string') return node;
+  return schemaAt('order', ref.replace(/^#/, ''));
+}
 const GET_ROOTS: ReadonlySet<string> = new Set(['id']);
 
 const DATE_FORMATS: Readonly<Record<DateFormat, (d: Date) => string>> = {
@@ -26,6 +75,8 @@ const DATE_FORMATS: Readonly<Record<DateFormat, (d: Date) => string>> = {
   iso_millis: (d) => d.toISOString(),
   epoch_ms: (d) => String(d.getTime()),
   epoch_s: (d) => String(Math.floor(d.getTime() / 1000)),
+  // A day in UTC (bol.com latest-change-date): the lower bound floored to its day.
+  date: (d) => d.toISOString().slice(0, 10),
 };
 
 function ms(text: string | undefined, pointer: Pointer): number | undefined {
@@ -35,17 +86,18 @@ function ms(text: string | undefined, pointer: Pointer): number | undefined {
   return value;
 }
 
-function compileRequest(raw: RawRequest | RawActionRequest, roots: ReadonlySet<string>, pointer: Pointer, compile: ReturnType<typeof templateCompiler>): CompiledRequest {
+function compileRequest(raw: RawRequest | RawActionRequest, scope: ReadonlySet<string>, pointer: Pointer, compile: ReturnType<typeof templateCompiler>): CompiledRequest {
+  const roots = { roots: scope, ...((scope === ACTION_ROOTS || scope === PER_LINE_ROOTS) && { checkReference: checkActionReference }) };
   if (!raw.path.startsWith('/')) throw new CompileError([...pointer, 'path'], 'a request path starts with / (it is appended to the account base URL)');
-  const when = 'when' in raw && raw.when !== undefined ? compile(raw.when, { roots }, [...pointer, 'when']) : undefined;
+  const when = 'when' in raw && raw.when !== undefined ? compile(raw.when, roots, [...pointer, 'when']) : undefined;
   if ((raw.method === 'GET' || raw.method === 'DELETE') && raw.body !== undefined) throw new CompileError([...pointer, 'body'], `a ${raw.method} request has no body`);
   return {
     endpoint: raw.endpoint,
     method: raw.method,
-    path: compile(raw.path, { roots, encode: encodeURIComponent }, [...pointer, 'path']),
-    ...(raw.query !== undefined && { query: compile(raw.query, { roots }, [...pointer, 'query']) }),
+    path: compile(raw.path, { ...roots, encode: encodeURIComponent }, [...pointer, 'path']),
+    ...(raw.query !== undefined && { query: compile(raw.query, roots, [...pointer, 'query']) }),
     ...(raw.headers !== undefined && { headers: Object.freeze({ ...raw.headers }) }),
-    ...(raw.body !== undefined && { body: compile(raw.body, { roots }, [...pointer, 'body']) }),
+    ...(raw.body !== undefined && { body: compile(raw.body, roots, [...pointer, 'body']) }),
     idempotent: raw.idempotent ?? raw.method === 'GET',
     ...(when && { when }),
   };
@@ -88,6 +140,22 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+function compileProcessStatus(raw: RawProcessStatus, scope: ReadonlySet<string>, pointer: Pointer, compile: ReturnType<typeof templateCompiler>): CompiledProcessStatus {
+  if (!raw.path.startsWith('/')) throw new CompileError([...pointer, 'path'], 'a request path starts with / (it is appended to the account base URL)');
+  const both = raw.succeeded.filter((s) => raw.failed.includes(s));
+  if (both.length) throw new CompileError([...pointer, 'failed'], `"${both[0]}" is listed as succeeded and as failed`);
+  return Object.freeze({
+    endpoint: raw.endpoint,
+    path: compile(raw.path, { roots: new Set([...scope, 'response']), encode: encodeURIComponent, checkReference: checkActionReference }, [...pointer, 'path']),
+    status: compilePath(raw.status),
+    succeeded: new Set(raw.succeeded),
+    failed: new Set(raw.failed),
+    ...(raw.message !== undefined && { message: compilePath(raw.message) }),
+    everyMs: ms(raw.every, [...pointer, 'every']) ?? 1_000,
+    maxPolls: raw.max_polls ?? 30,
+  });
+}
+
 export function compilePlatform(raw: RawPlatform, file?: string): Platform {
   const compile = templateCompiler(raw.templates);
   const list = raw.list_orders;
@@ -96,7 +164,17 @@ export function compilePlatform(raw: RawPlatform, file?: string): Platform {
   const actions: Partial<Record<ActionName, readonly CompiledRequest[]>> = {};
   for (const [name, requests] of Object.entries(raw.actions) as [ActionName, RawActionRequest[]][]) {
     if (!ACTION_NAMES.includes(name)) throw new CompileError(['actions', name], `unknown action "${name}" (known: ${ACTION_NAMES.join(', ')})`);
-    actions[name] = Object.freeze(requests.map((r, i) => compileRequest(r, ACTION_ROOTS, ['actions', name, i], compile)));
+    actions[name] = Object.freeze(
+      requests.map((r, i) => {
+        const at = ['actions', name, i];
+        const scope = r.per_line ? PER_LINE_ROOTS : ACTION_ROOTS;
+        return {
+          ...compileRequest(r, scope, at, compile),
+          ...(r.per_line && { perLine: true }),
+          ...(r.process_status && { processStatus: compileProcessStatus(r.process_status, scope, [...at, 'process_status'], compile) }),
+        };
+      }),
+    );
   }
   const effects = compileEffects(raw, compile);
   const budgets = compileBudgets(raw.budgets);
@@ -108,6 +186,7 @@ export function compilePlatform(raw: RawPlatform, file?: string): Platform {
   const response = ms(timeouts?.response, ['http', 'timeouts', 'response']);
   const baseDelayMs = ms(retry?.base_delay, ['http', 'retry', 'base_delay']);
   const maxDelayMs = ms(retry?.max_delay, ['http', 'retry', 'max_delay']);
+  const mapper = createMapper(raw.mapping, ['mapping']);
   const platform: Platform = {
     id: raw.id,
     name: raw.name,
@@ -116,11 +195,16 @@ export function compilePlatform(raw: RawPlatform, file?: string): Platform {
     list: Object.freeze({
       request: compileRequest(list, LIST_ROOTS, ['list_orders'], compile),
       formatDate: DATE_FORMATS[list.window.format],
-      window: Object.freeze({ from: list.window.from, to: list.window.to }),
+      window: Object.freeze({ from: list.window.from, ...(list.window.to !== undefined && { to: list.window.to }) }),
       records: createExtractor(list.records),
+      ...(list.detail && { detail: Object.freeze({ concurrency: list.detail.concurrency ?? 2 }) }),
     }),
-    get: Object.freeze({ request: compileRequest(raw.get_order, GET_ROOTS, ['get_order'], compile), records: createExtractor(raw.get_order.records) }),
-    mapper: createMapper(raw.mapping, ['mapping']),
+    get: Object.freeze({
+      request: compileRequest(raw.get_order, GET_ROOTS, ['get_order'], compile),
+      records: createExtractor(raw.get_order.records),
+      mapper: raw.get_order.mapping ? createMapper(raw.get_order.mapping, ['get_order', 'mapping']) : mapper,
+    }),
+    mapper,
     actions: Object.freeze(actions),
     effects: Object.freeze(effects),
     concurrency: raw.budgets?.concurrency ?? 2,

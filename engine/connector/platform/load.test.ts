@@ -35,15 +35,16 @@ describe('platform files', () => {
     const text = mirakl.replace(/\n {2}cancel:\n {4}# OR29 cancels[\s\S]*?lines_except: \[REFUSED, CANCELED\]\n/, '\n');
     expect(text).not.toBe(mirakl);
     const [f] = findings(text);
-    expect(f?.message).toMatch(/^effects: actions\.cancel has no effect check: add effects\.cancel/);
+    expect(f).toMatchObject({ code: 'PLATFORM_INCONSISTENT', pointer: '/effects' });
+    expect(f?.message).toMatch(/^`effects`: actions\.cancel has no effect check: add effects\.cancel/);
     // Located at the effects mapping (its first entry).
     expect(f?.line).toBe(lineOf(text, 'effects:') + 1);
   });
 
   it('an effect check is validated like the rest: its type, its fields, its tracking step', () => {
-    expect(findings(mirakl.replace('type: line_refunds', 'type: line_refund'))[0]?.message).toMatch(/effects\.refund\.type/);
-    expect(findings(mirakl.replace('tracking_step: OR23', 'tracking_step: OR99'))[0]?.message).toMatch(/effects\.ship\.tracking_step: "OR99" is not one of the action's requests \(OR23, OR24\)/);
-    expect(findings(mirakl.replace('quantity: ${line.requested.quantity}\n    amount:', 'quantity: ${lines.requested.quantity}\n    amount:'))[0]?.message).toMatch(/effects\.refund\.quantity: .*"lines", which is not in scope/);
+    expect(findings(mirakl.replace('type: line_refunds', 'type: line_refund'))[0]?.message).toMatch(/`effects\.refund\.type`/);
+    expect(findings(mirakl.replace('tracking_step: OR23', 'tracking_step: OR99'))[0]?.message).toMatch(/`effects\.ship\.tracking_step`: "OR99" is not one of the action's requests \(OR23, OR24\)/);
+    expect(findings(mirakl.replace('quantity: ${line.requested.quantity}\n    amount:', 'quantity: ${lines.requested.quantity}\n    amount:'))[0]?.message).toMatch(/`effects\.refund\.quantity`: .*"lines", which is not in scope/);
   });
 
   it('an unknown platform is PLATFORM_NOT_FOUND', async () => {
@@ -55,26 +56,28 @@ describe('platform files', () => {
     const [first, ...rest] = findings(text);
     expect(rest).toEqual([]);
     expect(first).toMatchObject({ line: lineOf(text, 'credentail: x'), column: 3 });
-    expect(first?.message).toContain('auth: unknown key "credentail"');
+    expect(first).toMatchObject({ code: 'SCHEMA_UNKNOWN_KEY', suggestion: 'did you mean `credential`?' });
+    expect(first?.message).toBe('unknown key `credentail` in `auth`');
   });
 
   it('a wrong strategy type names the allowed ones', () => {
     const text = mirakl.replace('type: offset_total', 'type: offset');
     const all = findings(text);
     expect(all[0]).toMatchObject({ line: lineOf(text, 'type: offset') });
-    expect(all.map((f) => f.message).join('\n')).toContain('"offset_total", "page_index_short_page", "cursor"');
+    expect(all.map((f) => f.message).join('\n')).toContain('allowed: `offset_total`, `page_index_short_page` or `cursor`');
   });
 
   it('a mapping missing a required field says which', () => {
     const text = mirakl.replace('  currency: currency_iso_code\n', '');
-    expect(findings(text).map((f) => f.message)).toContain('mapping: missing required key "currency"');
+    expect(findings(text).map((f) => f.message)).toContain('`mapping` is missing the required key `currency` (ISO 4217 currency code)');
   });
 
   it('a template reference out of scope is located (compile step)', () => {
     const text = mirakl.replace('tracking_number: ${request.data.tracking_number}', 'tracking_number: ${credentials.api_key}');
     const [f] = findings(text);
     expect(f).toMatchObject({ line: lineOf(text, '${credentials.api_key}') });
-    expect(f?.message).toMatch(/actions\.ship\[0\]\.body\.tracking_number: .*"credentials", which is not in scope/);
+    expect(f?.message).toMatch(/`actions\.ship\[0\]\.body\.tracking_number`: .*"credentials", which is not in scope/);
+    expect(f).toMatchObject({ code: 'PLATFORM_TEMPLATE_REFERENCE' });
   });
 
   it('a YAML syntax error is PLATFORM_SYNTAX with its position', () => {
@@ -93,7 +96,7 @@ describe('platform files', () => {
       parsePlatform(text, 'channels/platforms/mirakl.yaml');
       expect.unreachable();
     } catch (err) {
-      expect((err as Error).message).toBe(`channels/platforms/mirakl.yaml:${lineOf(text, 'page_size: 0')}:16: list_orders.pagination.page_size: must be >= 1`);
+      expect((err as Error).message).toBe(`channels/platforms/mirakl.yaml:${lineOf(text, 'page_size: 0')}:16: \`list_orders.pagination.page_size\` must be >= 1 [SCHEMA_OUT_OF_RANGE]`);
     }
   });
 });
@@ -102,14 +105,14 @@ describe('platform schema messages', () => {
   it('a value expression that fits no form gets one message listing the forms', () => {
     const all = findings(mirakl.replace('currency: currency_iso_code', 'currency: { pth: x }'));
     expect(all).toHaveLength(1);
-    expect(all[0]?.message).toMatch(/^mapping\.currency: is not a valid value: .*\{path, transform, default\}, \{const\}/);
+    expect(all[0]?.message).toMatch(/^`mapping\.currency` is not a valid value: .*\{path, transform, default\}, \{const\}/);
   });
 
   it('within the form the author meant, only that form\'s problems', () => {
-    expect(findings(mirakl.replace('currency: currency_iso_code', 'currency: { path: x, trnsform: number }')).map((f) => f.message)).toEqual(['mapping.currency: unknown key "trnsform"']);
+    expect(findings(mirakl.replace('currency: currency_iso_code', 'currency: { path: x, trnsform: number }')).map((f) => f.message)).toEqual(['unknown key `trnsform` in `mapping.currency`']);
     expect(findings(mirakl.replace('transform: country_alpha2 }, { path: country,', 'transform: alpha2 }, { path: country,')).map((f) => f.message)).toEqual([
-      'mapping.billing_address.country.first[0].transform: must be one of "datetime", "number", "string", "boolean", "country_alpha2", "upper", "lower", "trim", "locale"',
+      '`alpha2` is not a transform (`mapping.billing_address.country.first[0].transform`); allowed: `datetime`, `number`, `string`, `boolean`, `country_alpha2`, `upper`, `lower`, `trim` or `locale`',
     ]);
-    expect(findings(mirakl.replace('currency: currency_iso_code', 'currency: a..b'))[0]?.message).toMatch(/^mapping\.currency: "a\.\.b" is not a valid path \(A dotted path/);
+    expect(findings(mirakl.replace('currency: currency_iso_code', 'currency: a..b'))[0]?.message).toMatch(/^`mapping\.currency` "a\.\.b" is not in the required form: A dotted path/);
   });
 });

@@ -1,117 +1,77 @@
 /**
- * Loading platform files: YAML with positions -> schemas/platform.schema.json (ajv, strict, all
- * errors) -> compile. Every problem is reported as file:line:column with the key path, all of
- * them at once, in one OrderwireError (PLATFORM_SYNTAX or PLATFORM_INVALID) whose details carry
- * the list.
+ * Loading platform files through the document front end (engine/documents/): YAML with positions
+ * -> schemas/platform.schema.json -> compile. Every problem is a located finding (file:line:column,
+ * a catalogue code, the JSON pointer, a suggestion), all of them at once, in one OrderwireError
+ * (PLATFORM_SYNTAX or PLATFORM_INVALID) whose `details.findings` carry the list.
  */
 import { readFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import Ajv2020Module, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { finding, hasErrors, sortFindings, type Finding } from '../../documents/finding.ts';
+import { DOCUMENT_KINDS } from '../../documents/kinds.ts';
+import { toPointer } from '../../documents/pointer.ts';
+import { plainNamer, schemaFindings } from '../../documents/schema-findings.ts';
+import { schemaFile } from '../../documents/schemas.ts';
+import { parseYaml } from '../../documents/yaml.ts';
 import { OrderwireError } from '../../errors.ts';
-import { parseYaml, type ParsedYaml } from '../../channel/parse.ts';
-import { dottedPath, toPointer } from '../../channel/pointer.ts';
 import { CompileError } from './compile-error.ts';
 import { compilePlatform } from './compile.ts';
-import { collapseOneOf } from './schema-errors.ts';
 import type { Platform, RawPlatform } from './model.ts';
 
-const Ajv2020 = Ajv2020Module.default;
-const addFormats = addFormatsModule.default;
-
 export const PLATFORMS_DIR = path.resolve(import.meta.dirname, '../../../channels/platforms');
-export const PLATFORM_SCHEMA_FILE = path.resolve(import.meta.dirname, '../../../schemas/platform.schema.json');
+export const PLATFORM_SCHEMA_FILE = schemaFile('platform');
 
-export interface PlatformFinding {
-  file: string;
-  line: number;
-  column: number;
-  /** JSON pointer of the offending node. */
-  pointer: string;
-  message: string;
+const KIND = DOCUMENT_KINDS.platform;
+export const platformNamer = plainNamer(KIND.noun);
+
+export interface PlatformValidation {
+  /** The compiled platform, present when no finding is an error. */
+  readonly platform?: Platform;
+  /** The schema-valid document, present when the YAML and the schema found no error. */
+  readonly raw?: RawPlatform;
+  readonly findings: readonly Finding[];
 }
 
-let validator: ValidateFunction | undefined;
-
-export function platformValidator(): ValidateFunction {
-  if (!validator) {
-    const schema = JSON.parse(readFileSync(PLATFORM_SCHEMA_FILE, 'utf8')) as object;
-    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-    addFormats(ajv);
-    validator = ajv.compile(schema);
-  }
-  return validator;
-}
-
-function describe(error: ErrorObject): { pointer: string; message: string } {
-  const where = dottedPath(error.instancePath) || '(top level)';
-  switch (error.keyword) {
-    case 'additionalProperties': {
-      const key = (error.params as { additionalProperty: string }).additionalProperty;
-      return { pointer: `${error.instancePath}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`, message: `${where}: unknown key "${key}"` };
-    }
-    case 'required':
-      return { pointer: error.instancePath, message: `${where}: missing required key "${(error.params as { missingProperty: string }).missingProperty}"` };
-    case 'enum':
-      return { pointer: error.instancePath, message: `${where}: must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}` };
-    case 'pattern': {
-      const schema = error.parentSchema as { title?: string; description?: string } | undefined;
-      return { pointer: error.instancePath, message: `${where}: ${JSON.stringify(error.data)} is not a valid ${schema?.title?.toLowerCase() ?? 'value'}${schema?.description ? ` (${schema.description})` : ''}` };
-    }
-    case 'oneOf':
-    case 'anyOf':
-      return { pointer: error.instancePath, message: `${where}: ${error.message ?? 'matches no allowed form'}` };
-    case 'const':
-      return { pointer: error.instancePath, message: `${where}: must be ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}` };
-    default:
-      return { pointer: error.instancePath, message: `${where}: ${error.message ?? 'is invalid'}` };
-  }
-}
-
-function schemaFindings(parsed: ParsedYaml): PlatformFinding[] {
-  const validate = platformValidator();
-  if (validate(parsed.data)) return [];
-  // A failed oneOf reports every branch: keep the branch the author most likely meant.
-  const errors = collapseOneOf(validate.errors ?? []);
-  const specific = errors.filter((e) => e.keyword !== 'if');
-  const seen = new Set<string>();
-  const out: PlatformFinding[] = [];
-  for (const error of specific.length ? specific : errors) {
-    const { pointer, message } = describe(error);
-    if (seen.has(message)) continue;
-    seen.add(message);
-    const at = parsed.locate(pointer, error.keyword === 'additionalProperties' ? 'key' : 'value');
-    out.push({ file: parsed.file, line: at.line, column: at.column, pointer, message });
-  }
-  return out;
-}
-
-function fail(code: 'PLATFORM_SYNTAX' | 'PLATFORM_INVALID', findings: PlatformFinding[]): never {
-  const lines = findings.map((f) => `${f.file}:${f.line}:${f.column}: ${f.message}`);
-  throw new OrderwireError(code, lines.length === 1 ? lines[0]! : `${findings.length} problems:\n  ${lines.join('\n  ')}`, { findings });
-}
-
-/** Parses, validates and compiles platform text (the file name is for messages). */
-export function parsePlatform(text: string, file: string): Platform {
-  const parsed = parseYaml(text, file);
-  const syntax = parsed.findings.filter((f) => f.severity === 'error');
-  if (syntax.length) fail('PLATFORM_SYNTAX', syntax.map((f) => ({ file, line: f.line, column: f.column, pointer: f.pointer, message: f.message })));
-  const findings = schemaFindings(parsed);
-  if (findings.length) fail('PLATFORM_INVALID', findings);
+/** Validates and compiles platform text (the file name is for findings); never throws for a bad file. */
+export function validatePlatformText(text: string, file: string): PlatformValidation {
+  const parsed = parseYaml(text, file, { emptyHint: KIND.emptyHint });
+  const findings: Finding[] = [...parsed.findings];
+  if (hasErrors(findings)) return { findings: sortFindings(findings) };
+  findings.push(...schemaFindings(parsed, 'platform', platformNamer));
+  if (hasErrors(findings)) return { findings: sortFindings(findings) };
+  const raw = parsed.data as RawPlatform;
   try {
-    return compilePlatform(parsed.data as RawPlatform, file);
+    return { platform: compilePlatform(raw, file), raw, findings: sortFindings(findings) };
   } catch (err) {
     if (!(err instanceof CompileError)) throw err;
     const pointer = toPointer(err.pointer);
-    const at = parsed.locate(pointer);
-    return fail('PLATFORM_INVALID', [{ file, line: at.line, column: at.column, pointer, message: `${dottedPath(pointer) || '(top level)'}: ${err.message}` }]);
+    const subject = platformNamer.nodeName(pointer);
+    findings.push(finding(file, parsed.locate(pointer), err.code, `${subject}: ${err.message}`, pointer, err.suggestion));
+    return { raw, findings: sortFindings(findings) };
   }
+}
+
+function fail(file: string, findings: readonly Finding[]): never {
+  const errors = findings.filter((f) => f.severity === 'error');
+  const code = errors.some((f) => f.code.startsWith('YAML_')) ? 'PLATFORM_SYNTAX' : 'PLATFORM_INVALID';
+  const lines = errors.map((f) => `${f.file}:${f.line}:${f.column}: ${f.message}${f.suggestion ? ` (${f.suggestion})` : ''} [${f.code}]`);
+  throw new OrderwireError(code, lines.length === 1 ? lines[0]! : `${file}: ${errors.length} problems:\n  ${lines.join('\n  ')}`, { file, findings });
+}
+
+/** Parses, validates and compiles platform text, or throws PLATFORM_SYNTAX / PLATFORM_INVALID with every finding. */
+export function parsePlatform(text: string, file: string): Platform {
+  const result = validatePlatformText(text, file);
+  if (!result.platform) fail(file, result.findings);
+  return result.platform;
+}
+
+/** The file of a platform: a path to a .yaml file as given, else <name>.yaml in `dir` (default: the shipped platforms). */
+export function platformFile(nameOrFile: string, dir: string = PLATFORMS_DIR): string {
+  return /\.ya?ml$/.test(nameOrFile) ? path.resolve(nameOrFile) : path.join(dir, `${nameOrFile}.yaml`);
 }
 
 /** A platform by name from channels/platforms/ (or `dir`), or a path to a .yaml file. */
 export async function loadPlatform(nameOrFile: string, opts: { dir?: string } = {}): Promise<Platform> {
-  const file = /\.ya?ml$/.test(nameOrFile) ? path.resolve(nameOrFile) : path.join(opts.dir ?? PLATFORMS_DIR, `${nameOrFile}.yaml`);
+  const file = platformFile(nameOrFile, opts.dir);
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -12,7 +12,7 @@ import type { MapperSpec, OrderMapper } from '../map/index.ts';
 import type { PaginationSpec } from '../paginate/index.ts';
 import type { Render, TemplateType } from '../template/index.ts';
 
-export type DateFormat = 'iso_seconds' | 'iso_millis' | 'epoch_ms' | 'epoch_s';
+export type DateFormat = 'iso_seconds' | 'iso_millis' | 'epoch_ms' | 'epoch_s' | 'date';
 
 export interface RawRequest {
   /** Endpoint name: selects the budget, names the request in logs (Mirakl operation codes: OR21...). */
@@ -29,6 +29,33 @@ export interface RawRequest {
 export interface RawActionRequest extends RawRequest {
   /** Send this request only when the reference is truthy. */
   when?: string;
+  /** One request per targeted line, the line in scope as `line`. */
+  per_line?: boolean;
+  /** An asynchronous answer (202): the process resource to poll until final. */
+  process_status?: RawProcessStatus;
+}
+
+export interface RawProcessStatus {
+  endpoint: string;
+  path: string;
+  status: string;
+  succeeded: string[];
+  failed: string[];
+  message?: string;
+  every?: string;
+  max_polls?: number;
+}
+
+/** A process-status poll compiled: `path` renders with `response` (the request's answer) in scope. */
+export interface CompiledProcessStatus {
+  endpoint: string;
+  path: Render;
+  status: (body: unknown) => unknown;
+  succeeded: ReadonlySet<string>;
+  failed: ReadonlySet<string>;
+  message?: (body: unknown) => unknown;
+  everyMs: number;
+  maxPolls: number;
 }
 
 export interface RawPlatform {
@@ -37,6 +64,8 @@ export interface RawPlatform {
   description?: string;
   sources?: { title?: string; url: string }[];
   templates?: TemplateType;
+  /** Every status the marketplace sends, as it spells them: a channel maps only these. */
+  statuses?: string[];
   auth: AuthSpec;
   headers?: Record<string, ValueSource>;
   http?: {
@@ -45,11 +74,14 @@ export interface RawPlatform {
     error_message?: string[];
   };
   list_orders: RawRequest & {
-    window: { from: string; to: string; format: DateFormat };
+    window: { from: string; to?: string; format: DateFormat };
     pagination: PaginationSpec;
     records: ExtractorSpec;
+    /** Each listed record is a summary: fetch the order with get_order (mapped by its mapping). */
+    detail?: { concurrency?: number };
   };
-  get_order: RawRequest & { records: ExtractorSpec };
+  /** `mapping`: the get-one record's own mapping, when it differs from the listing's. */
+  get_order: RawRequest & { records: ExtractorSpec; mapping?: MapperSpec };
   mapping: MapperSpec;
   actions: Partial<Record<ActionName, RawActionRequest[]>>;
   /** Per action, how a read-back proves it took effect (required for every action in `actions`). */
@@ -70,6 +102,9 @@ export interface CompiledRequest {
   body?: Render;
   idempotent: boolean;
   when?: Render;
+  /** One request per targeted line (`line` in scope). */
+  perLine?: boolean;
+  processStatus?: CompiledProcessStatus;
 }
 
 export interface Budget {
@@ -89,10 +124,14 @@ export interface Platform {
   readonly list: {
     readonly request: CompiledRequest;
     readonly formatDate: (date: Date) => string;
-    readonly window: { readonly from: string; readonly to: string };
+    /** Query parameters of the bounds; `to` absent: the marketplace takes a lower bound only. */
+    readonly window: { readonly from: string; readonly to?: string };
     readonly records: Extractor;
+    /** Complete each listed record with its get-one request, this many at a time. */
+    readonly detail?: { readonly concurrency: number };
   };
-  readonly get: { readonly request: CompiledRequest; readonly records: Extractor };
+  /** `mapper`: the get-one mapping (the listing's when the platform declares none). */
+  readonly get: { readonly request: CompiledRequest; readonly records: Extractor; readonly mapper: OrderMapper };
   readonly mapper: OrderMapper;
   readonly actions: Readonly<Partial<Record<ActionName, readonly CompiledRequest[]>>>;
   /** One effect check per action of `actions`. */

@@ -14,6 +14,7 @@
  */
 import { OrderwireError } from '../../errors.ts';
 import { CompileError, type Pointer } from '../platform/compile-error.ts';
+import { didYouMean } from '../../documents/suggest.ts';
 import { compileKeys, splitPath } from '../map/path.ts';
 
 export type TemplateContext = Readonly<Record<string, unknown>>;
@@ -24,6 +25,12 @@ export interface CompileOptions {
   roots: ReadonlySet<string>;
   /** Encode substituted values for a URL path segment. */
   encode?: (value: string) => string;
+  /**
+   * Checks a reference's keys against what its root holds (the normalized order's schema, the
+   * action request): a problem found here is a located PLATFORM_TEMPLATE_REFERENCE at load, not
+   * a value silently missing from a request sent later.
+   */
+  checkReference?: (keys: readonly string[]) => { message: string; suggestion?: string } | undefined;
 }
 
 const WHOLE = /^\$\{([^{}]+)\}$/;
@@ -36,7 +43,8 @@ export function isTruthy(value: unknown): boolean {
   return value !== undefined && value !== null && value !== false && value !== 0 && value !== '';
 }
 
-function compileReference(expr: string, roots: ReadonlySet<string>, pointer: Pointer): Render {
+function compileReference(expr: string, opts: CompileOptions, pointer: Pointer): Render {
+  const roots = opts.roots;
   let keys: string[];
   try {
     keys = splitPath(expr.trim());
@@ -45,8 +53,10 @@ function compileReference(expr: string, roots: ReadonlySet<string>, pointer: Poi
   }
   const [root, ...rest] = keys;
   if (root === undefined || !roots.has(root)) {
-    throw new CompileError(pointer, `"\${${expr}}" refers to "${root ?? ''}", which is not in scope here (in scope: ${[...roots].join(', ')})`);
+    throw new CompileError(pointer, `"\${${expr}}" refers to "${root ?? ''}", which is not in scope here (in scope: ${[...roots].join(', ')})`, 'PLATFORM_TEMPLATE_REFERENCE', root === undefined ? undefined : didYouMean(root, roots));
   }
+  const problem = opts.checkReference?.(keys);
+  if (problem) throw new CompileError(pointer, `"\${${expr}}": ${problem.message}`, 'PLATFORM_TEMPLATE_REFERENCE', problem.suggestion);
   const get = compileKeys(rest);
   return (ctx) => {
     const v = get(ctx[root]);
@@ -57,7 +67,7 @@ function compileReference(expr: string, roots: ReadonlySet<string>, pointer: Poi
 function compileString(text: string, opts: CompileOptions, pointer: Pointer): Render {
   const whole = WHOLE.exec(text);
   if (whole) {
-    const ref = compileReference(whole[1]!, opts.roots, pointer);
+    const ref = compileReference(whole[1]!, opts, pointer);
     const encode = opts.encode;
     return encode ? (ctx) => {
       const v = ref(ctx);
@@ -69,7 +79,7 @@ function compileString(text: string, opts: CompileOptions, pointer: Pointer): Re
   let last = 0;
   for (const m of text.matchAll(PART)) {
     if (m.index > last) pieces.push(text.slice(last, m.index));
-    pieces.push({ expr: m[1]!, ref: compileReference(m[1]!, opts.roots, pointer) });
+    pieces.push({ expr: m[1]!, ref: compileReference(m[1]!, opts, pointer) });
     last = m.index + m[0].length;
   }
   if (last < text.length) pieces.push(text.slice(last));

@@ -1,22 +1,28 @@
 /**
- * Loading channel test files: YAML with positions, checked against
- * schemas/channel-test.schema.json, each case's order built or read and checked against the
- * order schema. Every problem is located (file:line:column); a bad case does not stop the others.
+ * Loading channel test files through the document front end (engine/documents/): YAML with
+ * positions, schemas/channel-test.schema.json, then each case's order built or read and checked
+ * against the order schema. Every problem is a located finding (file:line:column); a bad case does
+ * not stop the others.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
 import { loadChannel } from '../../channel/load.ts';
 import type { Channel } from '../../channel/model.ts';
+import { finding, type Finding } from '../../documents/finding.ts';
+import { DOCUMENT_KINDS } from '../../documents/kinds.ts';
+import { toPointer } from '../../documents/pointer.ts';
+import { plainNamer, schemaFindings } from '../../documents/schema-findings.ts';
+import { schemaFile } from '../../documents/schemas.ts';
+import { parseYaml, type ParsedYaml } from '../../documents/yaml.ts';
 import { OrderwireError, type ErrorCode } from '../../errors.ts';
 import type { NormalizedOrder } from '../../order/model.ts';
-import { orderProblems, schemaProblems, schemaValidator } from '../../order/schema.ts';
+import { orderProblems } from '../../order/schema.ts';
 import { isNormalizedStatus, mappedStatuses } from '../../order/status.ts';
 import { marketplaceStatusFor, syntheticOrder, type SyntheticLine } from '../../order/synthetic.ts';
-import type { Expectation, Location, TestCase, TestFile, TestProblem } from './model.ts';
+import type { Expectation, Location, TestCase, TestFile } from './model.ts';
 
-export const CHANNEL_TEST_SCHEMA_FILE = path.resolve(import.meta.dirname, '../../../schemas/channel-test.schema.json');
-const testFileValidator = schemaValidator(CHANNEL_TEST_SCHEMA_FILE);
+export const CHANNEL_TEST_SCHEMA_FILE = schemaFile('channel-test');
+const KIND = DOCUMENT_KINDS['channel-test'];
 
 export const TEST_FILE_PATTERN = /\.test\.ya?ml$/;
 
@@ -58,37 +64,15 @@ export async function findTestFiles(targets: readonly string[]): Promise<string[
   return [...out].sort();
 }
 
-class Locator {
-  private readonly file: string;
-  private readonly doc: Document;
-  private readonly lines: LineCounter;
-
-  constructor(file: string, doc: Document, lines: LineCounter) {
-    this.file = file;
-    this.doc = doc;
-    this.lines = lines;
-  }
-
-  at(offset: number): Location {
-    const { line, col } = this.lines.linePos(offset);
-    return { file: this.file, line, column: col };
-  }
-
-  /** The deepest node on the JSON pointer's path that exists. */
-  pointer(pointer: string): Location {
-    const segments = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-    for (let n = segments.length; n >= 0; n--) {
-      const keys = segments.slice(0, n).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-      const node = n === 0 ? this.doc.contents : this.doc.getIn(keys, true);
-      const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
-      if (range) return this.at(range[0]);
-    }
-    return { file: this.file, line: 1, column: 1 };
-  }
+/** A finding at a node of the test file, by its path. */
+function problemAt(parsed: ParsedYaml, path: readonly (string | number)[], message: string, code: ErrorCode = 'CHANNEL_TEST_INVALID'): Finding {
+  const pointer = toPointer(path);
+  return finding(parsed.file, parsed.locate(pointer), code, message, pointer);
 }
 
-function problem(location: Location, message: string, code: ErrorCode = 'CHANNEL_TEST_INVALID'): TestProblem {
-  return { code, location, message };
+function locationOf(parsed: ParsedYaml, path: readonly (string | number)[]): Location {
+  const at = parsed.locate(toPointer(path));
+  return { file: parsed.file, line: at.line, column: at.column };
 }
 
 async function resolveChannel(file: string, raw: RawTestFile): Promise<Channel> {
@@ -144,65 +128,61 @@ async function buildOrder(channel: Channel, file: string, raw: RawCase, index: n
     order = raw.order;
   }
   const problems = orderProblems(order);
-  if (problems.length > 0) throw new CaseOrderError(key, `not a valid order: ${problems.map((p) => `${p.pointer || '/'}: ${p.message}`).join('; ')}`);
+  if (problems.length > 0) throw new CaseOrderError(key, `not a valid order: ${problems.map((p) => p.message).join('; ')}`);
   return order as NormalizedOrder;
 }
 
 /** Loads one test file; never throws for a bad file (problems are returned instead). */
 export async function loadTestFile(file: string): Promise<TestFile> {
-  const result: TestFile = { file, cases: [], problems: [] };
   const text = await readFile(file, 'utf8').catch((err: Error) => err);
   if (text instanceof Error) {
-    result.problems.push(problem({ file, line: 1, column: 1 }, `cannot read the test file: ${text.message}`, 'FILE_UNREADABLE'));
+    return { file, cases: [], problems: [finding(file, { line: 1, column: 1, endLine: 1, endColumn: 1 }, 'FILE_UNREADABLE', `cannot read the test file: ${text.message}`, '')] };
+  }
+  return loadTestText(text, file);
+}
+
+/** Loads a test file's text (the file name locates problems and resolves relative paths). */
+export async function loadTestText(text: string, file: string): Promise<TestFile> {
+  const result: TestFile = { file, cases: [], problems: [] };
+  const parsed = parseYaml(text, file, { emptyHint: KIND.emptyHint });
+  if (parsed.findings.some((f) => f.severity === 'error')) {
+    result.problems.push(...parsed.findings);
     return result;
   }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const locate = new Locator(file, doc, lines);
-  if (doc.errors.length > 0) {
-    for (const e of doc.errors) result.problems.push(problem(locate.at(e.pos[0]), `YAML: ${e.message.split('\n')[0]}`));
-    return result;
-  }
-  const raw = doc.toJS() as unknown;
-  const validate = testFileValidator();
   // A problem inside a case rejects that case only; the others still run.
   const badCases = new Set<number>();
-  if (!validate(raw)) {
-    for (const p of schemaProblems(validate.errors)) {
-      const message = p.keyword === 'oneOf' ? 'give the order with exactly one of marketplace_status, status, order or order_file' : p.message;
-      result.problems.push(problem(locate.pointer(p.pointer), `${p.pointer || '/'}: ${message}`));
-      const inCase = /^\/cases\/(\d+)(\/|$)/.exec(p.pointer);
-      if (inCase) badCases.add(Number(inCase[1]));
-      else return result;
-    }
+  for (const f of schemaFindings(parsed, 'channel-test', plainNamer(KIND.noun))) {
+    result.problems.push(f);
+    const inCase = /^\/cases\/(\d+)(\/|$)/.exec(f.pointer);
+    if (inCase) badCases.add(Number(inCase[1]));
+    else return result;
   }
-  const testFile = raw as RawTestFile;
+  const testFile = parsed.data as RawTestFile;
   try {
     result.channel = await resolveChannel(file, testFile);
   } catch (err) {
     const code = err instanceof OrderwireError ? err.code : 'CHANNEL_TEST_INVALID';
-    result.problems.push(problem(locate.pointer(testFile.channel === undefined ? '' : '/channel'), `channel: ${(err as Error).message}`, code));
+    result.problems.push(problemAt(parsed, testFile.channel === undefined ? [] : ['channel'], `channel: ${(err as Error).message}`, code));
     return result;
   }
   const names = new Set<string>();
   for (const [i, rawCase] of testFile.cases.entries()) {
     if (badCases.has(i)) continue;
-    const where = locate.pointer(`/cases/${i}`);
-    if (names.has(rawCase.name)) result.problems.push(problem(locate.pointer(`/cases/${i}/name`), `case name "${rawCase.name}" is used twice`));
+    if (names.has(rawCase.name)) result.problems.push(problemAt(parsed, ['cases', i, 'name'], `case name "${rawCase.name}" is used twice`));
     names.add(rawCase.name);
     try {
       const order = await buildOrder(result.channel, file, rawCase, i, testFile.account ?? 'test');
       result.cases.push({
         name: rawCase.name,
         ...(rawCase.source !== undefined && { source: rawCase.source }),
-        location: where,
+        location: locationOf(parsed, ['cases', i]),
         order,
         action: rawCase.action as TestCase['action'],
         expect: rawCase.expect,
       });
     } catch (err) {
-      const key = err instanceof CaseOrderError ? `/${err.key}` : '';
-      result.problems.push(problem(locate.pointer(`/cases/${i}${key}`), `case "${rawCase.name}": ${(err as Error).message}`));
+      const key = err instanceof CaseOrderError ? [err.key] : [];
+      result.problems.push(problemAt(parsed, ['cases', i, ...key], `case "${rawCase.name}": ${(err as Error).message}`));
     }
   }
   return result;

@@ -3,7 +3,7 @@
  * like code. Each case builds an order in a status, submits one action and states the verdict.
  */
 import type { Channel } from '../../channel/model.ts';
-import type { ErrorCode } from '../../errors.ts';
+import type { Finding } from '../../documents/finding.ts';
 import type { NormalizedOrder } from '../../order/model.ts';
 import type { ActionInput, ValidationResult } from '../validate.ts';
 
@@ -31,19 +31,14 @@ export interface TestCase {
   expect: Expectation;
 }
 
-export interface TestProblem {
-  /** CHANNEL_TEST_INVALID, or the loader's code when the channel itself does not load. */
-  code: ErrorCode;
-  location: Location;
-  message: string;
-}
 
 /** A test file, loaded: its channel and cases, or the problems that kept it from loading. */
 export interface TestFile {
   file: string;
   channel?: Channel;
   cases: TestCase[];
-  problems: TestProblem[];
+  /** Located findings (YAML, schema, the channel, the cases' orders); CHANNEL_TEST_INVALID for the cases'. */
+  problems: Finding[];
 }
 
 export interface CaseResult {

@@ -22,7 +22,7 @@ export function textReport(summary: RunSummary, cwd = process.cwd()): string {
   const out: string[] = [];
   for (const { file, results } of summary.files) {
     out.push(`${path.relative(cwd, file.file) || file.file}${file.channel ? ` (${file.channel.id})` : ''}`);
-    for (const p of file.problems) out.push(`  ✗ ${where(p.location, cwd)}: error[${p.code}]: ${p.message}`);
+    for (const p of file.problems) out.push(`  ✗ ${where(p, cwd)}: ${p.severity}[${p.code}]: ${p.message}`);
     for (const r of results) {
       if (r.passed) {
         out.push(`  ✓ ${r.testCase.name}`);
@@ -64,7 +64,7 @@ export function junitReport(summary: RunSummary, cwd = process.cwd()): string {
       out.push('    <properties>', `      <property name="channel" value="${xml(file.channel.id)}"/>`, `      <property name="coverage" value="${cov.covered}/${cov.total}"/>`, '    </properties>');
     }
     if (errors) {
-      const text = file.problems.map((p) => `${where(p.location, cwd)}: ${p.code}: ${p.message}`).join('\n');
+      const text = file.problems.map((p) => `${where(p, cwd)}: ${p.code}: ${p.message}`).join('\n');
       out.push(`    <testcase classname="${xml(name)}" name="load ${xml(name)}">`, `      <error type="CHANNEL_TEST_INVALID" message="${xml(file.problems[0]!.message)}">${xml(text)}</error>`, '    </testcase>');
     }
     for (const r of results) {

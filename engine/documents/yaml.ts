@@ -1,6 +1,6 @@
 /**
- * The YAML layer: parse a channel (or any orderwire YAML file) keeping source positions, so every
- * later finding can say file:line:column. Duplicate keys and syntax errors become findings here;
+ * The YAML layer of every file kind: parse keeping source positions, so every later finding can
+ * say file:line:column. Duplicate keys and syntax errors become findings here;
  * `locate(pointer)` maps a JSON pointer back to the key or the value it names.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
@@ -24,7 +24,7 @@ export interface ParsedYaml {
 const SYNTAX_HINTS: Record<string, string> = {
   TAB_AS_INDENT: 'indent with spaces, never tabs',
   BAD_INDENT: 'align the line with its siblings (same number of spaces) and close any open [ or {',
-  MULTIPLE_DOCS: 'a channel file holds one document: remove the `---` separator and what follows, or move it to its own file',
+  MULTIPLE_DOCS: 'an orderwire file holds one document: remove the `---` separator and what follows, or move it to its own file',
   BLOCK_AS_IMPLICIT_KEY: 'a value that contains ": " must be quoted, e.g. note: "Cancel: manual"',
   MISSING_CHAR: 'close the quote or bracket opened before this point',
   UNEXPECTED_TOKEN: 'check the indentation and quoting of this line',
@@ -45,7 +45,12 @@ function keyText(key: unknown): string {
   return String(key);
 }
 
-export function parseYaml(text: string, file: string): ParsedYaml {
+export interface ParseOptions {
+  /** What an empty file should start with, for the YAML_EMPTY finding (default: a channel's first keys). */
+  readonly emptyHint?: string;
+}
+
+export function parseYaml(text: string, file: string, options: ParseOptions = {}): ParsedYaml {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, keepSourceTokens: true });
   const lines = text.split(/\r?\n/);
@@ -80,7 +85,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     }
     if (data === null || data === undefined) {
       if (!findings.some((f) => f.severity === 'error')) {
-        findings.push(finding(file, START_OF_FILE, 'YAML_EMPTY', 'the file holds no YAML document (it is empty or only comments)', '', 'start with `id:`, `name:` and `platform:`; see channels/README.md'));
+        findings.push(finding(file, START_OF_FILE, 'YAML_EMPTY', 'the file holds no YAML document (it is empty or only comments)', '', options.emptyHint ?? 'start with `id:`, `name:` and `platform:`; see channels/README.md'));
       }
       data = undefined;
     }

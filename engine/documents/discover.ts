@@ -1,13 +1,15 @@
 /**
  * Which files `orderwire validate` checks: named files as given; folders walked for *.yaml and
- * *.yml, skipping channel tests (*.test.yaml) and platform folders (platforms/), which have other
- * schemas, unless the folder itself is named.
+ * *.yml of every kind (channels, channel tests, platforms/, configurations), skipping
+ * node_modules, generated docs/ and hidden folders.
  */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { OrderwireError } from '../errors.ts';
 
-const SKIPPED_DIRS = new Set(['platforms', 'node_modules', 'docs']);
+const SKIPPED_DIRS = new Set(['node_modules', 'docs']);
+
+export const YAML_FILE = /\.ya?ml$/;
 
 async function walk(dir: string, out: string[]): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true });
@@ -15,14 +17,14 @@ async function walk(dir: string, out: string[]): Promise<void> {
     const full = path.join(dir, e.name);
     if (e.isDirectory()) {
       if (!SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.')) await walk(full, out);
-    } else if (e.isFile() && /\.ya?ml$/.test(e.name) && !/\.test\.ya?ml$/.test(e.name)) {
+    } else if (e.isFile() && YAML_FILE.test(e.name)) {
       out.push(full);
     }
   }
 }
 
 /** Files to validate for the given paths ('-' stays '-', meaning standard input). */
-export async function discoverChannelFiles(paths: readonly string[]): Promise<string[]> {
+export async function discoverDocuments(paths: readonly string[]): Promise<string[]> {
   const out: string[] = [];
   for (const p of paths) {
     if (p === '-') {
@@ -38,7 +40,7 @@ export async function discoverChannelFiles(paths: readonly string[]): Promise<st
     if (info.isDirectory()) {
       const found: string[] = [];
       await walk(p, found);
-      if (found.length === 0) throw new OrderwireError('FILE_NOT_FOUND', `no channel file (*.yaml, *.yml) in ${p}`, { path: p });
+      if (found.length === 0) throw new OrderwireError('FILE_NOT_FOUND', `no orderwire file (*.yaml, *.yml) in ${p}`, { path: p });
       out.push(...found);
     } else {
       out.push(p);

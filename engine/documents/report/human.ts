@@ -6,6 +6,8 @@ import type { Finding } from '../finding.ts';
 
 export interface FileReport {
   readonly file: string;
+  /** The kind of file (channel, platform, config, channel-test), when known. */
+  readonly kind?: string;
   /** Source text, to quote the offending line (absent when the file could not be read). */
   readonly text?: string;
   readonly findings: readonly Finding[];
@@ -57,6 +59,16 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+const KIND_WORDS: Readonly<Record<string, string>> = { channel: 'channel', platform: 'platform', config: 'configuration', 'channel-test': 'channel test' };
+
+/** " (2 channels, 1 platform)": what the files were, in the order first met. */
+function kindsInWords(reports: readonly FileReport[]): string {
+  const counts = new Map<string, number>();
+  for (const r of reports) if (r.kind !== undefined) counts.set(r.kind, (counts.get(r.kind) ?? 0) + 1);
+  if (counts.size === 0) return '';
+  return ` (${[...counts].map(([kind, n]) => plural(n, KIND_WORDS[kind] ?? kind)).join(', ')})`;
+}
+
 export function formatHuman(reports: readonly FileReport[], display: (file: string) => string = (f) => f): string {
   const blocks: string[] = [];
   const ok: string[] = [];
@@ -67,6 +79,6 @@ export function formatHuman(reports: readonly FileReport[], display: (file: stri
   if (ok.length > 0) blocks.push(ok.join('\n'));
   const s = summarize(reports);
   const verdict = s.errors > 0 ? `${plural(s.invalidFiles, 'file')} invalid` : 'all valid';
-  blocks.push(`${plural(s.files, 'channel file')} checked: ${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')} (${verdict})`);
+  blocks.push(`${plural(s.files, 'file')} checked${kindsInWords(reports)}: ${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')} (${verdict})`);
   return blocks.join('\n\n') + '\n';
 }

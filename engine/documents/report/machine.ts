@@ -10,6 +10,7 @@ import { summarize, type FileReport } from './human.ts';
 export function formatJson(reports: readonly FileReport[], display: (file: string) => string = (f) => f): string {
   const files = reports.map((r) => ({
     file: display(r.file),
+    ...(r.kind !== undefined && { kind: r.kind }),
     valid: !r.findings.some((f) => f.severity === 'error'),
     findings: r.findings.map((f) => ({ ...f, file: display(f.file) })),
   }));

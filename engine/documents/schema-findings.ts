@@ -1,69 +1,93 @@
 /**
- * The schema layer: schemas/channel.schema.json through ajv (draft 2020-12, all errors, strict),
- * compiled once per process. Raw ajv errors ("must NOT have additional properties") are turned
- * into findings a newcomer can act on: the key or value named, where it sits, a did-you-mean.
+ * The schema layer of every file kind: a document through its JSON Schema (schemas.ts, one ajv
+ * for all), and raw ajv errors ("must NOT have additional properties") turned into problems a
+ * newcomer can act on: the key or value named, where it sits, a did-you-mean. A problem carries a
+ * JSON pointer; `schemaFindings` locates each in the YAML source (file:line:column), and
+ * `schemaProblems` serves documents that have no source (a normalized order in JSON).
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import Ajv2020Module, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { ErrorCode } from '../errors.ts';
-import { collapseAlternatives } from './schema-alternatives.ts';
+import { collapseAlternatives } from './alternatives.ts';
 import { finding, type Finding } from './finding.ts';
-import type { ParsedYaml } from './parse.ts';
-import { fromPointer, toPointer } from './pointer.ts';
-import { didYouMean, listOf } from './suggest.ts';
-import { inside, nodeName } from './where.ts';
+import { dottedPath, fromPointer, toPointer } from './pointer.ts';
+import { compiledSchema, type JsonSchema, type SchemaName } from './schemas.ts';
+import { closest, didYouMean, listOf } from './suggest.ts';
+import type { ParsedYaml } from './yaml.ts';
 
-const Ajv2020 = Ajv2020Module.default;
-const addFormats = addFormatsModule.default;
-
-export const CHANNEL_SCHEMA_FILE = path.resolve(import.meta.dirname, '../../schemas/channel.schema.json');
-
-type Schema = Record<string, unknown> & { properties?: Record<string, Schema>; description?: string; title?: string; $ref?: string };
-
-const compiled = new Map<string, { schema: Schema; validate: ValidateFunction }>();
-
-/**
- * A JSON Schema file and its validator, compiled on first use and kept for the process. Every
- * orderwire YAML file (channel, platform, config) goes through the same findings machinery.
- */
-export function schemaValidator(file: string): { schema: Schema; validate: ValidateFunction } {
-  let entry = compiled.get(file);
-  if (!entry) {
-    const schema = JSON.parse(readFileSync(file, 'utf8')) as Schema;
-    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-    addFormats(ajv);
-    entry = { schema, validate: ajv.compile(schema) };
-    compiled.set(file, entry);
-  }
-  return entry;
+/** How messages name places of a document: each kind may speak its own language (channel/where.ts). */
+export interface Namer {
+  /** The node at `pointer` as the subject of a sentence ('' is the document: "the channel"). */
+  nodeName(pointer: string): string;
+  /** "in `auth`", "at the top level of the platform file": where a key sits. */
+  inside(pointer: string): string;
 }
 
-/** The channel JSON Schema and its validator. */
-export function channelValidator(): { schema: Schema; validate: ValidateFunction } {
-  return schemaValidator(CHANNEL_SCHEMA_FILE);
+/** Dotted paths: "`list_orders.pagination`", for kinds without a language of their own. */
+export function plainNamer(document: string): Namer {
+  return {
+    nodeName: (pointer) => (pointer === '' ? document : `\`${dottedPath(pointer)}\``),
+    inside: (pointer) => (pointer === '' ? `at the top level of ${document}` : `in \`${dottedPath(pointer)}\``),
+  };
 }
 
-/** Findings for everything the document does against the schema; [] when it conforms. */
-export function schemaFindings(parsed: ParsedYaml, against: { schema: Schema; validate: ValidateFunction } = channelValidator()): Finding[] {
-  const { schema, validate } = against;
-  if (validate(parsed.data)) return [];
-  const collapsed = collapseAlternatives(validate.errors ?? []);
+/** One problem of a document against its schema, not yet located in a source. */
+export interface SchemaProblem {
+  readonly code: ErrorCode;
+  /** JSON pointer of the offending node ('' for the document itself). */
+  readonly pointer: string;
+  /** Point at the key (unknown or missing keys) or at the value. */
+  readonly part: 'key' | 'value';
+  readonly message: string;
+  readonly suggestion?: string;
+  /** The JSON Schema keyword that failed (required, type, enum, oneOf...). */
+  readonly keyword: string;
+  /** SCHEMA_MISSING_KEY: the key that is missing. */
+  readonly missing?: string;
+}
+
+/** Problems of `data` against a shipped schema; [] when it conforms. */
+export function schemaProblems(data: unknown, name: SchemaName, namer: Namer = plainNamer('the document')): SchemaProblem[] {
+  const { schema, validate } = compiledSchema(name);
+  if (validate(data)) return [];
+  const collapsed = collapseAlternatives(validate.errors ?? []).filter((e) => e.keyword !== 'if');
   // A value of the wrong type also fails its enum or pattern: say only that the type is wrong.
   const wrongType = new Set(collapsed.filter((e) => e.keyword === 'type' && e.propertyName === undefined).map((e) => e.instancePath));
   const errors = collapsed.filter((e) => e.keyword === 'type' || e.propertyName !== undefined || !wrongType.has(e.instancePath));
-  const out: Finding[] = [];
+  const out: SchemaProblem[] = [];
   const seen = new Set<string>();
   for (const error of errors) {
-    const converted = convert(error, parsed, schema);
+    const converted = convert(error, schema, namer);
     if (!converted) continue;
     const key = `${converted.code}|${converted.pointer}|${converted.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(converted);
   }
-  return out;
+  return withoutMisspeltRequired(out);
+}
+
+/**
+ * `credentail` unknown and `credential` missing are one mistake: keep the unknown key, whose
+ * did-you-mean says the fix, and drop the missing key it stands for.
+ */
+function withoutMisspeltRequired(problems: SchemaProblem[]): SchemaProblem[] {
+  const unknownByParent = new Map<string, string[]>();
+  for (const p of problems) {
+    if (p.code !== 'SCHEMA_UNKNOWN_KEY') continue;
+    const segments = fromPointer(p.pointer);
+    const parent = toPointer(segments.slice(0, -1));
+    unknownByParent.set(parent, [...(unknownByParent.get(parent) ?? []), segments.at(-1)!]);
+  }
+  return problems.filter((p) => {
+    if (p.code !== 'SCHEMA_MISSING_KEY' || p.missing === undefined) return true;
+    const near = unknownByParent.get(p.pointer) ?? [];
+    return !near.some((name) => closest(name, [p.missing!]) !== undefined);
+  });
+}
+
+/** Located findings for everything the parsed document does against the schema; [] when it conforms. */
+export function schemaFindings(parsed: ParsedYaml, name: SchemaName, namer?: Namer): Finding[] {
+  return schemaProblems(parsed.data, name, namer).map((p) => finding(parsed.file, parsed.locate(p.pointer, p.part), p.code, p.message, p.pointer, p.suggestion));
 }
 
 /** Nouns for the shared vocabularies of the schema, keyed by their $defs name. */
@@ -71,11 +95,13 @@ const VOCABULARY: Record<string, string> = {
   normalizedStatus: 'a normalized status',
   actionName: 'an action name',
   linePolicy: 'a line policy',
+  orderStatus: 'an order status',
+  transformName: 'a transform',
 };
 
-function resolve(root: Schema, node: Schema | undefined): Schema | undefined {
+function resolve(root: JsonSchema, node: JsonSchema | undefined): JsonSchema | undefined {
   if (node?.$ref?.startsWith('#/$defs/')) {
-    const target = (root.$defs as Record<string, Schema>)[node.$ref.slice('#/$defs/'.length)];
+    const target = root.$defs?.[node.$ref.slice('#/$defs/'.length)];
     return { ...target, ...node };
   }
   return node;
@@ -130,12 +156,12 @@ export function guessDuration(text: string): string | undefined {
   return 'write it as an ISO-8601 duration such as PT15M (15 minutes), PT1H (one hour) or P1D (one day)';
 }
 
-function convert(error: ErrorObject, parsed: ParsedYaml, root: Schema): Finding | undefined {
-  const file = parsed.file;
-  const at = (pointer: string, part: 'key' | 'value', code: ErrorCode, message: string, suggestion?: string): Finding =>
-    finding(file, parsed.locate(pointer, part), code, message, pointer, suggestion);
+function convert(error: ErrorObject, root: JsonSchema, namer: Namer): SchemaProblem | undefined {
+  const { nodeName, inside } = namer;
+  const at = (pointer: string, part: 'key' | 'value', code: ErrorCode, message: string, suggestion?: string): SchemaProblem =>
+    ({ code, pointer, part, message, keyword: error.keyword, ...(suggestion !== undefined && { suggestion }) });
   const params = error.params as Record<string, unknown>;
-  const parentSchema = resolve(root, error.parentSchema as Schema | undefined);
+  const parentSchema = resolve(root, error.parentSchema as JsonSchema | undefined);
 
   // Errors about an object's key names (propertyNames): point at the key itself.
   if (error.propertyName !== undefined) {
@@ -168,8 +194,8 @@ function convert(error: ErrorObject, parsed: ParsedYaml, root: Schema): Finding 
       const missing = String(params.missingProperty);
       const property = resolve(root, parentSchema?.properties?.[missing]);
       const what = property?.description ? ` (${property.description.replace(/\.$/, '')})` : '';
-      const owner = pointer === '' ? 'the channel' : subject;
-      return at(pointer, 'key', 'SCHEMA_MISSING_KEY', `${owner} is missing the required key \`${missing}\`${what}`, `add \`${missing}:\` ${inside(pointer)}`);
+      const owner = subject;
+      return { ...at(pointer, 'key', 'SCHEMA_MISSING_KEY', `${owner} is missing the required key \`${missing}\`${what}`, `add \`${missing}:\` ${inside(pointer)}`), missing };
     }
     case 'type': {
       const want = Array.isArray(params.type) ? (params.type as string[]) : String(params.type).split(',');
@@ -224,6 +250,21 @@ function convert(error: ErrorObject, parsed: ParsedYaml, root: Schema): Finding 
     case 'maxLength':
     case 'maxItems':
       return at(pointer, 'value', 'SCHEMA_OUT_OF_RANGE', `${subject} ${error.message ?? 'is out of range'}`);
+    case 'oneOf':
+    case 'anyOf': {
+      if (Array.isArray(params.passingSchemas)) {
+        const rule = parentSchema?.description ? `: ${parentSchema.description}` : '';
+        return at(pointer, 'value', 'SCHEMA_INVALID_VALUE', `${subject} fits more than one of the allowed forms, where exactly one is expected${rule}`);
+      }
+      // Collapsed by alternatives.ts: the value fits none of the allowed forms, which the message lists.
+      return at(pointer, 'value', 'SCHEMA_INVALID_VALUE', `${subject} ${error.message ?? 'fits none of the allowed forms'}`);
+    }
+    case 'const': {
+      const allowed = String((params as { allowedValue: unknown }).allowedValue);
+      return at(pointer, 'value', 'SCHEMA_INVALID_VALUE', `${subject} must be \`${allowed}\`, not ${typeName(error.data)}`, `write ${allowed}`);
+    }
+    case 'false schema':
+      return at(pointer, 'key', 'SCHEMA_UNKNOWN_KEY', `${subject} is not allowed here`, 'remove it');
     default:
       return at(pointer, 'value', 'SCHEMA_VIOLATION', `${subject} ${error.message ?? 'breaks the schema'} (schema rule ${error.schemaPath})`);
   }
