@@ -7,6 +7,7 @@ import type { NormalizedOrder, OrderLine } from '../engine/order/model.ts';
 import type { ActionRequest } from '../engine/rules/request.ts';
 import { shippedMigrations } from '../engine/store/migrations.ts';
 import type { NewAction, Store, StoredOrder } from '../engine/store/store.ts';
+import { quarantineSuite } from './store-suite-quarantine.ts';
 
 export interface StoreSuiteOptions {
   /** Makes the database itself reject inserting an order with this marketplace id (a trigger). */
@@ -456,6 +457,8 @@ export function describeStoreSuite(name: string, openFresh: () => Promise<Store>
         expect(second.next).toBeUndefined();
       });
     });
+
+    quarantineSuite(() => store, options);
 
     describe('sync runs', () => {
       it('records runs, lists the newest first and reports the last success per account', async () => {

@@ -20,6 +20,7 @@ import { ApiMetrics } from './metrics.ts';
 import { opsRoutes } from './ops.ts';
 import { orderRoutes } from './orders.ts';
 import { installProblemHandlers, problemOf } from './problem.ts';
+import { quarantineRoutes } from './quarantine.ts';
 import { problemSchema } from './schemas.ts';
 import { streamRoutes, type StreamOptions } from './stream.ts';
 import { inputValidator } from './validation.ts';
@@ -104,6 +105,7 @@ export async function buildApiServer(ctx: ApiContext, options: ApiOptions = {}):
 
   await app.register(opsRoutes(ctx, metrics));
   await app.register(orderRoutes(ctx));
+  await app.register(quarantineRoutes(ctx));
   await app.register(actionRoutes(ctx));
   await app.register(channelRoutes(ctx));
   await app.register(webhookRoutes(ctx));

@@ -52,12 +52,12 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
     }
     result.pages += 1;
     result.records += list.length;
-    const page: OrderPage = { orders: [], page: result.pages, skipped: [] };
+    const page: OrderPage = { orders: [], page: result.pages, skipped: [], unmapped: [] };
     const ids = new Set<string>();
     let duplicates = 0;
     for (const record of list) {
       const out = normalize(record);
-      const id = 'order' in out ? out.order.marketplace_order_id : out.skip.marketplace_order_id;
+      const id = 'order' in out ? out.order.marketplace_order_id : 'skip' in out ? out.skip.marketplace_order_id : out.unmapped.marketplace_order_id;
       if (id !== undefined) {
         ids.add(id);
         if (previousIds.has(id)) {
@@ -66,7 +66,8 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
         }
       }
       if ('order' in out) page.orders.push(out.order);
-      else page.skipped.push(out.skip);
+      else if ('skip' in out) page.skipped.push(out.skip);
+      else page.unmapped.push(out.unmapped);
     }
     // Which page comes next is known from this one: ask for it now, so the marketplace prepares
     // it while the caller commits this one (at most one page in flight, memory stays bounded).

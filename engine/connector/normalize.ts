@@ -7,11 +7,12 @@
 import type { Channel } from '../channel/model.ts';
 import type { LineRefund, NormalizedOrder, OrderLine, RefundTotals } from '../order/model.ts';
 import type { MappedOrder, OrderMapper } from './map/index.ts';
-import type { OrderPage } from './connector.ts';
+import type { OrderPage, RecordOutcome } from './connector.ts';
 
 export type Skip = OrderPage['skipped'][number];
 
-export type Normalize = (record: unknown) => { order: NormalizedOrder } | { skip: Skip };
+/** Never throws: a record that cannot become an order comes back `unmapped`, with why. */
+export type Normalize = (record: unknown) => RecordOutcome;
 
 /** Money sums without binary noise (0.1 + 0.2). */
 const round = (n: number): number => Math.round(n * 1e6) / 1e6;
@@ -47,12 +48,28 @@ export function createNormalizer(channel: Channel, account: string, mapper: Orde
   const fulfilmentModes = new Set((channel.fulfillment?.modes ?? []).map((m) => m.code));
   const channelId = channel.id;
 
-  return (record) => {
-    const result = mapper.map(record);
-    if (!result.ok) {
-      const id = result.marketplace_order_id ?? mapper.orderId(record);
-      return { skip: { ...(id !== undefined && { marketplace_order_id: id }), code: 'ORDER_UNMAPPABLE', reason: result.reason } };
+  const unmapped = (record: unknown, reason: string, known?: string): RecordOutcome => {
+    let id = known;
+    try {
+      id ??= mapper.orderId(record);
+    } catch {
+      id = undefined;
     }
+    return { unmapped: { ...(id !== undefined && { marketplace_order_id: id }), code: 'ORDER_UNMAPPABLE', reason, raw: record } };
+  };
+
+  return (record) => {
+    try {
+      return normalizeOne(record);
+    } catch (err) {
+      // A record shaped so oddly that a mapping step threw: it is one record's problem, never the page's.
+      return unmapped(record, `mapping failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+
+  function normalizeOne(record: unknown): RecordOutcome {
+    const result = mapper.map(record);
+    if (!result.ok) return unmapped(record, result.reason, result.marketplace_order_id);
     const mapped: MappedOrder = result.order;
     if (scope && (mapped.sales_channel === undefined || !scope.has(mapped.sales_channel))) {
       return {
@@ -84,5 +101,5 @@ export function createNormalizer(channel: Channel, account: string, mapper: Orde
       raw: record,
     };
     return { order };
-  };
+  }
 }

@@ -41,12 +41,15 @@ export interface PlannedWrite {
 export interface UpsertPlan {
   writes: PlannedWrite[];
   result: UpsertResult;
+  /** Keys of the orders ignored as older than what is stored. */
+  staleKeys: Set<string>;
 }
 
 export function planUpsert(page: readonly PreparedOrder[], stored: ReadonlyMap<string, ExistingOrder>, now: string, newId: () => string): UpsertPlan {
   const current = new Map(stored);
   const byKey = new Map<string, PlannedWrite>();
   const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, stale: 0, events: 0 };
+  const staleKeys = new Set<string>();
   for (const order of page) {
     const before = current.get(order.key);
     let events: PlannedEvent[];
@@ -62,6 +65,7 @@ export function planUpsert(page: readonly PreparedOrder[], stored: ReadonlyMap<s
       continue;
     } else if (order.updatedMs < before.updatedMs) {
       result.stale++;
+      staleKeys.add(order.key);
       continue;
     } else {
       events = changeEvents(before, order, now);
@@ -89,7 +93,7 @@ export function planUpsert(page: readonly PreparedOrder[], stored: ReadonlyMap<s
       first_seen_at: write.first_seen_at,
     });
   }
-  return { writes: [...byKey.values()], result };
+  return { writes: [...byKey.values()], result, staleKeys };
 }
 
 function changeEvents(before: ExistingOrder, order: PreparedOrder, now: string): PlannedEvent[] {
