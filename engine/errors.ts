@@ -14,6 +14,7 @@ import { actionErrors } from './errors/action.ts';
 import { apiErrors } from './errors/api.ts';
 import { sharingErrors } from './errors/sharing.ts';
 import { operatorErrors } from './errors/operator.ts';
+import { securityErrors } from './errors/security.ts';
 
 export type { ErrorDefinition, Severity } from './errors/define.ts';
 
@@ -28,6 +29,7 @@ const parts = {
   api: apiErrors,
   sharing: sharingErrors,
   operator: operatorErrors,
+  security: securityErrors,
 } as const;
 
 type Parts = typeof parts;

@@ -4,10 +4,12 @@
  * - A token sees and acts only on its accounts. A filter naming another account is refused with
  *   403 API_ACCOUNT_FORBIDDEN; a single resource (order, action, webhook) of another account
  *   answers 404 as if it did not exist, so ids of other accounts reveal nothing.
- * The token text is never logged: only its id and prefix are attached to the request.
+ * - An address that keeps failing to authenticate is refused for a while (auth-failures.ts).
+ * The token text is never logged: its id and name are attached to the request's log lines.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiToken, Store } from '../store/store.ts';
+import { AuthFailureLimiter } from './auth-failures.ts';
 import { apiError } from './problem.ts';
 import { hashToken, looksLikeToken } from './tokens.ts';
 
@@ -24,23 +26,32 @@ export function isBusinessRoute(url: string | undefined): boolean {
   return url !== undefined && url.startsWith('/v1/');
 }
 
-export function installAuth(app: FastifyInstance, store: Store): void {
+export function installAuth(app: FastifyInstance, store: Store, failures = new AuthFailureLimiter()): void {
   app.decorateRequest('apiToken', null);
   app.addHook('onRequest', async (request, reply) => {
     if (!isBusinessRoute(request.routeOptions.url)) return;
+    const wait = failures.blockedFor(request.ip);
+    if (wait > 0) {
+      reply.header('Retry-After', String(Math.ceil(wait / 1000)));
+      throw apiError('API_AUTH_RATE_LIMITED', `too many failed authentications from ${request.ip}; retry in ${Math.ceil(wait / 1000)} s`);
+    }
     const header = request.headers.authorization;
     if (header === undefined || header === '') {
+      failures.recordFailure(request.ip);
       reply.header('WWW-Authenticate', 'Bearer realm="orderwire"');
       throw apiError('API_AUTH_REQUIRED', 'this route needs an API token: Authorization: Bearer ow_...');
     }
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const token = match ? await store.findApiToken(hashToken(match[1]!)) : undefined;
-    if (!match || !looksLikeToken(match[1]!) || !token) {
+    const token = match && looksLikeToken(match[1]!) ? await store.findApiToken(hashToken(match[1]!)) : undefined;
+    if (!token) {
+      failures.recordFailure(request.ip);
       reply.header('WWW-Authenticate', 'Bearer realm="orderwire", error="invalid_token"');
       throw apiError('API_TOKEN_INVALID', 'the API token is unknown, malformed or revoked');
     }
     request.apiToken = token;
-    request.log = request.log.child({ token: token.id });
+    // Which client made the request, on every line logged for it (the token's value never is).
+    request.log = request.log.child({ token_id: token.id, token_name: token.name });
+    reply.log = request.log;
   });
 }
 

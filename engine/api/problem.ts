@@ -5,6 +5,8 @@
  * Every error path of the API ends here: thrown OrderwireErrors, fastify's schema validation,
  * body limits, content types, rate limits, unknown routes, and unexpected faults (500, logged).
  */
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type ErrorCode, errorCatalogue, OrderwireError } from '../errors.ts';
 
@@ -76,6 +78,9 @@ const KEYWORD_CODES: Record<string, string> = {
   maxItems: 'SCHEMA_OUT_OF_RANGE',
 };
 
+/** What the API's date-time format accepts (validation.ts). */
+export const DATE_TIME_MESSAGE = 'must be an ISO-8601 date-time with a time zone (2026-03-01T10:00:00Z), between 1970-01-01 and 9999-12-31 UTC';
+
 /** One field error per ajv error, the pointer naming the offending key itself for unknown and missing keys. */
 export function fieldErrors(context: string, errors: readonly AjvError[]): FieldError[] {
   return errors.map((e) => {
@@ -89,6 +94,8 @@ export function fieldErrors(context: string, errors: readonly AjvError[]): Field
       message = 'is required';
     } else if (e.keyword === 'enum') {
       message = `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    } else if (e.keyword === 'format' && e.params.format === 'date-time') {
+      message = DATE_TIME_MESSAGE;
     }
     return { field: pointer, code: KEYWORD_CODES[e.keyword] ?? 'SCHEMA_VIOLATION', message };
   });
@@ -110,6 +117,10 @@ export function problemForError(error: FastifyError | Error): Problem {
     return problemOf('API_REQUEST_INVALID', `the request does not match the API schema: ${errors.map((x) => `${x.field} ${x.message}`).join('; ')}`, errors);
   }
   switch (e.code) {
+    case 'FST_ERR_BAD_URL':
+      return problemOf('API_REQUEST_INVALID', 'the request path is not a valid URL (a percent-encoded byte sequence that is not UTF-8)', [{ field: '/path', code: 'INPUT_TEXT_INVALID', message: 'is not valid percent-encoded UTF-8' }]);
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return problemOf('API_URI_TOO_LONG', 'a segment of the request path is longer than 100 characters');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return problemOf('API_BODY_TOO_LARGE', e.message);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
@@ -122,7 +133,7 @@ export function problemForError(error: FastifyError | Error): Problem {
   if (error instanceof SyntaxError && e.statusCode === 400) {
     return problemOf('API_REQUEST_INVALID', `the body is not valid JSON: ${e.message}`, [{ field: '/body', code: 'SCHEMA_VIOLATION', message: e.message }]);
   }
-  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return problemOf('API_REQUEST_INVALID', e.message);
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return problemOf('API_REQUEST_INVALID', e.message, undefined, e.statusCode);
   return problemOf('INTERNAL', 'an unexpected error occurred; it has been logged');
 }
 
@@ -139,4 +150,41 @@ export function installProblemHandlers(app: FastifyInstance, onProblem?: (reques
     onProblem?.(request, problem);
     return sendProblem(reply, problem);
   });
+}
+
+/**
+ * Node's HTTP parser refused the request before fastify saw it (a malformed request line, headers
+ * over the size limit, a request not received in time): the answer is written on the socket, as a
+ * problem document like every other error, and the connection closed.
+ */
+export function problemForClientError(err: Error & { code?: string }): Problem {
+  switch (err.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return problemOf('API_HEADERS_TOO_LARGE', 'the request line and headers exceed the server\'s size limit');
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return problemOf('API_REQUEST_TIMEOUT', 'the request was not received in time');
+    default:
+      return problemOf('API_REQUEST_INVALID', `the HTTP request is malformed (${err.code ?? 'parse error'})`);
+  }
+}
+
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket, onProblem?: (problem: Problem) => void): void {
+  // A reset connection has nobody left to answer.
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const problem = problemForClientError(err);
+  onProblem?.(problem);
+  const body = JSON.stringify(problem);
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status] ?? ''}\r\nContent-Type: ${PROBLEM_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy();
+}
+
+/** Errors of fastify's router (a path that is not valid UTF-8, an over-long segment), as problems. */
+export function frameworkErrorHandler(onProblem?: (request: FastifyRequest, problem: Problem) => void) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const problem = problemForError(error);
+    onProblem?.(request, problem);
+    return sendProblem(reply, problem);
+  };
 }

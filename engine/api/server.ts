@@ -5,21 +5,23 @@
  * (unknown fields rejected, nothing removed or coerced silently beyond query-string types), every
  * error is application/problem+json, and the OpenAPI document is generated from the same schemas.
  */
-import fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { Logger } from '../log.ts';
+import { redactUrl, type Logger } from '../log.ts';
 import { accountRoutes } from './accounts.ts';
 import { actionRoutes } from './actions.ts';
 import { BEARER_SCHEME, installAuth, isBusinessRoute } from './auth.ts';
+import { AuthFailureLimiter, type AuthFailureOptions } from './auth-failures.ts';
 import { channelFileRoutes } from './channel-files.ts';
 import { channelRoutes } from './channels.ts';
 import type { ApiContext } from './context.ts';
 import { ApiMetrics } from './metrics.ts';
 import { opsRoutes } from './ops.ts';
 import { orderRoutes } from './orders.ts';
-import { installProblemHandlers, problemOf } from './problem.ts';
+import { installInputHygiene } from './input-hygiene.ts';
+import { clientErrorHandler, frameworkErrorHandler, installProblemHandlers, problemOf, type Problem } from './problem.ts';
 import { quarantineRoutes } from './quarantine.ts';
 import { problemSchema } from './schemas.ts';
 import { streamRoutes, type StreamOptions } from './stream.ts';
@@ -35,6 +37,8 @@ export interface ApiOptions {
   bodyLimit?: number;
   /** Requests per token per window (default 600 per minute). */
   rateLimit?: { max: number; timeWindowMs: number };
+  /** Failed authentications per client address before it is refused for the rest of the window (default 20 per minute). */
+  authFailures?: Partial<AuthFailureOptions>;
   /** Sees every route as it is registered (tests compare them with the OpenAPI document). */
   onRoute?: (route: { method: string | string[]; url: string; hidden: boolean }) => void;
   /** Live stream tuning (GET /v1/stream). */
@@ -44,15 +48,28 @@ export interface ApiOptions {
 }
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+/**
+ * What request log lines show of a request: method, URL without query secrets (a client that puts
+ * `?access_token=ow_...` in the URL must not get it written to the log) and the client address,
+ * never headers (the bearer token stays out). The token's id and name are added after
+ * authentication (auth.ts).
+ */
+function requestForLog(request: FastifyRequest): Record<string, unknown> {
+  return { method: request.method, url: redactUrl(request.url), remoteAddress: request.ip };
+}
 export const API_VERSION = '1.0.0';
 
 export async function buildApiServer(ctx: ApiContext, options: ApiOptions = {}): Promise<FastifyInstance> {
   const metrics = options.metrics ?? new ApiMetrics(ctx.store);
+  const countProblem = (problem: Problem): void => metrics.apiErrors.inc({ code: problem.code, status: String(problem.status) });
   const app = fastify({
-    ...(options.log ? { loggerInstance: options.log.child({ component: 'api' }) as FastifyBaseLogger } : { logger: false }),
+    ...(options.log ? { loggerInstance: options.log.child({ component: 'api' }, { serializers: { req: requestForLog } }) as FastifyBaseLogger } : { logger: false }),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    // Request logs (pino's default serializers) carry method, URL and status, never headers: the bearer token stays out.
     return503OnClosing: true,
+    // Errors raised before a route runs (Node's HTTP parser, the router) are problem documents too.
+    clientErrorHandler: (err, socket) => clientErrorHandler(err, socket, countProblem),
+    frameworkErrors: frameworkErrorHandler((_request, problem) => countProblem(problem)),
   });
   if (options.onRoute) {
     const seen = options.onRoute;
@@ -85,7 +102,7 @@ export async function buildApiServer(ctx: ApiContext, options: ApiOptions = {}):
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
 
-  installAuth(app, ctx.store);
+  installAuth(app, ctx.store, new AuthFailureLimiter(options.authFailures));
   await app.register(rateLimit, {
     global: true,
     max: options.rateLimit?.max ?? 600,
@@ -97,7 +114,8 @@ export async function buildApiServer(ctx: ApiContext, options: ApiOptions = {}):
     errorResponseBuilder: (_request, ctx) => Object.assign(new Error(`rate limit of ${ctx.max} requests exceeded; retry in ${ctx.after}`), { statusCode: 429 }),
   });
 
-  installProblemHandlers(app, (_request, problem) => metrics.apiErrors.inc({ code: problem.code, status: String(problem.status) }));
+  installProblemHandlers(app, (_request, problem) => countProblem(problem));
+  installInputHygiene(app);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.observe({ route, method: request.method, status: String(reply.statusCode) }, reply.elapsedTime / 1000);

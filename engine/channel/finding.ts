@@ -23,6 +23,8 @@ export interface Finding {
   readonly pointer: string;
   /** How to fix it, when there is something concrete to say (a did-you-mean, a value to use). */
   readonly suggestion?: string;
+  /** The located text is a secret (a credential written in a file): reports never quote it. */
+  readonly secret?: true;
 }
 
 /** A source range, 1-based, end exclusive. */

@@ -5,9 +5,10 @@
  */
 import { SimulatorError } from '@orderwire/simulators';
 import { Command, CommanderError } from 'commander';
+import { textProblem } from '../api/input-hygiene.ts';
 import { OrderwireError } from '../errors.ts';
 import { commands } from './commands/index.ts';
-import { EXIT } from './exit-codes.ts';
+import { EXIT, exitCodeOf } from './exit-codes.ts';
 
 export function buildProgram(): Command {
   const program = new Command('orderwire')
@@ -19,9 +20,22 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** Arguments are held to the API's input hygiene: no NUL, no lone surrogate (engine/api/input-hygiene.ts). */
+function checkArguments(argv: readonly string[]): void {
+  argv.forEach((arg, i) => {
+    const problem = textProblem(arg);
+    if (problem) throw new OrderwireError('INPUT_TEXT_INVALID', `argument ${i + 1} (${JSON.stringify(arg).slice(0, 60)}) ${problem}`, { argument: i + 1 });
+  });
+}
+
+function isSystemError(err: unknown): err is NodeJS.ErrnoException & { code: string } {
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).syscall === 'string' && typeof (err as NodeJS.ErrnoException).code === 'string';
+}
+
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
+    checkArguments(argv);
     await program.parseAsync(argv, { from: 'user' });
     return process.exitCode === undefined ? EXIT.OK : Number(process.exitCode);
   } catch (err) {
@@ -31,12 +45,19 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (err instanceof OrderwireError) {
       process.stderr.write(`orderwire: error[${err.code}]: ${err.message}\n`);
-      return err.code === 'USAGE' || err.definition.http < 500 ? EXIT.USAGE : EXIT.INTERNAL;
+      return exitCodeOf(err.code);
     }
     if (err instanceof SimulatorError) {
-      // `simulate` and `demo` start the simulators, whose codes live in their own package.
+      // `simulate` and `demo` start the simulators, whose codes live in their own package: each
+      // names a bad option or a port in use, the operator's to fix.
       process.stderr.write(`orderwire: error[${err.code}]: ${err.message}\n`);
-      return err.definition.http < 500 ? EXIT.USAGE : EXIT.INTERNAL;
+      return EXIT.USAGE;
+    }
+    if (isSystemError(err)) {
+      // The operating system refused something the operator named: a port in use, a path that is
+      // missing, a folder, or unreadable. Its message names the path or address.
+      process.stderr.write(`orderwire: error[${err.code}]: ${err.message}\n`);
+      return EXIT.USAGE;
     }
     process.stderr.write(`orderwire: error[INTERNAL]: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
     return EXIT.INTERNAL;

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { loadConfigFile } from '../config/load.ts';
 import { openRuntime, type Runtime } from '../daemon/runtime.ts';
+import { OrderwireError } from '../errors.ts';
 import { createLogger, silentLogger, type Logger } from '../log.ts';
 
 export const DEFAULT_CONFIG = 'orderwire.yaml';
@@ -33,4 +34,16 @@ export async function withRuntime<T>(opts: { config?: string }, fn: (rt: Runtime
   } finally {
     await rt.close();
   }
+}
+
+/**
+ * A marketplace's refusal of an account's credentials, located for the operator: which account of
+ * which configuration file, and which environment variables hold its credentials (never their values).
+ */
+export function locateCredentialError(err: unknown, rt: Runtime, accountId: string): unknown {
+  if (!(err instanceof OrderwireError) || err.code !== 'MARKETPLACE_AUTH_FAILED') return err;
+  const index = rt.config.accounts.findIndex((a) => a.id === accountId);
+  const variables = Object.values(rt.config.accounts[index]?.credentials ?? {}).map((ref) => ref.env);
+  const where = rt.config.file ? ` (${rt.config.file}, accounts[${index}].credentials)` : '';
+  return new OrderwireError('MARKETPLACE_AUTH_FAILED', `account ${accountId}${where}: the marketplace refused its credentials: ${err.message}. Check ${variables.join(', ')} in the environment`, { ...err.details, account: accountId }, { cause: err });
 }

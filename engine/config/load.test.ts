@@ -53,6 +53,24 @@ describe('configuration file', () => {
     expect(found).toEqual(['CONFIG_LITERAL_SECRET 2:8']);
   });
 
+  it('never prints a literal secret: the error of a file holding one stars the value out of the quoted line', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'orderwire-config-'));
+    for (const [text, secret] of [
+      [valid.replace('{ env: WORTEN_KEY }', '"sk-live-8d1f0c5e"'), 'sk-live-8d1f0c5e'],
+      [valid.replace('{ env: CD_SECRET }', '8d1f0c5e77'), '8d1f0c5e77'],
+      [valid.replace('data/orders.sqlite', 'postgres://u:hunter2secret@db/orders'), 'hunter2secret'],
+    ] as const) {
+      const file = path.join(dir, 'orderwire.yaml');
+      await writeFile(file, text);
+      const error = await loadConfigFile(file).then(() => undefined, (err: unknown) => err as OrderwireError);
+      expect(error?.code).toBe('CONFIG_INVALID');
+      expect(error?.message).toContain('error[CONFIG_LITERAL_SECRET]');
+      expect(error?.message).toMatch(/\| .*\*{8,}/);
+      expect(error?.message).not.toContain(secret);
+      expect(JSON.stringify(error?.details)).not.toContain(secret);
+    }
+  });
+
   it('locates an unknown channel with a suggestion', async () => {
     const { findings } = await validateConfigText(valid.replace('channel: worten', 'channel: wortem'), 'c.yaml');
     expect(findings[0]).toMatchObject({ code: 'CONFIG_UNKNOWN_CHANNEL', line: 5, column: 14 });

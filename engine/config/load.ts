@@ -54,12 +54,13 @@ function ms(text: string | undefined, fallback: number): number {
 
 function semanticFindings(raw: RawConfig, parsed: ParsedYaml, channels: ReadonlyMap<string, Channel>): Finding[] {
   const out: Finding[] = [];
-  const report = (at: (string | number)[], part: 'key' | 'value', code: ErrorCode, message: string, suggestion?: string): void => {
+  const report = (at: (string | number)[], part: 'key' | 'value', code: ErrorCode, message: string, suggestion?: string, secret = false): void => {
     const pointer = toPointer(at);
-    out.push(finding(parsed.file, parsed.locate(pointer, part), code, message, pointer, suggestion));
+    const f = finding(parsed.file, parsed.locate(pointer, part), code, message, pointer, suggestion);
+    out.push(secret ? secretFinding(f) : f);
   };
   if (typeof raw.store === 'string' && /^postgres(ql)?:\/\/[^/@]*:[^/@]*@/.test(raw.store)) {
-    report(['store'], 'value', 'CONFIG_LITERAL_SECRET', 'the store URL contains a password', 'write `store: { env: ORDERWIRE_STORE }` and export ORDERWIRE_STORE=postgres://...');
+    report(['store'], 'value', 'CONFIG_LITERAL_SECRET', 'the store URL contains a password', 'write `store: { env: ORDERWIRE_STORE }` and export ORDERWIRE_STORE=postgres://...', true);
   }
   const seen = new Set<string>();
   raw.accounts.forEach((account, i) => {
@@ -80,6 +81,11 @@ function semanticFindings(raw: RawConfig, parsed: ParsedYaml, channels: Readonly
   return out;
 }
 
+/** A finding whose located value is a secret: reports star it out instead of quoting it. */
+function secretFinding(f: Finding): Finding {
+  return Object.freeze({ ...f, secret: true as const });
+}
+
 /** Credentials written as plain values instead of { env: NAME } references. */
 function literalSecretFindings(parsed: ParsedYaml): Finding[] {
   const accounts = (parsed.data as { accounts?: unknown } | undefined)?.accounts;
@@ -92,7 +98,7 @@ function literalSecretFindings(parsed: ParsedYaml): Finding[] {
       if (typeof value === 'string' || typeof value === 'number') {
         const pointer = toPointer(['accounts', i, 'credentials', name]);
         const variable = name.toUpperCase();
-        out.push(finding(parsed.file, parsed.locate(pointer, 'value'), 'CONFIG_LITERAL_SECRET', `credential ${name} is written in the file`, pointer, `write \`${name}: { env: ${variable} }\` and export ${variable}`));
+        out.push(secretFinding(finding(parsed.file, parsed.locate(pointer, 'value'), 'CONFIG_LITERAL_SECRET', `credential ${name} is written in the file`, pointer, `write \`${name}: { env: ${variable} }\` and export ${variable}`)));
       }
     }
   });
@@ -165,6 +171,8 @@ export async function loadConfigFile(file: string): Promise<Config> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new OrderwireError('FILE_NOT_FOUND', `no configuration file at ${file} (pass --config FILE or set ORDERWIRE_CONFIG)`, { file });
+    if (code === 'EISDIR') throw new OrderwireError('FILE_UNREADABLE', `${file} is a folder, not a configuration file (pass --config FILE, e.g. ${path.join(file, 'orderwire.yaml')})`, { file });
+    if (code === 'EACCES' || code === 'EPERM') throw new OrderwireError('FILE_UNREADABLE', `${file}: permission denied (the configuration file must be readable by the user running orderwire)`, { file });
     throw new OrderwireError('FILE_UNREADABLE', `cannot read ${file}: ${(err as Error).message}`, { file });
   }
   const { config, findings } = await validateConfigText(text, file);

@@ -1,5 +1,6 @@
 /**
- * A real back-office API for tests: a fresh SQLite store in a temp dir, the shipped worten and
+ * A real back-office API for tests: a fresh SQLite store in a temp dir (or, with `store:
+ * 'postgres'`, a throwaway schema on ORDERWIRE_TEST_PG_URL), the shipped worten and
  * cdiscount channels, two or three configured accounts, and the fastify server listening on
  * 127.0.0.1 port 0. `call` sends real HTTP requests with a token.
  */
@@ -15,8 +16,10 @@ import { buildApiServer, type ApiContext, type ApiOptions } from '../../engine/a
 import { createToken } from '../../engine/api/tokens.ts';
 import type { Logger } from '../../engine/log.ts';
 import { openStore } from '../../engine/store/open.ts';
+import { openPostgresStore } from '../../engine/store/postgres/index.ts';
 import type { Store } from '../../engine/store/store.ts';
 import type { AccountRuntime } from '../../engine/sync/account.ts';
+import { dropSchemas, requirePostgres, testSchemaName } from './postgres.ts';
 
 export const TEST_SECRET_KEY = 'test-secret-key-0123456789abcdef0123456789';
 
@@ -37,9 +40,10 @@ function account(id: string, channel: Channel, importFulfilledOrders = false): A
   return { id, channel, baseUrl: 'http://127.0.0.1:9', credentials: {}, enabled: true, importFulfilledOrders, pollEveryMs: 300_000, concurrency: 1 };
 }
 
-export async function startApiHarness(options: ApiOptions & { secretKey?: string | null; log?: Logger; activity?: ApiContext['activity'] } = {}): Promise<ApiHarness> {
+export async function startApiHarness(options: ApiOptions & { secretKey?: string | null; log?: Logger; activity?: ApiContext['activity']; store?: 'sqlite' | 'postgres' } = {}): Promise<ApiHarness> {
   const dir = await mkdtemp(path.join(tmpdir(), 'orderwire-api-'));
-  const store = await openStore(path.join(dir, 'orderwire.sqlite'));
+  const pgSchema = options.store === 'postgres' ? testSchemaName('api') : undefined;
+  const store = pgSchema ? await openPostgresStore(requirePostgres(), { schema: pgSchema, max: 4 }) : await openStore(path.join(dir, 'orderwire.sqlite'));
   await store.migrate();
   const worten = await loadChannel('worten');
   const cdiscount = await loadChannel('cdiscount');
@@ -80,6 +84,7 @@ export async function startApiHarness(options: ApiOptions & { secretKey?: string
     async close() {
       await app.close();
       await store.close();
+      if (pgSchema) await dropSchemas(requirePostgres(), [pgSchema]);
       await rm(dir, { recursive: true, force: true });
     },
   };

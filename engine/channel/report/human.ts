@@ -19,9 +19,17 @@ function underline(line: string, f: Finding): string {
   return pad + '^'.repeat(Math.max(1, end - start));
 }
 
+/** The line with the finding's range starred out, for findings that locate a secret. */
+function masked(line: string, f: Finding): string {
+  const start = Math.max(0, f.column - 1);
+  const end = f.endLine === f.line && f.endColumn > f.column ? f.endColumn - 1 : line.length;
+  return line.slice(0, start) + '*'.repeat(Math.max(0, Math.min(end, line.length) - start)) + line.slice(end);
+}
+
 export function formatFinding(f: Finding, text?: string, displayFile = f.file): string {
   const out = [`${displayFile}:${f.line}:${f.column}: ${f.severity}[${f.code}] ${f.message}`];
-  const line = text?.split(/\r?\n/)[f.line - 1];
+  const source = text?.split(/\r?\n/)[f.line - 1];
+  const line = source !== undefined && f.secret ? masked(source, f) : source;
   if (line !== undefined && line.trim() !== '') {
     const gutter = String(f.line).length;
     out.push(`${' '.repeat(gutter + 1)}|`);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { parseJsonObjectOption } from '../json-option.ts';
 import { OrderwireError } from '../../errors.ts';
 import { publicAction } from '../../api/resources.ts';
 import { submitAction, type SubmitOutcome } from '../../sync/submit-action.ts';
@@ -39,15 +40,7 @@ export function register(program: Command): void {
       .option('--idempotency-key <key>', 'your own key: submitting again with it returns the same action')
       .option('--json', 'print JSON'),
   ).action(async (account: string, order: string, name: string, opts: ActionOptions) => {
-    let data: Record<string, unknown> | undefined;
-    if (opts.data !== undefined) {
-      try {
-        data = JSON.parse(opts.data) as Record<string, unknown>;
-      } catch (err) {
-        throw new OrderwireError('USAGE', `--data is not valid JSON: ${(err as Error).message}`);
-      }
-      if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new OrderwireError('USAGE', '--data must be a JSON object');
-    }
+    const data = opts.data === undefined ? undefined : parseJsonObjectOption('--data', opts.data, '{"tracking_number":"X1","carrier":"UPS"}');
     const lines = opts.lines?.split(',').map((s) => s.trim()).filter(Boolean);
     await withRuntime(opts, async (rt) => {
       const entry = rt.accountConfigs.get(account);

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { loadChannel } from '../../channel/load.ts';
 import type { Channel } from '../../channel/model.ts';
+import { parseJsonObjectOption } from '../json-option.ts';
 import { OrderwireError } from '../../errors.ts';
 import type { NormalizedOrder } from '../../order/model.ts';
 import { orderProblems } from '../../order/schema.ts';
@@ -30,15 +31,7 @@ function usage(message: string): OrderwireError {
 }
 
 function parseData(text: string | undefined): Record<string, unknown> | undefined {
-  if (text === undefined) return undefined;
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw usage(`--data is not valid JSON: ${(err as Error).message}`);
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw usage('--data must be a JSON object, e.g. \'{"tracking_number":"X1"}\'');
-  return data as Record<string, unknown>;
+  return text === undefined ? undefined : parseJsonObjectOption('--data', text);
 }
 
 function parseLines(text: string | undefined): string[] | undefined {

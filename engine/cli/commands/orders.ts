@@ -35,6 +35,8 @@ export function register(program: Command): void {
     if (opts.quarantined && (opts.status || opts.marketplaceStatus || opts.since)) {
       throw new OrderwireError('USAGE', '--quarantined lists records that are not orders yet: it combines with --account, --channel, --limit and --json only');
     }
+    const since = opts.since === undefined ? undefined : new Date(opts.since);
+    if (since && Number.isNaN(since.getTime())) throw new OrderwireError('USAGE', `--since: not an ISO-8601 time: ${opts.since}`);
     await withRuntime(opts, async (rt) => {
       if (opts.quarantined) {
         const page = await rt.store.listQuarantine({ ...(opts.account && { account: opts.account }), ...(opts.channel && { channel: opts.channel }), limit });
@@ -51,7 +53,7 @@ export function register(program: Command): void {
         ...(opts.channel && { channel: opts.channel }),
         ...(opts.status && { status: opts.status as OrderStatus }),
         ...(opts.marketplaceStatus && { marketplace_status: opts.marketplaceStatus }),
-        ...(opts.since && { updated_since: new Date(opts.since).toISOString() }),
+        ...(since && { updated_since: since.toISOString() }),
         limit,
       });
       if (opts.json) {

@@ -3,7 +3,7 @@ import { OrderwireError } from '../../errors.ts';
 import { acquirePollLease } from '../../sync/poll-lease.ts';
 import { syncWindow, type SyncKind } from '../../sync/sync-window.ts';
 import { EXIT } from '../exit-codes.ts';
-import { addConfigOption, withRuntime } from '../runtime-options.ts';
+import { addConfigOption, locateCredentialError, withRuntime } from '../runtime-options.ts';
 
 interface SyncOptions {
   config?: string;
@@ -58,7 +58,9 @@ export function register(program: Command): void {
         },
         kind,
         { ...(since && { since }), signal: held.signal },
-      ).finally(() => held.release());
+      ).catch((err: unknown) => {
+        throw locateCredentialError(err, rt, accountId);
+      }).finally(() => held.release());
       if (progress) process.stderr.write('\n');
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ ...outcome.run, inserted: outcome.inserted, updated: outcome.updated, unknown_statuses: outcome.unknownStatuses, skipped: outcome.skipped, released: outcome.released }, null, 2)}\n`);

@@ -8,18 +8,23 @@ import { OrderwireError } from '../../errors.ts';
 // A zone is required: a local time would be read in the daemon's own time zone.
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
 
-/** Milliseconds since the epoch, or undefined when `value` is not ISO-8601 with a time zone. */
+// Years 1 to 9999: what both databases store and JavaScript prints as ISO-8601 (PostgreSQL has no
+// year 0, and a year past 9999 is printed +010000-...).
+const EARLIEST = Date.parse('0001-01-01T00:00:00Z');
+const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** Milliseconds since the epoch, or undefined when `value` is not ISO-8601 with a time zone in years 1 to 9999. */
 export function parseInstant(value: unknown): number | undefined {
   if (typeof value !== 'string' || !ISO_WITH_ZONE.test(value)) return undefined;
   const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : ms;
+  return Number.isNaN(ms) || ms < EARLIEST || ms > LATEST ? undefined : ms;
 }
 
 /** Canonical text of an instant given by the caller; throws STORE_ARGUMENT_INVALID naming `field`. */
 export function canonicalInstant(value: string, field: string): string {
   const ms = parseInstant(value);
   if (ms === undefined) {
-    throw new OrderwireError('STORE_ARGUMENT_INVALID', `${field} must be an ISO-8601 timestamp with a time zone, got ${JSON.stringify(value)}`, { field });
+    throw new OrderwireError('STORE_ARGUMENT_INVALID', `${field} must be an ISO-8601 timestamp with a time zone in years 1 to 9999, got ${JSON.stringify(value)}`, { field });
   }
   return new Date(ms).toISOString();
 }
