@@ -82,6 +82,9 @@ accounts:
       seller_id: { env: E2E_CD_SELLER }
 daemon:
   http: { host: 127.0.0.1, port: 0 }
+# The test's webhook receiver listens on loopback: allowed explicitly, as an operator would.
+webhooks:
+  allowed_destinations: [127.0.0.1]
 `);
     const env = {
       E2E_WORTEN_KEY: mirakl.credentials.apiKey!,

@@ -41,7 +41,8 @@ describe('webhooks', () => {
   let h: ApiHarness;
   let token: string;
   beforeEach(async () => {
-    h = await startApiHarness();
+    // The test's receivers listen on loopback: the operator's allow-list lets them in.
+    h = await startApiHarness({ allowedDestinations: ['127.0.0.1'] });
     token = await h.token(['worten-pt']);
   });
   afterEach(async () => {
@@ -49,7 +50,7 @@ describe('webhooks', () => {
   });
 
   const dispatcher = (maxAttempts = 5): WebhookDispatcher =>
-    new WebhookDispatcher({ store: h.store, log: silentLogger(), owner: 'test-daemon', secretKey: TEST_SECRET_KEY, maxAttempts, backoffMs: () => 0 });
+    new WebhookDispatcher({ store: h.store, log: silentLogger(), owner: 'test-daemon', secretKey: TEST_SECRET_KEY, maxAttempts, backoffMs: () => 0, policy: h.policy });
 
   it('delivers signed events at least once: a 500 is retried with the same event id and body; the log shows each delivery', async () => {
     const receiver = await startReceiver((n) => (n === 0 ? 500 : 204));

@@ -6,11 +6,11 @@
  * resets or answers 502 for the one request chosen, before or after forwarding it, and the test
  * kills the daemon with SIGKILL while a request is held.
  *
- * One daemon per (store, fault) batch drives every action at once (one order each), so the
- * matrix costs 12 daemon runs, not one per cell; each cell still has its own order, its own
- * armed fault and its own verdict. A cell passes when the action ends `succeeded` and the
- * marketplace's call log shows each of its requests applied exactly once (one 2xx per request
- * of the action, no refusal of a repeated one).
+ * One daemon per (store, fault) batch drives every action at once (one order each), so the 144
+ * cells cost 12 daemon runs (16 with the restarts after a kill), not one per cell; each cell
+ * still has its own order, its own armed fault and its own verdict. A cell passes when the
+ * action ends `succeeded` and the marketplace's call log shows each of its requests applied
+ * exactly once (one 2xx per request of the action, no refusal of a repeated one).
  *
  *   npx vitest run test/exactly-once-matrix.test.ts      (PostgreSQL rows need ORDERWIRE_TEST_PG_URL)
  */
@@ -52,6 +52,7 @@ const CELLS: Cell[] = [
   { name: 'Worten accept', kind: 'mirakl', account: 'worten', create: { state: 'WAITING_ACCEPTANCE', lines: 2 }, action: 'accept', requests: ['/accept'] },
   { name: 'Worten refuse', kind: 'mirakl', account: 'worten', create: { state: 'WAITING_ACCEPTANCE', lines: 2 }, action: 'refuse', requests: ['/accept'] },
   { name: 'Worten partial accept', kind: 'mirakl', account: 'worten', create: { state: 'WAITING_ACCEPTANCE', lines: 2 }, action: 'accept', lines: [0], requests: ['/accept'] },
+  { name: 'Worten partial refuse', kind: 'mirakl', account: 'worten', create: { state: 'WAITING_ACCEPTANCE', lines: 2 }, action: 'refuse', lines: [1], requests: ['/accept'] },
   { name: 'Worten ship (OR23 then OR24)', kind: 'mirakl', account: 'worten', create: { state: 'SHIPPING', lines: 1 }, action: 'ship', data: (o) => ({ tracking_number: `T-${o}`, carrier: 'UPS' }), requests: ['/tracking', '/ship'] },
   { name: 'Worten refund of one line', kind: 'mirakl', account: 'worten', create: { state: 'SHIPPED', lines: 2 }, action: 'refund', data: () => ({ reason: '15' }), lines: [1], requests: ['/api/orders/refund'] },
   { name: 'Worten refund of all lines', kind: 'mirakl', account: 'worten', create: { state: 'SHIPPED', lines: 2 }, action: 'refund', data: () => ({ reason: '15' }), requests: ['/api/orders/refund'] },

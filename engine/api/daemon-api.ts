@@ -13,7 +13,8 @@ import type { AccountRuntime } from '../sync/account.ts';
 import type { SyncOutcome } from '../sync/sync-window.ts';
 import { WebhookDispatcher } from '../webhooks/dispatcher.ts';
 import { SECRET_KEY_ENV } from '../webhooks/signing.ts';
-import type { ApiContext } from './context.ts';
+import { DestinationPolicy, type HostLookup } from '../webhooks/destination.ts';
+import { DEFAULT_MAX_ENDPOINTS_PER_TOKEN, type ApiContext } from './context.ts';
 import { ApiMetrics } from './metrics.ts';
 import { buildApiServer, type ApiOptions } from './server.ts';
 
@@ -44,13 +45,15 @@ export interface DaemonApiDeps {
   readonly leaseMs: number;
   /** What the daemon is doing per account (account health: next poll, budget waits). */
   readonly activity?: ApiContext['activity'];
+  /** config.webhooks: destinations allowed besides public addresses, endpoints per token. */
+  readonly webhooks?: { readonly allowedDestinations: readonly string[]; readonly maxEndpointsPerToken: number };
 }
 
-export interface DaemonApiOptions extends Pick<ApiOptions, 'bodyLimit' | 'rateLimit' | 'plugins'> {
+export interface DaemonApiOptions extends Pick<ApiOptions, 'bodyLimit' | 'rateLimit' | 'plugins' | 'authFailures'> {
   env?: NodeJS.ProcessEnv;
   now?: () => Date;
-  /** Webhook dispatcher polling period (default 1 s) and tuning. */
-  webhooks?: { intervalMs?: number; maxAttempts?: number; backoffMs?: (failed: number) => number };
+  /** Webhook dispatcher polling period (default 1 s) and tuning; `lookup` resolves destination host names (default: the system's). */
+  webhooks?: { intervalMs?: number; maxAttempts?: number; backoffMs?: (failed: number) => number; lookup?: HostLookup };
 }
 
 export function startDaemonApi(deps: DaemonApiDeps, options: DaemonApiOptions = {}): DaemonApi {
@@ -58,7 +61,11 @@ export function startDaemonApi(deps: DaemonApiDeps, options: DaemonApiOptions = 
   const env = options.env ?? process.env;
   const secretKey = env[SECRET_KEY_ENV] || undefined;
   const metrics = new ApiMetrics(store, options.now);
+  // One destination policy for registrations and deliveries.
+  const policy = new DestinationPolicy({ allowed: deps.webhooks?.allowedDestinations ?? [], ...(options.webhooks?.lookup && { lookup: options.webhooks.lookup }) });
+  const webhooks = { policy, maxEndpointsPerToken: deps.webhooks?.maxEndpointsPerToken ?? DEFAULT_MAX_ENDPOINTS_PER_TOKEN };
   const dispatcher = new WebhookDispatcher({
+    policy,
     store,
     log: log.child({ component: 'webhooks' }),
     owner: deps.owner,
@@ -72,8 +79,8 @@ export function startDaemonApi(deps: DaemonApiDeps, options: DaemonApiOptions = 
   let app: FastifyInstance | undefined;
   const ready = (async () => {
     app = await buildApiServer(
-      { store, channels: deps.channels, accounts: deps.accounts, secretKey, ...(deps.activity && { activity: deps.activity }) },
-      { log, metrics, ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }), ...(options.rateLimit && { rateLimit: options.rateLimit }), ...(options.plugins && { plugins: options.plugins }) },
+      { store, channels: deps.channels, accounts: deps.accounts, secretKey, webhooks, ...(deps.activity && { activity: deps.activity }) },
+      { log, metrics, ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }), ...(options.rateLimit && { rateLimit: options.rateLimit }), ...(options.authFailures && { authFailures: options.authFailures }), ...(options.plugins && { plugins: options.plugins }) },
     );
     await app.listen({ host: deps.http.host, port: deps.http.port });
     const address = app.server.address() as AddressInfo;

@@ -14,6 +14,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { OrderFilter, StoredOrder } from '../store/store.ts';
 import { inScope, scopedAccounts } from './auth.ts';
 import type { ApiContext } from './context.ts';
+import { OrderwireError } from '../errors.ts';
 import { apiError } from './problem.ts';
 import { historyEntry, linkNext, orderResource } from './resources.ts';
 import { errorResponses, idParams, limitParam, ORDER_STATUSES, orderSchema, pageOf, security } from './schemas.ts';
@@ -121,7 +122,7 @@ export function orderRoutes(ctx: ApiContext) {
       schema: {
         tags: ['orders'],
         summary: 'Acknowledge an order with your own reference',
-        description: 'Takes the order out of the acknowledged=false feed. `version` is the version you imported (default: the current one): if the order changed since, it shows in changed_since_ack=true until you acknowledge the new version.',
+        description: 'Takes the order out of the acknowledged=false feed. `version` is the version you imported (default: the current one): if the order changed since, it shows in changed_since_ack=true until you acknowledge the new version. Acknowledged versions only move forward: the same version again is idempotent, an older one than recorded is 409 ORDER_ACK_VERSION_OLDER (with `acknowledged_version`).',
         security,
         params: idParams,
         body: {
@@ -144,7 +145,11 @@ export function orderRoutes(ctx: ApiContext) {
         throw apiError('API_ORDER_VERSION_INVALID', `order ${id} is at version ${stored.version}; cannot acknowledge version ${version}`,
           [{ field: '/body/version', code: 'API_ORDER_VERSION_INVALID', message: `at most ${stored.version}` }]);
       }
-      const ack = await store.acknowledgeOrder({ order_id: id, account: stored.order.account, reference: body.reference, version });
+      const ack = await store.acknowledgeOrder({ order_id: id, account: stored.order.account, reference: body.reference, version }).catch((err: unknown) => {
+        if (!(err instanceof OrderwireError) || err.code !== 'ORDER_ACK_VERSION_OLDER') throw err;
+        const recorded = err.details.acknowledged_version as number;
+        throw apiError('ORDER_ACK_VERSION_OLDER', err.message, [{ field: '/body/version', code: 'ORDER_ACK_VERSION_OLDER', message: `at least ${recorded}, the version already acknowledged` }], { acknowledged_version: recorded });
+      });
       return orderResource(stored, ack);
     });
 

@@ -31,6 +31,7 @@ export const problemSchema = {
         properties: { field: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' }, suggestion: { type: 'string' } },
       },
     },
+    acknowledged_version: { type: 'integer', description: 'ORDER_ACK_VERSION_OLDER: the version already acknowledged.' },
     pending_action: {
       type: 'object',
       description: 'ACTION_CONFLICTS_WITH_PENDING: the newest action pending on the order, which the submitted one would follow.',

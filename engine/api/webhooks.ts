@@ -3,14 +3,16 @@
  * delivery log. Events: order.created, order.status_changed, order.refunded, order.lines_canceled,
  * action.succeeded, action.failed (failed or needs_attention). See engine/webhooks/ for signing
  * and delivery.
- * An endpoint is visible to a token when all its accounts are in the token's scope.
+ * An endpoint is visible to a token when all its accounts are in the token's scope. Where an
+ * endpoint may point is the destination policy's to say (engine/webhooks/destination.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { WEBHOOK_EVENT_TYPES } from '../store/api-store.ts';
 import type { WebhookDelivery, WebhookEndpoint, WebhookEventType } from '../store/store.ts';
+import { DestinationPolicy, normalizeWebhookUrl } from '../webhooks/destination.ts';
 import { endpointSecret, requireSecretKey } from '../webhooks/signing.ts';
 import { inScope, requireScope, tokenOf } from './auth.ts';
-import type { ApiContext } from './context.ts';
+import { DEFAULT_MAX_ENDPOINTS_PER_TOKEN, type ApiContext } from './context.ts';
 import { apiError } from './problem.ts';
 import { linkNext } from './resources.ts';
 import { errorResponses, idParams, limitParam, pageOf, security } from './schemas.ts';
@@ -51,22 +53,21 @@ function deliveryResource(d: WebhookDelivery): Record<string, unknown> {
   return { ...rest, event_id: event.id, event_type: event.type };
 }
 
-function checkUrl(text: string): void {
-  let url: URL | undefined;
-  try {
-    url = new URL(text);
-  } catch {
-    url = undefined;
-  }
-  if (!url || !['http:', 'https:'].includes(url.protocol) || url.username !== '' || url.password !== '') {
-    throw apiError('WEBHOOK_URL_INVALID', 'the webhook URL must be an absolute http(s) URL without credentials',
-      [{ field: '/body/url', code: 'WEBHOOK_URL_INVALID', message: 'absolute http(s) URL without user or password' }]);
-  }
+const urlError = (code: 'WEBHOOK_URL_INVALID' | 'WEBHOOK_DESTINATION_FORBIDDEN' | 'WEBHOOK_URL_UNRESOLVABLE', detail: string, message: string) =>
+  apiError(code, detail, [{ field: '/body/url', code, message }]);
+
+/** The URL as it is stored (normalized), or 400 WEBHOOK_URL_INVALID. */
+function parseUrl(text: string): URL {
+  const url = normalizeWebhookUrl(text);
+  if (!url) throw urlError('WEBHOOK_URL_INVALID', 'the webhook URL must be an absolute http(s) URL without credentials', 'absolute http(s) URL without user or password');
+  return url;
 }
 
 export function webhookRoutes(ctx: ApiContext) {
   return async function routes(app: FastifyInstance): Promise<void> {
     const { store } = ctx;
+    const policy = ctx.webhooks?.policy ?? new DestinationPolicy();
+    const maxPerToken = ctx.webhooks?.maxEndpointsPerToken ?? DEFAULT_MAX_ENDPOINTS_PER_TOKEN;
     const visible = (request: FastifyRequest, e: WebhookEndpoint): boolean => e.accounts.every((a) => inScope(request, a));
 
     async function scopedEndpoint(request: FastifyRequest, id: string): Promise<WebhookEndpoint> {
@@ -79,7 +80,7 @@ export function webhookRoutes(ctx: ApiContext) {
       schema: {
         tags: ['webhooks'],
         summary: 'Register a webhook endpoint',
-        description: 'Returns the endpoint with its signing `secret`, shown this once (it is derived from ORDERWIRE_SECRET_KEY, never stored). Deliveries: POST with the event as JSON and headers Orderwire-Event-Id, Orderwire-Event-Type and Orderwire-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>. Answer 2xx; anything else is retried with exponential backoff, at least once per event.',
+        description: 'Returns the endpoint with its signing `secret`, shown this once (it is derived from ORDERWIRE_SECRET_KEY, never stored). The URL is stored normalized (host lower case, default port and fragment dropped). Its host must be or resolve to public addresses (not loopback, private, link-local, unique-local, multicast or reserved), checked now and at each delivery, unless the daemon\'s configuration allows it (webhooks.allowed_destinations): WEBHOOK_DESTINATION_FORBIDDEN, WEBHOOK_URL_UNRESOLVABLE. A token holds at most 20 live endpoints by default (WEBHOOK_LIMIT_REACHED, 409). Deliveries: POST with the event as JSON and headers Orderwire-Event-Id, Orderwire-Event-Type and Orderwire-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>. Answer 2xx; anything else is retried with exponential backoff, at least once per event.',
         security,
         body: {
           type: 'object',
@@ -94,19 +95,24 @@ export function webhookRoutes(ctx: ApiContext) {
         },
         response: {
           201: { ...endpointSchema, required: [...endpointSchema.required, 'secret'], properties: { ...endpointSchema.properties, secret: { type: 'string', description: 'The signing secret, shown once.' } } },
-          ...errorResponses(413, 415, 503),
+          ...errorResponses(409, 413, 415, 503),
         },
       },
     }, async (request, reply) => {
       const body = request.body as { url: string; description?: string; events?: WebhookEventType[]; accounts?: string[] };
-      checkUrl(body.url);
+      const url = parseUrl(body.url);
       if (body.accounts) requireScope(request, body.accounts, '/body/accounts');
       const secretKey = requireSecretKey(ctx.secretKey);
+      // Where the URL points is checked last: it asks DNS.
+      const verdict = await policy.check(url);
+      if (!verdict.ok) throw urlError(verdict.code, `${verdict.reason}`, verdict.reason);
       const endpoint = await store.createWebhookEndpoint({
-        url: body.url,
+        url: url.href,
         accounts: body.accounts ?? tokenOf(request).accounts,
         events: body.events ?? [...WEBHOOK_EVENT_TYPES],
         ...(body.description !== undefined && { description: body.description }),
+        token_id: tokenOf(request).id,
+        max_per_token: maxPerToken,
       });
       reply.code(201).header('Location', `/v1/webhooks/${endpoint.id}`);
       return { ...endpoint, secret: endpointSecret(secretKey, endpoint.id) };

@@ -71,6 +71,14 @@ describe('configuration file', () => {
     }
   });
 
+  it('reads the webhook allow-list and locates an entry that is neither a host nor an address', async () => {
+    const withHooks = `${valid}webhooks:\n  allowed_destinations: [erp.corp.example, "*.corp.example", 10.20.0.0/16, "::1"]\n  max_endpoints_per_token: 5\n`;
+    const { config } = await validateConfigText(withHooks, 'c.yaml');
+    expect(config?.webhooks).toEqual({ allowedDestinations: ['erp.corp.example', '*.corp.example', '10.20.0.0/16', '::1'], maxEndpointsPerToken: 5 });
+    expect(await codes(withHooks.replace('10.20.0.0/16', '10.20.0.0/33'))).toEqual(['CONFIG_DESTINATION_INVALID 20:62']);
+    expect((await validateConfigText(valid, 'c.yaml')).config?.webhooks).toEqual({ allowedDestinations: [], maxEndpointsPerToken: 20 });
+  });
+
   it('locates an unknown channel with a suggestion', async () => {
     const { findings } = await validateConfigText(valid.replace('channel: worten', 'channel: wortem'), 'c.yaml');
     expect(findings[0]).toMatchObject({ code: 'CONFIG_UNKNOWN_CHANNEL', line: 5, column: 14 });

@@ -15,6 +15,7 @@ import { schemaFindings, schemaValidator } from '../channel/schema-check.ts';
 import { toPointer } from '../channel/pointer.ts';
 import { didYouMean } from '../channel/suggest.ts';
 import { OrderwireError, type ErrorCode } from '../errors.ts';
+import { parseAllowEntry } from './allowed-destinations.ts';
 import type { AccountConfig, Config, EnvRef } from './model.ts';
 
 export const CONFIG_SCHEMA_FILE = path.resolve(import.meta.dirname, '../../schemas/config.schema.json');
@@ -41,6 +42,7 @@ interface RawConfig {
     safety_margin?: string;
     http?: { host?: string; port?: number; enabled?: boolean; console?: boolean };
   };
+  webhooks?: { allowed_destinations?: string[]; max_endpoints_per_token?: number };
 }
 
 export interface ConfigValidation {
@@ -62,6 +64,10 @@ function semanticFindings(raw: RawConfig, parsed: ParsedYaml, channels: Readonly
   if (typeof raw.store === 'string' && /^postgres(ql)?:\/\/[^/@]*:[^/@]*@/.test(raw.store)) {
     report(['store'], 'value', 'CONFIG_LITERAL_SECRET', 'the store URL contains a password', 'write `store: { env: ORDERWIRE_STORE }` and export ORDERWIRE_STORE=postgres://...', true);
   }
+  raw.webhooks?.allowed_destinations?.forEach((entry, i) => {
+    const parsed = parseAllowEntry(entry);
+    if ('error' in parsed) report(['webhooks', 'allowed_destinations', i], 'value', 'CONFIG_DESTINATION_INVALID', parsed.error);
+  });
   const seen = new Set<string>();
   raw.accounts.forEach((account, i) => {
     if (seen.has(account.id)) report(['accounts', i, 'id'], 'value', 'CONFIG_DUPLICATE_ACCOUNT', `account id "${account.id}" is used twice`);
@@ -140,6 +146,10 @@ function build(raw: RawConfig, file: string, channelsDir: string): Config {
       overlapMs: ms(d.overlap, 120_000),
       safetyMarginMs: ms(d.safety_margin, 30_000),
       http: Object.freeze({ host: d.http?.host ?? '127.0.0.1', port: d.http?.port ?? 8080, enabled: d.http?.enabled ?? true, console: d.http?.console ?? true }),
+    }),
+    webhooks: Object.freeze({
+      allowedDestinations: Object.freeze([...(raw.webhooks?.allowed_destinations ?? [])]),
+      maxEndpointsPerToken: raw.webhooks?.max_endpoints_per_token ?? 20,
     }),
   });
 }

@@ -32,4 +32,6 @@ export interface Config {
     /** `console`: serve the operator console at / beside the API (engine/console/). */
     readonly http: { readonly host: string; readonly port: number; readonly enabled: boolean; readonly console: boolean };
   };
+  /** Webhook destinations allowed besides public addresses, and endpoints per API token. */
+  readonly webhooks: { readonly allowedDestinations: readonly string[]; readonly maxEndpointsPerToken: number };
 }

@@ -54,6 +54,12 @@ export const securityErrors = defineErrors({
     http: 409,
     help: 'A token may register a limited number of live webhook endpoints (20 by default; `webhooks.max_endpoints_per_token` in the daemon configuration). Delete endpoints it no longer uses (`DELETE /v1/webhooks/{id}`) first.',
   },
+  CONFIG_DESTINATION_INVALID: {
+    title: 'Allowed webhook destination not understood',
+    severity: 'error',
+    http: 400,
+    help: 'An entry of `webhooks.allowed_destinations` in the configuration is an exact host name (erp.corp.example), a wildcard on a domain (*.corp.example), an address (10.1.2.3, ::1) or a CIDR range (10.1.2.0/24, fd00::/8).',
+  },
   ORDER_ACK_VERSION_OLDER: {
     title: 'Acknowledgement older than the recorded one',
     severity: 'error',

@@ -40,9 +40,21 @@ export interface WebhookEndpoint {
   id: string;
   url: string;
   description?: string;
+  /** The API token that registered it (absent for endpoints registered before migration 007). */
+  token_id?: string;
   accounts: string[];
   events: WebhookEventType[];
   created_at: string;
+}
+
+export interface NewWebhookEndpoint {
+  url: string;
+  accounts: string[];
+  events: WebhookEventType[];
+  description?: string;
+  /** The API token registering it (counted against max_per_token). */
+  token_id?: string;
+  max_per_token?: number;
 }
 
 export interface WebhookEvent {
@@ -91,13 +103,21 @@ export interface ApiStore {
   /** Revokes a token; undefined for an unknown id; revoking twice keeps the first revocation time. */
   revokeApiToken(id: string): Promise<ApiToken | undefined>;
 
-  /** Records the back office's reference for an order at a version (the latest acknowledgement wins). */
+  /**
+   * Records the back office's reference for an order at a version. Versions only move forward:
+   * the same version again is idempotent, an older one throws ORDER_ACK_VERSION_OLDER (details:
+   * the recorded acknowledged_version).
+   */
   acknowledgeOrder(ack: { order_id: string; account: string; reference: string; version: number }): Promise<OrderAcknowledgement>;
   /** Records an import error; the order stays unacknowledged (or at its earlier acknowledgement). */
   reportImportError(report: { order_id: string; account: string; message: string }): Promise<OrderAcknowledgement>;
   getAcknowledgements(orderIds: string[]): Promise<Map<string, OrderAcknowledgement>>;
 
-  createWebhookEndpoint(endpoint: { url: string; accounts: string[]; events: WebhookEventType[]; description?: string }): Promise<WebhookEndpoint>;
+  /**
+   * Registers an endpoint. With `token_id` and `max_per_token`, atomically refuses
+   * (WEBHOOK_LIMIT_REACHED) when the token already holds that many live endpoints.
+   */
+  createWebhookEndpoint(endpoint: NewWebhookEndpoint): Promise<WebhookEndpoint>;
   getWebhookEndpoint(id: string): Promise<WebhookEndpoint | undefined>;
   listWebhookEndpoints(): Promise<WebhookEndpoint[]>;
   /** Deletes an endpoint: no new deliveries, pending ones are not sent. False for an unknown id. */

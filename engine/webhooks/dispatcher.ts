@@ -3,10 +3,15 @@
  * as with actions), POSTs each signed event, and records the attempt. At least once: a delivery
  * is retried with exponential backoff until the endpoint answers 2xx, and marked dead after
  * `maxAttempts`. The body of an event is the same in every attempt (receivers deduplicate on the
- * event id); only the signature's timestamp changes.
+ * event id); only the signature's timestamp changes. Before each attempt the destination is
+ * checked again (destination.ts) and the POST goes to the address checked (post.ts): an endpoint
+ * whose name now resolves to an internal address is refused, recorded as a failed attempt, and
+ * nothing is sent.
  */
 import type { Logger } from '../log.ts';
 import type { Store, WebhookDelivery } from '../store/store.ts';
+import { DestinationPolicy } from './destination.ts';
+import { postPinned } from './post.ts';
 import { endpointSecret, signatureHeader } from './signing.ts';
 
 export interface DispatcherOptions {
@@ -23,6 +28,8 @@ export interface DispatcherOptions {
   batch?: number;
   now?: () => Date;
   onAttempt?: (delivery: WebhookDelivery, outcome: 'delivered' | 'retry' | 'dead') => void;
+  /** Where deliveries may go (default: public addresses only). */
+  policy?: DestinationPolicy;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 10;
@@ -38,6 +45,7 @@ export function eventBody(delivery: WebhookDelivery): string {
 
 export class WebhookDispatcher {
   readonly #o: DispatcherOptions;
+  readonly #policy: DestinationPolicy;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<number> | undefined;
   #stopped = true;
@@ -45,6 +53,7 @@ export class WebhookDispatcher {
 
   constructor(options: DispatcherOptions) {
     this.#o = options;
+    this.#policy = options.policy ?? new DestinationPolicy();
   }
 
   #now(): Date {
@@ -95,25 +104,24 @@ export class WebhookDispatcher {
     const timestamp = Math.floor(sentAt.getTime() / 1000);
     let status: number | undefined;
     let error: string | undefined;
+    const signal = AbortSignal.timeout(this.#o.timeoutMs ?? 10_000);
     try {
-      const res = await fetch(delivery.url!, {
-        method: 'POST',
-        headers: {
+      const url = new URL(delivery.url!);
+      const verdict = await this.#policy.check(url);
+      if (!verdict.ok) {
+        error = `${verdict.code}: ${verdict.reason}`;
+      } else {
+        status = await postPinned(url, verdict.address, {
           'content-type': 'application/json',
           'user-agent': 'orderwire-webhooks/1',
           'orderwire-event-id': delivery.event.id,
           'orderwire-event-type': delivery.event.type,
           'orderwire-signature': signatureHeader(endpointSecret(secretKey, delivery.endpoint_id), timestamp, body),
-        },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.#o.timeoutMs ?? 10_000),
-      });
-      status = res.status;
-      await res.arrayBuffer().catch(() => undefined);
-      if (status < 200 || status >= 300) error = `HTTP ${status}`;
+        }, body, signal);
+        if (status < 200 || status >= 300) error = `HTTP ${status}`;
+      }
     } catch (err) {
-      error = err instanceof Error ? (err.name === 'TimeoutError' ? 'timed out' : (err.cause as Error | undefined)?.message ?? err.message) : String(err);
+      error = signal.aborted ? 'timed out' : err instanceof Error ? (err.cause as Error | undefined)?.message ?? err.message : String(err);
     }
     const attempts = delivery.attempts + 1;
     const at = this.#now().toISOString();

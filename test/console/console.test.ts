@@ -85,6 +85,9 @@ accounts:
 daemon:
   action_max_attempts: 1
   http: { host: 127.0.0.1, port: 0 }
+# The test's webhook receiver listens on loopback: allowed explicitly, as an operator would.
+webhooks:
+  allowed_destinations: [127.0.0.1]
 `);
     runtime = await openRuntime(await loadConfigFile(path.join(dir, 'orderwire.yaml')), silentLogger());
     daemon = startDaemon(runtime, { workerIntervalMs: 200 });

@@ -19,11 +19,27 @@ import { openStore } from '../../engine/store/open.ts';
 import { openPostgresStore } from '../../engine/store/postgres/index.ts';
 import type { Store } from '../../engine/store/store.ts';
 import type { AccountRuntime } from '../../engine/sync/account.ts';
+import { DestinationPolicy, type HostLookup } from '../../engine/webhooks/destination.ts';
 import { dropSchemas, requirePostgres, testSchemaName } from './postgres.ts';
 
 export const TEST_SECRET_KEY = 'test-secret-key-0123456789abcdef0123456789';
 
+/**
+ * Name resolution for tests, with no network: `localhost` and the names in `table`; any other name
+ * does not resolve. Tests never deliver to an address that is not loopback.
+ */
+export function offlineLookup(table: Record<string, string[]> = {}): HostLookup {
+  const names: Record<string, string[]> = { localhost: ['127.0.0.1', '::1'], ...table };
+  return async (hostname) => {
+    const addresses = names[hostname.toLowerCase().replace(/\.$/, '')];
+    if (!addresses) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+    return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+  };
+}
+
 export interface ApiHarness {
+  /** The destination policy the API registers webhooks with (give it to a test's dispatcher). */
+  policy: DestinationPolicy;
   url: string;
   app: FastifyInstance;
   store: Store;
@@ -40,7 +56,19 @@ function account(id: string, channel: Channel, importFulfilledOrders = false): A
   return { id, channel, baseUrl: 'http://127.0.0.1:9', credentials: {}, enabled: true, importFulfilledOrders, pollEveryMs: 300_000, concurrency: 1 };
 }
 
-export async function startApiHarness(options: ApiOptions & { secretKey?: string | null; log?: Logger; activity?: ApiContext['activity']; store?: 'sqlite' | 'postgres' } = {}): Promise<ApiHarness> {
+export interface ApiHarnessOptions extends ApiOptions {
+  secretKey?: string | null;
+  log?: Logger;
+  activity?: ApiContext['activity'];
+  store?: 'sqlite' | 'postgres';
+  /** Webhook destinations allowed besides public ones (the suite's receivers are on loopback: allow them explicitly). */
+  allowedDestinations?: string[];
+  /** Host names the webhook policy resolves (offlineLookup: no network). */
+  lookup?: HostLookup;
+  maxEndpointsPerToken?: number;
+}
+
+export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
   const dir = await mkdtemp(path.join(tmpdir(), 'orderwire-api-'));
   const pgSchema = options.store === 'postgres' ? testSchemaName('api') : undefined;
   const store = pgSchema ? await openPostgresStore(requirePostgres(), { schema: pgSchema, max: 4 }) : await openStore(path.join(dir, 'orderwire.sqlite'));
@@ -55,10 +83,14 @@ export async function startApiHarness(options: ApiOptions & { secretKey?: string
   ]);
   const metrics = options.metrics ?? new ApiMetrics(store);
   const secretKey = options.secretKey === null ? undefined : (options.secretKey ?? TEST_SECRET_KEY);
-  const app = await buildApiServer({ store, channels, accounts, secretKey, ...(options.activity && { activity: options.activity }) }, { ...options, metrics });
+  const policy = new DestinationPolicy({ allowed: options.allowedDestinations ?? [], lookup: options.lookup ?? offlineLookup() });
+  const webhooks = { policy, maxEndpointsPerToken: options.maxEndpointsPerToken ?? 20 };
+  const { store: _kind, allowedDestinations: _allowed, lookup: _lookup, maxEndpointsPerToken: _max, secretKey: _key, activity: _activity, ...apiOptions } = options;
+  const app = await buildApiServer({ store, channels, accounts, secretKey, webhooks, ...(options.activity && { activity: options.activity }) }, { ...apiOptions, metrics });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {
+    policy,
     url,
     app,
     store,

@@ -2,8 +2,8 @@
  * Back-office API tables on PostgreSQL (migration 002_api). Delivery claims use FOR UPDATE SKIP
  * LOCKED, so several daemons dispatching webhooks each take different deliveries.
  */
-import type { ApiToken, DeliveryAttempt, OrderAcknowledgement, WebhookDelivery, WebhookEndpoint, WebhookEventType } from '../api-store.ts';
-import { ackFromRow, DELIVERY_SELECT, deliveryFromRow, deliverySeq, endpointFromRow, requireDeliverySeq, tokenFromRow } from '../shared/api-rows.ts';
+import type { ApiToken, DeliveryAttempt, NewWebhookEndpoint, OrderAcknowledgement, WebhookDelivery, WebhookEndpoint } from '../api-store.ts';
+import { ackFromRow, ACK_UPSERT_SET, ackVersionOlder, endpointLimitReached, DELIVERY_SELECT, deliveryFromRow, deliverySeq, endpointFromRow, requireDeliverySeq, tokenFromRow } from '../shared/api-rows.ts';
 import { checkClaim } from '../shared/action-rules.ts';
 import { newId } from '../shared/ids.ts';
 import { pageLimit } from '../shared/paging.ts';
@@ -37,13 +37,15 @@ export async function revokeApiToken(db: PgDb, id: string): Promise<ApiToken | u
 }
 
 const ACK = `INSERT INTO order_acks (order_id, account, reference, acknowledged_version, acknowledged_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)
-  ON CONFLICT (order_id) DO UPDATE SET reference = excluded.reference, acknowledged_version = excluded.acknowledged_version,
-  acknowledged_at = excluded.acknowledged_at, updated_at = excluded.updated_at RETURNING *`;
+  ON CONFLICT (order_id) DO UPDATE SET ${ACK_UPSERT_SET} RETURNING *`;
 const IMPORT_ERROR = `INSERT INTO order_acks (order_id, account, import_error, import_error_at, updated_at) VALUES ($1, $2, $3, $4, $4)
   ON CONFLICT (order_id) DO UPDATE SET import_error = excluded.import_error, import_error_at = excluded.import_error_at, updated_at = excluded.updated_at RETURNING *`;
 
 export async function acknowledgeOrder(db: PgDb, a: { order_id: string; account: string; reference: string; version: number }): Promise<OrderAcknowledgement> {
-  return ackFromRow((await db.query(ACK, [a.order_id, a.account, a.reference, a.version, now()])).rows[0]!);
+  const { rows } = await db.query(ACK, [a.order_id, a.account, a.reference, a.version, now()]);
+  if (rows[0]) return ackFromRow(rows[0]);
+  const recorded = (await db.query('SELECT acknowledged_version FROM order_acks WHERE order_id = $1', [a.order_id])).rows[0]!;
+  throw ackVersionOlder(a.order_id, a.version, Number(recorded.acknowledged_version));
 }
 
 export async function reportImportError(db: PgDb, r: { order_id: string; account: string; message: string }): Promise<OrderAcknowledgement> {
@@ -60,10 +62,18 @@ export async function getAcknowledgements(db: PgDb, orderIds: string[]): Promise
   return out;
 }
 
-export async function createWebhookEndpoint(db: PgDb, e: { url: string; accounts: string[]; events: WebhookEventType[]; description?: string }): Promise<WebhookEndpoint> {
-  const { rows } = await db.query('INSERT INTO webhook_endpoints (id, url, description, accounts, events, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *',
-    [newId(), e.url, e.description ?? null, JSON.stringify(e.accounts), JSON.stringify(e.events), now()]);
-  return endpointFromRow(rows[0]!, alreadyParsed);
+export async function createWebhookEndpoint(db: PgDb, e: NewWebhookEndpoint): Promise<WebhookEndpoint> {
+  return db.tx(async (q) => {
+    if (e.token_id !== undefined && e.max_per_token !== undefined) {
+      // One registration per token at a time, so two at once cannot both pass the count.
+      await q.query(`SELECT pg_advisory_xact_lock(hashtext('orderwire:webhooks:' || $1))`, [e.token_id]);
+      const { rows } = await q.query('SELECT count(*)::int AS n FROM webhook_endpoints WHERE token_id = $1 AND deleted_at IS NULL', [e.token_id]);
+      if (Number(rows[0]!.n) >= e.max_per_token) throw endpointLimitReached(e.max_per_token);
+    }
+    const { rows } = await q.query('INSERT INTO webhook_endpoints (id, url, description, accounts, events, created_at, token_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *',
+      [newId(), e.url, e.description ?? null, JSON.stringify(e.accounts), JSON.stringify(e.events), now(), e.token_id ?? null]);
+    return endpointFromRow(rows[0]!, alreadyParsed);
+  });
 }
 
 export async function getWebhookEndpoint(db: PgDb, id: string): Promise<WebhookEndpoint | undefined> {

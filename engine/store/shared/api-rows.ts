@@ -60,6 +60,7 @@ export function endpointFromRow(row: Row, json: JsonDecoder): WebhookEndpoint {
     created_at: toIso(row.created_at),
   };
   set(endpoint, 'description', optText(row.description));
+  set(endpoint, 'token_id', optText(row.token_id));
   return endpoint;
 }
 
@@ -92,3 +93,22 @@ export function deliveryFromRow(row: Row, json: JsonDecoder): WebhookDelivery {
 /** SELECT list and FROM of deliveries with their event (and endpoint url). */
 export const DELIVERY_SELECT = `SELECT d.*, ev.type AS event_type, ev.account AS event_account, ev.data AS event_data, ev.created_at AS event_created_at, e.url AS url
   FROM webhook_deliveries d JOIN webhook_events ev ON ev.seq = d.event_seq JOIN webhook_endpoints e ON e.id = d.endpoint_id`;
+
+/**
+ * Acknowledgements only move forward: written when none is recorded or the recorded version is not
+ * newer; the same version and reference again leave it as it was (idempotent), an older version
+ * is refused with the one recorded.
+ */
+export const ACK_UPSERT_SET = `reference = excluded.reference, acknowledged_version = excluded.acknowledged_version,
+  acknowledged_at = CASE WHEN order_acks.acknowledged_version = excluded.acknowledged_version AND order_acks.reference = excluded.reference
+    THEN order_acks.acknowledged_at ELSE excluded.acknowledged_at END,
+  updated_at = excluded.updated_at
+  WHERE order_acks.acknowledged_version IS NULL OR order_acks.acknowledged_version <= excluded.acknowledged_version`;
+
+export function ackVersionOlder(orderId: string, requested: number, recorded: number): OrderwireError {
+  return new OrderwireError('ORDER_ACK_VERSION_OLDER', `order ${orderId} is acknowledged at version ${recorded}; version ${requested} is older`, { order_id: orderId, acknowledged_version: recorded });
+}
+
+export function endpointLimitReached(max: number): OrderwireError {
+  return new OrderwireError('WEBHOOK_LIMIT_REACHED', `this token already holds ${max} live webhook endpoints, the most allowed; delete one first`, { max });
+}

@@ -1,6 +1,6 @@
 /** Back-office API tables on SQLite (migration 002_api): tokens, acknowledgements, webhooks, counts. */
-import type { ApiToken, DeliveryAttempt, OrderAcknowledgement, WebhookDelivery, WebhookEndpoint, WebhookEventType } from '../api-store.ts';
-import { ackFromRow, DELIVERY_SELECT, deliveryFromRow, endpointFromRow, requireDeliverySeq, deliverySeq, tokenFromRow } from '../shared/api-rows.ts';
+import type { ApiToken, DeliveryAttempt, NewWebhookEndpoint, OrderAcknowledgement, WebhookDelivery, WebhookEndpoint } from '../api-store.ts';
+import { ackFromRow, ACK_UPSERT_SET, ackVersionOlder, endpointLimitReached, DELIVERY_SELECT, deliveryFromRow, endpointFromRow, requireDeliverySeq, deliverySeq, tokenFromRow } from '../shared/api-rows.ts';
 import { newId } from '../shared/ids.ts';
 import { pageLimit } from '../shared/paging.ts';
 import { parseJsonText } from '../shared/rows.ts';
@@ -34,14 +34,16 @@ export function revokeApiToken(db: SqliteDb, id: string): ApiToken | undefined {
 }
 
 const ACK = `INSERT INTO order_acks (order_id, account, reference, acknowledged_version, acknowledged_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-  ON CONFLICT (order_id) DO UPDATE SET reference = excluded.reference, acknowledged_version = excluded.acknowledged_version,
-  acknowledged_at = excluded.acknowledged_at, updated_at = excluded.updated_at RETURNING *`;
+  ON CONFLICT (order_id) DO UPDATE SET ${ACK_UPSERT_SET} RETURNING *`;
 const IMPORT_ERROR = `INSERT INTO order_acks (order_id, account, import_error, import_error_at, updated_at) VALUES (?, ?, ?, ?, ?)
   ON CONFLICT (order_id) DO UPDATE SET import_error = excluded.import_error, import_error_at = excluded.import_error_at, updated_at = excluded.updated_at RETURNING *`;
 
 export function acknowledgeOrder(db: SqliteDb, a: { order_id: string; account: string; reference: string; version: number }): OrderAcknowledgement {
   const at = now();
-  return ackFromRow(db.get(ACK, a.order_id, a.account, a.reference, a.version, at, at)!);
+  const row = db.get(ACK, a.order_id, a.account, a.reference, a.version, at, at);
+  if (row) return ackFromRow(row);
+  const recorded = Number(db.get('SELECT acknowledged_version FROM order_acks WHERE order_id = ?', a.order_id)!.acknowledged_version);
+  throw ackVersionOlder(a.order_id, a.version, recorded);
 }
 
 export function reportImportError(db: SqliteDb, r: { order_id: string; account: string; message: string }): OrderAcknowledgement {
@@ -59,10 +61,16 @@ export function getAcknowledgements(db: SqliteDb, orderIds: string[]): Map<strin
   return out;
 }
 
-export function createWebhookEndpoint(db: SqliteDb, e: { url: string; accounts: string[]; events: WebhookEventType[]; description?: string }): WebhookEndpoint {
-  const row = db.get('INSERT INTO webhook_endpoints (id, url, description, accounts, events, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
-    newId(), e.url, e.description ?? null, JSON.stringify(e.accounts), JSON.stringify(e.events), now());
-  return endpointFromRow(row!, parseJsonText);
+export function createWebhookEndpoint(db: SqliteDb, e: NewWebhookEndpoint): WebhookEndpoint {
+  return db.tx(() => {
+    if (e.token_id !== undefined && e.max_per_token !== undefined) {
+      const held = Number(db.get('SELECT count(*) AS n FROM webhook_endpoints WHERE token_id = ? AND deleted_at IS NULL', e.token_id)!.n);
+      if (held >= e.max_per_token) throw endpointLimitReached(e.max_per_token);
+    }
+    const row = db.get('INSERT INTO webhook_endpoints (id, url, description, accounts, events, created_at, token_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *',
+      newId(), e.url, e.description ?? null, JSON.stringify(e.accounts), JSON.stringify(e.events), now(), e.token_id ?? null);
+    return endpointFromRow(row!, parseJsonText);
+  });
 }
 
 export function getWebhookEndpoint(db: SqliteDb, id: string): WebhookEndpoint | undefined {
