@@ -16,13 +16,17 @@ import type { Channel } from '../engine/channel/model.ts';
 import { createConnector, loadPlatform } from '../engine/connector/declarative.ts';
 import { createLogger } from '../engine/log.ts';
 import { openStore } from '../engine/store/open.ts';
+import { openPostgresStore } from '../engine/store/postgres/index.ts';
 import type { Store } from '../engine/store/store.ts';
 import type { AccountRuntime } from '../engine/sync/account.ts';
 import { syncWindow, type SyncDeps } from '../engine/sync/sync-window.ts';
 import { startApiHarness } from './helpers/api-server.ts';
 import { runCli } from './helpers/cli-process.ts';
 import { realShapedMiraklOrders, startStaticMirakl, STATIC_API_KEY, type RawOrder, type StaticMirakl } from './helpers/mirakl-static.ts';
+import { dropSchemas, execInSchema, PG_SKIP_REASON, requirePostgres, SKIP_PG, testSchemaName } from './helpers/postgres.ts';
 import { allStoredIds } from './helpers/sync-harness.ts';
+
+type StoreKind = 'sqlite' | 'postgres';
 
 const clone = <T>(v: T): T => structuredClone(v);
 const lines = (o: RawOrder) => o.order_lines as RawOrder[];
@@ -64,7 +68,8 @@ interface Stack {
   deps: SyncDeps;
   logs: Array<Record<string, unknown>>;
   server: StaticMirakl;
-  storeFile: string;
+  /** Runs SQL on the store's own database (SQLite file or PostgreSQL schema). */
+  sql(text: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -74,11 +79,21 @@ afterEach(async () => {
   stack = undefined;
 });
 
-async function startStack(orders: () => readonly RawOrder[]): Promise<Stack> {
+async function startStack(kind: StoreKind, orders: () => readonly RawOrder[]): Promise<Stack> {
   const dir = await mkdtemp(path.join(tmpdir(), 'orderwire-quarantine-'));
   const storeFile = path.join(dir, 'orderwire.sqlite');
-  const store = await openStore(storeFile);
+  const schema = kind === 'postgres' ? testSchemaName('quarantine') : undefined;
+  const store = schema ? await openPostgresStore(requirePostgres(), { schema, max: 4 }) : await openStore(storeFile);
   await store.migrate();
+  const sql = async (text: string) => {
+    if (schema) return execInSchema(requirePostgres(), schema, text);
+    const db = new DatabaseSync(storeFile);
+    try {
+      db.exec(text);
+    } finally {
+      db.close();
+    }
+  };
   const server = await startStaticMirakl(orders);
   const logs: Array<Record<string, unknown>> = [];
   const log = createLogger({ level: 'info', destination: new Writable({ write(chunk, _enc, done) { logs.push(JSON.parse(String(chunk)) as Record<string, unknown>); done(); } }) });
@@ -87,20 +102,22 @@ async function startStack(orders: () => readonly RawOrder[]): Promise<Stack> {
   let now = simNow.getTime();
   const deps: SyncDeps = { store, connector, account, log, now: () => new Date((now += 60_000)), windows: { overlapMs: 120_000, safetyMarginMs: 30_000 }, commitBatch: 50 };
   return {
-    store, deps, logs, server, storeFile,
+    store, deps, logs, server, sql,
     async close() {
       await connector.close();
       await store.close();
       await server.close();
+      if (schema) await dropSchemas(requirePostgres(), [schema]);
       await rm(dir, { recursive: true, force: true });
     },
   };
 }
 
-describe('per-record isolation and quarantine', () => {
+for (const kind of ['sqlite', 'postgres'] as const) {
+describe.skipIf(kind === 'postgres' && SKIP_PG)(`per-record isolation and quarantine (${kind})${kind === 'postgres' && SKIP_PG ? `: ${PG_SKIP_REASON}` : ''}`, () => {
   it('every poison record is quarantined with its reason; every good order is stored; the cursor moves', async () => {
     const { served, bad } = poison(good);
-    stack = await startStack(() => served);
+    stack = await startStack(kind, () => served);
     const { store, deps, logs } = stack;
     const outcome = await syncWindow(deps, 'incremental');
 
@@ -132,7 +149,7 @@ describe('per-record isolation and quarantine', () => {
   it('a record leaves the quarantine when the marketplace sends a good version; the others stay, counted again', async () => {
     const { served, bad } = poison(good);
     let current = served;
-    stack = await startStack(() => current);
+    stack = await startStack(kind, () => current);
     const { store, deps } = stack;
     await syncWindow(deps, 'incremental');
     // The marketplace corrects the orders (a newer update date), except the one without an id.
@@ -147,17 +164,18 @@ describe('per-record isolation and quarantine', () => {
   });
 
   it('a batch the store refuses is isolated to its bad order, and a later window stores it from quarantine', async () => {
-    stack = await startStack(() => good);
-    const { store, deps, storeFile } = stack;
+    stack = await startStack(kind, () => good);
+    const { store, deps, sql } = stack;
     const victim = String(good[10]!.order_id);
-    const db = new DatabaseSync(storeFile);
-    db.exec(`CREATE TRIGGER refuse BEFORE INSERT ON orders WHEN NEW.marketplace_order_id = '${victim}' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
+    await sql(kind === 'sqlite'
+      ? `CREATE TRIGGER refuse BEFORE INSERT ON orders WHEN NEW.marketplace_order_id = '${victim}' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`
+      : `CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.marketplace_order_id = '${victim}' THEN RAISE check_violation USING MESSAGE = 'refused by the test'; END IF; RETURN NEW; END $$;
+         CREATE TRIGGER refuse BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION refuse();`);
     const first = await syncWindow(deps, 'incremental');
     expect(first.quarantined).toBe(1);
     expect((await store.listQuarantine({})).items).toEqual([expect.objectContaining({ marketplace_order_id: victim, code: 'STORE_CONSTRAINT_VIOLATION', reason: expect.stringContaining('refused by the test') })]);
     expect(new Set(await allStoredIds(store, 'worten-pt')).size).toBe(good.length - 1);
-    db.exec('DROP TRIGGER refuse');
-    db.close();
+    await sql(kind === 'sqlite' ? 'DROP TRIGGER refuse' : 'DROP TRIGGER refuse ON orders');
     // The next window does not list it again (its update is older): the quarantine retry stores it.
     const second = await syncWindow(deps, 'incremental');
     expect(second).toMatchObject({ quarantined: 0, released: 1 });
@@ -165,6 +183,7 @@ describe('per-record isolation and quarantine', () => {
     expect(await store.getOrder('worten-pt', 'worten', victim)).toBeDefined();
   });
 });
+}
 
 describe('the quarantine from the outside: orderwire sync, orderwire orders --quarantined, GET /v1/quarantine, /metrics', () => {
   let dir: string;
