@@ -208,7 +208,7 @@ describe('Mirakl mapping (OR11 examples from the OpenAPI document)', () => {
     const c = createConnector({ account: 'a', channel: worten, baseUrl: base, credentials: { api_key: 'wrong-key-123' } }, mirakl, { budgets: false });
     connectors.push(c);
     const err = await c.listOrders(WINDOW, async () => {}).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'MARKETPLACE_AUTH_FAILED', message: 'GET /api/orders: HTTP 401: Unauthorized' });
+    expect(err).toMatchObject({ code: 'MARKETPLACE_AUTH_FAILED', message: 'page 1 of the window: GET /api/orders: HTTP 401: Unauthorized' });
   });
 
   it('a response without the record list is MARKETPLACE_BAD_RESPONSE', async () => {

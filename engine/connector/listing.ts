@@ -45,10 +45,12 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
   while (query) {
     const exchange = await pending;
     result.requests += exchange.attempts;
-    if (exchange.final !== 'success') throw exchangeError(exchange);
+    // Retries are spent (the client retried transient failures and unreadable bodies): the run
+    // fails here, its cursor where it was, naming the page it could not read.
+    if (exchange.final !== 'success') throw exchangeError(exchange, `page ${result.pages + 1} of the window`);
     const list = records(exchange.body);
     if (!list) {
-      throw new OrderwireError('MARKETPLACE_BAD_RESPONSE', `${request.method} ${request.endpoint}: the response has no record list where the platform file says (records)`, { endpoint: request.endpoint, page: result.pages + 1 });
+      throw new OrderwireError('MARKETPLACE_BAD_RESPONSE', `${request.method} ${request.endpoint}, page ${result.pages + 1} of the window: the response has no record list where the platform file says (records)`, { endpoint: request.endpoint, page: result.pages + 1 });
     }
     result.pages += 1;
     result.records += list.length;
