@@ -131,6 +131,32 @@ describe('Mirakl mapping (OR11 examples from the OpenAPI document)', () => {
     expect(order?.lines[0]).toMatchObject({ status: 'new', taxes: [{ code: 'string', amount: 0, rate: 0 }] });
   });
 
+  it('an address country given by name maps to its ISO code; one it cannot resolve is flagged, never dropped', async () => {
+    const base = MIRAKL_TYPED.orders[0] as Record<string, unknown>;
+    const withCountry = (id: string, country: string): Record<string, unknown> => {
+      const customer = structuredClone(base.customer) as Record<string, Record<string, unknown>>;
+      for (const key of ['billing_address', 'shipping_address']) {
+        delete customer[key]!.country_iso_code;
+        customer[key]!.country = country;
+      }
+      return { ...structuredClone(base), order_id: id, customer };
+    };
+    const connector = miraklConnector(await miraklServer(() => [withCountry('N1', 'Portugal'), withCountry('N2', 'Espagne'), withCountry('N3', 'Congo'), withCountry('N4', 'Portgual')]));
+    const { pages } = await listAll(connector);
+    const byId = new Map(pages.flatMap((p) => p.orders).map((o) => [o.marketplace_order_id, o]));
+    expect(byId.get('N1')!.shipping_address).toMatchObject({ country: 'PT' });
+    expect(byId.get('N1')!.shipping_address).not.toHaveProperty('country_unresolved');
+    expect(byId.get('N2')!.billing_address).toMatchObject({ country: 'ES' });
+    for (const [id, text] of [['N3', 'Congo'], ['N4', 'Portgual']] as const) {
+      for (const address of [byId.get(id)!.shipping_address, byId.get(id)!.billing_address]) {
+        expect(address).toMatchObject({ country_unresolved: text });
+        expect(address).not.toHaveProperty('country');
+      }
+    }
+    // An alpha-3 code beside free text: the code wins, nothing flagged.
+    expect(pages[0]!.unmapped).toEqual([]);
+  });
+
   it('maps statuses exactly: another letter case is unknown, and the order is kept and flagged', async () => {
     const base = MIRAKL_BUSINESS.orders[0]!;
     const orders = [withState(base, 'O-1', 'SHIPPED'), withState(base, 'O-2', 'shipped'), withState(base, 'O-3', 'Shipped'), withState(base, 'O-4', 'TO_COLLECT')];

@@ -41,6 +41,11 @@ function withRefunds(line: Omit<OrderLine, 'status'>, status: OrderLine['status'
   };
 }
 
+function withoutUnresolved<A extends { country_unresolved?: string }>(address: A): A {
+  const { country_unresolved: _dropped, ...rest } = address;
+  return rest as A;
+}
+
 export function createNormalizer(channel: Channel, account: string, mapper: OrderMapper): Normalize {
   const statusIndex = channel.statusIndex;
   const lineStatusIndex = channel.lineStatusIndex;
@@ -88,6 +93,11 @@ export function createNormalizer(channel: Channel, account: string, mapper: Orde
       lines[i] = line.refunds || line.cancelations ? withRefunds(line, lineStatus) : { ...line, taxes: line.taxes ?? [], status: lineStatus };
     }
     const { fulfillment_code, lines: _lines, ...rest } = mapped;
+    for (const key of ['billing_address', 'shipping_address'] as const) {
+      const address = rest[key];
+      // The flag is for a country that resolved to no code; another field that did resolve wins.
+      if (address?.country !== undefined && address.country_unresolved !== undefined) rest[key] = withoutUnresolved(address);
+    }
     const delivered = fulfillment_code !== undefined && fulfilmentModes.has(fulfillment_code);
     const order: NormalizedOrder = {
       channel: channelId,

@@ -108,7 +108,7 @@ describe('platform schema messages', () => {
   it('within the form the author meant, only that form\'s problems', () => {
     expect(findings(mirakl.replace('currency: currency_iso_code', 'currency: { path: x, trnsform: number }')).map((f) => f.message)).toEqual(['mapping.currency: unknown key "trnsform"']);
     expect(findings(mirakl.replace('transform: country_alpha2 }, { path: country,', 'transform: alpha2 }, { path: country,')).map((f) => f.message)).toEqual([
-      'mapping.billing_address.country.first[0].transform: must be one of "datetime", "number", "string", "boolean", "country_alpha2", "upper", "lower", "trim", "locale"',
+      'mapping.billing_address.country.first[0].transform: must be one of "datetime", "number", "string", "boolean", "country_alpha2", "country_unresolved", "upper", "lower", "trim", "locale"',
     ]);
     expect(findings(mirakl.replace('currency: currency_iso_code', 'currency: a..b'))[0]?.message).toMatch(/^mapping\.currency: "a\.\.b" is not a valid path \(A dotted path/);
   });
