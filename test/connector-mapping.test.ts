@@ -172,6 +172,22 @@ describe('Mirakl mapping (OR11 examples from the OpenAPI document)', () => {
     expect(pages[0]!.skipped).toEqual([]);
   });
 
+  it('Worten refunded is reached from the lines: an order whose every line is REFUNDED is refunded, whatever its own state', async () => {
+    const base = MIRAKL_BUSINESS.orders[0]!;
+    const twoLines = (id: string, orderState: string, lineStates: [string, string]): Record<string, unknown> => {
+      const line = (base.order_lines as Array<Record<string, unknown>>)[0]!;
+      return { ...structuredClone(base), order_id: id, order_state: orderState, order_lines: lineStates.map((state, i) => ({ ...structuredClone(line), order_line_id: `${id}-${i + 1}`, order_line_state: state })) };
+    };
+    const connector = miraklConnector(await miraklServer(() => [twoLines('R-ALL', 'CLOSED', ['REFUNDED', 'REFUNDED']), twoLines('R-ONE', 'CLOSED', ['REFUNDED', 'CLOSED']), twoLines('R-RECEIVED', 'RECEIVED', ['REFUNDED', 'REFUNDED'])]));
+    const { pages } = await listAll(connector);
+    const byId = new Map(pages.flatMap((p) => p.orders).map((o) => [o.marketplace_order_id, o]));
+    expect(byId.get('R-ALL')).toMatchObject({ status: 'refunded', marketplace_status: 'CLOSED', lines: [{ status: 'refunded' }, { status: 'refunded' }] });
+    expect(byId.get('R-RECEIVED')).toMatchObject({ status: 'refunded', marketplace_status: 'RECEIVED' });
+    // One line refunded out of two: the order keeps its own status.
+    expect(byId.get('R-ONE')).toMatchObject({ status: 'closed', lines: [{ status: 'refunded' }, { status: 'closed' }] });
+    expect(byId.get('R-ALL')).not.toHaveProperty('status_unknown');
+  });
+
   it('skips and reports an order it cannot map, and imports the rest of the page', async () => {
     const base = MIRAKL_BUSINESS.orders[0]!;
     const broken = { ...withState(base, 'O-BAD', 'SHIPPED'), created_date: 'not a date' };

@@ -139,6 +139,8 @@ export interface Channel {
   readonly statusIndex: ReadonlyMap<string, NormalizedStatus>;
   /** Same for order lines: `statuses` plus `lineStatuses`. */
   readonly lineStatusIndex: ReadonlyMap<string, NormalizedStatus>;
+  /** Statuses the order takes when every line has it (`status_from_lines`; Mirakl REFUNDED). */
+  readonly statusFromLines: readonly NormalizedStatus[];
   readonly statusNotes: Readonly<Partial<Record<NormalizedStatus, string>>>;
   readonly fulfillment?: Fulfillment;
   readonly lists: Readonly<Record<string, ValueList>>;

@@ -49,6 +49,7 @@ function withoutUnresolved<A extends { country_unresolved?: string }>(address: A
 export function createNormalizer(channel: Channel, account: string, mapper: OrderMapper): Normalize {
   const statusIndex = channel.statusIndex;
   const lineStatusIndex = channel.lineStatusIndex;
+  const fromLines = new Set(channel.statusFromLines);
   const scope = channel.scope ? new Set(channel.scope.salesChannels) : undefined;
   const fulfilmentModes = new Set((channel.fulfillment?.modes ?? []).map((m) => m.code));
   const channelId = channel.id;
@@ -85,13 +86,16 @@ export function createNormalizer(channel: Channel, account: string, mapper: Orde
         },
       };
     }
-    const status = statusIndex.get(mapped.marketplace_status);
+    let status = statusIndex.get(mapped.marketplace_status);
     const lines: OrderLine[] = new Array(mapped.lines.length);
     for (let i = 0; i < mapped.lines.length; i++) {
       const line = mapped.lines[i]!;
       const lineStatus = lineStatusIndex.get(line.marketplace_status) ?? 'unknown';
       lines[i] = line.refunds || line.cancelations ? withRefunds(line, lineStatus) : { ...line, taxes: line.taxes ?? [], status: lineStatus };
     }
+    // A status the marketplace keeps on lines only (status_from_lines): the order has it when every line does.
+    const common = lines[0]?.status;
+    if (common !== undefined && common !== 'unknown' && fromLines.has(common) && lines.every((l) => l.status === common)) status = common;
     const { fulfillment_code, lines: _lines, ...rest } = mapped;
     for (const key of ['billing_address', 'shipping_address'] as const) {
       const address = rest[key];
