@@ -1,7 +1,7 @@
 /**
  * The composition root: the one place that wires a running orderwire together. From a runtime
  * (channels, the migrated store, one connector per account: daemon/runtime.ts) it starts the
- * poll scheduler, the action worker and the back-office API with its webhook dispatcher, and
+ * poll scheduler, the action worker, the personal data retention sweep and the back-office API with its webhook dispatcher, and
  * feeds the API's metrics from the workers' hooks. Lower layers never import upper ones (the
  * direction is checked by `npm run lint:layers`); only this file and the CLI see them all.
  *
@@ -14,6 +14,7 @@ import { consoleRoutes } from './console/serve.ts';
 import type { Runtime } from './daemon/runtime.ts';
 import type { StoredAction } from './store/store.ts';
 import { ActionWorker } from './sync/action-worker.ts';
+import { RetentionSweeper } from './sync/retention.ts';
 import { Scheduler } from './sync/scheduler.ts';
 import type { SyncOutcome } from './sync/sync-window.ts';
 
@@ -25,6 +26,8 @@ export interface DaemonHooks {
 export interface Daemon {
   readonly scheduler: Scheduler;
   readonly worker: ActionWorker;
+  /** Redacts buyers' personal data once their retention passed (config privacy). */
+  readonly retention: RetentionSweeper;
   /** The back-office API (config.daemon.http.enabled); `api.ready` resolves with its URL. */
   readonly api?: DaemonApi;
   stop(): Promise<void>;
@@ -62,7 +65,9 @@ export function startDaemon(runtime: Runtime, options: { now?: () => Date; worke
     ...(now && { now }),
     ...(hooks?.onActionOutcome && { onOutcome: hooks.onActionOutcome }),
   });
+  const retention = new RetentionSweeper({ store, log, retentionMs: config.privacy.retentionMs, everyMs: config.privacy.checkEveryMs, ...(now && { now }) });
   scheduler.start();
+  retention.start();
   // daemon.action_workers: how many actions this daemon sends at once.
   worker.start(options.workerIntervalMs ?? 1_000, config.daemon.actionWorkers);
   log.info({ owner, accounts: [...accounts.keys()], store: store.kind }, 'daemon started');
@@ -70,11 +75,12 @@ export function startDaemon(runtime: Runtime, options: { now?: () => Date; worke
   return {
     scheduler,
     worker,
+    retention,
     ...(api && { api }),
     stop() {
       stopping ??= (async () => {
         log.info('daemon stopping');
-        await Promise.all([scheduler.stop(), worker.stop(), api?.close()]);
+        await Promise.all([scheduler.stop(), worker.stop(), retention.stop(), api?.close()]);
         log.info('daemon stopped');
       })();
       return stopping;

@@ -9,6 +9,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type ErrorCode, errorCatalogue, OrderwireError } from '../errors.ts';
+import { redactUrl } from '../log.ts';
 
 export const PROBLEM_TYPE = 'application/problem+json';
 
@@ -137,16 +138,21 @@ export function problemForError(error: FastifyError | Error): Problem {
   return problemOf('INTERNAL', 'an unexpected error occurred; it has been logged');
 }
 
+/** The request's path as problems show it: an API token a client put in it is not echoed back. */
+function pathOf(request: FastifyRequest): string {
+  return redactUrl(request.url.split('?')[0]!);
+}
+
 /** Installs the error and not-found handlers that answer with problem documents. */
 export function installProblemHandlers(app: FastifyInstance, onProblem?: (request: FastifyRequest, problem: Problem) => void): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const problem = { ...problemForError(error), instance: request.url.split('?')[0]! };
+    const problem = { ...problemForError(error), instance: pathOf(request) };
     if (problem.status >= 500) request.log.error({ err: error.message, code: problem.code }, 'request failed');
     onProblem?.(request, problem);
     return sendProblem(reply, problem);
   });
   app.setNotFoundHandler((request, reply) => {
-    const problem = { ...problemOf('API_ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`), instance: request.url.split('?')[0]! };
+    const problem = { ...problemOf('API_ROUTE_NOT_FOUND', `no route ${request.method} ${pathOf(request)}`), instance: pathOf(request) };
     onProblem?.(request, problem);
     return sendProblem(reply, problem);
   });

@@ -15,6 +15,7 @@ export function orderResource(stored: StoredOrder, ack: OrderAcknowledgement | u
     version: stored.version,
     first_seen_at: stored.first_seen_at,
     last_changed_at: stored.last_changed_at,
+    personal_data_redacted_at: stored.personal_data_redacted_at ?? null,
     acknowledgement: acknowledgementResource(ack),
     ...order,
     ...(options.raw && { raw }),

@@ -83,6 +83,11 @@ export const orderSchema = {
     version: { type: 'integer', description: 'Bumps on every stored change of the order.' },
     first_seen_at: { type: 'string', format: 'date-time' },
     last_changed_at: { type: 'string', format: 'date-time' },
+    personal_data_redacted_at: {
+      type: ['string', 'null'],
+      format: 'date-time',
+      description: 'When the buyer\'s and the addresses\' personal data were redacted (retention after the final status, privacy.retention, or an erasure request); null while they are kept.',
+    },
     acknowledgement: acknowledgementSchema,
     account: { type: 'string' },
     channel: { type: 'string' },

@@ -20,6 +20,7 @@ import type { ApiContext } from './context.ts';
 import { ApiMetrics } from './metrics.ts';
 import { opsRoutes } from './ops.ts';
 import { orderRoutes } from './orders.ts';
+import { privacyRoutes } from './privacy.ts';
 import { installInputHygiene } from './input-hygiene.ts';
 import { clientErrorHandler, frameworkErrorHandler, installProblemHandlers, problemOf, type Problem } from './problem.ts';
 import { quarantineRoutes } from './quarantine.ts';
@@ -95,6 +96,7 @@ export async function buildApiServer(ctx: ApiContext, options: ApiOptions = {}):
         { name: 'accounts', description: 'Accounts and their sync health' },
         { name: 'channels', description: 'What each channel allows (to build action forms), its documentation, channel-file validation and action checks' },
         { name: 'webhooks', description: 'Signed event deliveries to your endpoints' },
+        { name: 'privacy', description: 'Buyers\' personal data: erasure requests' },
         { name: 'operations', description: 'Health, readiness, metrics, this document' },
       ],
     },
@@ -127,6 +129,7 @@ export async function buildApiServer(ctx: ApiContext, options: ApiOptions = {}):
   await app.register(actionRoutes(ctx));
   await app.register(channelRoutes(ctx));
   await app.register(webhookRoutes(ctx));
+  await app.register(privacyRoutes(ctx));
   await app.register(accountRoutes(ctx));
   await app.register(channelFileRoutes(ctx));
   await app.register(streamRoutes(ctx, options.stream));

@@ -20,6 +20,8 @@ import type { AccountConfig, Config, EnvRef } from './model.ts';
 
 export const CONFIG_SCHEMA_FILE = path.resolve(import.meta.dirname, '../../schemas/config.schema.json');
 export const DEFAULT_STORE = '.orderwire/orderwire.sqlite';
+/** Personal data kept 180 days after an order's final status unless privacy.retention says otherwise. */
+export const DEFAULT_RETENTION_MS = 180 * 86_400_000;
 
 interface RawAccount {
   id: string;
@@ -43,6 +45,7 @@ interface RawConfig {
     http?: { host?: string; port?: number; enabled?: boolean; console?: boolean };
   };
   webhooks?: { allowed_destinations?: string[]; max_endpoints_per_token?: number };
+  privacy?: { retention?: string; check_every?: string };
 }
 
 export interface ConfigValidation {
@@ -151,6 +154,7 @@ function build(raw: RawConfig, file: string, channelsDir: string): Config {
       allowedDestinations: Object.freeze([...(raw.webhooks?.allowed_destinations ?? [])]),
       maxEndpointsPerToken: raw.webhooks?.max_endpoints_per_token ?? 20,
     }),
+    privacy: Object.freeze({ retentionMs: ms(raw.privacy?.retention, DEFAULT_RETENTION_MS), checkEveryMs: ms(raw.privacy?.check_every, 3_600_000) }),
   });
 }
 

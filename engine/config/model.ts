@@ -34,4 +34,6 @@ export interface Config {
   };
   /** Webhook destinations allowed besides public addresses, and endpoints per API token. */
   readonly webhooks: { readonly allowedDestinations: readonly string[]; readonly maxEndpointsPerToken: number };
+  /** Buyers' personal data: kept `retentionMs` after an order's final status, checked every `checkEveryMs`. */
+  readonly privacy: { readonly retentionMs: number; readonly checkEveryMs: number };
 }

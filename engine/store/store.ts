@@ -29,6 +29,15 @@ export interface StoredOrder {
   /** When orderwire first stored / last changed it (UTC ISO). */
   first_seen_at: string;
   last_changed_at: string;
+  /** When the buyer's and the addresses' personal data were redacted (retention or erasure). */
+  personal_data_redacted_at?: string;
+}
+
+/** A data subject's erasure request: every order of this buyer e-mail (case-insensitive). */
+export interface ErasureRequest {
+  buyer_email: string;
+  /** Only orders of these accounts (an API token's scope); every account when absent. */
+  accounts?: readonly string[];
 }
 
 export interface OrderEvent {
@@ -297,6 +306,15 @@ export interface Store extends ApiStore {
   listEvents(filter: { after?: number; order_id?: string; account?: string | string[]; limit?: number }): Promise<OrderEvent[]>;
   /** The highest order-event seq stored (0 when none): where a live stream of new events starts. */
   lastEventSeq(): Promise<number>;
+
+  /**
+   * Retention: redacts the personal data (engine/order/personal-data.ts) of orders in a final
+   * status last changed before `before`, at most `limit` of them (oldest first), and marks them
+   * `personal_data_redacted_at`. Returns how many; call again while it returns `limit`.
+   */
+  redactExpiredPersonalData(before: string, limit?: number): Promise<number>;
+  /** Erasure: redacts and marks every not yet redacted order of the buyer e-mail; returns their ids. */
+  erasePersonalData(request: ErasureRequest): Promise<string[]>;
 
   /**
    * Queues an action. Same idempotency key -> the stored one with `existing: true` (never a

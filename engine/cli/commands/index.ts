@@ -18,6 +18,7 @@ import { register as actions } from './actions.ts';
 import { register as action } from './action.ts';
 import { register as demo } from './demo.ts';
 import { register as token } from './token.ts';
+import { register as privacy } from './privacy.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -37,6 +38,7 @@ export const commands: RegisterCommand[] = [
   action,
   migrate,
   token,
+  privacy,
   // Sandbox.
   simulate,
   demo,

@@ -20,7 +20,7 @@ import { postgresSyntax, type PgDb, type PgQuery } from './db.ts';
 type CursorInput = { account: string; channel: string; kind: WindowKind; position: string };
 
 export const FEED_LOCK = `SELECT pg_advisory_xact_lock(hashtext('orderwire:feed:' || current_schema()))`;
-const SELECT_EXISTING = `SELECT id, account, channel, marketplace_order_id, updated_at, content_hash, status, marketplace_status, line_statuses, version, first_seen_at
+const SELECT_EXISTING = `SELECT id, account, channel, marketplace_order_id, updated_at, content_hash, status, marketplace_status, line_statuses, version, first_seen_at, personal_data_redacted_at
   FROM orders WHERE (account, channel, marketplace_order_id) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))`;
 const NEXT_SEQS = `SELECT nextval('order_change_seq') AS seq FROM generate_series(1, $1::int)`;
 // Columns written on insert and update, in the order of the unnest arrays below.
@@ -40,7 +40,7 @@ const CURSOR_FORWARD = `INSERT INTO cursors (account, channel, kind, position, u
   ON CONFLICT (account, channel, kind) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at WHERE excluded.position > cursors.position`;
 const CURSOR_SET = `INSERT INTO cursors (account, channel, kind, position, updated_at) VALUES ($1, $2, $3, $4, $5)
   ON CONFLICT (account, channel, kind) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`;
-const ORDER_COLUMNS = 'id, version, first_seen_at, last_changed_at, change_seq, document, raw';
+export const ORDER_COLUMNS = 'id, version, first_seen_at, last_changed_at, change_seq, document, raw, personal_data_redacted_at';
 
 export async function commitOrders(db: PgDb, orders: NormalizedOrder[], cursor?: CursorInput, options: CommitOptions = {}): Promise<UpsertResult> {
   if (!options.isolate) return commitPage(db, prepareOrders(orders), cursor);
@@ -130,6 +130,7 @@ async function loadExisting(q: PgQuery, page: readonly PreparedOrder[]): Promise
       lines: row.line_statuses as LineStatuses,
       version: Number(row.version),
       first_seen_at: toIso(row.first_seen_at),
+      redacted: row.personal_data_redacted_at != null,
     });
   }
   return existing;

@@ -13,6 +13,7 @@
 import type { EventLineAmounts, OrderEvent, UpsertResult } from '../store.ts';
 import type { LineMoney, LineStatuses, PreparedOrder } from './prepare-order.ts';
 import type { OrderStatus } from '../../order/model.ts';
+import { redactPersonalDataTexts } from '../../order/personal-data.ts';
 
 export interface ExistingOrder {
   id: string;
@@ -24,6 +25,8 @@ export interface ExistingOrder {
   lines: LineStatuses;
   version: number;
   first_seen_at: string;
+  /** Its personal data were redacted (retention or erasure): later versions are stored redacted too. */
+  redacted?: boolean;
 }
 
 export type PlannedEvent = Omit<OrderEvent, 'seq'>;
@@ -50,7 +53,7 @@ export function planUpsert(page: readonly PreparedOrder[], stored: ReadonlyMap<s
   const byKey = new Map<string, PlannedWrite>();
   const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, stale: 0, events: 0 };
   const staleKeys = new Set<string>();
-  for (const order of page) {
+  for (let order of page) {
     const before = current.get(order.key);
     let events: PlannedEvent[];
     let write = byKey.get(order.key);
@@ -68,6 +71,9 @@ export function planUpsert(page: readonly PreparedOrder[], stored: ReadonlyMap<s
       staleKeys.add(order.key);
       continue;
     } else {
+      // Redacted content is stored, the hash of what the marketplace sent is kept: the same order
+      // polled again stays unchanged, a changed one is stored redacted again.
+      if (before.redacted) order = withoutPersonalData(order);
       events = changeEvents(before, order, now);
       if (write) {
         // The same order twice in one page: fold into one write so each row is written once.
@@ -91,9 +97,14 @@ export function planUpsert(page: readonly PreparedOrder[], stored: ReadonlyMap<s
       lines: order.lines,
       version: write.version,
       first_seen_at: write.first_seen_at,
+      ...(before?.redacted && { redacted: true }),
     });
   }
   return { writes: [...byKey.values()], result, staleKeys };
+}
+
+function withoutPersonalData(order: PreparedOrder): PreparedOrder {
+  return { ...order, ...redactPersonalDataTexts(order.document, order.raw) };
 }
 
 function changeEvents(before: ExistingOrder, order: PreparedOrder, now: string): PlannedEvent[] {

@@ -24,6 +24,7 @@ export function orderFromRow(row: Row, json: JsonDecoder): StoredOrder {
     version: Number(row.version),
     first_seen_at: toIso(row.first_seen_at),
     last_changed_at: toIso(row.last_changed_at),
+    ...(row.personal_data_redacted_at != null && { personal_data_redacted_at: toIso(row.personal_data_redacted_at) }),
   };
 }
 

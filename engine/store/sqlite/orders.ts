@@ -14,7 +14,7 @@ import { sqliteSyntax, type SqliteDb } from './db.ts';
 
 type CursorInput = { account: string; channel: string; kind: WindowKind; position: string };
 
-const SELECT_EXISTING = `SELECT id, marketplace_order_id, updated_at, content_hash, status, marketplace_status, line_statuses, version, first_seen_at
+const SELECT_EXISTING = `SELECT id, marketplace_order_id, updated_at, content_hash, status, marketplace_status, line_statuses, version, first_seen_at, personal_data_redacted_at
   FROM orders WHERE account = ? AND channel = ? AND marketplace_order_id IN (SELECT value FROM json_each(?))`;
 const INSERT_EVENT = `INSERT INTO order_events (order_id, account, channel, marketplace_order_id, type, line_id, from_status, to_status, from_marketplace_status, to_marketplace_status, details, at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`;
@@ -26,7 +26,7 @@ const CURSOR_FORWARD = `INSERT INTO cursors (account, channel, kind, position, u
   ON CONFLICT (account, channel, kind) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at WHERE excluded.position > cursors.position`;
 const CURSOR_SET = `INSERT INTO cursors (account, channel, kind, position, updated_at) VALUES (?, ?, ?, ?, ?)
   ON CONFLICT (account, channel, kind) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`;
-const ORDER_COLUMNS = 'id, version, first_seen_at, last_changed_at, change_seq, document, raw';
+export const ORDER_COLUMNS = 'id, version, first_seen_at, last_changed_at, change_seq, document, raw, personal_data_redacted_at';
 
 export function commitOrders(db: SqliteDb, orders: NormalizedOrder[], cursor?: CursorInput, options: CommitOptions = {}): UpsertResult {
   if (!options.isolate) return commitPage(db, prepareOrders(orders), cursor);
@@ -109,6 +109,7 @@ function loadExisting(db: SqliteDb, page: readonly PreparedOrder[]): Map<string,
         lines: JSON.parse(String(row.line_statuses)) as LineStatuses,
         version: Number(row.version),
         first_seen_at: String(row.first_seen_at),
+        redacted: row.personal_data_redacted_at != null,
       });
     }
   }

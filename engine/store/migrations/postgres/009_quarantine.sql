@@ -1,4 +1,4 @@
--- 008 import quarantine, PostgreSQL flavour (keep in step with sqlite/008_quarantine.sql).
+-- 009 import quarantine, PostgreSQL flavour (keep in step with sqlite/009_quarantine.sql).
 -- quarantine: marketplace records a sync could not store (mapping, validation or insert failed),
 -- kept with their raw payload and the reason so they never block the others, are listed to the
 -- operator and retried on every later window. record_key is the marketplace order id when the
