@@ -110,3 +110,18 @@ describe('Idempotency-Key', () => {
     expect(second.body.id).toBe(first.body.id);
   });
 });
+
+describe('parts of lines over the API', () => {
+  it('a line with a quantity reaches the channel rules (Worten takes whole lines: 422 at the part); a malformed line is 400', async () => {
+    const shippedLine = (id: string): OrderLine => ({ ...waitingLine(id), quantity: 3, status: 'shipped', marketplace_status: 'SHIPPED' });
+    await h.store.commitOrders([order('W9', { status: 'shipped', marketplace_status: 'SHIPPED', lines: [shippedLine('W9-1')] })]);
+    const id = (await h.store.getOrder('worten-pt', 'worten', 'W9'))!.id;
+    const part = await submit(id, { action: 'refund', data: { reason: '15' }, lines: [{ id: 'W9-1', quantity: 1 }] });
+    expect(part.status).toBe(422);
+    expect(part.body.errors).toEqual([expect.objectContaining({ field: '/body/lines/0/quantity', code: 'ACTION_LINE_PARTIAL_NOT_ALLOWED' })]);
+    const malformed = await submit(id, { action: 'refund', data: { reason: '15' }, lines: [{ id: 'W9-1', units: 1 }] });
+    expect(malformed.status).toBe(400);
+    const whole = await submit(id, { action: 'refund', data: { reason: '15' }, lines: ['W9-1'] });
+    expect(whole.status).toBe(202);
+  });
+});

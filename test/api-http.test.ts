@@ -126,6 +126,20 @@ describe('back-office API', () => {
       expect(await get('?delivered_by_marketplace=true')).toEqual([]);
     });
 
+    it('filters by the deadline of the next step (due_before), shows the deadlines, and refuses a bad instant', async () => {
+      await h.store.commitOrders([
+        order('A1', { acceptance_deadline: at(T0, 3600) }),
+        order('A2', { status: 'waiting_shipment', marketplace_status: 'SHIPPING', shipping_deadline: at(T0, 7200) }),
+        order('A3'),
+      ]);
+      const get = async (q: string) => ids((await h.call('GET', `/v1/orders${q}`, { token: all })).body).sort();
+      expect(await get(`?due_before=${encodeURIComponent(at(T0, 3601))}`)).toEqual(['A1']);
+      expect(await get(`?due_before=${encodeURIComponent(at(T0, 7201))}`)).toEqual(['A1', 'A2']);
+      const one = (await h.call('GET', `/v1/orders?due_before=${encodeURIComponent(at(T0, 7201))}&status=waiting_shipment`, { token: all })).body.items[0];
+      expect(one).toMatchObject({ marketplace_order_id: 'A2', shipping_deadline: at(T0, 7200) });
+      expect(await h.call('GET', '/v1/orders?due_before=soon', { token: all })).toMatchObject({ status: 400 });
+    });
+
     it('hides marketplace-fulfilled orders unless the account imports them or the filter asks', async () => {
       await h.store.commitOrders([order('A1'), order('A2', { delivered_by_marketplace: true }), order('E1', { account: 'worten-es', delivered_by_marketplace: true })]);
       const get = async (q: string) => ids((await h.call('GET', `/v1/orders${q}`, { token: all })).body).sort();
@@ -269,7 +283,13 @@ describe('back-office API', () => {
 
   describe('operations', () => {
     it('reports health, readiness (503 once the store is closed) and Prometheus metrics', async () => {
-      await h.store.commitOrders([order('A1'), order('A2', { status: 'shipped', marketplace_status: 'SHIPPED' })]);
+      const hour = 3_600_000;
+      await h.store.commitOrders([
+        order('A1'),
+        order('A2', { status: 'shipped', marketplace_status: 'SHIPPED', shipping_deadline: new Date(Date.now() - hour).toISOString() }),
+        order('A3', { acceptance_deadline: new Date(Date.now() - hour).toISOString() }),
+        order('A4', { status: 'waiting_shipment', marketplace_status: 'SHIPPING', shipping_deadline: new Date(Date.now() + 2 * hour).toISOString() }),
+      ]);
       const run = await h.store.startRun({ account: 'worten-pt', channel: 'worten', kind: 'incremental', window_from: T0, window_to: at(T0, 60), started_at: new Date().toISOString() });
       await h.store.finishRun(run.id, { state: 'succeeded', pages: 1, orders: 2, requests: 1, errors: 0 });
       h.metrics.syncRuns.inc({ account: 'worten-pt', kind: 'incremental', state: 'succeeded' });
@@ -279,7 +299,10 @@ describe('back-office API', () => {
       expect(await h.call('GET', '/readyz')).toMatchObject({ status: 200, body: { status: 'ready', checks: { store: true, channels: true } } });
       const metrics = await h.call('GET', '/metrics');
       expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
-      expect(metrics.body).toContain('orderwire_orders{account="worten-pt",status="waiting_acceptance"} 1');
+      expect(metrics.body).toContain('orderwire_orders{account="worten-pt",status="waiting_acceptance"} 2');
+      // A3 is overdue; A4 is due within 24 hours; A2 is shipped, so nothing is due on it.
+      expect(metrics.body).toContain('orderwire_orders_due{account="worten-pt",within="overdue"} 1');
+      expect(metrics.body).toContain('orderwire_orders_due{account="worten-pt",within="24h"} 2');
       expect(metrics.body).toContain('orderwire_orders{account="worten-pt",status="shipped"} 1');
       expect(metrics.body).toMatch(/orderwire_last_successful_sync_seconds\{account="worten-pt"\} \d/);
       expect(metrics.body).toContain('orderwire_sync_runs_total{account="worten-pt",kind="incremental",state="succeeded"} 1');

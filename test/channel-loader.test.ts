@@ -10,6 +10,7 @@ import { OrderwireError } from '../engine/errors.ts';
 import type { Finding } from '../engine/channel/finding.ts';
 import { CHANNELS_DIR, loadChannel, loadChannelFile, loadChannels } from '../engine/channel/load.ts';
 import type { Channel } from '../engine/channel/model.ts';
+import { LIBRARY_CHANNELS } from './helpers/library.ts';
 
 const DAY = 24 * 3_600_000;
 const BASE_FILE = path.resolve(import.meta.dirname, 'fixtures/channels/valid/base.yaml');
@@ -23,7 +24,7 @@ describe('shipped channels', () => {
 
   it('load every channel of channels/ and freeze them', async () => {
     const all = await loadChannels();
-    expect(all.map((c) => c.id)).toEqual(['cdiscount', 'worten']);
+    expect(all.map((c) => c.id)).toEqual(LIBRARY_CHANNELS);
     expect(Object.isFrozen(worten)).toBe(true);
     expect(Object.isFrozen(worten.actions.ship!.byStatus.waiting_shipment!.fields)).toBe(true);
     expect(worten.file).toBe(path.join(CHANNELS_DIR, 'worten.yaml'));

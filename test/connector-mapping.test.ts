@@ -119,6 +119,8 @@ describe('Mirakl mapping (OR11 examples from the OpenAPI document)', () => {
       // The example's fulfilment centre is not one of Worten's fulfilment modes (it lists none).
       delivered_by_marketplace: false,
       tracking: { carrier_code: 'UPS', carrier_name: 'UPS', number: '2344', url: 'https://wwwapps.ups.com/WebTracking/track?track=yes&trackNums=2344' },
+      // OR11 shipping_deadline; Worten declares no acceptance limit, so none.
+      shipping_deadline: '2019-09-01T23:59:59.999Z',
       raw: MIRAKL_BUSINESS.orders[0],
     });
   });
@@ -329,6 +331,8 @@ describe('Octopia mapping (Cdiscount)', () => {
         { id: '2611200900AB12-2', sku: 'SKU-FILTER-02', title: 'Filtre anticalcaire', quantity: 1, unit_price: 5.5, shipping_price: 0, taxes: [], status: 'waiting_acceptance', marketplace_status: 'WaitingAcceptance' },
       ],
       delivered_by_marketplace: false,
+      // Octopia's shippedAtMax.
+      shipping_deadline: '2026-11-23T18:00:00.000Z',
     });
     expect(pages[0]!.orders[1]!.tracking).toEqual({ carrier_code: '14', carrier_name: 'Colissimo', number: '6A12345678901' });
   });

@@ -1,12 +1,13 @@
 /**
  * The exactly-once fault matrix: every action of both channels (Worten on the Mirakl simulator,
- * Cdiscount on the Octopia simulator, and OR29's cancel through a Mirakl channel that offers it)
+ * Cdiscount on the Octopia simulator, and OR29's cancel, OR30's line cancellation and OR28's
+ * partial refunds through a Mirakl channel that offers them)
  * under every fault, on SQLite and on PostgreSQL, delivered by a real `orderwire run` daemon.
  * Faults come from outside the engine: a loopback proxy in front of each simulator drops, holds,
  * resets or answers 502 for the one request chosen, before or after forwarding it, and the test
  * kills the daemon with SIGKILL while a request is held.
  *
- * One daemon per (store, fault) batch drives every action at once (one order each), so the 144
+ * One daemon per (store, fault) batch drives every action at once (one order each), so the 168
  * cells cost 12 daemon runs (16 with the restarts after a kill), not one per cell; each cell
  * still has its own order, its own armed fault and its own verdict. A cell passes when the
  * action ends `succeeded` and the marketplace's call log shows each of its requests applied
@@ -44,6 +45,8 @@ interface Cell {
   data?: (order: string) => Record<string, unknown>;
   /** Which lines, by index, when the action targets some. */
   lines?: number[];
+  /** Lines by index with their parts (channel `partial_lines`): some units, an amount; none: the whole line. */
+  parts?: Array<{ line: number; quantity?: number; amount?: number }>;
   /** The requests the action sends, by path suffix; the fault strikes the last one. */
   requests: string[];
 }
@@ -56,6 +59,8 @@ const CELLS: Cell[] = [
   { name: 'Worten ship (OR23 then OR24)', kind: 'mirakl', account: 'worten', create: { state: 'SHIPPING', lines: 1 }, action: 'ship', data: (o) => ({ tracking_number: `T-${o}`, carrier: 'UPS' }), requests: ['/tracking', '/ship'] },
   { name: 'Worten refund of one line', kind: 'mirakl', account: 'worten', create: { state: 'SHIPPED', lines: 2 }, action: 'refund', data: () => ({ reason: '15' }), lines: [1], requests: ['/api/orders/refund'] },
   { name: 'Worten refund of all lines', kind: 'mirakl', account: 'worten', create: { state: 'SHIPPED', lines: 2 }, action: 'refund', data: () => ({ reason: '15' }), requests: ['/api/orders/refund'] },
+  { name: 'Mirakl partial refund (1 unit of a line, an amount of another)', kind: 'mirakl', account: 'miraklcancel', create: { state: 'SHIPPED', lines: 2 }, action: 'refund', data: () => ({ reason: '15' }), parts: [{ line: 0, quantity: 1 }, { line: 1, amount: 0.5 }], requests: ['/api/orders/refund'] },
+  { name: 'Mirakl cancel_lines (OR30: 1 unit of a line, another whole)', kind: 'mirakl', account: 'miraklcancel', create: { state: 'SHIPPING', lines: 2 }, action: 'cancel_lines', data: () => ({ reason: '35' }), parts: [{ line: 0, quantity: 1 }, { line: 1 }], requests: ['/api/orders/cancel'] },
   { name: 'Mirakl cancel (OR29)', kind: 'mirakl', account: 'miraklcancel', create: { state: 'SHIPPING', lines: 2 }, action: 'cancel', requests: ['/cancel'] },
   { name: 'Cdiscount accept', kind: 'octopia', account: 'cdiscount', create: { status: 'WaitingAcceptance' }, action: 'accept', requests: ['/approval-status'] },
   { name: 'Cdiscount refuse', kind: 'octopia', account: 'cdiscount', create: { status: 'WaitingAcceptance' }, action: 'refuse', requests: ['/approval-status'] },
@@ -206,6 +211,7 @@ async function prepare(batch: Batch, cell: Cell): Promise<{ cell: Cell; order: s
       name: cell.action,
       ...(cell.data && { data: cell.data(order) }),
       ...(cell.lines && { lines: cell.lines.map((i) => read.lines[i]!.id) }),
+      ...(cell.parts && { lines: cell.parts.map(({ line, ...part }) => ({ id: read.lines[line]!.id, ...part })) }),
     });
     if (submitted.kind !== 'queued') throw new Error(`${cell.name}: ${JSON.stringify(submitted)}`);
     return { cell, order, action: submitted.action };

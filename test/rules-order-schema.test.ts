@@ -32,6 +32,8 @@ const orderKeys = {
   delivered_by_marketplace: 'required',
   fulfillment_code: 'optional',
   tracking: 'optional',
+  acceptance_deadline: 'optional',
+  shipping_deadline: 'optional',
   raw: 'required',
 } as const satisfies KeyKinds<NormalizedOrder>;
 
@@ -83,6 +85,8 @@ const full: DeepRequired<NormalizedOrder> = {
   delivered_by_marketplace: false,
   fulfillment_code: 'MKPFBC',
   tracking: { carrier_code: 'UPS', carrier_name: 'UPS', number: '1Z999', url: 'https://www.ups.com/track?tracknum=1Z999' },
+  acceptance_deadline: '2024-06-05T10:00:00Z',
+  shipping_deadline: '2024-06-03T10:00:00Z',
   raw: { order_id: 'WRT-1' },
 };
 

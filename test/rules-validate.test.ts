@@ -54,6 +54,8 @@ const LAB: RawChannel = {
 let cdiscount: Channel;
 let worten: Channel;
 const lab = compileChannel(LAB);
+/** The lab channel where a refund takes some units or part of the amount of a line. */
+const labParts = compileChannel({ ...LAB, actions: { ...LAB.actions, refund: { ...LAB.actions.refund!, partial_lines: ['quantity', 'amount'] } } });
 
 beforeAll(async () => {
   cdiscount = await loadChannel('cdiscount');
@@ -88,6 +90,11 @@ const byCode: Case[] = [
   ['ACTION_LINE_STATUS_NOT_ALLOWED', () => validateAction(lab, order(lab, 'SH', [{ id: '1', marketplace_status: 'LINE_REFUNDED' }]), { name: 'refund', lines: ['1'] }), 'lines[0]'],
   ['ACTION_PARTIAL_AMOUNT_NOT_ALLOWED', () => validateAction(worten, order(worten, 'SHIPPED'), { name: 'refund', data: { reason: '15', amount: 1 } }), 'data.amount'],
   ['ACTION_AMOUNT_EXCEEDS_TOTAL', () => validateAction(lab, order(lab, 'SH'), { name: 'refund', lines: ['1'], data: { amount: 10.01 } }), 'data.amount'],
+  ['ACTION_LINE_PARTIAL_NOT_ALLOWED', () => validateAction(worten, order(worten, 'SHIPPED'), { name: 'refund', data: { reason: '15' }, lines: [{ id: '1', quantity: 1 }] }), 'lines[0].quantity'],
+  ['ACTION_LINE_PART_INVALID', () => validateAction(labParts, order(lab, 'SH'), { name: 'refund', lines: [{ id: '1', quantity: 0.5 }] }), 'lines[0].quantity'],
+  // Synthetic lines: 1 unit at 10.
+  ['ACTION_LINE_QUANTITY_EXCEEDED', () => validateAction(labParts, order(lab, 'SH'), { name: 'refund', lines: [{ id: '1', quantity: 2 }] }), 'lines[0].quantity'],
+  ['ACTION_LINE_AMOUNT_EXCEEDED', () => validateAction(labParts, order(lab, 'SH'), { name: 'refund', lines: [{ id: '1', amount: 10.01 }] }), 'lines[0].amount'],
   ['ACTION_RULE_VIOLATED', () => validateAction(lab, order(lab, 'SH', [{ id: '1' }, { id: '2' }]), { name: 'refund', lines: ['1'], data: { amount: 16 } }), 'data.amount'],
   ['ACTION_RULE_FAILED', () => validateAction(compileChannel({ ...LAB, rules: [{ id: 'typo', message: 'm', conditions: { all: [{ fact: 'data', operator: 'greaterThn', value: 1 }] } }] }), order(lab, 'WA'), { name: 'accept' })],
 ];
@@ -299,5 +306,30 @@ describe('the request', () => {
     const result = await validateAction(worten, stale, { name: 'ship', data: { tracking_number: 'X', carrier: 'UPS' } });
     expect(result.status).toBe('shipped');
     expect(codes(result)).toEqual(['ACTION_NOT_ALLOWED_IN_STATUS']);
+  });
+});
+
+describe('parts of lines (partial_lines)', () => {
+  it('a part within what the line has left becomes the request\'s line_parts; a bare id stays whole', async () => {
+    const result = await validateAction(labParts, order(lab, 'SH', [{ id: '1' }, { id: '2' }]), { name: 'refund', lines: [{ id: '1', amount: 2.5 }, '2'] });
+    expect(result.errors).toEqual([]);
+    expect(result.request).toMatchObject({ lines: ['1', '2'], line_parts: { 1: { quantity: 0, amount: 2.5 } } });
+    expect(Object.keys(result.request!.line_parts!)).toEqual(['1']);
+    const units = await validateAction(labParts, order(lab, 'SH'), { name: 'refund', lines: [{ id: '1', quantity: 1 }] });
+    expect(units.request?.line_parts).toEqual({ 1: { quantity: 1, amount: 10 } });
+  });
+
+  it('what was already refunded or cancelled is not left', async () => {
+    const o = order(lab, 'SH');
+    const line = { ...o.lines[0]!, quantity: 3, refunded: { quantity: 1, amount: 10, shipping_amount: 0 }, canceled: { quantity: 1, amount: 10, shipping_amount: 0 } };
+    const partly = { ...o, lines: [line] };
+    expect((await validateAction(labParts, partly, { name: 'refund', lines: [{ id: '1', quantity: 1 }] })).allowed).toBe(true);
+    expect((await validateAction(labParts, partly, { name: 'refund', lines: [{ id: '1', quantity: 2 }] })).errors.map((e) => e.code)).toEqual(['ACTION_LINE_QUANTITY_EXCEEDED']);
+    expect((await validateAction(labParts, partly, { name: 'refund', lines: [{ id: '1', amount: 10.01 }] })).errors.map((e) => e.code)).toEqual(['ACTION_LINE_AMOUNT_EXCEEDED']);
+  });
+
+  it('Cdiscount keeps "no partial amount or line-level refund": a part is a line, and lines are refused', async () => {
+    const result = await validateAction(cdiscount, order(cdiscount, 'Shipped'), { name: 'refund', data: { refund_reason: 'ClientClaim' }, lines: [{ id: '1', amount: 1 }] });
+    expect(result.errors.map((e) => e.code)).toEqual(['ACTION_LINES_NOT_ACCEPTED']);
   });
 });

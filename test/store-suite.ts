@@ -267,6 +267,34 @@ export function describeStoreSuite(name: string, openFresh: () => Promise<Store>
         expect(await ids({ delivered_by_marketplace: false, account: 'worten-pt', status: 'waiting_acceptance' })).toEqual(['A1']);
       });
 
+      it('filters by the deadline of the next step (due_before): acceptance, then shipping; none once shipped', async () => {
+        const H = 3600;
+        await store.commitOrders([
+          // Waiting for acceptance: its acceptance deadline counts (given with an offset: stored canonical).
+          order('D1', { acceptance_deadline: at(T0, 2 * H).replace('Z', '+00:00'), shipping_deadline: at(T0, 10 * H) }),
+          // Waiting for acceptance with only a shipping deadline: that one counts.
+          order('D2', { shipping_deadline: at(T0, 5 * H) }),
+          // Waiting for shipment: the shipping deadline counts, not the (past) acceptance one.
+          order('D3', { status: 'waiting_shipment', marketplace_status: 'SHIPPING', acceptance_deadline: at(T0, H), shipping_deadline: at(T0, 20 * H) }),
+          // Shipped: nothing is due any more, whatever its deadlines say.
+          order('D4', { status: 'shipped', marketplace_status: 'SHIPPED', shipping_deadline: at(T0, H) }),
+          // No deadline at all.
+          order('D5'),
+        ]);
+        const ids = async (dueBefore: string) => {
+          const page = await store.listOrders({ due_before: dueBefore });
+          expect(await store.countOrders({ due_before: dueBefore })).toBe(page.items.length);
+          return page.items.map((s) => s.order.marketplace_order_id).sort();
+        };
+        expect(await ids(at(T0, 2 * H))).toEqual([]);
+        expect(await ids(at(T0, 2 * H + 1))).toEqual(['D1']);
+        expect(await ids(at(T0, 6 * H).replace('Z', '+01:00'))).toEqual(['D1']);
+        expect(await ids(at(T0, 6 * H))).toEqual(['D1', 'D2']);
+        expect(await ids(at(T0, 21 * H))).toEqual(['D1', 'D2', 'D3']);
+        expect((await store.getOrder('worten-pt', 'worten', 'D1'))?.order.acceptance_deadline).toBe(at(T0, 2 * H));
+        await expect(store.listOrders({ due_before: 'tomorrow' })).rejects.toMatchObject({ code: 'STORE_ARGUMENT_INVALID' });
+      });
+
       it('walks every order once in pages; a changed order moves to the end, none is skipped or repeated', async () => {
         await store.commitOrders(Array.from({ length: 10 }, (_, i) => order(`O${i}`)));
         const plain = await walk(store, 3);

@@ -11,7 +11,7 @@
  * - 422 API_ACTION_DENIED: every validation finding, with the codes of `orderwire check`.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ActionFinding } from '../rules/index.ts';
+import type { ActionFinding, LinePartInput } from '../rules/index.ts';
 import type { ActionState, StoredAction } from '../store/store.ts';
 import { submitAction } from '../sync/submit-action.ts';
 import { inScope, scopedAccounts } from './auth.ts';
@@ -63,7 +63,27 @@ export function actionRoutes(ctx: ApiContext) {
           properties: {
             action: { type: 'string', enum: [...ACTION_NAMES] },
             data: { type: 'object', description: 'The action\'s fields, e.g. {"tracking_number": "X1", "carrier": "UPS"}; checked by the channel rules.' },
-            lines: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'string', minLength: 1 }, description: 'Order line ids, where the channel takes the action per line.' },
+            lines: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 1000,
+              items: {
+                anyOf: [
+                  { type: 'string', minLength: 1 },
+                  {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['id'],
+                    properties: {
+                      id: { type: 'string', minLength: 1 },
+                      quantity: { type: 'integer', minimum: 1, description: 'Units of the line (where the channel takes a quantity per line: partial_lines).' },
+                      amount: { type: 'number', exclusiveMinimum: 0, description: 'Part of the line\'s amount, in the order\'s currency (where the channel takes an amount per line).' },
+                    },
+                  },
+                ],
+              },
+              description: 'Order line ids, where the channel takes the action per line; {id, quantity, amount} for part of a line (a refund of 1 of 3 units, of an amount), where the channel\'s partial_lines allows it. Bounded by what the line has left.',
+            },
           },
         },
         response: {
@@ -74,7 +94,7 @@ export function actionRoutes(ctx: ApiContext) {
       },
     }, async (request, reply) => {
       const { id } = request.params as { id: string };
-      const body = request.body as { action: string; data?: Record<string, unknown>; lines?: string[] };
+      const body = request.body as { action: string; data?: Record<string, unknown>; lines?: (string | LinePartInput)[] };
       const key = request.headers['idempotency-key'];
       const stored = await store.getOrderById(id);
       if (!stored || !inScope(request, stored.order.account)) throw apiError('ORDER_NOT_FOUND', `no order ${id} in this token's accounts`);

@@ -11,6 +11,8 @@
  * - orderwire_http_request_duration_seconds{route,method,status}  histogram
  * - orderwire_last_successful_sync_seconds{account}      gauge: seconds since, at scrape time
  * - orderwire_quarantined_records{account,code}          gauge: records in quarantine, at scrape time
+ * - orderwire_orders_due{account,within}                gauge: orders whose next step (acceptance,
+ *   then shipping) is due before now (within="overdue") or within 24 hours (within="24h"), at scrape time
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { OrderwireError } from '../errors.ts';
@@ -77,6 +79,21 @@ export class ApiMetrics {
         for (const run of await store.lastSuccessfulRuns()) latest.set(run.account, Math.max(latest.get(run.account) ?? 0, Date.parse(run.finished_at)));
         this.reset();
         for (const [account, at] of latest) this.set({ account }, Math.max(0, (now().getTime() - at) / 1000));
+      },
+    });
+    new Gauge({
+      name: 'orderwire_orders_due',
+      help: 'Orders whose next step (acceptance, then shipping) is due: already overdue, or within 24 hours, by account.',
+      labelNames: ['account', 'within'],
+      registers,
+      async collect() {
+        const accounts = [...new Set((await store.countOrdersByStatus()).map((c) => c.account))];
+        const at = now().getTime();
+        const windows = [['overdue', 0], ['24h', 86_400_000]] as const;
+        const counts = await Promise.all(accounts.flatMap((account) => windows.map(async ([within, ms]) =>
+          [account, within, await store.countOrders({ account, due_before: new Date(at + ms).toISOString() })] as const)));
+        this.reset();
+        for (const [account, within, n] of counts) this.set({ account, within }, n);
       },
     });
   }

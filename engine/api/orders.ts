@@ -26,6 +26,7 @@ interface ListQuery {
   marketplace_status?: string;
   marketplace_order_id?: string;
   updated_since?: string;
+  due_before?: string;
   delivered_by_marketplace?: boolean;
   acknowledged?: boolean;
   changed_since_ack?: boolean;
@@ -43,6 +44,11 @@ const listQuery = {
     marketplace_status: { type: 'string', minLength: 1, description: 'The marketplace\'s own status, exactly.' },
     marketplace_order_id: { type: 'string', minLength: 1, maxLength: 200, description: 'The marketplace\'s own order id, exactly (a search).' },
     updated_since: { type: 'string', format: 'date-time', description: 'The marketplace\'s updated_at at or after this instant (with a time zone).' },
+    due_before: {
+      type: 'string',
+      format: 'date-time',
+      description: 'Orders whose next step is due before this instant: acceptance_deadline (or shipping_deadline when there is none) while new or waiting for acceptance, shipping_deadline while accepted or waiting for shipment.',
+    },
     delivered_by_marketplace: {
       type: 'boolean',
       description: 'Orders fulfilled by the marketplace (true) or by the seller (false). Default: the account\'s import_fulfilled_orders option decides whether they are listed.',
@@ -85,6 +91,7 @@ export function orderRoutes(ctx: ApiContext) {
         ...(q.marketplace_status !== undefined && { marketplace_status: q.marketplace_status }),
         ...(q.marketplace_order_id !== undefined && { marketplace_order_id: q.marketplace_order_id }),
         ...(q.updated_since !== undefined && { updated_since: q.updated_since }),
+        ...(q.due_before !== undefined && { due_before: q.due_before }),
         ...(q.acknowledged !== undefined && { acknowledged: q.acknowledged }),
         ...(q.changed_since_ack !== undefined && { changed_since_ack: q.changed_since_ack }),
         ...(q.after !== undefined && { after: q.after }),

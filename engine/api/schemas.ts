@@ -7,7 +7,7 @@
 import { BEARER_SCHEME } from './auth.ts';
 
 export const ORDER_STATUSES = ['new', 'waiting_acceptance', 'accepted', 'waiting_shipment', 'shipped', 'closed', 'refused', 'canceled', 'refunding', 'refunded', 'unknown'] as const;
-export const ACTION_NAMES = ['accept', 'refuse', 'ship', 'refund', 'cancel'] as const;
+export const ACTION_NAMES = ['accept', 'refuse', 'ship', 'refund', 'cancel', 'cancel_lines'] as const;
 export const ACTION_STATES = ['queued', 'sending', 'succeeded', 'failed', 'needs_attention', 'canceled'] as const;
 
 export const problemSchema = {
@@ -94,6 +94,8 @@ export const orderSchema = {
     marketplace_order_id: { type: 'string' },
     status: { type: 'string', enum: [...ORDER_STATUSES] },
     marketplace_status: { type: 'string' },
+    acceptance_deadline: { type: 'string', format: 'date-time', description: 'When the order must be accepted or refused: the marketplace\'s limit, else the channel\'s (deadlines.acceptance).' },
+    shipping_deadline: { type: 'string', format: 'date-time', description: 'When the order must have shipped (Mirakl shipping_deadline, Octopia shippedAtMax).' },
   },
 } as const;
 

@@ -113,6 +113,18 @@ export type TrackingURLTemplate = string;
  */
 export type FulfilmentModes = Value[];
 /**
+ * How long after its creation an order may wait for acceptance (e.g. P5D, PT48H).
+ */
+export type AcceptanceLimit = string;
+/**
+ * refused: the marketplace refuses the order itself (Jardiland); nothing: it only counts against the seller's performance.
+ */
+export type WhatTheMarketplaceDoesAtTheLimit = "refused" | "nothing";
+/**
+ * Where the limit is stated.
+ */
+export type Source1 = string;
+/**
  * What the list holds; a field of type carrier must use a carrier list.
  */
 export type Kind = "carrier" | "reason" | "enum";
@@ -123,7 +135,7 @@ export type Description1 = string;
 /**
  * Where the values come from (cite it).
  */
-export type Source1 = string;
+export type Source2 = string;
 /**
  * The valid codes with labels.
  */
@@ -148,6 +160,12 @@ export type AllowedIn = NormalizedStatus[];
  * none: whole order only; optional: the action may target some lines; required: lines must be given.
  */
 export type LinePolicy = "none" | "optional" | "required";
+/**
+ * What a line of the request may carry instead of the whole line: quantity (some units) and/or amount (part of its price), each bounded by what the line has left (not yet refunded or cancelled). Absent: whole lines only.
+ *
+ * @minItems 1
+ */
+export type PartialLines = ("quantity" | "amount")[];
 /**
  * Whether a partial amount may be given (false: whole amounts only).
  */
@@ -198,6 +216,12 @@ export type MaximumLength = number;
  */
 export type Pattern = string;
 /**
+ * What a line of the request may carry instead of the whole line in this status: quantity (some units) and/or amount (part of its price); each bounded by what the line has left (not yet refunded or cancelled).
+ *
+ * @minItems 1
+ */
+export type PartialLines1 = ("quantity" | "amount")[];
+/**
  * Whether an amount below the full order amount may be given in this status.
  */
 export type PartialAmount1 = boolean;
@@ -212,7 +236,7 @@ export type Note2 = string;
 /**
  * A seller action.
  */
-export type ActionName = "accept" | "refuse" | "ship" | "refund" | "cancel";
+export type ActionName = "accept" | "refuse" | "ship" | "refund" | "cancel" | "cancel_lines";
 /**
  * Stable name of the rule, reported with its findings.
  */
@@ -265,6 +289,7 @@ export interface OrderwireChannel {
   status_from_lines?: StatusesTakenFromTheLines;
   status_notes?: StatusNotes;
   fulfillment?: MarketplaceFulfilment;
+  deadlines?: Deadlines;
   lists?: ValueLists;
   actions: Actions;
   rules?: CustomRules;
@@ -339,6 +364,14 @@ export interface Value {
   tracking_url?: TrackingURLTemplate;
 }
 /**
+ * Limits the marketplace sets but does not send with each order. The normalized order's acceptance_deadline is the marketplace's own value when the platform maps one, else created_at plus `acceptance`.
+ */
+export interface Deadlines {
+  acceptance: AcceptanceLimit;
+  on_expiry?: WhatTheMarketplaceDoesAtTheLimit;
+  source?: Source1;
+}
+/**
  * Named lists of valid values (carriers, reasons) referenced by fields.
  */
 export interface ValueLists {
@@ -350,7 +383,7 @@ export interface ValueLists {
 export interface ValueList {
   kind: Kind;
   description?: Description1;
-  source?: Source1;
+  source?: Source2;
   values: Values;
 }
 /**
@@ -368,6 +401,7 @@ export interface Action {
   marketplace_name?: MarketplaceName;
   when: AllowedIn;
   lines?: LinePolicy;
+  partial_lines?: PartialLines;
   partial_amount?: PartialAmount;
   fields?: Fields;
   by_status?: PerStatusDifferences;
@@ -408,6 +442,7 @@ export interface PerStatusDifferences {
 export interface PerStatusOverride {
   fields?: Fields1;
   lines?: LinePolicy;
+  partial_lines?: PartialLines1;
   partial_amount?: PartialAmount1;
   note?: Note1;
 }

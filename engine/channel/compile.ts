@@ -12,6 +12,7 @@ import type {
   FieldSpec,
   FieldType,
   LinePolicy,
+  LinePart,
   ListValue,
   NormalizedStatus,
   ValueList,
@@ -33,13 +34,14 @@ export interface RawField {
   max_length?: number;
   pattern?: string;
 }
-export interface RawActionStatus { fields?: Record<string, RawField>; lines?: LinePolicy; partial_amount?: boolean; note?: string }
+export interface RawActionStatus { fields?: Record<string, RawField>; lines?: LinePolicy; partial_lines?: LinePart[]; partial_amount?: boolean; note?: string }
 export interface RawAction {
   label?: string;
   description?: string;
   marketplace_name?: string;
   when: NormalizedStatus[];
   lines?: LinePolicy;
+  partial_lines?: LinePart[];
   partial_amount?: boolean;
   fields?: Record<string, RawField>;
   by_status?: Partial<Record<NormalizedStatus, RawActionStatus>>;
@@ -61,6 +63,7 @@ export interface RawChannel {
   status_from_lines?: NormalizedStatus[];
   status_notes?: Partial<Record<NormalizedStatus, string>>;
   fulfillment?: { description?: string; arrives_in?: NormalizedStatus; modes?: RawListValue[] };
+  deadlines?: { acceptance: string; on_expiry?: 'refused' | 'nothing'; source?: string };
   lists?: Record<string, { kind: ValueList['kind']; description?: string; source?: string; values: RawListValue[] }>;
   actions: Partial<Record<ActionName, RawAction>>;
   rules?: RawRule[];
@@ -122,6 +125,7 @@ function compileAction(name: ActionName, raw: RawAction, lists: Readonly<Record<
       status,
       fields: Object.freeze({ ...baseFields, ...compileFields(override?.fields, lists) }),
       lines: override?.lines ?? raw.lines ?? 'none',
+      partialLines: Object.freeze([...(override?.partial_lines ?? raw.partial_lines ?? [])]),
       partialAmount: override?.partial_amount ?? raw.partial_amount ?? false,
       ...(note !== undefined && { note }),
     });
@@ -196,6 +200,14 @@ export function compileChannel(raw: RawChannel, file?: string): Channel {
         ...(raw.fulfillment.description !== undefined && { description: raw.fulfillment.description }),
         ...(raw.fulfillment.arrives_in !== undefined && { arrivesIn: raw.fulfillment.arrives_in }),
         modes: Object.freeze((raw.fulfillment.modes ?? []).map(listValue)),
+      }),
+    }),
+    ...(raw.deadlines && {
+      deadlines: Object.freeze({
+        acceptance: raw.deadlines.acceptance,
+        acceptanceMs: ms(raw.deadlines.acceptance),
+        ...(raw.deadlines.on_expiry !== undefined && { onExpiry: raw.deadlines.on_expiry }),
+        ...(raw.deadlines.source !== undefined && { source: raw.deadlines.source }),
       }),
     }),
     lists,

@@ -26,6 +26,7 @@ export interface FieldDescription {
 export interface ActionStatusDescription {
   fields: FieldDescription[];
   lines: ActionInStatus['lines'];
+  partial_lines: ActionInStatus['partialLines'];
   partial_amount: boolean;
   note: string | null;
 }
@@ -91,7 +92,7 @@ function action(channel: Channel, a: ActionSpec): ActionDescription {
   const byStatus: Partial<Record<NormalizedStatus, ActionStatusDescription>> = {};
   for (const status of a.allowedIn) {
     const s = a.byStatus[status]!;
-    byStatus[status] = { fields: Object.values(s.fields).map((f) => field(channel, f)), lines: s.lines, partial_amount: s.partialAmount, note: s.note ?? null };
+    byStatus[status] = { fields: Object.values(s.fields).map((f) => field(channel, f)), lines: s.lines, partial_lines: s.partialLines, partial_amount: s.partialAmount, note: s.note ?? null };
   }
   return {
     name: a.name,

@@ -11,6 +11,7 @@ const OUTCOMES: Record<ActionName, readonly NormalizedStatus[]> = {
   ship: ['shipped'],
   refund: ['refunding', 'refunded', 'canceled'],
   cancel: ['canceled'],
+  cancel_lines: ['canceled'],
 };
 
 /** Moves the marketplace makes on its own, in lifecycle order. */

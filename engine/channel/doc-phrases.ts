@@ -95,7 +95,7 @@ export function fieldInWords(field: FieldDescription): string {
 
 /** Whether amounts matter for the action (refunds and cancellations), so partial amounts are worth a word. */
 function hasAmount(action: ActionName): boolean {
-  return action === 'refund' || action === 'cancel';
+  return action === 'refund' || action === 'cancel' || action === 'cancel_lines';
 }
 
 /** "No partial amount or line-level refund", "May be done for one or several product lines". */
@@ -106,8 +106,10 @@ export function linePolicyInWords(action: ActionName, status: ActionStatusDescri
     return `Whole order only (no line-level ${action}).${amount ? ' A partial amount may be given.' : ''}`;
   }
   const lines = status.lines === 'optional' ? 'May be done for one or several product lines.' : 'Must name the product lines it applies to.';
-  if (!amount) return lines;
-  return `${lines} ${status.partial_amount ? 'A partial amount may be given.' : 'No partial amount: whole amounts only.'}`;
+  const parts = status.partial_lines ?? [];
+  const partial = parts.length === 0 ? '' : ` A line may be given in part: ${parts.map((p) => (p === 'quantity' ? 'some of its units' : 'part of its amount')).join(' and/or ')}, up to what it has left.`;
+  if (!amount) return lines + partial;
+  return `${lines}${partial} ${status.partial_amount ? 'A partial amount may be given.' : 'No partial amount: whole amounts only.'}`;
 }
 
 /** The action's name as a heading: "Refund (`refund`, called "cancellation" on Cdiscount)". */

@@ -32,6 +32,12 @@ function identity(out: Lines, channel: Channel, d: ChannelDescription): void {
   if (r.incremental.minEvery !== undefined && r.incremental.minEveryMs !== undefined) {
     out.push('', `An account may poll more often, but at most every ${durationInWords(r.incremental.minEveryMs)} (${code(r.incremental.minEvery)}).`);
   }
+  if (channel.deadlines) {
+    const dl = channel.deadlines;
+    const then = dl.onExpiry === 'refused' ? ' After that the marketplace refuses the order itself.' : dl.onExpiry === 'nothing' ? ' A late answer counts against the seller\'s performance; the order is not refused for it.' : '';
+    out.push('', '## Deadlines', '', `An order may wait for acceptance ${durationInWords(dl.acceptanceMs)} (${code(dl.acceptance)}) after its creation: orders carry it as \`acceptance_deadline\`, and the API lists the orders due before an instant (\`due_before\`).${then}`);
+    if (dl.source) out.push('', `Source: ${dl.source}`);
+  }
   if (d.scope) {
     out.push('', '## Scope', '', `Only orders of the sales channel${d.scope.sales_channels.length === 1 ? '' : 's'} ${d.scope.sales_channels.map(code).join(', ')} are imported; orders of other sales channels are skipped.`);
     if (d.scope.note) out.push('', d.scope.note);

@@ -19,10 +19,12 @@ export const NORMALIZED_STATUSES = [
 ] as const;
 export type NormalizedStatus = (typeof NORMALIZED_STATUSES)[number];
 
-export const ACTION_NAMES = ['accept', 'refuse', 'ship', 'refund', 'cancel'] as const;
+export const ACTION_NAMES = ['accept', 'refuse', 'ship', 'refund', 'cancel', 'cancel_lines'] as const;
 export type ActionName = (typeof ACTION_NAMES)[number];
 
 export type LinePolicy = 'none' | 'optional' | 'required';
+/** A part of a line an action may target instead of the whole line (`partial_lines`). */
+export type LinePart = 'quantity' | 'amount';
 
 export const FIELD_TYPES = [
   'string',
@@ -84,6 +86,8 @@ export interface ActionInStatus {
   readonly status: NormalizedStatus;
   readonly fields: Readonly<Record<string, FieldSpec>>;
   readonly lines: LinePolicy;
+  /** What a targeted line may carry instead of being whole: some units, part of its amount. */
+  readonly partialLines: readonly LinePart[];
   readonly partialAmount: boolean;
   readonly note?: string;
 }
@@ -125,6 +129,15 @@ export interface Fulfillment {
   readonly modes: readonly ListValue[];
 }
 
+export interface ChannelDeadlines {
+  /** ISO-8601 duration after created_at during which an order may wait for acceptance. */
+  readonly acceptance: string;
+  readonly acceptanceMs: number;
+  /** What the marketplace does at the limit: refuses the order, or nothing (performance only). */
+  readonly onExpiry?: 'refused' | 'nothing';
+  readonly source?: string;
+}
+
 export interface Channel {
   readonly id: string;
   readonly name: string;
@@ -143,6 +156,8 @@ export interface Channel {
   readonly statusFromLines: readonly NormalizedStatus[];
   readonly statusNotes: Readonly<Partial<Record<NormalizedStatus, string>>>;
   readonly fulfillment?: Fulfillment;
+  /** Limits the channel declares (the marketplace does not send them with each order). */
+  readonly deadlines?: ChannelDeadlines;
   readonly lists: Readonly<Record<string, ValueList>>;
   readonly actions: Readonly<Partial<Record<ActionName, ActionSpec>>>;
   readonly rules: readonly CustomRule[];

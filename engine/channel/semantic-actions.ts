@@ -22,6 +22,15 @@ function checkAction(ctx: CheckContext, name: ActionName, action: RawAction): vo
   if (action.when.length === 0 && action.note === undefined) {
     ctx.report(at('when'), 'value', 'CHANNEL_ACTION_NEVER_ALLOWED', `action \`${name}\` has \`when: []\` (never allowed) but no \`note\` saying why`, 'add `note:` explaining why, and `instead:` naming the action to use per status');
   }
+  const partsWithoutLines = (lines: RawAction['lines'], parts: RawAction['partial_lines'], where: (string | number)[], what: string) => {
+    if ((parts?.length ?? 0) > 0 && (lines ?? 'none') === 'none') {
+      ctx.report(where, 'key', 'CHANNEL_PARTIAL_LINES_WITHOUT_LINES', `${what} takes parts of lines (\`partial_lines\`) but no lines (\`lines: none\`): no request could give one`, 'set `lines: optional` (or `required`), or remove `partial_lines`');
+    }
+  };
+  partsWithoutLines(action.lines, action.partial_lines, at('partial_lines'), `action \`${name}\``);
+  for (const [status, override] of entries(action.by_status)) {
+    partsWithoutLines(override.lines ?? action.lines, override.partial_lines ?? action.partial_lines, at('by_status', status, override.partial_lines ? 'partial_lines' : 'lines'), `action \`${name}\` in \`${status}\``);
+  }
   for (const status of Object.keys(action.by_status ?? {}) as NormalizedStatus[]) {
     if (!ctx.mapped.has(status)) {
       ctx.report(at('by_status', status), 'key', 'CHANNEL_STATUS_UNMAPPED', `\`by_status\` of action \`${name}\` overrides \`${status}\`, but \`statuses\` does not map it`, mapHint(ctx, status, 'remove the override'));

@@ -3,13 +3,15 @@
  * mapping how they ended onto the ActionOutcome union. Templates see
  *   request         the validated ActionRequest
  *   order           the normalized order (order.raw: the marketplace payload)
- *   selected_lines  the targeted lines (all lines when request.lines is null), each with `raw`
+ *   selected_lines  the targeted lines (all lines when request.lines is null), each with `raw` and
+ *                   `requested` ({quantity, amount, share}: the line's part, else the whole line)
  *   refused_lines   accept on a subset: the other lines, each with `raw`
  *   accepted_lines  refuse on a subset: the other lines, each with `raw`
  * Credentials are never in the template context.
  */
 import { OrderwireError } from '../errors.ts';
 import type { NormalizedOrder } from '../order/model.ts';
+import { requestedOf } from '../rules/line-parts.ts';
 import type { ActionRequest } from '../rules/request.ts';
 import type { ActionOutcome, SendActionOptions } from './connector.ts';
 import type { Exchange, HttpClient } from './http/client.ts';
@@ -32,7 +34,7 @@ export function actionContext(request: ActionRequest, order: NormalizedOrder, ma
   const raw = mapper.rawLines(order.raw);
   const withRaw = (ids: readonly string[] | null | undefined, all: boolean) => {
     const wanted = ids ? new Set(ids) : undefined;
-    return order.lines.filter((l) => (wanted ? wanted.has(l.id) : all)).map((l) => ({ ...l, raw: raw.get(l.id) }));
+    return order.lines.filter((l) => (wanted ? wanted.has(l.id) : all)).map((l) => ({ ...l, raw: raw.get(l.id), requested: requestedOf(request.line_parts, l) }));
   };
   return Object.freeze({
     request,

@@ -53,6 +53,7 @@ export function createNormalizer(channel: Channel, account: string, mapper: Orde
   const scope = channel.scope ? new Set(channel.scope.salesChannels) : undefined;
   const fulfilmentModes = new Set((channel.fulfillment?.modes ?? []).map((m) => m.code));
   const channelId = channel.id;
+  const acceptanceMs = channel.deadlines?.acceptanceMs;
 
   const unmapped = (record: unknown, reason: string, known?: string): RecordOutcome => {
     let id = known;
@@ -103,6 +104,9 @@ export function createNormalizer(channel: Channel, account: string, mapper: Orde
       if (address?.country !== undefined && address.country_unresolved !== undefined) rest[key] = withoutUnresolved(address);
     }
     const delivered = fulfillment_code !== undefined && fulfilmentModes.has(fulfillment_code);
+    if (rest.acceptance_deadline === undefined && acceptanceMs !== undefined) {
+      rest.acceptance_deadline = new Date(Date.parse(rest.created_at) + acceptanceMs).toISOString();
+    }
     const order: NormalizedOrder = {
       channel: channelId,
       account,

@@ -4,11 +4,13 @@
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { Channel } from '../channel/model.ts';
+import type { ActionName, Channel } from '../channel/model.ts';
 import { loadChannels } from '../channel/load.ts';
 import type { Config } from '../config/model.ts';
 import { resolveStoreSpec } from '../config/resolve.ts';
 import { createConnector, loadPlatform } from '../connector/declarative.ts';
+import type { Platform } from '../connector/platform/model.ts';
+import { OrderwireError } from '../errors.ts';
 import { AccountLimiter, type LimiterOptions } from '../connector/http/limiter.ts';
 import type { Logger } from '../log.ts';
 import { compiledRules } from '../rules/index.ts';
@@ -35,6 +37,16 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/**
+ * A channel allowing an action its platform cannot send (a line cancellation on a platform without
+ * one) is refused when the daemon starts, not when the first such action fails to be built.
+ */
+function undeclaredActions(accountId: string, channel: Channel, platform: Platform): void {
+  const missing = (Object.keys(channel.actions) as ActionName[]).filter((name) => (channel.actions[name]?.allowedIn.length ?? 0) > 0 && !platform.actions[name]);
+  if (missing.length === 0) return;
+  throw new OrderwireError('CONNECTOR_ACTION_NOT_DECLARED', `account ${accountId}: channel ${channel.id} allows ${missing.join(', ')}, but platform ${platform.id} declares no request for ${missing.length === 1 ? 'it' : 'them'}`, { account: accountId, channel: channel.id, platform: platform.id, actions: missing });
+}
+
 export async function openRuntime(config: Config, log: Logger, options: { env?: NodeJS.ProcessEnv; accountIds?: string[]; connect?: boolean } = {}): Promise<Runtime> {
   const channels = new Map<string, Channel>();
   for (const channel of await loadChannels(config.channelsDir)) {
@@ -55,6 +67,7 @@ export async function openRuntime(config: Config, log: Logger, options: { env?: 
       accountConfigs.set(account.id, account);
       if (!connect) continue;
       const platform = await loadPlatform(account.channel.platform);
+      undeclaredActions(account.id, account.channel, platform);
       const accountLog = log.child({ account: account.id });
       // Processes on a store that shares budgets (PostgreSQL) keep to the ceilings together.
       // Every budget wait is told to the activity (account health: "blocked" by a budget).

@@ -114,6 +114,30 @@ export const actionErrors = defineErrors({
     http: 422,
     help: 'A partial `amount` cannot exceed the order\'s total (totals.total).',
   },
+  ACTION_LINE_PARTIAL_NOT_ALLOWED: {
+    title: 'Part of a line not allowed',
+    severity: 'error',
+    http: 422,
+    help: 'A line was given with a `quantity` or an `amount`, but the channel takes this action on whole lines only in this status (or not with that part): its `partial_lines` says which parts it takes. Give the line id alone.',
+  },
+  ACTION_LINE_PART_INVALID: {
+    title: 'Invalid part of a line',
+    severity: 'error',
+    http: 422,
+    help: 'A line\'s `quantity` is a whole number of units of at least 1, and its `amount` a positive amount with at most two decimals.',
+  },
+  ACTION_LINE_QUANTITY_EXCEEDED: {
+    title: 'More units than the line has left',
+    severity: 'error',
+    http: 422,
+    help: 'A line\'s `quantity` cannot exceed its units not yet refunded or cancelled (the order\'s `refunded` and `canceled` totals of the line). The message says how many are left.',
+  },
+  ACTION_LINE_AMOUNT_EXCEEDED: {
+    title: 'More than the line has left to pay back',
+    severity: 'error',
+    http: 422,
+    help: 'A line\'s `amount` cannot exceed what was paid for it and not yet refunded or cancelled (unit price x quantity minus the line\'s `refunded` and `canceled` amounts), nor, with a `quantity`, the price of those units.',
+  },
   ACTION_RULE_VIOLATED: {
     title: 'Channel rule violated',
     severity: 'error',

@@ -137,6 +137,12 @@ export const channelErrors = defineErrors({
     http: 422,
     help: 'An action\'s `by_status` has an entry for a status missing from its `when`, so the override could never apply. Add the status to `when`, or remove the entry.',
   },
+  CHANNEL_PARTIAL_LINES_WITHOUT_LINES: {
+    title: '`partial_lines` on an action that takes no lines',
+    severity: 'error',
+    http: 422,
+    help: 'A part of a line (`partial_lines`: quantity, amount) is given on a line of the request, so the action must take lines (`lines: optional` or `required`) where it takes parts.',
+  },
   CHANNEL_INSTEAD_NOT_ALLOWED: {
     title: '`instead` advises an action that is not allowed',
     severity: 'error',

@@ -123,6 +123,14 @@ export interface NormalizedOrder {
   /** The marketplace's fulfilment code (Cdiscount: MKPFBC or EXTFBC) when delivered by it. */
   fulfillment_code?: string;
   tracking?: Tracking;
+  /**
+   * When the seller must have accepted or refused the order (UTC ISO-8601): the marketplace's own
+   * limit when it sends one, else the channel's declared limit (`deadlines.acceptance`) counted
+   * from created_at. Absent when neither gives one.
+   */
+  acceptance_deadline?: string;
+  /** When the order must have shipped (UTC ISO-8601): Mirakl `shipping_deadline`, Octopia `shippedAtMax`. */
+  shipping_deadline?: string;
   /** The marketplace's order exactly as received. */
   raw: unknown;
 }

@@ -21,11 +21,22 @@ export function orderLines(order: NormalizedOrder): OrderLine[] {
   return Array.isArray(order.lines) ? order.lines.filter((l): l is OrderLine => typeof l === 'object' && l !== null) : [];
 }
 
-/** Shape of the `lines` input: a non-empty list of distinct strings, or absent. */
+const PART_KEYS: ReadonlySet<string> = new Set(['id', 'quantity', 'amount']);
+
+/** A line given with a part: `{id, quantity?, amount?}` (line-parts.ts checks the part). */
+export function isPartItem(item: unknown): item is Record<string, unknown> {
+  return typeof item === 'object' && item !== null && !Array.isArray(item);
+}
+
+function lineItemId(item: unknown): unknown {
+  return isPartItem(item) ? item.id : item;
+}
+
+/** Shape of the `lines` input: a non-empty list of distinct line ids (each a string, or `{id, quantity?, amount?}`), or absent. */
 export function parseLines(raw: unknown, findings: FindingList): string[] | null | 'invalid' {
   if (raw === undefined || raw === null) return null;
   if (!Array.isArray(raw)) {
-    findings.error('ACTION_LINES_INVALID', `lines must be a list of order line ids (got ${show(raw)}); omit it for the whole order`, { field: 'lines' });
+    findings.error('ACTION_LINES_INVALID', `lines must be a list of order line ids or {id, quantity, amount} (got ${show(raw)}); omit it for the whole order`, { field: 'lines' });
     return 'invalid';
   }
   if (raw.length === 0) {
@@ -34,8 +45,13 @@ export function parseLines(raw: unknown, findings: FindingList): string[] | null
   }
   let valid = true;
   const seen = new Set<string>();
-  raw.forEach((id: unknown, i) => {
-    if (typeof id !== 'string' || id === '') {
+  raw.forEach((item: unknown, i) => {
+    const id = lineItemId(item);
+    if (isPartItem(item) && Object.keys(item).some((k) => !PART_KEYS.has(k))) {
+      const extra = Object.keys(item).filter((k) => !PART_KEYS.has(k));
+      findings.error('ACTION_LINES_INVALID', `lines[${i}] takes id, quantity and amount, not ${extra.join(', ')}`, { field: `lines[${i}].${extra[0]}` });
+      valid = false;
+    } else if (typeof id !== 'string' || id === '') {
       findings.error('ACTION_LINES_INVALID', `lines[${i}] must be a line id (a non-empty string), got ${show(id)}`, { field: `lines[${i}]` });
       valid = false;
     } else if (seen.has(id)) {

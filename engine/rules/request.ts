@@ -28,6 +28,14 @@ export interface CountryValue {
   alpha3: string;
 }
 
+/** The part of a line an action targets (channel `partial_lines`): units, and the amount for them. */
+export interface LinePartRequest {
+  /** Units (0: an amount alone, a commercial gesture). */
+  quantity: number;
+  /** Amount, in the order's currency (the units' price when only a quantity was given). */
+  amount: number;
+}
+
 export type ActionValue = string | number | boolean | CarrierValue | CodedValue | CountryValue;
 
 export interface ActionRequest {
@@ -39,6 +47,8 @@ export interface ActionRequest {
   status: NormalizedStatus;
   /** Targeted line ids, or null for the whole order. */
   lines: string[] | null;
+  /** Lines targeted for a part only (some units, part of the amount), by line id; absent when every line is whole. */
+  line_parts?: Record<string, LinePartRequest>;
   /** Accept on a subset of lines: the other lines, which the marketplace will see refused. */
   refused_lines?: string[];
   /** Refuse on a subset of lines: the other lines, which the marketplace will see accepted. */

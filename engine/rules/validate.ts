@@ -9,18 +9,19 @@ import { mapOrderStatus } from '../order/status.ts';
 import { CUSTOM_RULE_EVENT_PREFIX, compiledRules, type CompiledRules, type PlanVerdict, type RunInput } from './engine.ts';
 import { checkData } from './fields.ts';
 import { actionFinding, FindingList, type ActionFinding } from './findings.ts';
+import { checkLineParts } from './line-parts.ts';
 import { checkLines, orderLines, parseLines, type LineSelection } from './lines.ts';
 import { show } from './field-types.ts';
 import { planKey, type ActionPlan } from './plan.ts';
 import { notAllowed, unknownAction, unknownStatus } from './policy.ts';
-import type { ActionRequest, ActionValue } from './request.ts';
+import type { ActionRequest, ActionValue, LinePartRequest } from './request.ts';
 
 export interface ActionInput {
   name: ActionName | string;
   /** Field values, as given by the caller. */
   data?: Readonly<Record<string, unknown>>;
-  /** Line ids the action targets; omitted or null for the whole order. */
-  lines?: readonly string[] | null;
+  /** Lines the action targets (ids, or `{id, quantity?, amount?}` where the channel takes parts); omitted or null for the whole order. */
+  lines?: readonly (string | LinePartInput)[] | null;
 }
 
 export interface ValidationResult {
@@ -33,9 +34,17 @@ export interface ValidationResult {
   request: ActionRequest | null;
 }
 
+/** A line given with a part (channel `partial_lines`). */
+export interface LinePartInput {
+  id: string;
+  quantity?: number;
+  amount?: number;
+}
+
 interface PlanOutcome extends PlanVerdict {
   data: Record<string, ActionValue>;
   selection: LineSelection;
+  parts: Record<string, LinePartRequest>;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -47,10 +56,11 @@ function statusAtValidation(channel: Channel, order: NormalizedOrder): OrderStat
   return mapOrderStatus(channel, order.marketplace_status).status;
 }
 
-function evaluatePlan(plan: ActionPlan, order: NormalizedOrder, data: Record<string, unknown>, lines: string[] | null | 'invalid', findings: FindingList): PlanOutcome {
+function evaluatePlan(plan: ActionPlan, order: NormalizedOrder, data: Record<string, unknown>, lines: string[] | null | 'invalid', rawLines: unknown, findings: FindingList): PlanOutcome {
   const normalized = checkData(plan, data, order, findings);
   const selection = checkLines(plan, order, lines, findings);
-  return { errors: findings.errors.length, data: normalized, selection };
+  const parts = lines === 'invalid' || selection.lines === null ? {} : checkLineParts(plan, order, rawLines, findings);
+  return { errors: findings.errors.length, data: normalized, selection, parts };
 }
 
 function buildRequest(order: NormalizedOrder, name: ActionName, status: NormalizedStatus, outcome: PlanOutcome, warnings: ActionFinding[]): ActionRequest {
@@ -61,6 +71,7 @@ function buildRequest(order: NormalizedOrder, name: ActionName, status: Normaliz
     action: name,
     status,
     lines: outcome.selection.lines,
+    ...(Object.keys(outcome.parts).length > 0 && { line_parts: outcome.parts }),
     ...(outcome.selection.lines !== null && outcome.selection.refused.length > 0 && (name === 'refuse' ? { accepted_lines: outcome.selection.refused } : { refused_lines: outcome.selection.refused })),
     data: outcome.data,
     warnings,
@@ -89,8 +100,8 @@ async function validate(compiled: CompiledRules, order: NormalizedOrder, action:
   // Evaluated by the Engine's structural rule, once; again here only if the run failed before it.
   let outcome: PlanOutcome | undefined;
   const planOutcome = (): PlanOutcome => (outcome ??= plan
-    ? evaluatePlan(plan, order, data, lines, findings)
-    : { errors: findings.errors.length, data: {}, selection: { lines: null, refused: [] } });
+    ? evaluatePlan(plan, order, data, lines, action.lines, findings)
+    : { errors: findings.errors.length, data: {}, selection: { lines: null, refused: [] }, parts: {} });
   const input: RunInput = {
     order,
     action: typeof name === 'string' ? name : show(name),

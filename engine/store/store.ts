@@ -216,6 +216,8 @@ export interface OrderFilter {
   marketplace_order_id?: string;
   /** The marketplace's updated_at >= this instant. */
   updated_since?: string;
+  /** The deadline of the order's next step (acceptance, then shipping) is before this instant. */
+  due_before?: string;
   delivered_by_marketplace?: boolean;
   /** Hide marketplace-fulfilled orders of these accounts (accounts not importing them). */
   hide_delivered_by_marketplace_of?: string[];

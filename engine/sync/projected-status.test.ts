@@ -23,3 +23,11 @@ describe('the status an order will have after its pending actions', () => {
     expect(projectedStatus(worten, 'shipped', [req('refund', { lines: ['1', '2'] })], 2)).toBe('refunded');
   });
 });
+
+describe('parts of lines leave the order open', () => {
+  it('a refund of one unit of every line is not a refund of the order; cancel_lines of every whole line cancels it', () => {
+    expect(projectedStatus(worten, 'shipped', [req('refund', { lines: ['1', '2'], line_parts: { 1: { quantity: 1, amount: 5 } } })], 2)).toBe('shipped');
+    expect(projectedStatus(worten, 'waiting_shipment', [req('cancel_lines', { lines: ['1'], line_parts: { 1: { quantity: 1, amount: 5 } } })], 1)).toBe('waiting_shipment');
+    expect(projectedStatus(worten, 'waiting_shipment', [req('cancel_lines', { lines: ['1', '2'] })], 2)).toBe('canceled');
+  });
+});

@@ -19,7 +19,8 @@ function first(channel: Channel, ...candidates: NormalizedStatus[]): NormalizedS
 
 /** The status right after one action took effect; undefined when it leaves the status as it is. */
 export function statusAfter(channel: Channel, request: ActionRequest, lineCount: number): NormalizedStatus | undefined {
-  const wholeOrder = request.lines === null || request.lines.length >= lineCount;
+  // Parts of lines (some units, an amount) leave something on the lines: never the whole order.
+  const wholeOrder = (request.lines === null || request.lines.length >= lineCount) && request.line_parts === undefined;
   switch (request.action) {
     case 'accept':
       return first(channel, 'accepted', 'waiting_shipment');
@@ -32,6 +33,7 @@ export function statusAfter(channel: Channel, request: ActionRequest, lineCount:
       // A refund of some lines leaves the order where it is (another line may be refunded next).
       return wholeOrder ? first(channel, 'refunded', 'refunding', 'canceled') : undefined;
     case 'cancel':
+    case 'cancel_lines':
       return wholeOrder ? 'canceled' : undefined;
   }
 }

@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import type { ActionName } from '../channel/model.ts';
 import { OrderwireError } from '../errors.ts';
 import type { NormalizedOrder, OrderStatus } from '../order/model.ts';
-import { validateAction, type ValidationResult } from '../rules/index.ts';
+import { validateAction, type LinePartInput, type ValidationResult } from '../rules/index.ts';
 import type { Store, StoredAction } from '../store/store.ts';
 import type { AccountRuntime } from './account.ts';
 import { projectedStatus } from './projected-status.ts';
@@ -28,7 +28,8 @@ export interface ActionInput {
   marketplaceOrderId: string;
   name: string;
   data?: Record<string, unknown>;
-  lines?: string[];
+  /** Line ids, or `{id, quantity?, amount?}` for part of a line (channel `partial_lines`). */
+  lines?: (string | LinePartInput)[];
   /** Caller-chosen key (HTTP Idempotency-Key); default: a hash of the request's content. */
   idempotencyKey?: string;
 }
@@ -47,7 +48,7 @@ const ROUNDS = 5;
 
 /** The request as submitted: account, order, action, fields and lines (order-insensitive). */
 export function submissionFingerprint(account: string, input: ActionInput): string {
-  const content = JSON.stringify([account, input.marketplaceOrderId, input.name, input.data ?? {}, [...(input.lines ?? [])].sort()]);
+  const content = JSON.stringify([account, input.marketplaceOrderId, input.name, input.data ?? {}, (input.lines ?? []).map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).sort()]);
   return createHash('sha256').update(content).digest('base64url');
 }
 

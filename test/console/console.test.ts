@@ -46,6 +46,7 @@ describe('operator console in Chromium', { timeout: 60_000 }, () => {
   let token: string;
   let browser: Browser;
   const waiting: string[] = [];
+  let dueSoon: string;
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- API bodies of every shape, read by the assertions
   const call = async (method: string, p: string, body?: unknown): Promise<any> => {
@@ -65,6 +66,8 @@ describe('operator console in Chromium', { timeout: 60_000 }, () => {
     mirakl = await startSimulator('mirakl', { orders: 20, seed: 21, speed: 0, start, historyDays: 2 });
     octopia = await startSimulator('octopia', { orders: 20, seed: 22, speed: 0, start, historyDays: 1 });
     for (let i = 0; i < 3; i++) waiting.push((await adminCreateOrder(mirakl.baseUrl, { state: 'WAITING_ACCEPTANCE', lines: 1 })).order_id);
+    // Waiting for shipment since almost 5 days: its shipping_deadline (1 to 5 days after creation) is within 48 hours.
+    dueSoon = (await adminCreateOrder(mirakl.baseUrl, { state: 'SHIPPING', lines: 1, created_date: new Date(Date.now() - 5 * 86_400_000 + 3_600_000).toISOString() })).order_id;
     dir = await mkdtemp(path.join(tmpdir(), 'orderwire-console-'));
     shots = SHOTS ?? path.join(dir, 'screenshots');
     await mkdir(shots, { recursive: true });
@@ -263,6 +266,19 @@ webhooks:
     await page.getByRole('link', { name: endpoint.url }).click();
     await page.locator('tr[data-state]').first().waitFor({ timeout: 20_000 });
     await shot('webhooks');
+  });
+
+  it('filters the orders whose next step is due within 48 hours', async () => {
+    const { page } = browser;
+    await page.goto(`${url}/#/orders`);
+    await page.getByRole('heading', { name: 'Orders' }).waitFor();
+    await page.locator('#f-due').selectOption('48');
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toContain('due=48');
+    await expect.poll(() => browser.requests.some((r) => r.includes('/v1/orders?') && r.includes('due_before=')), { timeout: 10_000 }).toBe(true);
+    // Shipped or closed orders have nothing due: once the filtered list is shown, none is left.
+    const actionable = ['new', 'waiting_acceptance', 'accepted', 'waiting_shipment'];
+    await expect.poll(async () => (await page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')))).every((s) => actionable.includes(s!)), { timeout: 10_000 }).toBe(true);
+    await page.locator(`tr[data-order="${dueSoon}"]`).waitFor();
   });
 
   it('made every request to the daemon alone, never put the token in a URL, and logged no error', () => {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { parseJsonObjectOption } from '../json-option.ts';
 import { OrderwireError } from '../../errors.ts';
 import { publicAction } from '../../api/resources.ts';
+import type { LinePartInput } from '../../rules/index.ts';
 import { submitAction, type SubmitOutcome } from '../../sync/submit-action.ts';
 import { EXIT } from '../exit-codes.ts';
 import { addConfigOption, withRuntime } from '../runtime-options.ts';
@@ -27,6 +28,24 @@ function jsonOutcome(outcome: SubmitOutcome): unknown {
   }
 }
 
+/** `L1,L2:quantity=1,L3:amount=4.50:quantity=1` -> ['L1', {id: 'L2', quantity: 1}, ...]. */
+export function parseLinesOption(text: string): (string | LinePartInput)[] {
+  return text.split(',').map((s) => s.trim()).filter(Boolean).map((item) => {
+    const [id, ...parts] = item.split(':');
+    if (parts.length === 0) return id!;
+    const line: LinePartInput = { id: id! };
+    for (const part of parts) {
+      const [key, value] = part.split('=');
+      const n = Number(value);
+      if ((key !== 'quantity' && key !== 'amount') || value === undefined || value.trim() === '' || !Number.isFinite(n)) {
+        throw new OrderwireError('USAGE', `--lines: "${part}" in "${item}" is not quantity=<units> or amount=<amount>`);
+      }
+      line[key] = n;
+    }
+    return line;
+  });
+}
+
 export function register(program: Command): void {
   addConfigOption(
     program
@@ -36,12 +55,12 @@ export function register(program: Command): void {
       .argument('<order>', 'marketplace order id')
       .argument('<name>', 'accept, refuse, ship, refund or cancel')
       .option('--data <json>', 'action fields as a JSON object, e.g. \'{"tracking_number":"X1","carrier":"UPS"}\'')
-      .option('--lines <ids>', 'comma list of order line ids (where the channel allows line-level actions)')
+      .option('--lines <ids>', 'comma list of order line ids (where the channel allows line-level actions); part of a line as id:quantity=N and/or id:amount=X (e.g. L1:quantity=1,L2:amount=4.50) where the channel takes parts')
       .option('--idempotency-key <key>', 'your own key: submitting again with it returns the same action')
       .option('--json', 'print JSON'),
   ).action(async (account: string, order: string, name: string, opts: ActionOptions) => {
     const data = opts.data === undefined ? undefined : parseJsonObjectOption('--data', opts.data, '{"tracking_number":"X1","carrier":"UPS"}');
-    const lines = opts.lines?.split(',').map((s) => s.trim()).filter(Boolean);
+    const lines = opts.lines === undefined ? undefined : parseLinesOption(opts.lines);
     await withRuntime(opts, async (rt) => {
       const entry = rt.accountConfigs.get(account);
       if (!entry) throw new OrderwireError('USAGE', `no account "${account}" in the configuration`);

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { register as validate } from './validate.ts';
 import { register as schema } from './schema.ts';
 import { register as describe } from './describe.ts';
+import { register as channels } from './channels.ts';
 import { register as doc } from './doc.ts';
 import { register as simulate } from './simulate.ts';
 import { register as migrate } from './migrate.ts';
@@ -24,6 +25,7 @@ export type RegisterCommand = (program: Command) => void;
 
 export const commands: RegisterCommand[] = [
   // Channels: write, check and document them.
+  channels,
   validate,
   schema,
   describe,

@@ -11,6 +11,7 @@ interface OrdersOptions {
   status?: string;
   marketplaceStatus?: string;
   since?: string;
+  dueBefore?: string;
   limit: string;
   json?: boolean;
   quarantined?: boolean;
@@ -27,16 +28,19 @@ export function register(program: Command): void {
       .option('--marketplace-status <status>', 'only this marketplace status (exact)')
       .option('--since <time>', 'only orders updated at the marketplace since this ISO-8601 time')
       .option('--quarantined', 'list the quarantined records instead: marketplace records a sync could not store, with the reason (their raw payload with --json)')
+      .option('--due-before <time>', 'only orders whose next step (acceptance, then shipping) is due before this ISO-8601 time')
       .option('--limit <n>', 'at most this many orders', '50')
       .option('--json', 'print JSON (one document with an items array)'),
   ).action(async (opts: OrdersOptions) => {
     const limit = Number(opts.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new OrderwireError('USAGE', `--limit must be a positive integer, got ${opts.limit}`);
-    if (opts.quarantined && (opts.status || opts.marketplaceStatus || opts.since)) {
+    if (opts.quarantined && (opts.status || opts.marketplaceStatus || opts.since || opts.dueBefore)) {
       throw new OrderwireError('USAGE', '--quarantined lists records that are not orders yet: it combines with --account, --channel, --limit and --json only');
     }
     const since = opts.since === undefined ? undefined : new Date(opts.since);
     if (since && Number.isNaN(since.getTime())) throw new OrderwireError('USAGE', `--since: not an ISO-8601 time: ${opts.since}`);
+    const dueBefore = opts.dueBefore === undefined ? undefined : new Date(opts.dueBefore);
+    if (dueBefore && Number.isNaN(dueBefore.getTime())) throw new OrderwireError('USAGE', `--due-before: not an ISO-8601 time: ${opts.dueBefore}`);
     await withRuntime(opts, async (rt) => {
       if (opts.quarantined) {
         const page = await rt.store.listQuarantine({ ...(opts.account && { account: opts.account }), ...(opts.channel && { channel: opts.channel }), limit });
@@ -54,6 +58,7 @@ export function register(program: Command): void {
         ...(opts.status && { status: opts.status as OrderStatus }),
         ...(opts.marketplaceStatus && { marketplace_status: opts.marketplaceStatus }),
         ...(since && { updated_since: since.toISOString() }),
+        ...(dueBefore && { due_before: dueBefore.toISOString() }),
         limit,
       });
       if (opts.json) {

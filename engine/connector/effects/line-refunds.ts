@@ -6,6 +6,7 @@
  * read as either answer: unclear.
  */
 import type { LineRefund, NormalizedOrder, OrderLine } from '../../order/model.ts';
+import { requestedOf } from '../../rules/line-parts.ts';
 import type { ActionRequest } from '../../rules/request.ts';
 import type { Render } from '../template/index.ts';
 import type { EffectCheck, EffectVerdict, LineRefundsEffectSpec } from './types.ts';
@@ -62,7 +63,7 @@ export function lineRefundsEffect(spec: LineRefundsEffectSpec, quantity: Render,
         const fresh = before && before.ids.length > 0 ? sums(list.filter((r) => r.id === undefined || !known.has(r.id))) : undefined;
         const total = sums(list);
         const found = fresh ?? { quantity: total.quantity - (before?.quantity ?? 0), amount: Math.round((total.amount - (before?.amount ?? 0)) * 100) / 100 };
-        const ctx = { request, order, line };
+        const ctx = { request, order, line: { ...line, requested: requestedOf(request.line_parts, line) } };
         const expected = { quantity: Number(quantity(ctx)), ...(amount && { amount: Number(amount(ctx)) }) };
         const complete = found.quantity === expected.quantity && (expected.amount === undefined || Math.abs(found.amount - expected.amount) < CENT);
         const none = found.quantity === 0 && Math.abs(found.amount) < CENT;

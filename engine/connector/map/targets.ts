@@ -72,6 +72,8 @@ export const ORDER_TARGET: TargetObject = {
   lines: { kind: 'array', required: true, item: LINE_TARGET },
   fulfillment_code: str(),
   tracking: { kind: 'object', required: false, fields: { carrier_code: str(), carrier_name: str(), number: str(), url: str() } },
+  acceptance_deadline: date(),
+  shipping_deadline: date(),
 };
 
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;

@@ -49,6 +49,12 @@ describe('substitution templates', () => {
     expect(compileTemplate(t, { roots })(ctx)).toEqual({ lines: [{ id: 'L1', amount: 0.3 }, { id: 'L2', amount: 10 }, { id: 'extra' }] });
   });
 
+  it('$round rounds a number to the cent (a tax scaled to part of a line); anything else is a missing value', () => {
+    expect(compileTemplate({ $round: { $mul: [1.99, 1 / 3] } }, { roots })(ctx)).toBe(0.66);
+    expect(compileTemplate({ $round: 2.675 }, { roots })(ctx)).toBe(2.68);
+    expect(() => compileTemplate({ $round: '${request.data.tracking_number}' }, { roots })(ctx)).toThrow(expect.objectContaining({ code: 'CONNECTOR_TEMPLATE_VALUE_MISSING' }));
+  });
+
   it('$if picks a branch; a missing branch leaves the key out', () => {
     const t = { code: { $if: '${request.data.carrier.registered}', then: '${request.data.carrier.code}' }, name: { $if: '${request.data.carrier.registered}', else: 'free' }, ship: { $if: '${request.data.refund}', then: 5, else: 0 } };
     expect(compileTemplate(t, { roots })(ctx)).toEqual({ code: 'UPS', ship: 0 });

@@ -8,6 +8,7 @@
  *   { $if: "${...}", then: x, else: y }  a branch (a missing branch leaves the key out)
  *   { $first: [x, y] }                   the first value that is present
  *   { $mul: [x, y] }                     a product of numbers (line price x quantity)
+ *   { $round: x }                        a number to the cent (a tax scaled to part of a line)
  * Keys whose value ends up undefined are left out of objects. Compiled once into closures;
  * references are checked against the names in scope at compile time.
  */
@@ -27,7 +28,7 @@ export interface CompileOptions {
 
 const WHOLE = /^\$\{([^{}]+)\}$/;
 const PART = /\$\{([^{}]+)\}/g;
-const OPERATORS = ['$each', '$concat', '$if', '$first', '$mul'] as const;
+const OPERATORS = ['$each', '$concat', '$if', '$first', '$mul', '$round'] as const;
 
 /** Falsy for templates: absent, false, 0, "", and the empty list. */
 export function isTruthy(value: unknown): boolean {
@@ -133,6 +134,14 @@ function compileOperator(op: (typeof OPERATORS)[number], node: Record<string, un
           if (v !== undefined && v !== '') return v;
         }
         return undefined;
+      };
+    }
+    case '$round': {
+      const value = compileTemplate(arg, opts, [...pointer, op]);
+      return (ctx) => {
+        const v = value(ctx);
+        if (typeof v !== 'number') throw new OrderwireError('CONNECTOR_TEMPLATE_VALUE_MISSING', `$round at ${pointer.join('.')} needs a number, got ${JSON.stringify(v)}`, { pointer: pointer.join('.') });
+        return Math.round(v * 100) / 100;
       };
     }
     case '$mul': {

@@ -9,7 +9,11 @@ import { redactStoreUrl } from '../redact.ts';
 import type { SqlSyntax } from '../shared/where.ts';
 
 /** PostgreSQL's parameters are numbered (`$1`); booleans are booleans. */
-export const postgresSyntax: SqlSyntax = { placeholder: (n) => `$${n}`, bool: (value) => value };
+export const postgresSyntax: SqlSyntax = {
+  placeholder: (n) => `$${n}`,
+  bool: (value) => value,
+  documentText: (key) => `(document ->> '${key}')`,
+};
 
 export type PgRow = Record<string, unknown>;
 

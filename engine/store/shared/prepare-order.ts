@@ -90,6 +90,10 @@ export function prepareOrder(order: NormalizedOrder, path: string): PreparedOrde
       : [status, marketplaceStatus];
   });
   const { raw, ...rest } = order;
+  // Deadlines are compared as text by the due_before filter: stored canonical (UTC, ms, Z).
+  for (const key of ['acceptance_deadline', 'shipping_deadline'] as const) {
+    if (rest[key] !== undefined) rest[key] = new Date(instant(rest[key], `${path}.${key}`)).toISOString();
+  }
   const document = canonicalJson(rest);
   const rawText = JSON.stringify(raw === undefined ? null : raw);
   // raw is compared as it is stored, as received: a marketplace that reorders its keys makes an

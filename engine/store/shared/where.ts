@@ -13,6 +13,8 @@ export interface SqlSyntax {
   placeholder(n: number): string;
   /** A boolean as the driver binds it. */
   bool(value: boolean): unknown;
+  /** SQL reading a top-level text property of the JSON column `document` (NULL when absent). */
+  documentText(key: string): string;
 }
 
 /** Collects parameter values and hands out the driver's placeholder for each. */
@@ -55,6 +57,7 @@ export function orderConditions(filter: Omit<OrderFilter, 'limit'>, p: Params): 
   if (filter.updated_since !== undefined) c.push(`updated_at >= ${p.add(canonicalInstant(filter.updated_since, 'updated_since'))}`);
   if (filter.delivered_by_marketplace !== undefined) c.push(`delivered_by_marketplace = ${p.bool(filter.delivered_by_marketplace)}`);
   if (filter.after !== undefined) c.push(`change_seq > ${p.add(decodePageCursor('orders', filter.after))}`);
+  if (filter.due_before !== undefined) c.push(dueBefore(canonicalInstant(filter.due_before, 'due_before'), p));
   // Back-office API filters (migration 002_api: order_acks).
   if (filter.hide_delivered_by_marketplace_of?.length) {
     c.push(`NOT (delivered_by_marketplace = ${p.bool(true)} AND ${p.oneOf('account', filter.hide_delivered_by_marketplace_of)})`);
@@ -63,6 +66,20 @@ export function orderConditions(filter: Omit<OrderFilter, 'limit'>, p: Params): 
   if (filter.acknowledged !== undefined) c.push(`${filter.acknowledged ? '' : 'NOT '}EXISTS (${acked})`);
   if (filter.changed_since_ack !== undefined) c.push(`${filter.changed_since_ack ? '' : 'NOT '}EXISTS (${acked} AND orders.version > k.acknowledged_version)`);
   return c;
+}
+
+/**
+ * Orders whose next step has a deadline before `instant`: acceptance (the acceptance deadline, or
+ * the shipping deadline when the marketplace gives only that) while waiting for acceptance, shipping
+ * while accepted or waiting for shipment. Deadlines are stored canonical (UTC, milliseconds, Z),
+ * so text order is time order.
+ */
+function dueBefore(instant: string, p: Params): string {
+  const acceptance = p.syntax.documentText('acceptance_deadline');
+  const shipping = p.syntax.documentText('shipping_deadline');
+  // One parameter per use: SQLite's `?` placeholders are positional.
+  return `((status IN ('new', 'waiting_acceptance') AND COALESCE(${acceptance}, ${shipping}) < ${p.add(instant)})` +
+    ` OR (status IN ('accepted', 'waiting_shipment') AND ${shipping} < ${p.add(instant)}))`;
 }
 
 export function eventConditions(filter: { after?: number; order_id?: string; account?: string | string[] }, p: Params): string[] {

@@ -15,7 +15,11 @@ type SqlValue = SQLInputValue;
 export type SqliteRow = Record<string, unknown>;
 
 /** SQLite's parameters are `?`; it has no boolean type (0 and 1). */
-export const sqliteSyntax: SqlSyntax = { placeholder: () => '?', bool: (value) => (value ? 1 : 0) };
+export const sqliteSyntax: SqlSyntax = {
+  placeholder: () => '?',
+  bool: (value) => (value ? 1 : 0),
+  documentText: (key) => `json_extract(document, '$.${key}')`,
+};
 
 const BUSY_TIMEOUT_MS = 5_000;
 const SQLITE_BUSY = 5;

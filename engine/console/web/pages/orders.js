@@ -1,5 +1,5 @@
 // Orders: GET /v1/orders with filters (account, channel, status, marketplace status, acknowledged,
-// delivered by the marketplace), search by marketplace order id, stable cursor paging, and bulk
+// delivered by the marketplace, next step due), search by marketplace order id, stable cursor paging, and bulk
 // accept or refuse of the selected orders (one POST /v1/orders/{id}/actions each).
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
@@ -32,6 +32,7 @@ function Filters({ params, accounts, channels }) {
     ${select('acknowledged', 'Acknowledged', [['true', 'Yes'], ['false', 'No (new for the back office)']])}
     ${select('changed_since_ack', 'Changed since acknowledged', [['true', 'Yes']])}
     ${select('delivered_by_marketplace', 'Fulfilled by marketplace', [['true', 'Yes'], ['false', 'No']])}
+    ${select('due', 'Next step due', [['0', 'Overdue'], ['24', 'Within 24 hours'], ['48', 'Within 48 hours']])}
     <div class="filter search"><label for="f-search">Marketplace order id</label>
       <input id="f-search" type="search" value=${search} onInput=${(e) => setSearch(e.currentTarget.value)} placeholder="exact id" />
       <button type="submit">Search</button></div>
@@ -92,6 +93,8 @@ export function Orders({ params }) {
     account: params.account, channel: params.channel, status: params.status, marketplace_status: params.marketplace_status,
     acknowledged: params.acknowledged, changed_since_ack: params.changed_since_ack, delivered_by_marketplace: params.delivered_by_marketplace,
     marketplace_order_id: params.marketplace_order_id,
+    // due_before: the deadline of the next step (acceptance, then shipping) before now + N hours.
+    due_before: params.due ? new Date(Date.now() + Number(params.due) * 3_600_000).toISOString() : undefined,
   };
   const list = useLoad(() => get(`/v1/orders${query({ ...filter, limit: PAGE, after: params.after })}`), [JSON.stringify(params)], { when: (event) => event === 'order' });
   const items = list.data?.items ?? [];
