@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../engine/store/store.ts';
-import { at, line, order, type StoreSuiteOptions } from './store-suite.ts';
+import { at, line, order, type StoreSuiteOptions } from './helpers/store-orders.ts';
 
 const T0 = '2025-03-01T10:00:00.000Z';
 
