@@ -18,7 +18,7 @@ const NOW = new Date('2025-03-01T12:00:00.000Z');
 const ago = (seconds: number): string => new Date(NOW.getTime() - seconds * 1000).toISOString();
 const run = (state: SyncRun['state'], finishedSecondsAgo: number, error?: string): SyncRun => ({
   id: `r${finishedSecondsAgo}`, account: 'a', channel: 'worten', kind: 'incremental', window_from: ago(900), window_to: ago(60),
-  started_at: ago(finishedSecondsAgo + 5), state, pages: 1, orders: 3, requests: 1, errors: state === 'failed' ? 1 : 0,
+  started_at: ago(finishedSecondsAgo + 5), state, pages: 1, orders: 3, requests: 1, errors: state === 'failed' ? 1 : 0, quarantined: 0,
   ...(state !== 'running' && { finished_at: ago(finishedSecondsAgo) }), ...(error && { error_message: error }),
 });
 

@@ -29,7 +29,7 @@ let octopiaOrder: NormalizedOrder;
 
 function normalized(channel: Channel, platform: Platform, raw: unknown): NormalizedOrder {
   const out = createNormalizer(channel, 'acct', platform.mapper)(raw);
-  if (!('order' in out)) throw new Error(`fixture does not map: ${out.skip.reason}`);
+  if (!('order' in out)) throw new Error(`fixture does not map: ${JSON.stringify(out)}`);
   return out.order;
 }
 

@@ -133,6 +133,32 @@ describe('Mirakl mapping (OR11 examples from the OpenAPI document)', () => {
     expect(order?.lines[0]).toMatchObject({ status: 'new', taxes: [{ code: 'string', amount: 0, rate: 0 }] });
   });
 
+  it('an address country given by name maps to its ISO code; one it cannot resolve is flagged, never dropped', async () => {
+    const base = MIRAKL_TYPED.orders[0] as Record<string, unknown>;
+    const withCountry = (id: string, country: string): Record<string, unknown> => {
+      const customer = structuredClone(base.customer) as Record<string, Record<string, unknown>>;
+      for (const key of ['billing_address', 'shipping_address']) {
+        delete customer[key]!.country_iso_code;
+        customer[key]!.country = country;
+      }
+      return { ...structuredClone(base), order_id: id, customer };
+    };
+    const connector = miraklConnector(await miraklServer(() => [withCountry('N1', 'Portugal'), withCountry('N2', 'Espagne'), withCountry('N3', 'Congo'), withCountry('N4', 'Portgual')]));
+    const { pages } = await listAll(connector);
+    const byId = new Map(pages.flatMap((p) => p.orders).map((o) => [o.marketplace_order_id, o]));
+    expect(byId.get('N1')!.shipping_address).toMatchObject({ country: 'PT' });
+    expect(byId.get('N1')!.shipping_address).not.toHaveProperty('country_unresolved');
+    expect(byId.get('N2')!.billing_address).toMatchObject({ country: 'ES' });
+    for (const [id, text] of [['N3', 'Congo'], ['N4', 'Portgual']] as const) {
+      for (const address of [byId.get(id)!.shipping_address, byId.get(id)!.billing_address]) {
+        expect(address).toMatchObject({ country_unresolved: text });
+        expect(address).not.toHaveProperty('country');
+      }
+    }
+    // An alpha-3 code beside free text: the code wins, nothing flagged.
+    expect(pages[0]!.unmapped).toEqual([]);
+  });
+
   it('maps statuses exactly: another letter case is unknown, and the order is kept and flagged', async () => {
     const base = MIRAKL_BUSINESS.orders[0]!;
     const orders = [withState(base, 'O-1', 'SHIPPED'), withState(base, 'O-2', 'shipped'), withState(base, 'O-3', 'Shipped'), withState(base, 'O-4', 'TO_COLLECT')];
@@ -148,6 +174,22 @@ describe('Mirakl mapping (OR11 examples from the OpenAPI document)', () => {
     expect(pages[0]!.skipped).toEqual([]);
   });
 
+  it('Worten refunded is reached from the lines: an order whose every line is REFUNDED is refunded, whatever its own state', async () => {
+    const base = MIRAKL_BUSINESS.orders[0]!;
+    const twoLines = (id: string, orderState: string, lineStates: [string, string]): Record<string, unknown> => {
+      const line = (base.order_lines as Array<Record<string, unknown>>)[0]!;
+      return { ...structuredClone(base), order_id: id, order_state: orderState, order_lines: lineStates.map((state, i) => ({ ...structuredClone(line), order_line_id: `${id}-${i + 1}`, order_line_state: state })) };
+    };
+    const connector = miraklConnector(await miraklServer(() => [twoLines('R-ALL', 'CLOSED', ['REFUNDED', 'REFUNDED']), twoLines('R-ONE', 'CLOSED', ['REFUNDED', 'CLOSED']), twoLines('R-RECEIVED', 'RECEIVED', ['REFUNDED', 'REFUNDED'])]));
+    const { pages } = await listAll(connector);
+    const byId = new Map(pages.flatMap((p) => p.orders).map((o) => [o.marketplace_order_id, o]));
+    expect(byId.get('R-ALL')).toMatchObject({ status: 'refunded', marketplace_status: 'CLOSED', lines: [{ status: 'refunded' }, { status: 'refunded' }] });
+    expect(byId.get('R-RECEIVED')).toMatchObject({ status: 'refunded', marketplace_status: 'RECEIVED' });
+    // One line refunded out of two: the order keeps its own status.
+    expect(byId.get('R-ONE')).toMatchObject({ status: 'closed', lines: [{ status: 'refunded' }, { status: 'closed' }] });
+    expect(byId.get('R-ALL')).not.toHaveProperty('status_unknown');
+  });
+
   it('skips and reports an order it cannot map, and imports the rest of the page', async () => {
     const base = MIRAKL_BUSINESS.orders[0]!;
     const broken = { ...withState(base, 'O-BAD', 'SHIPPED'), created_date: 'not a date' };
@@ -156,9 +198,10 @@ describe('Mirakl mapping (OR11 examples from the OpenAPI document)', () => {
     const connector = miraklConnector(await miraklServer(() => [withState(base, 'O-1', 'SHIPPED'), broken, noLineId]));
     const { pages } = await listAll(connector);
     expect(pages[0]!.orders.map((o) => o.marketplace_order_id)).toEqual(['O-1']);
-    expect(pages[0]!.skipped).toEqual([
-      { marketplace_order_id: 'O-BAD', code: 'ORDER_UNMAPPABLE', reason: 'created_at: missing' },
-      { marketplace_order_id: 'O-BAD-2', code: 'ORDER_UNMAPPABLE', reason: 'lines[0].id: missing' },
+    expect(pages[0]!.skipped).toEqual([]);
+    expect(pages[0]!.unmapped).toEqual([
+      { marketplace_order_id: 'O-BAD', code: 'ORDER_UNMAPPABLE', reason: 'created_at: missing', raw: broken },
+      { marketplace_order_id: 'O-BAD-2', code: 'ORDER_UNMAPPABLE', reason: 'lines[0].id: missing', raw: JSON.parse(JSON.stringify(noLineId)) },
     ]);
   });
 
@@ -209,7 +252,7 @@ describe('Mirakl mapping (OR11 examples from the OpenAPI document)', () => {
     const c = createConnector({ account: 'a', channel: worten, baseUrl: base, credentials: { api_key: 'wrong-key-123' } }, mirakl, { budgets: false });
     connectors.push(c);
     const err = await c.listOrders(WINDOW, async () => {}).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'MARKETPLACE_AUTH_FAILED', message: 'GET /api/orders: HTTP 401: Unauthorized' });
+    expect(err).toMatchObject({ code: 'MARKETPLACE_AUTH_FAILED', message: 'page 1 of the window: GET /api/orders: HTTP 401: Unauthorized' });
   });
 
   it('a response without the record list is MARKETPLACE_BAD_RESPONSE', async () => {

@@ -94,7 +94,7 @@ describe('takeover between daemons', () => {
       await scheduler.stop();
     }
     const runs = await store.listRuns({ account: account.id });
-    expect(runs.find((r) => r.id === dead.id)).toMatchObject({ state: 'failed', error_message: expect.stringMatching(/^abandoned/) });
+    expect(runs.find((r) => r.id === dead.id)).toMatchObject({ state: 'abandoned', error_message: expect.stringMatching(/^abandoned/) });
     expect(runs.filter((r) => r.state === 'succeeded')).toHaveLength(1);
   });
 });

@@ -53,7 +53,7 @@ const buyerKeys = {
 } as const satisfies KeyKinds<Buyer>;
 const addressKeys = {
   name: 'optional', company: 'optional', street_1: 'optional', street_2: 'optional', zip_code: 'optional',
-  city: 'optional', state: 'optional', country: 'optional', phone: 'optional',
+  city: 'optional', state: 'optional', country: 'optional', country_unresolved: 'optional', phone: 'optional',
 } as const satisfies KeyKinds<Address>;
 const trackingKeys = { carrier_code: 'optional', carrier_name: 'optional', number: 'optional', url: 'optional' } as const satisfies KeyKinds<Tracking>;
 
@@ -73,8 +73,8 @@ const full: DeepRequired<NormalizedOrder> = {
   totals: { items: 20, shipping: 4.99, taxes: 4.67, total: 24.99 },
   sales_channel: 'WRT_PT_ONLINE',
   buyer: { id: 'B1', first_name: 'Ana', last_name: 'Silva', email: 'ana@example.com', phone: '+351210000000', locale: 'pt_PT' },
-  billing_address: { name: 'Ana Silva', company: 'Silva Lda', street_1: 'Rua Augusta 1', street_2: '2 Esq', zip_code: '1100-048', city: 'Lisboa', state: 'Lisboa', country: 'PT', phone: '+351210000000' },
-  shipping_address: { name: 'Ana Silva', company: 'Silva Lda', street_1: 'Rua Augusta 1', street_2: '2 Esq', zip_code: '1100-048', city: 'Lisboa', state: 'Lisboa', country: 'PT', phone: '+351210000000' },
+  billing_address: { name: 'Ana Silva', company: 'Silva Lda', street_1: 'Rua Augusta 1', street_2: '2 Esq', zip_code: '1100-048', city: 'Lisboa', state: 'Lisboa', country: 'PT', country_unresolved: 'Portugall', phone: '+351210000000' },
+  shipping_address: { name: 'Ana Silva', company: 'Silva Lda', street_1: 'Rua Augusta 1', street_2: '2 Esq', zip_code: '1100-048', city: 'Lisboa', state: 'Lisboa', country: 'PT', country_unresolved: 'Portugall', phone: '+351210000000' },
   lines: [{
     id: '1', sku: 'SKU-1', title: 'Cable', quantity: 2, unit_price: 10, shipping_price: 0, taxes: [{ code: 'VAT', amount: 3.74, rate: 23 }], status: 'shipped', marketplace_status: 'SHIPPED',
     refunds: [{ id: 'R1', quantity: 1, amount: 10, shipping_amount: 0, reason_code: '15', created_at: '2024-06-01T08:00:00Z', state: 'REFUNDED' }],

@@ -3,45 +3,14 @@
  * test/store-postgres.test.ts run it on a fresh database per test; both stores must pass all of it.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NormalizedOrder, OrderLine } from '../engine/order/model.ts';
 import type { ActionRequest } from '../engine/rules/request.ts';
 import { shippedMigrations } from '../engine/store/migrations.ts';
 import type { NewAction, Store, StoredOrder } from '../engine/store/store.ts';
+import type { NormalizedOrder, OrderLine } from '../engine/order/model.ts';
+import { T0, at, line, order, type StoreSuiteOptions } from './helpers/store-orders.ts';
+import { quarantineSuite } from './store-suite-quarantine.ts';
 
-export interface StoreSuiteOptions {
-  /** Makes the database itself reject inserting an order with this marketplace id (a trigger). */
-  failInsertsOf(store: Store, marketplaceOrderId: string): Promise<void>;
-}
-
-const T0 = '2025-03-01T10:00:00.000Z';
-
-export function line(id: string, status: OrderLine['status'] = 'waiting_acceptance', marketplaceStatus = 'WAITING_ACCEPTANCE'): OrderLine {
-  return { id, sku: `SKU-${id}`, title: `Item ${id}`, quantity: 1, unit_price: 10, shipping_price: 2, taxes: [{ code: 'VAT', amount: 2.3, rate: 0.23 }], status, marketplace_status: marketplaceStatus };
-}
-
-export function order(id: string, overrides: Partial<NormalizedOrder> = {}): NormalizedOrder {
-  return {
-    channel: 'worten',
-    account: 'worten-pt',
-    marketplace_order_id: id,
-    status: 'waiting_acceptance',
-    marketplace_status: 'WAITING_ACCEPTANCE',
-    created_at: T0,
-    updated_at: T0,
-    currency: 'EUR',
-    totals: { items: 10, shipping: 2, taxes: 2.3, total: 12 },
-    buyer: { first_name: 'Ana', last_name: 'Silva' },
-    shipping_address: { city: 'Lisboa', country: 'PT' },
-    lines: [line(`${id}-1`)],
-    delivered_by_marketplace: false,
-    raw: { order_id: id, order_state: 'WAITING_ACCEPTANCE', nested: { z: 1, a: [1, 2] } },
-    ...overrides,
-  };
-}
-
-export function at(base: string, plusSeconds: number): string {
-  return new Date(Date.parse(base) + plusSeconds * 1000).toISOString();
-}
+export { at, line, order, type StoreSuiteOptions } from './helpers/store-orders.ts';
 
 function request(orderId: string, action: ActionRequest['action'] = 'accept', data: ActionRequest['data'] = {}): ActionRequest {
   return { channel: 'worten', account: 'worten-pt', marketplace_order_id: orderId, action, status: 'waiting_acceptance', lines: null, data };
@@ -484,6 +453,8 @@ export function describeStoreSuite(name: string, openFresh: () => Promise<Store>
         expect(second.next).toBeUndefined();
       });
     });
+
+    quarantineSuite(() => store, options);
 
     describe('sync runs', () => {
       it('records runs, lists the newest first and reports the last success per account', async () => {

@@ -53,7 +53,7 @@ const RED: ReadonlySet<HealthState> = new Set(['blocked', 'failing', 'lagging'])
 
 function lastError(runs: readonly SyncRun[], activity: AccountActivitySnapshot | null): LastError | null {
   const live = activity?.last_poll_error;
-  const failed = runs.find((r) => r.state === 'failed');
+  const failed = runs.find((r) => r.state === 'failed' || r.state === 'abandoned');
   const fromRun = failed ? { message: failed.error_message ?? 'failed', code: null, status: null, at: failed.finished_at ?? failed.started_at } : null;
   if (live && (!fromRun || Date.parse(live.at) >= Date.parse(fromRun.at))) return { message: live.message, code: live.code, status: live.status ?? null, at: live.at };
   return fromRun;

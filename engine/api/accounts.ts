@@ -51,7 +51,7 @@ export const accountSchema = {
       properties: {
         id: { type: 'string' },
         kind: { type: 'string' },
-        state: { type: 'string', enum: ['running', 'succeeded', 'failed'] },
+        state: { type: 'string', enum: ['running', 'succeeded', 'failed', 'abandoned'] },
         started_at: { type: 'string', format: 'date-time' },
         finished_at: { type: 'string', format: 'date-time' },
         orders: { type: 'integer' },

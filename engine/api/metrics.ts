@@ -10,6 +10,7 @@
  * - orderwire_webhook_deliveries_total{outcome}          counter of delivery attempts
  * - orderwire_http_request_duration_seconds{route,method,status}  histogram
  * - orderwire_last_successful_sync_seconds{account}      gauge: seconds since, at scrape time
+ * - orderwire_quarantined_records{account,code}          gauge: records in quarantine, at scrape time
  * - orderwire_orders_due{account,within}                gauge: orders whose next step (acceptance,
  *   then shipping) is due before now (within="overdue") or within 24 hours (within="24h"), at scrape time
  */
@@ -55,6 +56,17 @@ export class ApiMetrics {
         const counts = await store.countOrdersByStatus();
         this.reset();
         for (const c of counts) this.set({ account: c.account, status: c.status }, c.count);
+      },
+    });
+    new Gauge({
+      name: 'orderwire_quarantined_records',
+      help: 'Marketplace records in quarantine (a sync could not store them; later windows retry them), by account and reason code.',
+      labelNames: ['account', 'code'],
+      registers,
+      async collect() {
+        const counts = await store.countQuarantine();
+        this.reset();
+        for (const c of counts) this.set({ account: c.account, code: c.code }, c.count);
       },
     });
     new Gauge({

@@ -23,6 +23,7 @@ import { orderRoutes } from './orders.ts';
 import { privacyRoutes } from './privacy.ts';
 import { installInputHygiene } from './input-hygiene.ts';
 import { clientErrorHandler, frameworkErrorHandler, installProblemHandlers, problemOf, type Problem } from './problem.ts';
+import { quarantineRoutes } from './quarantine.ts';
 import { problemSchema } from './schemas.ts';
 import { streamRoutes, type StreamOptions } from './stream.ts';
 import { inputValidator } from './validation.ts';
@@ -124,6 +125,7 @@ export async function buildApiServer(ctx: ApiContext, options: ApiOptions = {}):
 
   await app.register(opsRoutes(ctx, metrics));
   await app.register(orderRoutes(ctx));
+  await app.register(quarantineRoutes(ctx));
   await app.register(actionRoutes(ctx));
   await app.register(channelRoutes(ctx));
   await app.register(webhookRoutes(ctx));

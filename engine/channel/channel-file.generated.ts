@@ -61,13 +61,31 @@ export type Note = string;
  */
 export type MarketplaceStatuses = string[];
 /**
+ * orderwire's status vocabulary, shared by every channel.
+ */
+export type NormalizedStatus =
+  | "new"
+  | "waiting_acceptance"
+  | "accepted"
+  | "waiting_shipment"
+  | "shipped"
+  | "closed"
+  | "refused"
+  | "canceled"
+  | "refunding"
+  | "refunded";
+/**
+ * Normalized statuses the order takes when every one of its lines has it, whatever the order's own marketplace status: for marketplaces that keep a status on lines only (Mirakl sets REFUNDED on order lines, never on the order).
+ */
+export type StatusesTakenFromTheLines = NormalizedStatus[];
+/**
  * What fulfilment means on this channel.
  */
 export type Description = string;
 /**
  * orderwire's status vocabulary, shared by every channel.
  */
-export type NormalizedStatus =
+export type NormalizedStatus1 =
   | "new"
   | "waiting_acceptance"
   | "accepted"
@@ -135,23 +153,9 @@ export type Description2 = string;
  */
 export type MarketplaceName = string;
 /**
- * orderwire's status vocabulary, shared by every channel.
- */
-export type NormalizedStatus1 =
-  | "new"
-  | "waiting_acceptance"
-  | "accepted"
-  | "waiting_shipment"
-  | "shipped"
-  | "closed"
-  | "refused"
-  | "canceled"
-  | "refunding"
-  | "refunded";
-/**
  * Normalized statuses where the action is allowed. Empty: never allowed (say why in `note`).
  */
-export type AllowedIn = NormalizedStatus1[];
+export type AllowedIn = NormalizedStatus[];
 /**
  * none: whole order only; optional: the action may target some lines; required: lines must be given.
  */
@@ -252,7 +256,7 @@ export type Actions1 = ActionName[];
  *
  * @minItems 1
  */
-export type Statuses = NormalizedStatus1[];
+export type Statuses = NormalizedStatus[];
 /**
  * error denies the action; warning only informs.
  */
@@ -282,6 +286,7 @@ export interface OrderwireChannel {
   scope?: Scope;
   statuses: StatusMap;
   line_statuses?: LineOnlyStatuses;
+  status_from_lines?: StatusesTakenFromTheLines;
   status_notes?: StatusNotes;
   fulfillment?: MarketplaceFulfilment;
   deadlines?: Deadlines;
@@ -347,7 +352,7 @@ export interface StatusNotes {
  */
 export interface MarketplaceFulfilment {
   description?: Description;
-  arrives_in?: NormalizedStatus;
+  arrives_in?: NormalizedStatus1;
   modes?: FulfilmentModes;
 }
 /**

@@ -60,6 +60,7 @@ export interface RawChannel {
   scope?: { sales_channels?: string[]; note?: string };
   statuses: Partial<Record<NormalizedStatus, string[]>>;
   line_statuses?: Partial<Record<NormalizedStatus, string[]>>;
+  status_from_lines?: NormalizedStatus[];
   status_notes?: Partial<Record<NormalizedStatus, string>>;
   fulfillment?: { description?: string; arrives_in?: NormalizedStatus; modes?: RawListValue[] };
   deadlines?: { acceptance: string; on_expiry?: 'refused' | 'nothing'; source?: string };
@@ -192,6 +193,7 @@ export function compileChannel(raw: RawChannel, file?: string): Channel {
     lineStatuses: freezeMap(raw.line_statuses),
     statusIndex: statusIndex(raw.statuses),
     lineStatusIndex: statusIndex(raw.statuses, raw.line_statuses),
+    statusFromLines: Object.freeze([...(raw.status_from_lines ?? [])]),
     statusNotes: Object.freeze({ ...(raw.status_notes ?? {}) }),
     ...(raw.fulfillment && {
       fulfillment: Object.freeze({

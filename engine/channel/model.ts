@@ -152,6 +152,8 @@ export interface Channel {
   readonly statusIndex: ReadonlyMap<string, NormalizedStatus>;
   /** Same for order lines: `statuses` plus `lineStatuses`. */
   readonly lineStatusIndex: ReadonlyMap<string, NormalizedStatus>;
+  /** Statuses the order takes when every line has it (`status_from_lines`; Mirakl REFUNDED). */
+  readonly statusFromLines: readonly NormalizedStatus[];
   readonly statusNotes: Readonly<Partial<Record<NormalizedStatus, string>>>;
   readonly fulfillment?: Fulfillment;
   /** Limits the channel declares (the marketplace does not send them with each order). */

@@ -21,9 +21,25 @@ export interface OrderPage {
   orders: NormalizedOrder[];
   /** 1-based page number within this listing. */
   page: number;
-  /** Marketplace records skipped on this page, with why (out of scope, unmappable). */
+  /** Marketplace records left out on purpose (outside the channel's scope), with why. */
   skipped: Array<{ marketplace_order_id?: string; reason: string; code: string }>;
+  /** Marketplace records that could not be mapped, with why and the payload: the caller quarantines them. */
+  unmapped: UnmappedRecord[];
 }
+
+/** A record the mapping refused: the order id when it has one, the catalogue code, why, the payload. */
+export interface UnmappedRecord {
+  marketplace_order_id?: string;
+  code: string;
+  reason: string;
+  raw: unknown;
+}
+
+/** One marketplace record through the platform mapping and the channel: an order, left out, or unmapped. */
+export type RecordOutcome =
+  | { order: NormalizedOrder }
+  | { skip: { marketplace_order_id?: string; reason: string; code: string } }
+  | { unmapped: UnmappedRecord };
 
 export interface ListResult {
   pages: number;
@@ -96,6 +112,11 @@ export interface Connector {
    * accumulated.
    */
   listOrders(window: TimeWindow, onPage: (page: OrderPage) => Promise<void>, signal?: AbortSignal): Promise<ListResult>;
+  /**
+   * Maps one marketplace record as a listing would (platform mapping, channel statuses and
+   * scope), without a request: quarantined records are retried through it by later windows.
+   */
+  mapRecord(record: unknown): RecordOutcome;
   /** Reads one order back (after an action, or to resolve an ambiguous outcome). */
   getOrder(marketplaceOrderId: string, signal?: AbortSignal): Promise<NormalizedOrder | undefined>;
   /** Sends the HTTP request(s) of one validated action, from `options.fromStep` on. */

@@ -84,6 +84,8 @@ export function createConnector(connection: AccountConnection, platform: Platfor
   return {
     listOrders: (window, onPage, signal) => listWindow({ platform, client: http, paginator, normalize, normalizeDetail, baseUrl }, window, onPage, signal),
 
+    mapRecord: (record) => normalize(record),
+
     async getOrder(marketplaceOrderId, signal) {
       const { request, records } = platform.get;
       const ctx = { id: marketplaceOrderId };
@@ -98,8 +100,9 @@ export function createConnector(connection: AccountConnection, platform: Platfor
       const record = list.find((r) => platform.get.mapper.orderId(r) === marketplaceOrderId);
       if (record === undefined) return undefined;
       const out = normalizeById(record);
-      if ('skip' in out) throw new OrderwireError('ORDER_UNMAPPABLE', `order ${marketplaceOrderId}: ${out.skip.reason}`, { marketplace_order_id: marketplaceOrderId });
-      return out.order;
+      if ('order' in out) return out.order;
+      const reason = 'skip' in out ? out.skip.reason : out.unmapped.reason;
+      throw new OrderwireError('ORDER_UNMAPPABLE', `order ${marketplaceOrderId}: ${reason}`, { marketplace_order_id: marketplaceOrderId });
     },
 
     sendAction: (request, order, options) => sendActionRequests({ platform, client: http, baseUrl }, request, order, options),

@@ -51,10 +51,12 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
   while (query) {
     const exchange = await pending;
     result.requests += exchange.attempts;
-    if (exchange.final !== 'success') throw exchangeError(exchange);
+    // Retries are spent (the client retried transient failures and unreadable bodies): the run
+    // fails here, its cursor where it was, naming the page it could not read.
+    if (exchange.final !== 'success') throw exchangeError(exchange, `page ${result.pages + 1} of the window`);
     const listed = records(exchange.body);
     if (!listed) {
-      throw new OrderwireError('MARKETPLACE_BAD_RESPONSE', `${request.method} ${request.endpoint}: the response has no record list where the platform file says (records)`, { endpoint: request.endpoint, page: result.pages + 1 });
+      throw new OrderwireError('MARKETPLACE_BAD_RESPONSE', `${request.method} ${request.endpoint}, page ${result.pages + 1} of the window: the response has no record list where the platform file says (records)`, { endpoint: request.endpoint, page: result.pages + 1 });
     }
     let list = listed;
     let normalizeRecord = normalize;
@@ -66,12 +68,12 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
     }
     result.pages += 1;
     result.records += list.length;
-    const page: OrderPage = { orders: [], page: result.pages, skipped: [] };
+    const page: OrderPage = { orders: [], page: result.pages, skipped: [], unmapped: [] };
     const ids = new Set<string>();
     let duplicates = 0;
     for (const record of list) {
       const out = normalizeRecord(record);
-      const id = 'order' in out ? out.order.marketplace_order_id : out.skip.marketplace_order_id;
+      const id = 'order' in out ? out.order.marketplace_order_id : 'skip' in out ? out.skip.marketplace_order_id : out.unmapped.marketplace_order_id;
       if (id !== undefined) {
         ids.add(id);
         if (previousIds.has(id)) {
@@ -80,7 +82,8 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
         }
       }
       if ('order' in out) page.orders.push(out.order);
-      else page.skipped.push(out.skip);
+      else if ('skip' in out) page.skipped.push(out.skip);
+      else page.unmapped.push(out.unmapped);
     }
     // Which page comes next is known from this one: ask for it now, so the marketplace prepares
     // it while the caller commits this one (at most one page in flight, memory stays bounded).

@@ -7,11 +7,12 @@
 import type { Channel } from '../channel/model.ts';
 import type { LineRefund, NormalizedOrder, OrderLine, RefundTotals } from '../order/model.ts';
 import type { MappedOrder, OrderMapper } from './map/index.ts';
-import type { OrderPage } from './connector.ts';
+import type { OrderPage, RecordOutcome } from './connector.ts';
 
 export type Skip = OrderPage['skipped'][number];
 
-export type Normalize = (record: unknown) => { order: NormalizedOrder } | { skip: Skip };
+/** Never throws: a record that cannot become an order comes back `unmapped`, with why. */
+export type Normalize = (record: unknown) => RecordOutcome;
 
 /** Money sums without binary noise (0.1 + 0.2). */
 const round = (n: number): number => Math.round(n * 1e6) / 1e6;
@@ -40,20 +41,42 @@ function withRefunds(line: Omit<OrderLine, 'status'>, status: OrderLine['status'
   };
 }
 
+function withoutUnresolved<A extends { country_unresolved?: string }>(address: A): A {
+  const { country_unresolved: _dropped, ...rest } = address;
+  return rest as A;
+}
+
 export function createNormalizer(channel: Channel, account: string, mapper: OrderMapper): Normalize {
   const statusIndex = channel.statusIndex;
   const lineStatusIndex = channel.lineStatusIndex;
+  const fromLines = new Set(channel.statusFromLines);
   const scope = channel.scope ? new Set(channel.scope.salesChannels) : undefined;
   const fulfilmentModes = new Set((channel.fulfillment?.modes ?? []).map((m) => m.code));
   const channelId = channel.id;
   const acceptanceMs = channel.deadlines?.acceptanceMs;
 
-  return (record) => {
-    const result = mapper.map(record);
-    if (!result.ok) {
-      const id = result.marketplace_order_id ?? mapper.orderId(record);
-      return { skip: { ...(id !== undefined && { marketplace_order_id: id }), code: 'ORDER_UNMAPPABLE', reason: result.reason } };
+  const unmapped = (record: unknown, reason: string, known?: string): RecordOutcome => {
+    let id = known;
+    try {
+      id ??= mapper.orderId(record);
+    } catch {
+      id = undefined;
     }
+    return { unmapped: { ...(id !== undefined && { marketplace_order_id: id }), code: 'ORDER_UNMAPPABLE', reason, raw: record } };
+  };
+
+  return (record) => {
+    try {
+      return normalizeOne(record);
+    } catch (err) {
+      // A record shaped so oddly that a mapping step threw: it is one record's problem, never the page's.
+      return unmapped(record, `mapping failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+
+  function normalizeOne(record: unknown): RecordOutcome {
+    const result = mapper.map(record);
+    if (!result.ok) return unmapped(record, result.reason, result.marketplace_order_id);
     const mapped: MappedOrder = result.order;
     if (scope && (mapped.sales_channel === undefined || !scope.has(mapped.sales_channel))) {
       return {
@@ -64,14 +87,22 @@ export function createNormalizer(channel: Channel, account: string, mapper: Orde
         },
       };
     }
-    const status = statusIndex.get(mapped.marketplace_status);
+    let status = statusIndex.get(mapped.marketplace_status);
     const lines: OrderLine[] = new Array(mapped.lines.length);
     for (let i = 0; i < mapped.lines.length; i++) {
       const line = mapped.lines[i]!;
       const lineStatus = lineStatusIndex.get(line.marketplace_status) ?? 'unknown';
       lines[i] = line.refunds || line.cancelations ? withRefunds(line, lineStatus) : { ...line, taxes: line.taxes ?? [], status: lineStatus };
     }
+    // A status the marketplace keeps on lines only (status_from_lines): the order has it when every line does.
+    const common = lines[0]?.status;
+    if (common !== undefined && common !== 'unknown' && fromLines.has(common) && lines.every((l) => l.status === common)) status = common;
     const { fulfillment_code, lines: _lines, ...rest } = mapped;
+    for (const key of ['billing_address', 'shipping_address'] as const) {
+      const address = rest[key];
+      // The flag is for a country that resolved to no code; another field that did resolve wins.
+      if (address?.country !== undefined && address.country_unresolved !== undefined) rest[key] = withoutUnresolved(address);
+    }
     const delivered = fulfillment_code !== undefined && fulfilmentModes.has(fulfillment_code);
     if (rest.acceptance_deadline === undefined && acceptanceMs !== undefined) {
       rest.acceptance_deadline = new Date(Date.parse(rest.created_at) + acceptanceMs).toISOString();
@@ -88,5 +119,5 @@ export function createNormalizer(channel: Channel, account: string, mapper: Orde
       raw: record,
     };
     return { order };
-  };
+  }
 }

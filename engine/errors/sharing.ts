@@ -9,10 +9,10 @@ export const sharingErrors = defineErrors({
     help: 'This daemon could not renew its poll lease in time (it stalled longer than daemon.lease_ttl) and another daemon took the account. Committed pages stay; the other daemon polls from the last committed cursor. Raise lease_ttl if it happens often.',
   },
   SYNC_RUN_ABANDONED: {
-    title: 'A run was left running by a daemon that stopped',
+    title: 'A run was left running by a process that stopped',
     severity: 'warning',
     http: 409,
-    help: 'The daemon running this sync stopped (crash, kill) without finishing it. Its lease expired, another daemon closed the run as failed and polled the account again from the last committed cursor. Nothing is lost.',
+    help: 'The daemon or `orderwire sync` running this sync stopped (crash, kill -9) without finishing it. The next run of the account (once the poll lease expired) closed it as `abandoned` and listed the window again from the last committed cursor. Nothing is lost.',
   },
   ACTION_LEASE_LOST: {
     title: 'Action lease lost before sending',

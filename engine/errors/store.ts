@@ -30,13 +30,19 @@ export const storeErrors = defineErrors({
     title: 'Order rejected by the store',
     severity: 'error',
     http: 422,
-    help: 'A normalized order misses a field the store keys or compares on (account, channel, marketplace_order_id, status, updated_at with a time zone, line ids). The details name the field path, e.g. orders[3].updated_at. Nothing of the page was stored.',
+    help: 'A normalized order misses a field the store keys or compares on (account, channel, marketplace_order_id, status, updated_at with a time zone, line ids). The details name the field path, e.g. orders[3].updated_at. Nothing of the page was stored, unless the caller isolates records (a sync does: only that order is quarantined, the rest of its batch is stored).',
   },
   STORE_CONSTRAINT_VIOLATION: {
     title: 'The database refused a write',
     severity: 'error',
     http: 500,
     help: 'A database constraint or trigger rejected the write; the whole transaction (orders, events and cursor of the page) was rolled back, so nothing was half-stored. The message names the constraint.',
+  },
+  STORE_RECORD_REFUSED: {
+    title: 'The database refused one order of a batch',
+    severity: 'error',
+    http: 422,
+    help: 'The database refused the write of this order for its data (PostgreSQL: a text it cannot store, such as \\u0000 in a field kept as jsonb; a value out of range). A sync writes its batch again order by order and quarantines only this one (`orderwire orders --quarantined`, `GET /v1/quarantine`); it is retried by later windows.',
   },
   STORE_ARGUMENT_INVALID: {
     title: 'Invalid store query argument',

@@ -24,6 +24,8 @@ export interface Address {
   state?: string;
   /** ISO 3166-1 alpha-2 when known. */
   country?: string;
+  /** The country as the marketplace wrote it, when it named no single ISO country (then `country` is absent). */
+  country_unresolved?: string;
   phone?: string;
 }
 

@@ -77,6 +77,65 @@ export interface UpsertResult {
   /** Older than what is stored: ignored. */
   stale: number;
   events: number;
+  /**
+   * With `isolate`: the orders the store refused (index in the input, catalogue code, why); every
+   * other order of the batch is committed. Absent without `isolate` (a refusal throws instead).
+   */
+  rejected?: RejectedOrder[];
+}
+
+export interface RejectedOrder {
+  index: number;
+  code: string;
+  message: string;
+}
+
+export interface CommitOptions {
+  /**
+   * Per-record isolation: an order that fails the store's checks, or whose write the database
+   * refuses, is left out and reported in `rejected` (the rest is committed: a refused batch is
+   * written again order by order, each under its own savepoint) instead of failing the batch.
+   */
+  isolate?: boolean;
+}
+
+/**
+ * A marketplace record a sync could not store (mapping, validation or the insert failed), kept
+ * with its payload so it blocks nothing, is shown to the operator and is retried by later windows.
+ */
+export interface QuarantinedRecord {
+  id: string;
+  account: string;
+  channel: string;
+  /** The marketplace's order id, when the record has one. */
+  marketplace_order_id?: string;
+  /** Catalogue code of the reason (ORDER_UNMAPPABLE, STORE_ORDER_INVALID, STORE_CONSTRAINT_VIOLATION, ...). */
+  code: string;
+  reason: string;
+  /** The record exactly as the marketplace sent it. */
+  raw: unknown;
+  /** How many times a sync met it and could not store it. */
+  attempts: number;
+  first_seen_at: string;
+  last_seen_at: string;
+  /** The sync run that last met it. */
+  last_run?: string;
+}
+
+export type NewQuarantinedRecord = Pick<QuarantinedRecord, 'account' | 'channel' | 'code' | 'reason' | 'raw'> & {
+  marketplace_order_id?: string;
+  run?: string;
+};
+
+export interface QuarantineFilter {
+  account?: string | string[];
+  channel?: string;
+  marketplace_order_id?: string;
+  /** Only the records this sync run met last. */
+  run?: string;
+  /** Opaque cursor from a previous page (records are listed oldest first). */
+  after?: string;
+  limit?: number;
 }
 
 export interface Cursor {
@@ -137,11 +196,14 @@ export interface SyncRun {
   window_to: string;
   started_at: string;
   finished_at?: string;
-  state: 'running' | 'succeeded' | 'failed';
+  /** `abandoned`: the process running it died; the account's next run closed it. */
+  state: 'running' | 'succeeded' | 'failed' | 'abandoned';
   pages: number;
   orders: number;
   requests: number;
   errors: number;
+  /** Records of the run left in quarantine (they did not hold the cursor back). */
+  quarantined: number;
   error_message?: string;
 }
 
@@ -230,9 +292,11 @@ export interface Store extends ApiStore {
    * Stores one page of orders and, when given, advances the window's cursor, in ONE transaction:
    * the cursor never moves past orders that are not committed. The cursor only moves forward here
    * (an older position is ignored); setCursor sets it unconditionally (operator reset).
-   * Throws STORE_ORDER_INVALID (nothing stored) for an order the store cannot key or compare.
+   * Throws STORE_ORDER_INVALID (nothing stored) for an order the store cannot key or compare,
+   * unless `options.isolate` (then only that order is left out, see CommitOptions). An order
+   * stored (inserted, updated or unchanged) leaves the quarantine in the same transaction.
    */
-  commitOrders(orders: NormalizedOrder[], cursor?: { account: string; channel: string; kind: WindowKind; position: string }): Promise<UpsertResult>;
+  commitOrders(orders: NormalizedOrder[], cursor?: { account: string; channel: string; kind: WindowKind; position: string }, options?: CommitOptions): Promise<UpsertResult>;
   getCursor(account: string, channel: string, kind: WindowKind): Promise<Cursor | undefined>;
   setCursor(account: string, channel: string, kind: WindowKind, position: string): Promise<void>;
 
@@ -292,9 +356,25 @@ export interface Store extends ApiStore {
   /** Actions per account and state (one GROUP BY, for the accounts' health). */
   countActionsByState(): Promise<Array<{ account: string; state: ActionState; count: number }>>;
 
-  startRun(run: Omit<SyncRun, 'id' | 'state' | 'finished_at' | 'pages' | 'orders' | 'requests' | 'errors'>): Promise<SyncRun>;
+  startRun(run: Omit<SyncRun, 'id' | 'state' | 'finished_at' | 'pages' | 'orders' | 'requests' | 'errors' | 'quarantined'>): Promise<SyncRun>;
   /** Throws STORE_RUN_NOT_FOUND for an unknown id. */
-  finishRun(id: string, patch: Pick<SyncRun, 'state' | 'pages' | 'orders' | 'requests' | 'errors'> & { error_message?: string }): Promise<void>;
+  finishRun(id: string, patch: Pick<SyncRun, 'state' | 'pages' | 'orders' | 'requests' | 'errors'> & { quarantined?: number; error_message?: string }): Promise<void>;
+  /**
+   * Closes the account's runs still `running` as `abandoned` (their process died: the caller
+   * holds the account's poll lease, so no live process runs one). Returns the runs closed.
+   */
+  abandonRuns(account: string, message: string): Promise<SyncRun[]>;
+
+  /**
+   * Stores records a sync could not store, one row per (account, channel, order id or payload):
+   * a record already quarantined is refreshed (payload, reason, attempts + 1, last seen).
+   */
+  quarantineRecords(records: NewQuarantinedRecord[]): Promise<QuarantinedRecord[]>;
+  listQuarantine(filter: QuarantineFilter): Promise<Page<QuarantinedRecord>>;
+  /** Removes records from quarantine by id (they were stored); returns how many. */
+  releaseQuarantine(ids: string[]): Promise<number>;
+  /** Quarantined records per account and reason code (for metrics and health). */
+  countQuarantine(): Promise<Array<{ account: string; code: string; count: number }>>;
   listRuns(filter: { account?: string; limit?: number }): Promise<SyncRun[]>;
   /** Last successful run per account (for metrics: seconds since last successful sync). */
   lastSuccessfulRuns(): Promise<Array<{ account: string; channel: string; finished_at: string }>>;

@@ -5,8 +5,8 @@
  * period (another daemon just ran it) is skipped.
  *
  * Takeover: a daemon that dies stops renewing its lease; the others, which found the account
- * busy, look again every lease TTL (not every poll period), take the lease once it expired, close
- * the dead daemon's run as failed and poll from the last committed cursor. A daemon that cannot
+ * busy, look again every lease TTL (not every poll period), take the lease once it expired and
+ * poll from the last committed cursor (the run closes the dead daemon's run as `abandoned`). A daemon that cannot
  * renew its lease (another took it after a stall) aborts its poll at once, so two daemons never
  * list one account's window together.
  */
@@ -99,7 +99,6 @@ export class Scheduler {
     }
     this.#busy.delete(accountId);
     try {
-      await this.#closeAbandonedRuns(account.id);
       const now = this.#now();
       const catchUp = await store.getCursor(account.id, account.channel.id, 'catch_up');
       const incremental = await store.getCursor(account.id, account.channel.id, 'incremental');
@@ -126,21 +125,6 @@ export class Scheduler {
       return undefined;
     } finally {
       await lease.release();
-    }
-  }
-
-  /**
-   * Runs of this account still `running` while we hold its poll lease belong to a daemon that
-   * died mid-poll (its lease expired): close them as failed, so none stays "started" forever.
-   * Manual runs (`orderwire sync --since`) are left alone.
-   */
-  async #closeAbandonedRuns(accountId: string): Promise<void> {
-    const { store, log } = this.#o;
-    const runs = await store.listRuns({ account: accountId, limit: 20 });
-    for (const run of runs) {
-      if (run.state !== 'running' || run.kind === 'manual') continue;
-      await store.finishRun(run.id, { state: 'failed', pages: run.pages, orders: run.orders, requests: run.requests, errors: run.errors + 1, error_message: 'abandoned: the daemon running it stopped renewing its poll lease; another daemon took the account over' });
-      log.warn({ account: accountId, run: run.id, code: 'SYNC_RUN_ABANDONED' }, 'closed a run left running by a daemon that stopped');
     }
   }
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../log.ts';
 import type { NormalizedOrder } from '../order/model.ts';
 import type { Store, SyncRun } from '../store/store.ts';
 import type { AccountRuntime } from './account.ts';
+import { RunQuarantine } from './quarantine.ts';
 import { catchUpWindow, incrementalWindow, type PlannedWindow, type WindowSettings } from './windows.ts';
 
 export interface SyncDeps {
@@ -34,7 +35,12 @@ export interface SyncOutcome {
   inserted: number;
   updated: number;
   unknownStatuses: number;
+  /** Records left out on purpose: outside the channel's scope. */
   skipped: number;
+  /** Records of this run left in quarantine (unmappable or refused by the store; see `orderwire orders --quarantined`). */
+  quarantined: number;
+  /** Records that left the quarantine in this run (retried, and they map now). */
+  released: number;
 }
 
 export type SyncKind = 'incremental' | 'catch_up' | 'manual';
@@ -55,6 +61,10 @@ export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { sinc
   const { store, connector, account, log } = deps;
   const planned = await planWindow(deps, kind, options.since);
   const window: TimeWindow = { from: planned.from, to: planned.to, kind: kind === 'manual' ? 'manual' : planned.kind };
+  // Every caller holds the account's poll lease: a run still `running` belongs to a process that died.
+  for (const abandoned of await store.abandonRuns(account.id, 'abandoned: the process running it stopped (killed, crashed, or its lease was taken over); the next run of the account closed it')) {
+    log.warn({ account: account.id, run: abandoned.id, code: 'SYNC_RUN_ABANDONED', started_at: abandoned.started_at }, 'closed a run left running by a process that stopped');
+  }
   const run = await store.startRun({
     account: account.id,
     channel: account.channel.id,
@@ -66,13 +76,14 @@ export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { sinc
   const totals = { pages: 0, orders: 0, requests: 0, inserted: 0, updated: 0, unknown: 0, skipped: 0 };
   const runLog = log.child({ account: account.id, channel: account.channel.id, run: run.id, window: window.kind });
   runLog.info({ from: window.from.toISOString(), to: window.to.toISOString() }, 'sync started');
+  const quarantine = new RunQuarantine(store, account, run.id, runLog);
   const batchSize = deps.commitBatch ?? 1_000;
   let buffer: NormalizedOrder[] = [];
   const flush = async (page: number): Promise<void> => {
     if (buffer.length === 0) return;
     const orders = buffer;
     buffer = [];
-    const res = await store.commitOrders(orders);
+    const res = await quarantine.commit(orders);
     totals.inserted += res.inserted;
     totals.updated += res.updated;
     deps.onPageCommitted?.({ orders: orders.length, page });
@@ -86,6 +97,7 @@ export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { sinc
         totals.orders += page.orders.length;
         totals.skipped += page.skipped.length;
         lastPage = page.page;
+        await quarantine.hold(page.unmapped);
         for (const order of page.orders) {
           buffer.push(order);
           if (order.status_unknown) {
@@ -104,26 +116,33 @@ export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { sinc
       }
       runLog.info({ attempt: attempt + 1 }, 'pages shifted while listing (orders updated meanwhile): listing the window again');
     }
+    // Records quarantined by earlier windows, through the mapping as it is now.
+    const retried = await quarantine.retry(connector);
+    if (retried.retried > 0) runLog.info(retried, 'quarantined records retried');
     // Every page of the window is committed: only now may the cursor move. A manual window
     // (`orderwire sync --since`) is one-off and moves no cursor: orders between the incremental
     // cursor and --since are still listed by the next poll.
     if (window.kind === 'catch_up') await store.setCursor(account.id, account.channel.id, 'catch_up', window.to.toISOString());
     else if (window.kind !== 'manual') await store.setCursor(account.id, account.channel.id, 'incremental', window.to.toISOString());
-    await store.finishRun(run.id, { state: 'succeeded', pages: totals.pages, orders: totals.orders, requests: totals.requests, errors: 0 });
-    runLog.info({ pages: totals.pages, orders: totals.orders, inserted: totals.inserted, updated: totals.updated, requests: totals.requests }, 'sync finished');
+    const quarantined = await quarantine.count();
+    const counts = { pages: totals.pages, orders: totals.orders, requests: totals.requests, errors: 0, quarantined };
+    await store.finishRun(run.id, { state: 'succeeded', ...counts });
+    runLog.info({ ...counts, inserted: totals.inserted, updated: totals.updated, released: quarantine.released }, 'sync finished');
     return {
-      run: { ...run, state: 'succeeded', pages: totals.pages, orders: totals.orders, requests: totals.requests, errors: 0 },
+      run: { ...run, state: 'succeeded', ...counts },
       window: planned,
       inserted: totals.inserted,
       updated: totals.updated,
       unknownStatuses: totals.unknown,
       skipped: totals.skipped,
+      quarantined,
+      released: quarantine.released,
     };
   } catch (err) {
     // Keep what was listed before the failure (or a graceful stop); the cursor stays put anyway.
     await flush(0).catch(() => undefined);
     const message = err instanceof Error ? err.message : String(err);
-    await store.finishRun(run.id, { state: 'failed', pages: totals.pages, orders: totals.orders, requests: totals.requests, errors: 1, error_message: message });
+    await store.finishRun(run.id, { state: 'failed', pages: totals.pages, orders: totals.orders, requests: totals.requests, errors: 1, quarantined: await quarantine.count().catch(() => 0), error_message: message });
     runLog.error({ err: message, pages: totals.pages }, 'sync failed; cursor left where it was');
     throw err;
   }

@@ -14,6 +14,7 @@ interface OrdersOptions {
   dueBefore?: string;
   limit: string;
   json?: boolean;
+  quarantined?: boolean;
 }
 
 export function register(program: Command): void {
@@ -26,17 +27,31 @@ export function register(program: Command): void {
       .option('--status <status>', 'only this normalized status (or "unknown")')
       .option('--marketplace-status <status>', 'only this marketplace status (exact)')
       .option('--since <time>', 'only orders updated at the marketplace since this ISO-8601 time')
+      .option('--quarantined', 'list the quarantined records instead: marketplace records a sync could not store, with the reason (their raw payload with --json)')
       .option('--due-before <time>', 'only orders whose next step (acceptance, then shipping) is due before this ISO-8601 time')
       .option('--limit <n>', 'at most this many orders', '50')
       .option('--json', 'print JSON (one document with an items array)'),
   ).action(async (opts: OrdersOptions) => {
     const limit = Number(opts.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new OrderwireError('USAGE', `--limit must be a positive integer, got ${opts.limit}`);
+    if (opts.quarantined && (opts.status || opts.marketplaceStatus || opts.since || opts.dueBefore)) {
+      throw new OrderwireError('USAGE', '--quarantined lists records that are not orders yet: it combines with --account, --channel, --limit and --json only');
+    }
     const since = opts.since === undefined ? undefined : new Date(opts.since);
     if (since && Number.isNaN(since.getTime())) throw new OrderwireError('USAGE', `--since: not an ISO-8601 time: ${opts.since}`);
     const dueBefore = opts.dueBefore === undefined ? undefined : new Date(opts.dueBefore);
     if (dueBefore && Number.isNaN(dueBefore.getTime())) throw new OrderwireError('USAGE', `--due-before: not an ISO-8601 time: ${opts.dueBefore}`);
     await withRuntime(opts, async (rt) => {
+      if (opts.quarantined) {
+        const page = await rt.store.listQuarantine({ ...(opts.account && { account: opts.account }), ...(opts.channel && { channel: opts.channel }), limit });
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify({ items: page.items }, null, 2)}\n`);
+          return;
+        }
+        const rows = page.items.map((q) => [q.id, q.account, q.marketplace_order_id ?? '(no id)', q.code, String(q.attempts), q.last_seen_at, q.reason]);
+        process.stdout.write(page.items.length ? renderTable(['QUARANTINE ID', 'ACCOUNT', 'ORDER', 'CODE', 'ATTEMPTS', 'LAST SEEN', 'REASON'], rows) : 'no quarantined records\n');
+        return;
+      }
       const page = await rt.store.listOrders({
         ...(opts.account && { account: opts.account }),
         ...(opts.channel && { channel: opts.channel }),

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { OrderwireError } from '../../errors.ts';
 import { acquirePollLease } from '../../sync/poll-lease.ts';
 import { syncWindow, type SyncKind } from '../../sync/sync-window.ts';
+import { EXIT } from '../exit-codes.ts';
 import { addConfigOption, locateCredentialError, withRuntime } from '../runtime-options.ts';
 
 interface SyncOptions {
@@ -15,7 +16,7 @@ export function register(program: Command): void {
   addConfigOption(
     program
       .command('sync')
-      .description('Run one sync of an account now: the incremental window from its cursor (the lookback on the first run), the catch-up with --catch-up, or a one-off window from --since (which moves no cursor).')
+      .description('Run one sync of an account now: the incremental window from its cursor (the lookback on the first run), the catch-up with --catch-up, or a one-off window from --since (which moves no cursor). Exits 1 when records were quarantined (listed by `orders --quarantined`).')
       .argument('<account>', 'account id from the configuration')
       .option('--catch-up', "re-read the channel's whole lookback (2 days Cdiscount, 5 days Worten)")
       .option('--since <time>', 'a one-off window from this ISO-8601 time to now; the cursor of the incremental polls stays where it is')
@@ -62,16 +63,22 @@ export function register(program: Command): void {
       }).finally(() => held.release());
       if (progress) process.stderr.write('\n');
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ ...outcome.run, inserted: outcome.inserted, updated: outcome.updated, unknown_statuses: outcome.unknownStatuses, skipped: outcome.skipped }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ ...outcome.run, inserted: outcome.inserted, updated: outcome.updated, unknown_statuses: outcome.unknownStatuses, skipped: outcome.skipped, released: outcome.released }, null, 2)}\n`);
       } else {
         const { run } = outcome;
         process.stdout.write(
           `${accountId}: ${run.kind} window ${run.window_from} .. ${run.window_to}\n` +
             `  ${run.pages} pages, ${run.orders} orders (${outcome.inserted} new, ${outcome.updated} updated), ${run.requests} API calls\n` +
             (outcome.skipped ? `  ${outcome.skipped} orders outside the channel's scope skipped\n` : '') +
-            (outcome.unknownStatuses ? `  ${outcome.unknownStatuses} orders with a status the channel does not map (kept as "unknown")\n` : ''),
+            (outcome.unknownStatuses ? `  ${outcome.unknownStatuses} orders with a status the channel does not map (kept as "unknown")\n` : '') +
+            (outcome.released ? `  ${outcome.released} quarantined records stored (they map now)\n` : '') +
+            (outcome.quarantined
+              ? `  ${outcome.quarantined} records quarantined (they could not be stored; the others were): see \`orderwire orders --quarantined --account ${accountId}\`\n`
+              : ''),
         );
       }
+      // The run succeeded and the cursor moved, but records wait for someone to look at them.
+      if (outcome.quarantined > 0) process.exitCode = EXIT.FINDINGS;
     }, { accountIds: [accountId] });
   });
 }

@@ -17,6 +17,7 @@ import {
   DEFAULT_RETRY,
   decideRetry,
   isIdempotentMethod,
+  isSuccess,
   networkResult,
   timeoutResult,
   type AttemptResult,
@@ -53,7 +54,7 @@ export interface HttpRequest {
 }
 
 export interface Exchange {
-  /** success: 2xx. rejected: 4xx but 429. transient: 429/5xx/network, retries spent. ambiguous: may have acted. */
+  /** success: 2xx. rejected: 4xx but 429. transient: 429/5xx/network/unreadable 2xx of a read, retries spent. ambiguous: may have acted. */
   final: 'success' | 'transient' | 'rejected' | 'ambiguous';
   status?: number;
   body?: unknown;
@@ -98,18 +99,19 @@ interface AttemptOutcome {
   error?: string;
 }
 
-function parseBody(response: Response<string>): unknown {
+/** The body, parsed when it says it is JSON; `unreadable` says why a JSON body could not be parsed. */
+function parseBody(response: Response<string>): { body: unknown; unreadable?: string } {
   const text = response.body;
-  if (text === '') return undefined;
+  if (text === '') return { body: undefined };
   const type = String(response.headers['content-type'] ?? '');
   if (type.includes('json')) {
     try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      return text;
+      return { body: JSON.parse(text) as unknown };
+    } catch (err) {
+      return { body: text, unreadable: `unreadable JSON body of ${Buffer.byteLength(text)} bytes (${err instanceof Error ? err.message : String(err)})` };
     }
   }
-  return text;
+  return { body: text };
 }
 
 function pathOf(url: string): string {
@@ -203,10 +205,15 @@ export class HttpClient {
         ...(signal && { signal }),
       });
       const retryAfter = response.headers['retry-after'];
+      const { body, unreadable } = parseBody(response);
+      // A success that cannot be read (truncated, malformed) is no success: see AttemptResult.
+      if (unreadable !== undefined && isSuccess(response.statusCode)) {
+        return { result: { kind: 'unreadable', status: response.statusCode }, status: response.statusCode, body, error: unreadable };
+      }
       return {
         result: { kind: 'response', status: response.statusCode, ...(typeof retryAfter === 'string' && { retryAfter }) },
         status: response.statusCode,
-        body: parseBody(response),
+        body,
       };
     } catch (err) {
       if (signal?.aborted) throw signal.reason;
@@ -226,7 +233,9 @@ export class HttpClient {
   #exchange(request: HttpRequest, last: AttemptOutcome, final: Exchange['final'], attempts: number, retryAfterMs?: number): Exchange {
     const where = `${request.method} ${pathOf(request.url)}`;
     let message: string;
-    if (last.status !== undefined) {
+    if (last.result.kind === 'unreadable') {
+      message = `${where}: HTTP ${last.status}: ${last.error}`;
+    } else if (last.status !== undefined) {
       const said = final === 'success' ? undefined : this.#marketplaceMessage(last.body);
       message = `${where}: HTTP ${last.status}${said ? `: ${said}` : ''}`;
     } else {

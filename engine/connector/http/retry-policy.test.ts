@@ -45,6 +45,13 @@ describe('retry policy', () => {
     expect(decideRetry(status(204), ctx(1))).toEqual({ retry: false, final: 'success' });
   });
 
+  it('a 2xx whose body cannot be read is read again; a request that changes state is not repeated (it was accepted)', () => {
+    const unreadable: AttemptResult = { kind: 'unreadable', status: 200 };
+    expect(decideRetry(unreadable, ctx(1, true)).retry).toBe(true);
+    expect(decideRetry(unreadable, ctx(4, true))).toEqual({ retry: false, final: 'transient' });
+    expect(decideRetry(unreadable, ctx(1, false))).toEqual({ retry: false, final: 'success' });
+  });
+
   it('stops at maxAttempts and reports the failure as transient', () => {
     expect(decideRetry(status(503), ctx(3)).retry).toBe(true);
     expect(decideRetry(status(503), ctx(4))).toEqual({ retry: false, final: 'transient' });

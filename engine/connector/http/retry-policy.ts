@@ -20,7 +20,13 @@ export type AttemptResult =
    * connection or a DNS failure was never sent; a reset or a response timeout may have acted.
    */
   | { kind: 'network'; code: string; sent: boolean }
-  | { kind: 'timeout'; phase: string; sent: boolean };
+  | { kind: 'timeout'; phase: string; sent: boolean }
+  /**
+   * A 2xx whose body cannot be read (cut short, malformed JSON): the marketplace answered, but
+   * not with anything usable. A read is asked again like any transient failure; a request that
+   * changes state was accepted (the status says so) and is not repeated.
+   */
+  | { kind: 'unreadable'; status: number };
 
 export interface RetrySettings {
   /** Attempts in total, the first one included. */
@@ -86,6 +92,7 @@ export function backoffDelay(attempt: number, settings: RetrySettings, random: n
  * marketplace that went on), so it is `ambiguous` like a reset or a timeout after sending.
  */
 export function finalKind(result: AttemptResult, idempotent: boolean, now: number = Date.now()): 'success' | 'transient' | 'rejected' | 'ambiguous' {
+  if (result.kind === 'unreadable') return idempotent ? 'transient' : 'success';
   if (result.kind === 'response') {
     if (isSuccess(result.status)) return 'success';
     if (!isRetriableStatus(result.status)) return 'rejected';

@@ -96,6 +96,21 @@ describe('transforms', () => {
     expect(c('ZZ')).toBeUndefined();
   });
 
+  it('country_alpha2: an unambiguous country name in a buyer language; ambiguous or unknown names absent and kept by country_unresolved', () => {
+    const c = TRANSFORMS.country_alpha2!;
+    const u = TRANSFORMS.country_unresolved!;
+    for (const [name, code] of [['Portugal', 'PT'], [' portugal ', 'PT'], ['España', 'ES'], ['Espagne', 'ES'], ['Deutschland', 'DE'], ['Belgique', 'BE'], ['United States', 'US']] as const) {
+      expect(c(name), name).toBe(code);
+      expect(u(name), name).toBeUndefined();
+    }
+    for (const name of ['Congo', 'Korea', 'Portugall', 'Narnia']) {
+      expect(c(name), name).toBeUndefined();
+      expect(u(name), name).toBe(name);
+    }
+    expect(u('')).toBeUndefined();
+    expect(u('PRT')).toBeUndefined();
+  });
+
   it('number, string, boolean, locale', () => {
     expect(TRANSFORMS.number!('12.50')).toBe(12.5);
     expect(TRANSFORMS.number!('abc')).toBeUndefined();

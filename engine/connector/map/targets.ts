@@ -26,6 +26,7 @@ export const ADDRESS_TARGET: TargetObject = {
   city: str(),
   state: str(),
   country: str(),
+  country_unresolved: str(),
   phone: str(),
 };
 

@@ -3,7 +3,19 @@
  * plain function; undefined in gives undefined out, and a value that cannot be converted gives
  * undefined too, so the order check reports the field instead of storing garbage.
  */
+import { createRequire } from 'node:module';
 import countries from 'i18n-iso-countries';
+
+/**
+ * Languages whose country names are recognised (the marketplaces' European buyers). Each locale
+ * is a JSON file of the package, registered once.
+ */
+const NAME_LOCALES = ['en', 'fr', 'es', 'pt', 'it', 'de', 'nl', 'pl'] as const;
+const requireJson = createRequire(import.meta.url);
+for (const locale of NAME_LOCALES) countries.registerLocale(requireJson(`i18n-iso-countries/langs/${locale}.json`) as Parameters<typeof countries.registerLocale>[0]);
+
+/** Names the package resolves to one code although they name two countries. */
+const AMBIGUOUS_NAMES = new Set(['congo', 'korea', 'guinea', 'virgin islands']);
 
 export type Transform = (value: unknown) => unknown;
 
@@ -35,11 +47,29 @@ function string(value: unknown): unknown {
   return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
 }
 
+/**
+ * An ISO alpha-2 or alpha-3 code, or a country name in one of NAME_LOCALES ("Portugal",
+ * "Espagne"), to alpha-2; undefined when it names no country or several (see countryUnresolved).
+ */
 function countryAlpha2(value: unknown): unknown {
-  if (typeof value !== 'string' || value === '') return undefined;
-  const code = value.toUpperCase();
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim();
+  if (text === '') return undefined;
+  const code = text.toUpperCase();
   if (code.length === 2) return countries.isValid(code) ? code : undefined;
-  return countries.alpha3ToAlpha2(code) ?? undefined;
+  if (code.length === 3 && /^[A-Z]{3}$/.test(code)) return countries.alpha3ToAlpha2(code) ?? undefined;
+  if (AMBIGUOUS_NAMES.has(text.toLowerCase())) return undefined;
+  const found = new Set(NAME_LOCALES.map((locale) => countries.getAlpha2Code(text, locale)).filter((c) => c !== undefined));
+  return found.size === 1 ? [...found][0] : undefined;
+}
+
+/**
+ * The country text itself when it resolves to no single ISO code (a misspelling, an ambiguous
+ * name): kept on the address as `country_unresolved`, so the order says so instead of losing it.
+ */
+function countryUnresolved(value: unknown): unknown {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  return countryAlpha2(value) === undefined ? value.trim() : undefined;
 }
 
 function upper(value: unknown): unknown {
@@ -75,6 +105,7 @@ export const TRANSFORMS: Readonly<Record<string, Transform>> = Object.freeze({
   string,
   boolean,
   country_alpha2: countryAlpha2,
+  country_unresolved: countryUnresolved,
   upper,
   lower,
   trim,

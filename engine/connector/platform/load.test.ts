@@ -111,7 +111,7 @@ describe('platform schema messages', () => {
   it('within the form the author meant, only that form\'s problems', () => {
     expect(findings(mirakl.replace('currency: currency_iso_code', 'currency: { path: x, trnsform: number }')).map((f) => f.message)).toEqual(['unknown key `trnsform` in `mapping.currency`']);
     expect(findings(mirakl.replace('transform: country_alpha2 }, { path: country,', 'transform: alpha2 }, { path: country,')).map((f) => f.message)).toEqual([
-      '`alpha2` is not a transform (`mapping.billing_address.country.first[0].transform`); allowed: `datetime`, `number`, `string`, `boolean`, `country_alpha2`, `upper`, `lower`, `trim` or `locale`',
+      '`alpha2` is not a transform (`mapping.billing_address.country.first[0].transform`); allowed: `datetime`, `number`, `string`, `boolean`, `country_alpha2`, `country_unresolved`, `upper`, `lower`, `trim` or `locale`',
     ]);
     expect(findings(mirakl.replace('currency: currency_iso_code', 'currency: a..b'))[0]?.message).toMatch(/^`mapping\.currency` "a\.\.b" is not in the required form: A dotted path/);
   });

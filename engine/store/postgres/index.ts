@@ -7,6 +7,7 @@ import * as api from './api.ts';
 import { PgDb, type PostgresStoreOptions } from './db.ts';
 import { appliedVersion, migratePostgres } from './migrate.ts';
 import * as orders from './orders.ts';
+import * as quarantine from './quarantine.ts';
 import * as runs from './runs.ts';
 import * as privacy from './privacy.ts';
 import * as sharing from './sharing.ts';
@@ -44,6 +45,6 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         }
       },
     },
-    { ...orders, ...actions, ...runs, ...api, ...sharing, ...privacy, countOrders: (d, filter = {}) => orders.countOrders(d, filter) },
+    { ...orders, ...actions, ...runs, ...quarantine, ...api, ...sharing, ...privacy, countOrders: (d, filter = {}) => orders.countOrders(d, filter) },
   );
 }

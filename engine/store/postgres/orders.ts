@@ -6,7 +6,8 @@
  */
 import { newId } from '../shared/ids.ts';
 import type { NormalizedOrder } from '../../order/model.ts';
-import type { Cursor, OrderEvent, OrderFilter, Page, StoredOrder, UpsertResult, WindowKind } from '../store.ts';
+import type { CommitOptions, Cursor, OrderEvent, OrderFilter, Page, RejectedOrder, StoredOrder, UpsertResult, WindowKind } from '../store.ts';
+import { isRecordFault, prepareIsolated, rejection, storedKeys } from '../shared/isolate.ts';
 import { encodePageCursor, pageLimit } from '../shared/paging.ts';
 import { type ExistingOrder, type PlannedWrite, planUpsert } from '../shared/plan.ts';
 import { type LineStatuses, orderKey, prepareOrders, type PreparedOrder } from '../shared/prepare-order.ts';
@@ -41,33 +42,76 @@ const CURSOR_SET = `INSERT INTO cursors (account, channel, kind, position, updat
   ON CONFLICT (account, channel, kind) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`;
 export const ORDER_COLUMNS = 'id, version, first_seen_at, last_changed_at, change_seq, document, raw, personal_data_redacted_at';
 
-export async function commitOrders(db: PgDb, orders: NormalizedOrder[], cursor?: CursorInput): Promise<UpsertResult> {
-  const page = prepareOrders(orders);
+export async function commitOrders(db: PgDb, orders: NormalizedOrder[], cursor?: CursorInput, options: CommitOptions = {}): Promise<UpsertResult> {
+  if (!options.isolate) return commitPage(db, prepareOrders(orders), cursor);
+  const { prepared, rejected } = prepareIsolated(orders);
+  try {
+    return { ...(await commitPage(db, prepared.map((p) => p.order), cursor)), rejected };
+  } catch (err) {
+    if (!isRecordFault(err)) throw err;
+  }
+  // The database refused the batch: write it again order by order, each under a savepoint, so
+  // only the order at fault is left out.
   const position = cursor ? checkCursor(cursor) : undefined;
   return db.tx(async (q) => {
     await q.query(FEED_LOCK);
     const now = new Date().toISOString();
-    const plan = planUpsert(page, await loadExisting(q, page), now, () => newId());
-    const events = plan.writes.flatMap((w) => w.events);
-    const seqs = events.length ? (await q.query(NEXT_SEQS, [events.length])).rows.map((r) => Number(r.seq)).sort((a, b) => a - b) : [];
-    const changeSeq = new Map<PlannedWrite, number>();
-    let i = 0;
-    for (const write of plan.writes) {
-      i += write.events.length;
-      changeSeq.set(write, seqs[i - 1]!);
-    }
-    // Updates first: a failure on a later statement must visibly undo them (tested).
-    const updates = plan.writes.filter((w) => w.kind === 'update');
-    if (updates.length) await q.query(UPDATE_ORDERS, rowArrays(updates, changeSeq, now));
-    const inserts = plan.writes.filter((w) => w.kind === 'insert');
-    if (inserts.length) await q.query(INSERT_ORDERS, rowArrays(inserts, changeSeq, now));
-    if (events.length) {
-      await q.query(INSERT_EVENTS, [seqs, ...(['order_id', 'account', 'channel', 'marketplace_order_id', 'type', 'line_id', 'from_status', 'to_status',
-        'from_marketplace_status', 'to_marketplace_status', 'at'] as const).map((key) => events.map((e) => e[key] ?? null)), events.map((e) => (e.details === undefined ? null : JSON.stringify(e.details)))]);
+    const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, stale: 0, events: 0 };
+    const refused: RejectedOrder[] = [];
+    for (const { index, order } of prepared) {
+      await q.query('SAVEPOINT record');
+      try {
+        const stats = await writePage(q, [order], now);
+        await q.query('RELEASE SAVEPOINT record');
+        for (const k of ['inserted', 'updated', 'unchanged', 'stale', 'events'] as const) result[k] += stats[k];
+      } catch (err) {
+        await q.query('ROLLBACK TO SAVEPOINT record');
+        if (!isRecordFault(err)) throw err;
+        refused.push(rejection(index, err));
+      }
     }
     if (cursor && position) await q.query(CURSOR_FORWARD, [cursor.account, cursor.channel, cursor.kind, position, now]);
-    return plan.result;
+    return { ...result, rejected: [...rejected, ...refused].sort((a, b) => a.index - b.index) };
   });
+}
+
+async function commitPage(db: PgDb, page: PreparedOrder[], cursor?: CursorInput): Promise<UpsertResult> {
+  const position = cursor ? checkCursor(cursor) : undefined;
+  return db.tx(async (q) => {
+    await q.query(FEED_LOCK);
+    const now = new Date().toISOString();
+    const result = await writePage(q, page, now);
+    if (cursor && position) await q.query(CURSOR_FORWARD, [cursor.account, cursor.channel, cursor.kind, position, now]);
+    return result;
+  });
+}
+
+/** The upsert of a page inside a transaction holding the feed lock; stored orders leave quarantine. */
+async function writePage(q: PgQuery, page: PreparedOrder[], now: string): Promise<UpsertResult> {
+  const plan = planUpsert(page, await loadExisting(q, page), now, () => newId());
+  const events = plan.writes.flatMap((w) => w.events);
+  const seqs = events.length ? (await q.query(NEXT_SEQS, [events.length])).rows.map((r) => Number(r.seq)).sort((a, b) => a - b) : [];
+  const changeSeq = new Map<PlannedWrite, number>();
+  let i = 0;
+  for (const write of plan.writes) {
+    i += write.events.length;
+    changeSeq.set(write, seqs[i - 1]!);
+  }
+  // Updates first: a failure on a later statement must visibly undo them (tested).
+  const updates = plan.writes.filter((w) => w.kind === 'update');
+  if (updates.length) await q.query(UPDATE_ORDERS, rowArrays(updates, changeSeq, now));
+  const inserts = plan.writes.filter((w) => w.kind === 'insert');
+  if (inserts.length) await q.query(INSERT_ORDERS, rowArrays(inserts, changeSeq, now));
+  if (events.length) {
+    await q.query(INSERT_EVENTS, [seqs, ...(['order_id', 'account', 'channel', 'marketplace_order_id', 'type', 'line_id', 'from_status', 'to_status',
+      'from_marketplace_status', 'to_marketplace_status', 'at'] as const).map((key) => events.map((e) => e[key] ?? null)), events.map((e) => (e.details === undefined ? null : JSON.stringify(e.details)))]);
+  }
+  const stored = storedKeys(page, plan.staleKeys);
+  if (stored.length) {
+    await q.query('DELETE FROM quarantine WHERE (account, channel, record_key) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))',
+      [stored.map((o) => o.account), stored.map((o) => o.channel), stored.map((o) => o.marketplace_order_id)]);
+  }
+  return plan.result;
 }
 
 async function loadExisting(q: PgQuery, page: readonly PreparedOrder[]): Promise<Map<string, ExistingOrder>> {

@@ -10,7 +10,7 @@ import type { PgDb } from './db.ts';
 
 const INSERT_RUN = `INSERT INTO sync_runs (id, account, channel, kind, window_from, window_to, started_at, state, pages, orders, requests, errors)
   VALUES ($1, $2, $3, $4, $5, $6, $7, 'running', 0, 0, 0, 0)`;
-const FINISH_RUN = `UPDATE sync_runs SET state = $1, pages = $2, orders = $3, requests = $4, errors = $5, error_message = $6, finished_at = $7 WHERE id = $8`;
+const FINISH_RUN = `UPDATE sync_runs SET state = $1, pages = $2, orders = $3, requests = $4, errors = $5, error_message = $6, finished_at = $7, quarantined = $9 WHERE id = $8`;
 const LAST_SUCCESSFUL = `SELECT account, channel, max(finished_at) AS finished_at FROM sync_runs WHERE state = 'succeeded' GROUP BY account, channel ORDER BY account, channel`;
 // Free, expired, or already ours: take it. The row lock of ON CONFLICT makes concurrent acquirers queue.
 const ACQUIRE = `INSERT INTO leases (name, owner, expires_at, acquired_at) VALUES ($1, $2, $3, $4)
@@ -25,7 +25,7 @@ export async function startRun(db: PgDb, run: NewRun): Promise<SyncRun> {
 
 export async function finishRun(db: PgDb, id: string, patch: RunFinish): Promise<void> {
   checkRunFinish(patch);
-  const { rowCount } = await db.query(FINISH_RUN, [patch.state, patch.pages, patch.orders, patch.requests, patch.errors, patch.error_message ?? null, new Date().toISOString(), id]);
+  const { rowCount } = await db.query(FINISH_RUN, [patch.state, patch.pages, patch.orders, patch.requests, patch.errors, patch.error_message ?? null, new Date().toISOString(), id, patch.quarantined ?? 0]);
   if (rowCount === 0) throw runNotFound(id);
 }
 

@@ -8,6 +8,23 @@ export type CursorListing = 'orders' | 'actions';
 
 const PREFIX: Record<CursorListing, string> = { orders: 'o', actions: 'a' };
 
+/** Listings paged by a text key (a time-ordered store id) rather than a sequence. */
+export type KeyCursorListing = 'quarantine';
+const KEY_PREFIX: Record<KeyCursorListing, string> = { quarantine: 'q' };
+
+export function encodeKeyCursor(listing: KeyCursorListing, key: string): string {
+  return Buffer.from(`${KEY_PREFIX[listing]}:${key}`).toString('base64url');
+}
+
+export function decodeKeyCursor(listing: KeyCursorListing, cursor: string): string {
+  const text = typeof cursor === 'string' && /^[A-Za-z0-9_-]+$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString() : '';
+  const match = /^([a-z]):([0-9a-f-]{1,64})$/.exec(text);
+  if (!match || match[1] !== KEY_PREFIX[listing]) {
+    throw new OrderwireError('STORE_PAGE_CURSOR_INVALID', `after: not a cursor of the ${listing} listing`, { field: 'after' });
+  }
+  return match[2]!;
+}
+
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
 

@@ -44,12 +44,15 @@ export interface PlannedWrite {
 export interface UpsertPlan {
   writes: PlannedWrite[];
   result: UpsertResult;
+  /** Keys of the orders ignored as older than what is stored. */
+  staleKeys: Set<string>;
 }
 
 export function planUpsert(page: readonly PreparedOrder[], stored: ReadonlyMap<string, ExistingOrder>, now: string, newId: () => string): UpsertPlan {
   const current = new Map(stored);
   const byKey = new Map<string, PlannedWrite>();
   const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, stale: 0, events: 0 };
+  const staleKeys = new Set<string>();
   for (let order of page) {
     const before = current.get(order.key);
     let events: PlannedEvent[];
@@ -65,6 +68,7 @@ export function planUpsert(page: readonly PreparedOrder[], stored: ReadonlyMap<s
       continue;
     } else if (order.updatedMs < before.updatedMs) {
       result.stale++;
+      staleKeys.add(order.key);
       continue;
     } else {
       // Redacted content is stored, the hash of what the marketplace sent is kept: the same order
@@ -96,7 +100,7 @@ export function planUpsert(page: readonly PreparedOrder[], stored: ReadonlyMap<s
       ...(before?.redacted && { redacted: true }),
     });
   }
-  return { writes: [...byKey.values()], result };
+  return { writes: [...byKey.values()], result, staleKeys };
 }
 
 function withoutPersonalData(order: PreparedOrder): PreparedOrder {

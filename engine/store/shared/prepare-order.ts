@@ -50,9 +50,17 @@ export function orderKey(account: string, channel: string, marketplaceOrderId: s
   return `${account}\u0000${channel}\u0000${marketplaceOrderId}`;
 }
 
+/** Every order of a page, or STORE_ORDER_INVALID for the first that is not (nothing is stored then). */
 export function prepareOrders(orders: readonly NormalizedOrder[]): PreparedOrder[] {
   if (!Array.isArray(orders)) throw invalid('orders', 'must be an array of normalized orders');
-  return orders.map((order, i) => prepareOrder(order, `orders[${i}]`));
+  try {
+    return orders.map((order, i) => prepareOrder(order, `orders[${i}]`));
+  } catch (err) {
+    if (err instanceof OrderwireError && err.code === 'STORE_ORDER_INVALID') {
+      throw new OrderwireError('STORE_ORDER_INVALID', `${err.message}; nothing of the page was stored`, { ...err.details });
+    }
+    throw err;
+  }
 }
 
 export function prepareOrder(order: NormalizedOrder, path: string): PreparedOrder {
@@ -117,7 +125,7 @@ function money(totals: { quantity: number; amount: number; shipping_amount: numb
 }
 
 function invalid(path: string, problem: string): OrderwireError {
-  return new OrderwireError('STORE_ORDER_INVALID', `${path} ${problem}; nothing of the page was stored`, { path });
+  return new OrderwireError('STORE_ORDER_INVALID', `${path} ${problem}`, { path });
 }
 
 function text(value: unknown, path: string): string {

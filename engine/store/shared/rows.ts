@@ -86,6 +86,7 @@ export function runFromRow(row: Row): SyncRun {
     orders: Number(row.orders),
     requests: Number(row.requests),
     errors: Number(row.errors),
+    quarantined: Number(row.quarantined ?? 0),
   };
   const finishedAt = toIsoOrUndefined(row.finished_at);
   if (finishedAt !== undefined) run.finished_at = finishedAt;

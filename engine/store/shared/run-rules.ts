@@ -5,10 +5,10 @@ import { canonicalInstant } from './time.ts';
 import { requireCount, requireText } from './validate.ts';
 
 const RUN_KINDS: ReadonlySet<string> = new Set(['incremental', 'catch_up', 'backfill', 'manual']);
-const FINISHED: ReadonlySet<string> = new Set(['succeeded', 'failed']);
+const FINISHED: ReadonlySet<string> = new Set(['succeeded', 'failed', 'abandoned']);
 
-export type NewRun = Omit<SyncRun, 'id' | 'state' | 'finished_at' | 'pages' | 'orders' | 'requests' | 'errors'>;
-export type RunFinish = Pick<SyncRun, 'state' | 'pages' | 'orders' | 'requests' | 'errors'> & { error_message?: string };
+export type NewRun = Omit<SyncRun, 'id' | 'state' | 'finished_at' | 'pages' | 'orders' | 'requests' | 'errors' | 'quarantined'>;
+export type RunFinish = Pick<SyncRun, 'state' | 'pages' | 'orders' | 'requests' | 'errors'> & { quarantined?: number; error_message?: string };
 
 export function newRunRecord(run: NewRun, id: string): SyncRun {
   requireText(run?.account, 'account');
@@ -29,14 +29,16 @@ export function newRunRecord(run: NewRun, id: string): SyncRun {
     orders: 0,
     requests: 0,
     errors: 0,
+    quarantined: 0,
   };
 }
 
 export function checkRunFinish(patch: RunFinish): void {
   if (!FINISHED.has(patch?.state)) {
-    throw new OrderwireError('STORE_ARGUMENT_INVALID', `state must be succeeded or failed, got ${JSON.stringify(patch?.state)}`, { field: 'state' });
+    throw new OrderwireError('STORE_ARGUMENT_INVALID', `state must be succeeded, failed or abandoned, got ${JSON.stringify(patch?.state)}`, { field: 'state' });
   }
   for (const field of ['pages', 'orders', 'requests', 'errors'] as const) requireCount(patch[field], field);
+  if (patch.quarantined !== undefined) requireCount(patch.quarantined, 'quarantined');
 }
 
 export function runNotFound(id: string): OrderwireError {

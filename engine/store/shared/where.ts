@@ -3,9 +3,9 @@
  * booleans (true or 1) differ, and each driver declares its own (`SqlSyntax`, in its db.ts).
  */
 import { OrderwireError } from '../../errors.ts';
-import type { ActionState, OrderFilter } from '../store.ts';
+import type { ActionState, OrderFilter, QuarantineFilter } from '../store.ts';
 import { canonicalInstant } from './time.ts';
-import { decodePageCursor } from './paging.ts';
+import { decodeKeyCursor, decodePageCursor } from './paging.ts';
 
 /** How a driver's SQL writes a parameter and a boolean. */
 export interface SqlSyntax {
@@ -101,5 +101,15 @@ export function actionConditions(filter: { state?: ActionState | ActionState[]; 
   if (filter.account !== undefined) c.push(p.oneOf('account', filter.account));
   if (filter.marketplace_order_id !== undefined) c.push(`marketplace_order_id = ${p.add(filter.marketplace_order_id)}`);
   if (filter.after !== undefined) c.push(`seq > ${p.add(decodePageCursor('actions', filter.after))}`);
+  return c;
+}
+
+export function quarantineConditions(filter: Omit<QuarantineFilter, 'limit'>, p: Params): string[] {
+  const c: string[] = [];
+  if (filter.account !== undefined) c.push(p.oneOf('account', filter.account));
+  if (filter.channel !== undefined) c.push(`channel = ${p.add(filter.channel)}`);
+  if (filter.marketplace_order_id !== undefined) c.push(`marketplace_order_id = ${p.add(filter.marketplace_order_id)}`);
+  if (filter.run !== undefined) c.push(`last_run = ${p.add(filter.run)}`);
+  if (filter.after !== undefined) c.push(`id > ${p.add(decodeKeyCursor('quarantine', filter.after))}`);
   return c;
 }

@@ -1,7 +1,8 @@
 /** Orders, their change feed and the window cursors on SQLite. */
 import { newId } from '../shared/ids.ts';
 import type { NormalizedOrder } from '../../order/model.ts';
-import type { Cursor, OrderEvent, OrderFilter, Page, StoredOrder, UpsertResult, WindowKind } from '../store.ts';
+import type { CommitOptions, Cursor, OrderEvent, OrderFilter, Page, RejectedOrder, StoredOrder, UpsertResult, WindowKind } from '../store.ts';
+import { isRecordFault, prepareIsolated, rejection, storedKeys } from '../shared/isolate.ts';
 import { encodePageCursor, pageLimit } from '../shared/paging.ts';
 import { type ExistingOrder, type PlannedWrite, planUpsert } from '../shared/plan.ts';
 import { type LineStatuses, orderKey, prepareOrders, type PreparedOrder } from '../shared/prepare-order.ts';
@@ -27,20 +28,61 @@ const CURSOR_SET = `INSERT INTO cursors (account, channel, kind, position, updat
   ON CONFLICT (account, channel, kind) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`;
 export const ORDER_COLUMNS = 'id, version, first_seen_at, last_changed_at, change_seq, document, raw, personal_data_redacted_at';
 
-export function commitOrders(db: SqliteDb, orders: NormalizedOrder[], cursor?: CursorInput): UpsertResult {
-  const page = prepareOrders(orders);
+export function commitOrders(db: SqliteDb, orders: NormalizedOrder[], cursor?: CursorInput, options: CommitOptions = {}): UpsertResult {
+  if (!options.isolate) return commitPage(db, prepareOrders(orders), cursor);
+  const { prepared, rejected } = prepareIsolated(orders);
+  try {
+    return { ...commitPage(db, prepared.map((p) => p.order), cursor), rejected };
+  } catch (err) {
+    if (!isRecordFault(err)) throw err;
+  }
+  // The database refused the batch: write it again order by order, each under a savepoint, so
+  // only the order at fault is left out.
+  const position = cursor ? checkCursor(cursor) : undefined;
+  const now = new Date().toISOString();
+  return db.tx(() => {
+    const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, stale: 0, events: 0 };
+    const refused: RejectedOrder[] = [];
+    for (const { index, order } of prepared) {
+      db.exec('SAVEPOINT record');
+      try {
+        const plan = planUpsert([order], loadExisting(db, [order]), now, () => newId());
+        for (const write of plan.writes) applyWrite(db, write, now);
+        releaseStored(db, storedKeys([order], plan.staleKeys));
+        db.exec('RELEASE record');
+        for (const k of ['inserted', 'updated', 'unchanged', 'stale', 'events'] as const) result[k] += plan.result[k];
+      } catch (err) {
+        db.exec('ROLLBACK TO record');
+        db.exec('RELEASE record');
+        if (!isRecordFault(err)) throw err;
+        refused.push(rejection(index, err));
+      }
+    }
+    if (cursor && position) db.run(CURSOR_FORWARD, cursor.account, cursor.channel, cursor.kind, position, now);
+    return { ...result, rejected: [...rejected, ...refused].sort((a, b) => a.index - b.index) };
+  });
+}
+
+function commitPage(db: SqliteDb, page: PreparedOrder[], cursor?: CursorInput): UpsertResult {
   const position = cursor ? checkCursor(cursor) : undefined;
   const now = new Date().toISOString();
   return db.tx(() => {
     const plan = planUpsert(page, loadExisting(db, page), now, () => newId());
     for (const write of plan.writes) applyWrite(db, write, now);
+    releaseStored(db, storedKeys(page, plan.staleKeys));
     if (cursor && position) db.run(CURSOR_FORWARD, cursor.account, cursor.channel, cursor.kind, position, now);
     return plan.result;
   });
 }
 
-/** One SELECT per (account, channel) of the page: the stored state the plan compares with. */
-function loadExisting(db: SqliteDb, page: readonly PreparedOrder[]): Map<string, ExistingOrder> {
+/** Stored orders leave the quarantine (one DELETE per account and channel of the page). */
+function releaseStored(db: SqliteDb, page: readonly PreparedOrder[]): void {
+  for (const { account, channel, ids } of groupByAccount(page).values()) {
+    db.run('DELETE FROM quarantine WHERE account = ? AND channel = ? AND record_key IN (SELECT value FROM json_each(?))', account, channel, JSON.stringify(ids));
+  }
+}
+
+function groupByAccount(page: readonly PreparedOrder[]): Map<string, { account: string; channel: string; ids: string[] }> {
   const groups = new Map<string, { account: string; channel: string; ids: string[] }>();
   for (const order of page) {
     const group = `${order.account}\u0000${order.channel}`;
@@ -48,8 +90,13 @@ function loadExisting(db: SqliteDb, page: readonly PreparedOrder[]): Map<string,
     entry.ids.push(order.marketplace_order_id);
     groups.set(group, entry);
   }
+  return groups;
+}
+
+/** One SELECT per (account, channel) of the page: the stored state the plan compares with. */
+function loadExisting(db: SqliteDb, page: readonly PreparedOrder[]): Map<string, ExistingOrder> {
   const existing = new Map<string, ExistingOrder>();
-  for (const { account, channel, ids } of groups.values()) {
+  for (const { account, channel, ids } of groupByAccount(page).values()) {
     for (const row of db.all(SELECT_EXISTING, account, channel, JSON.stringify(ids))) {
       const key = orderKey(account, channel, String(row.marketplace_order_id));
       existing.set(key, {

@@ -10,7 +10,7 @@ import type { SqliteDb } from './db.ts';
 
 const INSERT_RUN = `INSERT INTO sync_runs (id, account, channel, kind, window_from, window_to, started_at, state, pages, orders, requests, errors)
   VALUES (?, ?, ?, ?, ?, ?, ?, 'running', 0, 0, 0, 0)`;
-const FINISH_RUN = `UPDATE sync_runs SET state = ?, pages = ?, orders = ?, requests = ?, errors = ?, error_message = ?, finished_at = ? WHERE id = ?`;
+const FINISH_RUN = `UPDATE sync_runs SET state = ?, pages = ?, orders = ?, requests = ?, errors = ?, quarantined = ?, error_message = ?, finished_at = ? WHERE id = ?`;
 const LAST_SUCCESSFUL = `SELECT account, channel, max(finished_at) AS finished_at FROM sync_runs WHERE state = 'succeeded' GROUP BY account, channel ORDER BY account, channel`;
 // Free, expired, or already ours: take it. The WHERE of DO UPDATE makes it one atomic statement.
 const ACQUIRE = `INSERT INTO leases (name, owner, expires_at, acquired_at) VALUES (?, ?, ?, ?)
@@ -25,7 +25,7 @@ export function startRun(db: SqliteDb, run: NewRun): SyncRun {
 
 export function finishRun(db: SqliteDb, id: string, patch: RunFinish): void {
   checkRunFinish(patch);
-  const changed = db.run(FINISH_RUN, patch.state, patch.pages, patch.orders, patch.requests, patch.errors, patch.error_message ?? null, new Date().toISOString(), id);
+  const changed = db.run(FINISH_RUN, patch.state, patch.pages, patch.orders, patch.requests, patch.errors, patch.quarantined ?? 0, patch.error_message ?? null, new Date().toISOString(), id);
   if (changed === 0) throw runNotFound(id);
 }
 
