@@ -55,13 +55,13 @@ if (SKIP_PG) {
       const f = fleet;
       const worten = f.accounts.filter((a) => a.kind === 'mirakl');
       const cdiscount = f.accounts.filter((a) => a.kind === 'octopia');
-      // Cdiscount polls are slow (6 pages each): a daemon is still polling when the Worten accepts go out.
-      await Promise.all(cdiscount.map((a) => adminSetFaults(a.sim.baseUrl, 'slow=700ms')));
+      // Cdiscount polls are slow (6 pages of 1.5 s each, wide enough on a loaded machine): a daemon is still polling when the Worten accepts go out.
+      await Promise.all(cdiscount.map((a) => adminSetFaults(a.sim.baseUrl, 'slow=1500ms')));
       const daemons = f.spawnDaemons(3);
       const synced = async (a: FleetAccount): Promise<boolean> => (await f.store.getCursor(a.id, a.account.channel.id, 'incremental')) !== undefined;
       await waitFor(async () => (await Promise.all(worten.map(synced))).every(Boolean), 30_000, 'the Worten accounts to be synced');
 
-      await Promise.all(worten.map((a) => adminSetFaults(a.sim.baseUrl, 'slow=150ms')));
+      await Promise.all(worten.map((a) => adminSetFaults(a.sim.baseUrl, 'slow=400ms')));
       const wortenActions = (await Promise.all(worten.map((a) => queueAccepts(f.store, a.account)))).flat();
       expect(wortenActions.length).toBeGreaterThan(20);
 

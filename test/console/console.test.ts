@@ -114,7 +114,7 @@ webhooks:
     await tabTo(page, '#token');
     await page.keyboard.type(token);
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Accounts' }).waitFor();
+    await page.getByRole('heading', { name: 'Accounts', level: 1, exact: true }).waitFor();
     for (const id of ['worten-demo', 'cdiscount-demo']) await page.locator(`[data-account="${id}"][data-health="healthy"]`).waitFor();
     await expect.poll(() => page.locator('.live').textContent()).toBe('Live');
     expect(await page.evaluate(() => sessionStorage.getItem('orderwire.token'))).toBe(token);
@@ -127,7 +127,7 @@ webhooks:
     const { page } = browser;
     await tabTo(page, 'nav a[href="#/orders"]');
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Orders' }).waitFor();
+    await page.getByRole('heading', { name: 'Orders', level: 1, exact: true }).waitFor();
     await tabTo(page, '#f-status');
     await page.keyboard.type('waiting a');
     await expect.poll(() => page.url(), { timeout: 10_000 }).toContain('status=waiting_acceptance');
@@ -152,7 +152,7 @@ webhooks:
   it('accepts an order from its page and shows the action\'s progress until the marketplace answers, then the new status', async () => {
     const { page } = browser;
     await page.locator(`tr[data-order="${waiting[1]}"] a`).click();
-    await page.getByRole('heading', { name: `Order ${waiting[1]}` }).waitFor();
+    await page.getByRole('heading', { name: `Order ${waiting[1]}`, level: 1, exact: true }).waitFor();
     expect(await page.locator('.summary .badge').first().getAttribute('data-value')).toBe('waiting_acceptance');
     const form = page.locator('form[data-action="accept"]');
     await form.getByRole('button', { name: /accept/i }).click();
@@ -210,7 +210,7 @@ webhooks:
     const { page } = browser;
     await page.goto(`${url}/#/channels`);
     await page.getByRole('link', { name: 'Cdiscount', exact: true }).click();
-    await page.getByRole('heading', { name: 'Channel cdiscount' }).waitFor();
+    await page.getByRole('heading', { name: 'Channel cdiscount', level: 1, exact: true }).waitFor();
     const svg = page.locator('.diagram-svg svg');
     await svg.waitFor({ timeout: 20_000 });
     expect(await svg.locator('text, foreignObject').count()).toBeGreaterThan(5);
@@ -271,7 +271,7 @@ webhooks:
   it('filters the orders whose next step is due within 48 hours', async () => {
     const { page } = browser;
     await page.goto(`${url}/#/orders`);
-    await page.getByRole('heading', { name: 'Orders' }).waitFor();
+    await page.getByRole('heading', { name: 'Orders', level: 1, exact: true }).waitFor();
     await page.locator('#f-due').selectOption('48');
     await expect.poll(() => page.url(), { timeout: 10_000 }).toContain('due=48');
     await expect.poll(() => browser.requests.some((r) => r.includes('/v1/orders?') && r.includes('due_before=')), { timeout: 10_000 }).toBe(true);
