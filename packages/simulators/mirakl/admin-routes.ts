@@ -61,13 +61,17 @@ export function internalState(order: OrderRecord, now: number): Record<string, u
 function parseOverrides(body: unknown, now: number): OrderOverrides {
   if (body === undefined || body === null) return {};
   if (!isObj(body)) throw badAdminRequest('body must be a JSON object of overrides', 'body');
-  const known = ['lines', 'channel_code', 'fulfillment_center_code', 'shipping_type_code', 'taxes', 'state', 'created_date', 'reference_for_customer', 'reference_for_seller'];
+  const known = ['lines', 'quantity', 'channel_code', 'fulfillment_center_code', 'shipping_type_code', 'taxes', 'state', 'created_date', 'reference_for_customer', 'reference_for_seller'];
   const unknown = Object.keys(body).find((k) => !known.includes(k));
   if (unknown) throw badAdminRequest(`${unknown} is not a known override (${known.join(', ')})`, unknown);
   const o: OrderOverrides = {};
   if (body.lines !== undefined) {
     if (typeof body.lines !== 'number' || !Number.isInteger(body.lines) || body.lines < 1 || body.lines > 4) throw badAdminRequest('lines must be an integer from 1 to 4', 'lines');
     o.lines = body.lines;
+  }
+  if (body.quantity !== undefined) {
+    if (typeof body.quantity !== 'number' || !Number.isInteger(body.quantity) || body.quantity < 1 || body.quantity > 9) throw badAdminRequest('quantity must be an integer from 1 to 9', 'quantity');
+    o.quantity = body.quantity;
   }
   if (body.channel_code !== undefined) {
     if (body.channel_code !== null && typeof body.channel_code !== 'string') throw badAdminRequest('channel_code must be a string or null', 'channel_code');

@@ -65,6 +65,8 @@ export interface ContentOptions {
   country: CountryCode;
   /** Force the number of lines (1-4). */
   lines?: number;
+  /** Force every line's quantity (tests that cancel or refund part of a line need one above 1). */
+  quantity?: number;
   taxes?: boolean;
 }
 
@@ -134,7 +136,7 @@ export function generateContent(r: Random, opts: ContentOptions): OrderContent {
       title: product.title,
       categoryCode: product.category_code,
       categoryLabel: product.category_label,
-      quantity: r.chance(0.8) ? 1 : r.int(2, 3),
+      quantity: opts.quantity ?? (r.chance(0.8) ? 1 : r.int(2, 3)),
       unitPrice,
       shipping: r.chance(0.4) ? 0 : r.int(199, 699),
       taxRate: taxes ? data.vatRate : 0,

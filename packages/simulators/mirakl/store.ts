@@ -41,6 +41,7 @@ export function generatedCommercialId(index: number): string {
 
 export interface OrderOverrides {
   lines?: number;
+  quantity?: number;
   channel_code?: string | null;
   fulfillment_center_code?: string;
   shipping_type_code?: string;
@@ -184,6 +185,7 @@ export class OrderBook {
       commercialId,
       country: channel?.country ?? r.pick(COUNTRIES_WITHOUT_CHANNEL),
       ...(overrides.lines !== undefined ? { lines: overrides.lines } : {}),
+      ...(overrides.quantity !== undefined ? { quantity: overrides.quantity } : {}),
       ...(overrides.taxes !== undefined ? { taxes: overrides.taxes } : {}),
     });
     const steps: Step[] = [{ at: created, state: 'STAGING', kind: 'created' }];

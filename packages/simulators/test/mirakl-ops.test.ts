@@ -249,5 +249,8 @@ describe('options and admin routes', () => {
     // A generated order forced along is stored from then on.
     expect((await post('/_admin/orders/SIM000000120-A/advance', { to: 'CANCELED' })).json).toMatchObject({ state: 'CANCELED', stored: true, index: 119 });
     expect((await post('/_admin/tick', {})).json).toMatchObject({ generated_orders: 120, stored_orders: 2 });
+    const twoEach = await post('/_admin/orders', { lines: 3, quantity: 2 });
+    expect(twoEach.json.order.order_lines.map((l: Json) => l.quantity)).toEqual([2, 2, 2]);
+    expect(await post('/_admin/orders', { quantity: 0 })).toMatchObject({ status: 400, json: { error: { code: 'SIM_BAD_ADMIN_REQUEST', field: 'quantity' } } });
   });
 });
