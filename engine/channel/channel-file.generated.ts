@@ -171,10 +171,21 @@ export type PartialLines = ("quantity" | "amount")[];
  */
 export type PartialAmount = boolean;
 /**
- * Kind of value. carrier and reason take their valid values from a list; country is an ISO 3166-1 code; url an absolute http(s) URL; amount a non-negative decimal.
+ * Kind of value. carrier and reason take their valid values from a list; country is an ISO 3166-1 code; url an absolute http(s) URL; amount a non-negative decimal; file a document the merchant uploads (an invoice), with `content_types` and `max_bytes`.
  */
 export type Type =
-  "string" | "boolean" | "integer" | "number" | "amount" | "country" | "url" | "carrier" | "reason" | "enum" | "date";
+  | "string"
+  | "boolean"
+  | "integer"
+  | "number"
+  | "amount"
+  | "country"
+  | "url"
+  | "carrier"
+  | "reason"
+  | "enum"
+  | "date"
+  | "file";
 /**
  * Whether the action is refused when this field is missing.
  */
@@ -215,6 +226,16 @@ export type MaximumLength = number;
  * Regular expression a string value must match.
  */
 export type Pattern = string;
+/**
+ * file fields: the media types the marketplace takes (application/pdf for an invoice); a file of another type is refused before anything is sent.
+ *
+ * @minItems 1
+ */
+export type ContentTypes = string[];
+/**
+ * file fields: the largest file the marketplace takes, in bytes; a larger one is refused before anything is sent.
+ */
+export type LargestFile = number;
 /**
  * What a line of the request may carry instead of the whole line in this status: quantity (some units) and/or amount (part of its price); each bounded by what the line has left (not yet refunded or cancelled).
  *
@@ -429,6 +450,8 @@ export interface ActionField {
   min_length?: MinimumLength;
   max_length?: MaximumLength;
   pattern?: Pattern;
+  content_types?: ContentTypes;
+  max_bytes?: LargestFile;
 }
 /**
  * Overrides per normalized status, merged over the action's own fields and policies.

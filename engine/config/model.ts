@@ -36,4 +36,6 @@ export interface Config {
   readonly webhooks: { readonly allowedDestinations: readonly string[]; readonly maxEndpointsPerToken: number };
   /** Buyers' personal data: kept `retentionMs` after an order's final status, checked every `checkEveryMs`. */
   readonly privacy: { readonly retentionMs: number; readonly checkEveryMs: number };
+  /** Where order documents are kept (engine/store/files.ts): an absolute directory. */
+  readonly documents: { readonly dir: string };
 }

@@ -36,7 +36,19 @@ export interface LinePartRequest {
   amount: number;
 }
 
-export type ActionValue = string | number | boolean | CarrierValue | CodedValue | CountryValue;
+/**
+ * A file field's value: a document stored by orderwire (engine/store/files.ts) before the action
+ * was submitted, by id; the connector streams its bytes from the store when it sends the action.
+ */
+export interface FileValue {
+  id: string;
+  file_name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+}
+
+export type ActionValue = string | number | boolean | CarrierValue | CodedValue | CountryValue | FileValue;
 
 export interface ActionRequest {
   channel: string;

@@ -23,6 +23,15 @@ export interface StoredFile {
   size: number;
   sha256: string;
   stored_at: string;
+  /** The account and order the document belongs to (the API serves it to tokens of that account only). */
+  account?: string;
+  order_id?: string;
+}
+
+/** Who a document belongs to, kept in its metadata. */
+export interface DocumentOwner {
+  account: string;
+  order_id: string;
 }
 
 const ID = /^[0-9a-f-]{36}$/;
@@ -44,7 +53,7 @@ export class FileStore {
    * Streams `source` into a new document. Over `maxBytes` it stops, removes what it wrote and
    * throws DOCUMENT_TOO_LARGE.
    */
-  async put(source: Readable, meta: { file_name: string; content_type: string; maxBytes: number }): Promise<StoredFile> {
+  async put(source: Readable, meta: { file_name: string; content_type: string; maxBytes: number; owner?: DocumentOwner }): Promise<StoredFile> {
     await mkdir(this.dir, { recursive: true });
     const id = randomUUID();
     const path = this.pathOf(id);
@@ -64,7 +73,14 @@ export class FileStore {
       await rm(`${path}.part`, { force: true });
       throw err;
     }
-    return this.#commit(id, { file_name: meta.file_name, content_type: meta.content_type, size, sha256: hash.digest('hex') });
+    return this.#commit(id, { file_name: meta.file_name, content_type: meta.content_type, size, sha256: hash.digest('hex'), ...meta.owner });
+  }
+
+  /** Removes a document (an upload whose action was refused); absent already is fine. */
+  async remove(id: string): Promise<void> {
+    const path = this.pathOf(id);
+    await rm(`${path}.json`, { force: true });
+    await rm(path, { force: true });
   }
 
   /** A path to download into, then `commit` it with what the download measured. */

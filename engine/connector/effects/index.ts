@@ -4,13 +4,14 @@
  */
 import type { CompileOptions, Render } from '../template/index.ts';
 import { CompileError, type Pointer } from '../platform/compile-error.ts';
+import { flagEffect, repeatableEffect } from './flag.ts';
 import { lineRefundsEffect } from './line-refunds.ts';
 import { recordEffect } from './record.ts';
 import { lineDecisionsEffect, statusEffect } from './statuses.ts';
 import { trackingEffect } from './tracking.ts';
 import type { EffectCheck, EffectSpec } from './types.ts';
 
-export const EFFECT_TYPES = Object.freeze(['status', 'line_decisions', 'tracking', 'line_refunds', 'line_cancelations', 'record'] as const);
+export const EFFECT_TYPES = Object.freeze(['status', 'line_decisions', 'tracking', 'line_refunds', 'line_cancelations', 'record', 'flag', 'repeatable'] as const);
 
 type Compile = (node: unknown, opts: CompileOptions, pointer?: Pointer) => Render;
 
@@ -38,6 +39,10 @@ export function compileEffect(spec: EffectSpec, compile: Compile, pointer: Point
       );
     case 'record':
       return recordEffect(spec, Object.entries(spec.equals).map(([field, value]) => [field, compile(value, { roots: ORDER_ROOTS }, [...pointer, 'equals', field])] as const));
+    case 'flag':
+      return flagEffect(spec);
+    case 'repeatable':
+      return repeatableEffect(spec);
     default:
       throw new CompileError([...pointer, 'type'], `unknown effect check type (known: ${EFFECT_TYPES.join(', ')})`);
   }

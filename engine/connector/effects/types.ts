@@ -73,6 +73,19 @@ export interface LineRefundsEffectSpec {
   lines_except?: StatusList;
 }
 
+export interface FlagEffectSpec {
+  type: 'flag';
+  /** Dotted path of a boolean in the marketplace's order (raw) the action sets (Mirakl `has_invoice`). */
+  path: string;
+}
+
+/** Sending the action again is harmless (Octopia: a new invoice replaces the previous one). */
+export interface RepeatableEffectSpec {
+  type: 'repeatable';
+  /** Why, for readers of the platform file and of the evidence. */
+  because: string;
+}
+
 export interface RecordEffectSpec {
   type: 'record';
   /** Dotted path of the record in the marketplace's order (raw). */
@@ -83,4 +96,4 @@ export interface RecordEffectSpec {
   before: StatusList;
 }
 
-export type EffectSpec = StatusEffectSpec | LineDecisionsEffectSpec | TrackingEffectSpec | LineRefundsEffectSpec | RecordEffectSpec;
+export type EffectSpec = StatusEffectSpec | LineDecisionsEffectSpec | TrackingEffectSpec | LineRefundsEffectSpec | RecordEffectSpec | FlagEffectSpec | RepeatableEffectSpec;
