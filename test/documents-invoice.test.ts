@@ -130,6 +130,10 @@ describe('upload_invoice through the API to both marketplaces', () => {
     const replay = await upload(order.id, { bytes: pdf, name: 'invoice-F2025-0042.pdf', type: 'application/pdf' }, { key: 'inv-1' });
     expect([replay.status, replay.body.id]).toEqual([200, sent.body.id]);
     expect((await readdir(runtime.files.dir)).length).toBe(before);
+    // The same key with another file is another request: refused, nothing kept.
+    const other = await upload(order.id, { bytes: Buffer.concat([pdf, Buffer.from('%changed')]), name: 'invoice-F2025-0042.pdf', type: 'application/pdf' }, { key: 'inv-1' });
+    expect([other.status, other.body.code]).toEqual([409, 'STORE_IDEMPOTENCY_KEY_REUSED']);
+    expect((await readdir(runtime.files.dir)).length).toBe(before);
   });
 
   it('Cdiscount (Octopia invoice-documents): the PDF of a shipped order reaches the marketplace exactly', async () => {
@@ -157,7 +161,7 @@ describe('upload_invoice through the API to both marketplaces', () => {
 
     const shipping = await storedOrder('pcc', mirakl, { state: 'SHIPPING', lines: 1 });
     const text = await upload(shipping.id, { bytes: Buffer.from('not a pdf'), name: 'i.txt', type: 'text/plain' });
-    expect([text.status, codes(text)]).toEqual([422, ['DOCUMENT_TYPE_NOT_ALLOWED']]);
+    expect([text.status, codes(text)]).toEqual([422, ['ACTION_FILE_TYPE_NOT_ALLOWED']]);
     const big = await upload(shipping.id, { bytes: Buffer.alloc(10 * 1024 * 1024 + 1, 0x25), name: 'big.pdf', type: 'application/pdf' });
     expect([big.status, big.body.code]).toEqual([413, 'DOCUMENT_TOO_LARGE']);
 

@@ -160,6 +160,11 @@ export function actionRoutes(ctx: ApiContext) {
   };
 }
 
+/** The store's idempotency key of an API request's Idempotency-Key header (keys are per account). */
+export function apiIdempotencyKey(account: string, key: string): string {
+  return `api:${account}:${key}`;
+}
+
 export interface ApiActionBody {
   action: string;
   data?: Record<string, unknown>;
@@ -183,7 +188,7 @@ export async function submitFromApi(ctx: ApiContext, request: FastifyRequest, re
     name: body.action,
     ...(body.data !== undefined && { data: body.data }),
     ...(body.lines !== undefined && { lines: body.lines }),
-    ...(typeof key === 'string' && { idempotencyKey: `api:${stored.order.account}:${key}` }),
+    ...(typeof key === 'string' && { idempotencyKey: apiIdempotencyKey(stored.order.account, key) }),
   });
   switch (outcome.kind) {
     case 'order_not_found':

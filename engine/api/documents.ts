@@ -13,10 +13,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Channel, ActionName } from '../channel/model.ts';
 import type { OrderwireError } from '../errors.ts';
 import type { FileStore, StoredFile } from '../store/files.ts';
-import { submitFromApi } from './actions.ts';
+import { apiIdempotencyKey, submitFromApi } from './actions.ts';
 import { inScope } from './auth.ts';
 import type { ApiContext } from './context.ts';
 import { apiError } from './problem.ts';
+import { actionResource, actionUrl } from './resources.ts';
 import { actionSchema, errorResponses, idParams, security } from './schemas.ts';
 
 /** No upload is larger than this, whatever a channel declares. */
@@ -49,7 +50,7 @@ export function documentRoutes(ctx: ApiContext) {
       return ctx.files;
     };
 
-    async function storeUpload(request: FastifyRequest, orderId: string): Promise<{ action: string; data: Record<string, unknown>; stored: StoredFile }> {
+    async function storeUpload(request: FastifyRequest, orderId: string): Promise<{ account: string; action: string; data: Record<string, unknown>; stored: StoredFile; field: string }> {
       const found = await ctx.store.getOrderById(orderId);
       if (!found || !inScope(request, found.order.account)) throw apiError('ORDER_NOT_FOUND', `no order ${orderId} in this token's accounts`);
       const account = ctx.accounts.get(found.order.account);
@@ -58,6 +59,7 @@ export function documentRoutes(ctx: ApiContext) {
       let action = 'upload_invoice';
       let data: Record<string, unknown> = {};
       let stored: StoredFile | undefined;
+      let field = '';
       try {
         for await (const part of request.parts({ limits: { files: 1, fields: 4, fieldSize: 64 * 1024, fileSize: MAX_UPLOAD_BYTES } })) {
           if (part.type === 'field') {
@@ -76,6 +78,7 @@ export function documentRoutes(ctx: ApiContext) {
             continue;
           }
           stored = await storeFile(part, account.channel, action, { account: found.order.account, order_id: found.id });
+          field = part.fieldname;
           data[part.fieldname] = { id: stored.id, file_name: stored.file_name, content_type: stored.content_type, size: stored.size, sha256: stored.sha256 };
         }
       } catch (err) {
@@ -83,7 +86,7 @@ export function documentRoutes(ctx: ApiContext) {
         throw err;
       }
       if (!stored) throw invalid('/body/file', 'ACTION_FIELD_REQUIRED', `no file part: send the file in the part named after ${action}'s file field`);
-      return { action, data, stored };
+      return { account: found.order.account, action, data, stored, field };
     }
 
     async function storeFile(part: MultipartFile, channel: Channel, action: string, owner: { account: string; order_id: string }): Promise<StoredFile> {
@@ -104,7 +107,7 @@ export function documentRoutes(ctx: ApiContext) {
       schema: {
         tags: ['actions'],
         summary: 'Upload a document with the action that sends it (an invoice)',
-        description: 'multipart/form-data: the text part `action` (default upload_invoice), the text part `data` (JSON: the action\'s other fields), then the file in a part named after the action\'s `file` field (GET /v1/channels/{id} lists it with its content_types and max_bytes). The file streams into the document store; a file over the field\'s max_bytes is refused with 413 DOCUMENT_TOO_LARGE, one of another type with 422 (DOCUMENT_TYPE_NOT_ALLOWED). Then the action is validated and queued as POST /v1/orders/{id}/actions does, Idempotency-Key included.',
+        description: 'multipart/form-data: the text part `action` (default upload_invoice), the text part `data` (JSON: the action\'s other fields), then the file in a part named after the action\'s `file` field (GET /v1/channels/{id} lists it with its content_types and max_bytes). The file streams into the document store; a file over the field\'s max_bytes is refused with 413 DOCUMENT_TOO_LARGE, one of another type with 422 (ACTION_FILE_TYPE_NOT_ALLOWED). Then the action is validated and queued as POST /v1/orders/{id}/actions does, Idempotency-Key included.',
         consumes: ['multipart/form-data'],
         security,
         params: idParams,
@@ -116,7 +119,20 @@ export function documentRoutes(ctx: ApiContext) {
       },
     }, async (request, reply) => {
       const { id } = request.params as { id: string };
-      const { action, data, stored } = await storeUpload(request, id);
+      const { account, action, data, stored, field } = await storeUpload(request, id);
+      // A replay under the same Idempotency-Key carries a new copy of the file: it is the same
+      // request when it sends the same action with the same file (by SHA-256), and keeps no copy.
+      const key = request.headers['idempotency-key'];
+      const byKey = typeof key === 'string' ? await ctx.store.getActionByKey(apiIdempotencyKey(account, key)) : undefined;
+      if (byKey) {
+        await files().remove(stored.id);
+        const earlier = byKey.request.data[field] as { sha256?: string } | undefined;
+        if (byKey.action !== action || earlier?.sha256 !== stored.sha256) {
+          throw apiError('STORE_IDEMPOTENCY_KEY_REUSED', `Idempotency-Key ${JSON.stringify(key)} was used for action ${byKey.id} (${byKey.action}) with another file`, undefined, { action_id: byKey.id });
+        }
+        reply.code(200).header('Location', actionUrl(byKey.id));
+        return actionResource(byKey, id);
+      }
       try {
         const answer = await submitFromApi(ctx, request, reply, id, { action, data });
         if (reply.statusCode !== 202) await files().remove(stored.id);

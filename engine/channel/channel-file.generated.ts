@@ -257,7 +257,7 @@ export type Note2 = string;
 /**
  * A seller action.
  */
-export type ActionName = "accept" | "refuse" | "ship" | "refund" | "cancel" | "cancel_lines";
+export type ActionName = "accept" | "refuse" | "ship" | "refund" | "cancel" | "cancel_lines" | "upload_invoice";
 /**
  * Stable name of the rule, reported with its findings.
  */

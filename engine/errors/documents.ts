@@ -17,10 +17,4 @@ export const documentErrors = defineErrors({
     http: 413,
     help: 'The file is larger than the channel accepts for this action (its `file` field\'s `max_bytes`, see `orderwire describe <channel>`), or than orderwire keeps for a downloaded document. Nothing was stored.',
   },
-  DOCUMENT_TYPE_NOT_ALLOWED: {
-    title: 'Document content type not accepted',
-    severity: 'error',
-    http: 415,
-    help: 'The channel takes only the content types its `file` field lists (`content_types`, see `orderwire describe <channel>`): send the file as one of them (an invoice is usually application/pdf).',
-  },
 });

@@ -96,11 +96,11 @@ function fileLimits(field: FieldSpec, file: FileValue, findings: FindingList): b
   let ok = true;
   const type = file.content_type.split(';', 1)[0]!.trim().toLowerCase();
   if (field.contentTypes && !field.contentTypes.includes(type)) {
-    findings.error('DOCUMENT_TYPE_NOT_ALLOWED', `${field.name} must be a file of type ${field.contentTypes.join(' or ')} (got ${show(file.content_type)})`, { field: `data.${field.name}` });
+    findings.error('ACTION_FILE_TYPE_NOT_ALLOWED', `${field.name} must be a file of type ${field.contentTypes.join(' or ')} (got ${show(file.content_type)})`, { field: `data.${field.name}` });
     ok = false;
   }
   if (field.maxBytes !== undefined && file.size > field.maxBytes) {
-    findings.error('DOCUMENT_TOO_LARGE', `${field.name} must be at most ${field.maxBytes} bytes (got ${file.size})`, { field: `data.${field.name}` });
+    findings.error('ACTION_FILE_TOO_LARGE', `${field.name} must be at most ${field.maxBytes} bytes (got ${file.size})`, { field: `data.${field.name}` });
     ok = false;
   }
   return ok;
