@@ -1,13 +1,13 @@
 /**
  * Invoices end to end (issue 16): a real PDF (test/fixtures/documents) uploaded through the API
  * (POST /v1/orders/{id}/documents, multipart), kept in the document store, delivered by the action
- * worker to both simulators (Mirakl OR74 for PcComponentes, Octopia invoice-documents for
- * Cdiscount), each asserted in the marketplace's call log with the exact file it received, then
+ * worker to both simulators (Mirakl OR74 for PcComponentes, Octopia invoice-documents for a test
+ * channel on Octopia: Cdiscount's own source lists no invoice upload), each asserted in the marketplace's call log with the exact file it received, then
  * served back by GET /v1/documents/{id}. Refused with a clear code where the channel forbids it:
  * a channel without the action, a status before acceptance, a file that is not a PDF, one too big.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -42,6 +42,12 @@ beforeAll(async () => {
   mirakl = await startSimulator('mirakl', { orders: 0, seed: 61, speed: 0, start });
   octopia = await startSimulator('octopia', { orders: 0, seed: 62, speed: 0, start });
   dir = await mkdtemp(path.join(tmpdir(), 'orderwire-invoices-'));
+  // Cdiscount's seed channel has no invoice upload (its source lists none): an Octopia test channel has it.
+  const channels = path.join(dir, 'channels');
+  await mkdir(path.join(channels, 'platforms'), { recursive: true });
+  for (const name of ['pccomponentes', 'worten']) await copyFile(path.join(CHANNELS_DIR, `${name}.yaml`), path.join(channels, `${name}.yaml`));
+  for (const name of ['mirakl', 'octopia']) await copyFile(path.join(CHANNELS_DIR, 'platforms', `${name}.yaml`), path.join(channels, 'platforms', `${name}.yaml`));
+  await copyFile(path.resolve(import.meta.dirname, 'fixtures/channels/operations/octopiainvoice.yaml'), path.join(channels, 'octopiainvoice.yaml'));
   const env: Record<string, string> = {};
   const account = (id: string, channel: string, sim: StartedSimulator) => {
     const urls = connectionUrls(sim);
@@ -55,7 +61,7 @@ beforeAll(async () => {
   };
   await writeFile(
     path.join(dir, 'orderwire.yaml'),
-    [`store: invoices.sqlite`, `channels_dir: ${CHANNELS_DIR}`, 'accounts:', account('pcc', 'pccomponentes', mirakl), account('cd', 'cdiscount', octopia), account('wt', 'worten', mirakl), ''].join('\n'),
+    [`store: invoices.sqlite`, 'channels_dir: channels', 'accounts:', account('pcc', 'pccomponentes', mirakl), account('cd', 'octopiainvoice', octopia), account('wt', 'worten', mirakl), ''].join('\n'),
   );
   runtime = await openRuntime(await loadConfigFile(path.join(dir, 'orderwire.yaml')), silentLogger(), { env });
   api = await buildApiServer({ store: runtime.store, channels: runtime.channels, accounts: runtime.accountConfigs, secretKey: undefined, files: runtime.files });
@@ -136,7 +142,7 @@ describe('upload_invoice through the API to both marketplaces', () => {
     expect((await readdir(runtime.files.dir)).length).toBe(before);
   });
 
-  it('Cdiscount (Octopia invoice-documents): the PDF of a shipped order reaches the marketplace exactly', async () => {
+  it('Octopia (invoice-documents): the PDF of a shipped order reaches the marketplace exactly', async () => {
     const order = await storedOrder('cd', octopia, { status: 'Shipped', lines: 1 });
     const sent = await upload(order.id, { bytes: pdf, name: 'invoice-F2025-0042.pdf', type: 'application/pdf' });
     expect(sent.status).toBe(202);

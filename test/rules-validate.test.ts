@@ -53,6 +53,9 @@ const LAB: RawChannel = {
 
 let cdiscount: Channel;
 let worten: Channel;
+let pcc: Channel;
+/** A stored document as a file field carries it. */
+const INVOICE = { id: '0b5e7c9a-4f1e-4d2b-9a63-2f6f1d0e8a41', file_name: 'invoice.pdf', content_type: 'application/pdf', size: 636, sha256: '9f2b' };
 const lab = compileChannel(LAB);
 /** The lab channel where a refund takes some units or part of the amount of a line. */
 const labParts = compileChannel({ ...LAB, actions: { ...LAB.actions, refund: { ...LAB.actions.refund!, partial_lines: ['quantity', 'amount'] } } });
@@ -60,6 +63,7 @@ const labParts = compileChannel({ ...LAB, actions: { ...LAB.actions, refund: { .
 beforeAll(async () => {
   cdiscount = await loadChannel('cdiscount');
   worten = await loadChannel('worten');
+  pcc = await loadChannel('pccomponentes');
 });
 
 function order(channel: Channel, marketplaceStatus: string, lines?: SyntheticLine[]): NormalizedOrder {
@@ -96,6 +100,8 @@ const byCode: Case[] = [
   ['ACTION_LINE_QUANTITY_EXCEEDED', () => validateAction(labParts, order(lab, 'SH'), { name: 'refund', lines: [{ id: '1', quantity: 2 }] }), 'lines[0].quantity'],
   ['ACTION_LINE_AMOUNT_EXCEEDED', () => validateAction(labParts, order(lab, 'SH'), { name: 'refund', lines: [{ id: '1', amount: 10.01 }] }), 'lines[0].amount'],
   ['ACTION_RULE_VIOLATED', () => validateAction(lab, order(lab, 'SH', [{ id: '1' }, { id: '2' }]), { name: 'refund', lines: ['1'], data: { amount: 16 } }), 'data.amount'],
+  ['ACTION_FILE_TYPE_NOT_ALLOWED', () => validateAction(pcc, order(pcc, 'SHIPPED'), { name: 'upload_invoice', data: { invoice: { ...INVOICE, content_type: 'image/png' } } }), 'data.invoice'],
+  ['ACTION_FILE_TOO_LARGE', () => validateAction(pcc, order(pcc, 'SHIPPED'), { name: 'upload_invoice', data: { invoice: { ...INVOICE, size: 10_485_761 } } }), 'data.invoice'],
   ['ACTION_RULE_FAILED', () => validateAction(compileChannel({ ...LAB, rules: [{ id: 'typo', message: 'm', conditions: { all: [{ fact: 'data', operator: 'greaterThn', value: 1 }] } }] }), order(lab, 'WA'), { name: 'accept' })],
 ];
 
