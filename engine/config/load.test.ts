@@ -39,7 +39,14 @@ describe('configuration file', () => {
     expect(config?.store).toBe('/etc/orderwire/data/orders.sqlite');
     expect(config?.accounts[0]).toMatchObject({ id: 'worten-pt', importFulfilledOrders: false, pollEveryMs: 300_000, enabled: true });
     expect(config?.daemon.leaseTtlMs).toBe(60_000);
+    expect(config?.deadlines).toEqual({ alertBeforeMs: { acceptance: 12 * 3_600_000, shipping: 24 * 3_600_000 }, checkEveryMs: 60_000 });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads the deadline alert lead times, and locates one that is not a duration', async () => {
+    const { config } = await validateConfigText(`${valid}deadlines:\n  alert_before: { shipping: PT2H }\n  check_every: PT30S\n`, 'c.yaml');
+    expect(config?.deadlines).toEqual({ alertBeforeMs: { acceptance: 12 * 3_600_000, shipping: 2 * 3_600_000 }, checkEveryMs: 30_000 });
+    expect(await codes(`${valid}deadlines:\n  alert_before: { acceptance: 2h }\n`)).toEqual(['SCHEMA_BAD_FORMAT 20:31']);
   });
 
   it('rejects a literal secret where an environment variable reference is expected', async () => {

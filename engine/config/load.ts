@@ -23,6 +23,11 @@ export const CONFIG_SCHEMA_FILE = schemaFile('config');
 export const DEFAULT_STORE = '.orderwire/orderwire.sqlite';
 /** Personal data kept 180 days after an order's final status unless privacy.retention says otherwise. */
 export const DEFAULT_RETENTION_MS = 180 * 86_400_000;
+/**
+ * `order.deadline_approaching` lead times: half a working day before an acceptance deadline
+ * (MediaMarkt allows 48 hours, Conrad one working day), a full day before a shipping deadline.
+ */
+export const DEFAULT_ALERT_BEFORE_MS = Object.freeze({ acceptance: 12 * 3_600_000, shipping: 24 * 3_600_000 });
 
 interface RawAccount {
   id: string;
@@ -47,6 +52,7 @@ interface RawConfig {
   };
   webhooks?: { allowed_destinations?: string[]; max_endpoints_per_token?: number };
   privacy?: { retention?: string; check_every?: string };
+  deadlines?: { alert_before?: { acceptance?: string; shipping?: string }; check_every?: string };
 }
 
 export interface ConfigValidation {
@@ -156,6 +162,13 @@ function build(raw: RawConfig, file: string, channelsDir: string): Config {
       maxEndpointsPerToken: raw.webhooks?.max_endpoints_per_token ?? 20,
     }),
     privacy: Object.freeze({ retentionMs: ms(raw.privacy?.retention, DEFAULT_RETENTION_MS), checkEveryMs: ms(raw.privacy?.check_every, 3_600_000) }),
+    deadlines: Object.freeze({
+      alertBeforeMs: Object.freeze({
+        acceptance: ms(raw.deadlines?.alert_before?.acceptance, DEFAULT_ALERT_BEFORE_MS.acceptance),
+        shipping: ms(raw.deadlines?.alert_before?.shipping, DEFAULT_ALERT_BEFORE_MS.shipping),
+      }),
+      checkEveryMs: ms(raw.deadlines?.check_every, 60_000),
+    }),
   });
 }
 

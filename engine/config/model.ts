@@ -36,4 +36,6 @@ export interface Config {
   readonly webhooks: { readonly allowedDestinations: readonly string[]; readonly maxEndpointsPerToken: number };
   /** Buyers' personal data: kept `retentionMs` after an order's final status, checked every `checkEveryMs`. */
   readonly privacy: { readonly retentionMs: number; readonly checkEveryMs: number };
+  /** `order.deadline_approaching`: how long before each kind of deadline, checked every `checkEveryMs`. */
+  readonly deadlines: { readonly alertBeforeMs: { readonly acceptance: number; readonly shipping: number }; readonly checkEveryMs: number };
 }
