@@ -51,7 +51,13 @@ function actionsCell(d: ChannelDescription, status: NormalizedStatus): string {
     const extra = note && !/^no action available\.?$/i.test(note) ? ` ${note.replace(/^no action available\.?\s*/i, '')}` : '';
     return cell(`❌ No action available.${extra}`);
   }
-  return cell(actions.map((a) => a.label).join(', ') + (note ? `. ${note}` : ''));
+  return cell(actions.map((a) => a.label + onlyAt(a, status)).join(', ') + (note ? `. ${note}` : ''));
+}
+
+/** " (only at `RECEIVED`)" when the action is allowed at `status` for some marketplace statuses only. */
+function onlyAt(action: ActionDescription, status: NormalizedStatus): string {
+  const only = action.by_status[status]?.marketplace_statuses;
+  return only ? ` (only at ${only.map(code).join(' or ')})` : '';
 }
 
 function statusTable(out: Lines, d: ChannelDescription): void {
@@ -71,6 +77,9 @@ function actionInStatus(out: Lines, d: ChannelDescription, action: ActionDescrip
   const s = action.by_status[status]!;
   const required = s.fields.filter((f) => f.required);
   const optional = s.fields.filter((f) => !f.required);
+  if (s.marketplace_statuses) {
+    out.push(`${indent}- Only while the marketplace status is ${s.marketplace_statuses.map(code).join(' or ')}; refused at ${(d.statuses[status] ?? []).filter((m) => !s.marketplace_statuses!.includes(m)).map(code).join(', ')}.`);
+  }
   if (required.length === 0 && optional.length === 0) {
     out.push(`${indent}- No field to give.`);
   }
