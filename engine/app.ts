@@ -77,6 +77,7 @@ export function startDaemon(runtime: Runtime, options: { now?: () => Date; worke
     everyMs: config.deadlines.checkEveryMs,
     ...(now && { now }),
     ...(hooks?.onDeadlineAlert && { onAlert: hooks.onDeadlineAlert }),
+    accounts: [...accounts.values()].map((a) => a.account),
   });
   scheduler.start();
   retention.start();

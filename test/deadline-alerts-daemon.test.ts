@@ -20,7 +20,8 @@ import { silentLogger } from '../engine/log.ts';
 import type { DeadlineAlert } from '../engine/store/store.ts';
 import { endpointSecret, verifySignature } from '../engine/webhooks/signing.ts';
 import { waitFor } from './helpers/cli-process.ts';
-import { adminCreateOrder } from './helpers/sim-admin.ts';
+import { submitAction } from '../engine/sync/submit-action.ts';
+import { adminCalls, adminCreateOrder } from './helpers/sim-admin.ts';
 
 const SECRET_KEY = 'deadline-secret-key-abcdefghijklmnopqrstuvwxyz0123';
 const HOUR = 3_600_000;
@@ -71,8 +72,8 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function runDaemon(): Promise<{ runtime: Runtime; daemon: Daemon; synced: Promise<void> }> {
-  const runtime = await openRuntime(await loadConfigFile(configFile), silentLogger(), { env: env() });
+async function runDaemon(file = configFile): Promise<{ runtime: Runtime; daemon: Daemon; synced: Promise<void> }> {
+  const runtime = await openRuntime(await loadConfigFile(file), silentLogger(), { env: env() });
   let done!: () => void;
   const synced = new Promise<void>((resolve) => (done = resolve));
   const daemon = startDaemon(runtime, {
@@ -140,6 +141,65 @@ it('sends each deadline alert once, at its lead time on the simulated clock, acr
     const metrics = await (await fetch(`${await second.daemon.api!.ready}/metrics`)).text();
     expect(metrics).toMatch(/orderwire_deadline_alerts_total\{account="jardiland-fr",kind="acceptance",overdue="false"\} [1-9]/);
     expect(metrics).not.toMatch(/orderwire_deadline_alerts_total\{account="jardiland-fr",kind="shipping"/);
+  } finally {
+    await second.daemon.stop();
+    await second.runtime.close();
+  }
+}, 60_000);
+
+it('opted in (options.auto_refuse), refuses an order left unaccepted through the action path, once, and leaves an accepted one alone', async () => {
+  const file = path.join(dir, 'auto-refuse.yaml');
+  await writeFile(file, `store: auto-refuse.sqlite
+channels_dir: ${CHANNELS_DIR}
+accounts:
+  - id: jardiland-auto
+    channel: jardiland
+    base_url: ${sim.baseUrl}
+    credentials: { api_key: { env: MIRAKL_KEY } }
+    options:
+      auto_refuse: { before_deadline: PT2H }
+daemon:
+  http: { host: 127.0.0.1, port: 0 }
+deadlines:
+  check_every: PT0.1S
+`);
+  clock = sim.clock.now();
+  const createdAt = new Date(clock - HOUR).toISOString();
+  const left = await adminCreateOrder(sim.baseUrl, { state: 'WAITING_ACCEPTANCE', lines: 2, created_date: createdAt });
+  const accepted = await adminCreateOrder(sim.baseUrl, { state: 'WAITING_ACCEPTANCE', lines: 1, created_date: createdAt });
+  const refusals = async (orderId: string) => (await adminCalls(sim.baseUrl)).filter((c) => c.method === 'PUT' && c.path === `/api/orders/${orderId}/accept`);
+
+  const first = await runDaemon(file);
+  await first.synced;
+  const store = first.runtime.store;
+  const deadline = Date.parse((await store.getOrder('jardiland-auto', 'jardiland', left.order_id))!.order.acceptance_deadline!);
+  // Three hours before the limit nothing is refused; the merchant accepts the second order.
+  clock = deadline - 3 * HOUR;
+  await first.daemon.deadlines.check();
+  expect(await refusals(left.order_id)).toEqual([]);
+  const entry = first.runtime.accounts.get('jardiland-auto')!;
+  expect((await submitAction(store, entry.account, { marketplaceOrderId: accepted.order_id, name: 'accept' })).kind).toBe('queued');
+
+  // One hour before the limit (within the 2 h): the order left unaccepted is refused, every line.
+  clock = deadline - HOUR;
+  await waitFor(async () => (await store.listActions({ marketplace_order_id: left.order_id })).items.some((a) => a.state === 'succeeded'), 10_000);
+  const [refusal] = (await store.listActions({ marketplace_order_id: left.order_id })).items;
+  expect(refusal).toMatchObject({ idempotency_key: `auto-refuse:${(await store.getOrder('jardiland-auto', 'jardiland', left.order_id))!.id}`, action: 'refuse', state: 'succeeded' });
+  const [sent] = await refusals(left.order_id);
+  expect((sent!.body as { order_lines: Array<{ accepted: boolean }> }).order_lines.map((l) => l.accepted)).toEqual([false, false]);
+  await first.daemon.stop();
+  await first.runtime.close();
+
+  // A restart later: no second refusal; the accepted order was never refused.
+  clock += HOUR / 2;
+  const second = await runDaemon(file);
+  try {
+    await second.daemon.deadlines.check();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await refusals(left.order_id)).toHaveLength(1);
+    expect((await second.runtime.store.listActions({ marketplace_order_id: left.order_id })).items).toHaveLength(1);
+    const acceptedActions = (await second.runtime.store.listActions({ marketplace_order_id: accepted.order_id })).items;
+    expect(acceptedActions.map((a) => a.action)).toEqual(['accept']);
   } finally {
     await second.daemon.stop();
     await second.runtime.close();

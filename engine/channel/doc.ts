@@ -34,7 +34,7 @@ function identity(out: Lines, channel: Channel, d: ChannelDescription): void {
   }
   if (channel.deadlines) {
     const dl = channel.deadlines;
-    const then = dl.onExpiry === 'refused' ? ' After that the marketplace refuses the order itself.' : dl.onExpiry === 'nothing' ? ' A late answer counts against the seller\'s performance; the order is not refused for it.' : '';
+    const then = dl.onExpiry === 'refused' ? ' After that the marketplace refuses the order itself. orderwire warns before (`order.deadline_approaching`); it refuses such an order on its own only where the account opts in (`options.auto_refuse`).' : dl.onExpiry === 'nothing' ? ' A late answer counts against the seller\'s performance; the order is not refused for it.' : '';
     out.push('', '## Deadlines', '', `An order may wait for acceptance ${durationInWords(dl.acceptanceMs)} (${code(dl.acceptance)}) after its creation: orders carry it as \`acceptance_deadline\`, and the API lists the orders due before an instant (\`due_before\`).${then}`);
     if (dl.source) out.push('', `Source: ${dl.source}`);
   }

@@ -36,7 +36,7 @@ interface RawAccount {
   auth_url?: string;
   credentials: Record<string, EnvRef>;
   enabled?: boolean;
-  options?: { import_fulfilled_orders?: boolean; poll_every?: string; concurrency?: number; timeouts?: { connect?: string; response?: string } };
+  options?: { import_fulfilled_orders?: boolean; poll_every?: string; concurrency?: number; timeouts?: { connect?: string; response?: string }; auto_refuse?: { before_deadline: string } };
 }
 interface RawConfig {
   store?: string | EnvRef;
@@ -88,6 +88,10 @@ function semanticFindings(raw: RawConfig, parsed: ParsedYaml, channels: Readonly
       report(['accounts', i, 'channel'], 'value', 'CONFIG_UNKNOWN_CHANNEL', `no channel "${account.channel}" (known: ${[...channels.keys()].join(', ')})`, hint);
       return;
     }
+    if (account.options?.auto_refuse) {
+      const why = autoRefusalUnavailable(channel);
+      if (why) report(['accounts', i, 'options', 'auto_refuse'], 'key', 'CONFIG_AUTO_REFUSE_UNAVAILABLE', `${channel.name} cannot refuse orders automatically: ${why}`, 'remove options.auto_refuse for this account');
+    }
     const wanted = account.options?.poll_every;
     const min = channel.retrieval.incremental.minEveryMs;
     if (wanted !== undefined && min !== undefined && (durationToMs(wanted) ?? 0) < min) {
@@ -121,6 +125,15 @@ function literalSecretFindings(parsed: ParsedYaml): Finding[] {
   return out;
 }
 
+/** Why the daemon could not refuse this channel's orders on its own, or undefined when it can. */
+function autoRefusalUnavailable(channel: Channel): string | undefined {
+  const refuse = channel.actions.refuse?.byStatus.waiting_acceptance;
+  if (!refuse) return 'its `refuse` action is not allowed while an order waits for acceptance';
+  const needed = Object.values(refuse.fields).filter((f) => f.required && f.default === undefined).map((f) => f.name);
+  if (needed.length > 0) return `its \`refuse\` action needs ${needed.join(', ')}, which the daemon cannot choose for the merchant`;
+  return undefined;
+}
+
 function timeoutsMs(t: { connect?: string; response?: string }): { connect?: number; response?: number } {
   return { ...(t.connect !== undefined && { connect: durationToMs(t.connect) }), ...(t.response !== undefined && { response: durationToMs(t.response) }) };
 }
@@ -142,6 +155,7 @@ function build(raw: RawConfig, file: string, channelsDir: string): Config {
       ...(a.options?.poll_every !== undefined && { pollEveryMs: durationToMs(a.options.poll_every) }),
       concurrency: a.options?.concurrency ?? 2,
       ...(a.options?.timeouts && { timeouts: Object.freeze(timeoutsMs(a.options.timeouts)) }),
+      ...(a.options?.auto_refuse && { autoRefuseBeforeMs: durationToMs(a.options.auto_refuse.before_deadline) }),
     }),
   );
   return Object.freeze({
