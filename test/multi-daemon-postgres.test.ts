@@ -55,9 +55,10 @@ if (SKIP_PG) {
       const f = fleet;
       const worten = f.accounts.filter((a) => a.kind === 'mirakl');
       const cdiscount = f.accounts.filter((a) => a.kind === 'octopia');
-      // Cdiscount polls are slow (6 pages of 1.5 s each) and Worten accepts take 1 s each, so on a loaded
-      // machine too a daemon is still polling Cdiscount while it has a Worten accept in flight.
-      await Promise.all(cdiscount.map((a) => adminSetFaults(a.sim.baseUrl, 'slow=1500ms')));
+      // Cdiscount pages take 15 s each (under the 30 s response timeout), so the first Cdiscount polls
+      // last minutes, and Worten accepts 1 s each: however loaded the machine, a daemon is still
+      // polling Cdiscount while it has a Worten accept in flight.
+      await Promise.all(cdiscount.map((a) => adminSetFaults(a.sim.baseUrl, 'slow=15000ms')));
       const daemons = f.spawnDaemons(3);
       const synced = async (a: FleetAccount): Promise<boolean> => (await f.store.getCursor(a.id, a.account.channel.id, 'incremental')) !== undefined;
       await waitFor(async () => (await Promise.all(worten.map(synced))).every(Boolean), 90_000, 'the Worten accounts to be synced');
