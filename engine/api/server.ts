@@ -27,7 +27,6 @@ import { quarantineRoutes } from './quarantine.ts';
 import { problemSchema } from './schemas.ts';
 import { streamRoutes, type StreamOptions } from './stream.ts';
 import { inputValidator } from './validation.ts';
-import { webhookRoutes } from './webhooks.ts';
 import { documentRoutes } from './documents.ts';
 import multipart from '@fastify/multipart';
 import { WEBHOOK_DOCS, webhookRoutes } from './webhooks.ts';
