@@ -24,7 +24,7 @@ import { actionSchema, errorResponses, idParams, security } from './schemas.ts';
 export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 
 /** The largest file a channel's action takes in its field `name`; undefined when that is no file field. */
-function fileFieldLimit(channel: Channel, action: string, name: string): number | undefined {
+export function fileFieldLimit(channel: Channel, action: string, name: string): number | undefined {
   const spec = channel.actions[action as ActionName];
   let limit: number | undefined;
   for (const inStatus of Object.values(spec?.byStatus ?? {})) {

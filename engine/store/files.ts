@@ -9,7 +9,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -111,6 +111,18 @@ export class FileStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
     }
+  }
+
+  /** Every document's metadata (a scan of the directory: for the command line, not for hot paths). */
+  async list(): Promise<StoredFile[]> {
+    const names = await readdir(this.dir).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? [] : Promise.reject(err)));
+    const out: StoredFile[] = [];
+    for (const name of names) {
+      if (!name.endsWith('.json')) continue;
+      const meta = await this.get(name.slice(0, -5));
+      if (meta) out.push(meta);
+    }
+    return out.sort((a, b) => a.stored_at.localeCompare(b.stored_at));
   }
 
   /** The document's bytes as a stream. */
