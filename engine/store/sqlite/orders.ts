@@ -1,12 +1,12 @@
 /** Orders, their change feed and the window cursors on SQLite. */
 import { newId } from '../shared/ids.ts';
 import type { NormalizedOrder } from '../../order/model.ts';
-import type { CommitOptions, Cursor, OrderEvent, OrderFilter, Page, RejectedOrder, StoredOrder, UpsertResult, WindowKind } from '../store.ts';
+import type { CommitOptions, Cursor, OrderEvent, OrderFilter, Page, RejectedOrder, StoredOrder, StoredOrderDocument, UpsertResult, WindowKind } from '../store.ts';
 import { isRecordFault, prepareIsolated, rejection, storedKeys } from '../shared/isolate.ts';
 import { encodePageCursor, pageLimit } from '../shared/paging.ts';
 import { type ExistingOrder, type PlannedWrite, planUpsert } from '../shared/plan.ts';
 import { type LineStatuses, orderKey, prepareOrders, type PreparedOrder } from '../shared/prepare-order.ts';
-import { cursorFromRow, eventFromRow, orderFromRow, parseJsonText } from '../shared/rows.ts';
+import { cursorFromRow, eventFromRow, orderDocumentFromRow, orderFromRow, parseJsonText } from '../shared/rows.ts';
 import { canonicalInstant } from '../shared/time.ts';
 import { requireText, requireWindowKind } from '../shared/validate.ts';
 import { eventConditions, orderConditions, Params, whereSql } from '../shared/where.ts';
@@ -164,6 +164,20 @@ export function listOrders(db: SqliteDb, filter: OrderFilter): Page<StoredOrder>
   const rows = db.all(`SELECT ${ORDER_COLUMNS} FROM orders ${where} ORDER BY change_seq LIMIT ${p.add(limit + 1)}`, ...p.values);
   const items = rows.slice(0, limit);
   const page: Page<StoredOrder> = { items: items.map((row) => orderFromRow(row, parseJsonText)) };
+  if (rows.length > limit) page.next = encodePageCursor('orders', Number(items.at(-1)!.change_seq));
+  return page;
+}
+
+/** The feed's columns: no raw payload (4 KB an order), the document as stored text. */
+const DOCUMENT_COLUMNS = 'id, version, first_seen_at, last_changed_at, change_seq, document, personal_data_redacted_at';
+
+export function listOrderDocuments(db: SqliteDb, filter: OrderFilter): Page<StoredOrderDocument> {
+  const limit = pageLimit(filter.limit);
+  const p = new Params(sqliteSyntax);
+  const where = whereSql(orderConditions(filter, p));
+  const rows = db.all(`SELECT ${DOCUMENT_COLUMNS} FROM orders ${where} ORDER BY change_seq LIMIT ${p.add(limit + 1)}`, ...p.values);
+  const items = rows.slice(0, limit);
+  const page: Page<StoredOrderDocument> = { items: items.map(orderDocumentFromRow) };
   if (rows.length > limit) page.next = encodePageCursor('orders', Number(items.at(-1)!.change_seq));
   return page;
 }
