@@ -187,7 +187,7 @@ describe('back-office API', () => {
     });
     it('serves each feed item as the order route serves it, from the stored document text', async () => {
       await h.store.commitOrders([
-        order('A1', { lines: [line('L1'), line('L2')], acceptance_deadline: '2025-03-02T10:00:00+01:00', buyer: { name: 'Zoë "Q" Ünal', email: 'z@example.com' } }),
+        order('A1', { lines: [line('L1'), line('L2')], acceptance_deadline: '2025-03-02T10:00:00+01:00', buyer: { first_name: 'Zoë "Q"', last_name: 'Ünal', email: 'z@example.com' } }),
         order('A2'),
         order('A3', { status: 'unknown', status_unknown: true, marketplace_status: 'ODD' }),
       ]);

@@ -281,7 +281,7 @@ export function describeStoreSuite(name: string, openFresh: () => Promise<Store>
       });
 
       it('lists the same page as document texts without raw (listOrderDocuments), with the same cursors', async () => {
-        await store.commitOrders([order('A1', { buyer: { name: 'Zoë "Q" Ünal' } }), order('A2'), order('A3', { account: 'worten-es' })]);
+        await store.commitOrders([order('A1', { buyer: { first_name: 'Zoë "Q"', last_name: 'Ünal' } }), order('A2'), order('A3', { account: 'worten-es' })]);
         const filter = { account: ['worten-pt'], limit: 1 };
         const full = await store.listOrders(filter);
         const texts = await store.listOrderDocuments(filter);
