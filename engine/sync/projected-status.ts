@@ -28,7 +28,9 @@ export function statusAfter(channel: Channel, request: ActionRequest, lineCount:
       // Refusing some lines accepts the others (Mirakl: a decision for every line).
       return request.accepted_lines?.length ? first(channel, 'accepted', 'waiting_shipment') : first(channel, 'refused', 'canceled');
     case 'ship':
-      return 'shipped';
+      // Parcels may leave units to ship in a later request: the order stays where it is until
+      // the marketplace says it shipped.
+      return request.parcels ? undefined : 'shipped';
     case 'refund':
       // A refund of some lines leaves the order where it is (another line may be refunded next).
       return wholeOrder ? first(channel, 'refunded', 'refunding', 'canceled') : undefined;
