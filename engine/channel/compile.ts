@@ -35,7 +35,7 @@ export interface RawField {
   pattern?: string;
 }
 export interface RawParcels { partial?: boolean; max?: number; source?: string }
-export interface RawActionStatus { fields?: Record<string, RawField>; lines?: LinePolicy; partial_lines?: LinePart[]; partial_amount?: boolean; parcels?: RawParcels; note?: string }
+export interface RawActionStatus { marketplace_statuses?: string[]; fields?: Record<string, RawField>; lines?: LinePolicy; partial_lines?: LinePart[]; partial_amount?: boolean; parcels?: RawParcels; note?: string }
 export interface RawAction {
   label?: string;
   description?: string;
@@ -131,6 +131,7 @@ function compileAction(name: ActionName, raw: RawAction, lists: Readonly<Record<
       partialLines: Object.freeze([...(override?.partial_lines ?? raw.partial_lines ?? [])]),
       partialAmount: override?.partial_amount ?? raw.partial_amount ?? false,
       ...(parcels && { parcels: Object.freeze({ partial: parcels.partial ?? true, ...(parcels.max !== undefined && { max: parcels.max }), ...(parcels.source !== undefined && { source: parcels.source }) }) }),
+      ...(override?.marketplace_statuses !== undefined && { marketplaceStatuses: Object.freeze([...override.marketplace_statuses]) }),
       ...(note !== undefined && { note }),
     });
   }
