@@ -63,6 +63,12 @@ async function world(baseUrl: string, authUrl: string, importFulfilledOrders = f
   };
 }
 
+it('the bol channel\'s cancellation reasons are exactly the reason codes of bol.com\'s document', async () => {
+  const spec = JSON.parse(await readFile(SPEC, 'utf8')) as { components: { schemas: { OrderItemCancellation: { properties: { reasonCode: { enum: string[] } } } } } };
+  const channel = await loadChannel('bol');
+  expect(channel.lists.cancel_reasons!.values.map((v) => v.code)).toEqual(spec.components.schemas.OrderItemCancellation.properties.reasonCode.enum);
+});
+
 describe('bol.com: the published document\'s own example order, served by a Prism mock', () => {
   let login: BolUpstream;
   let prism: Prism;
