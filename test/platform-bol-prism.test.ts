@@ -99,7 +99,7 @@ describe('bol.com: the published document\'s own example order, served by a Pris
       created_at: '2017-02-09T11:39:48.000Z',
       updated_at: '2017-02-09T12:39:48.000Z',
       totals: { items: 118.91, shipping: 0, taxes: 0, total: 118.91 },
-      buyer: { first_name: 'Billie', last_name: 'Jansen', email: 'billie@verkopen.bol.com' },
+      buyer: { first_name: 'Billie', last_name: 'Jansen', email: 'billie@verkopen.bol.com', phone: '012123456', locale: 'nl' },
       shipping_address: { name: 'Billie Jansen', company: 'Albert Heijn: UTRECHT', street_1: 'Dorpstraat 1 B', street_2: 'Apartment', zip_code: '1111ZZ', city: 'Utrecht', country: 'NL', phone: '012123456' },
       billing_address: { name: 'Billie Jansen', company: 'bol.com', street_1: 'Dorpstraat 1 B', city: 'Utrecht', country: 'NL' },
       lines: [{ id: '2012345678', sku: 'BOLCOM00123', title: 'Product Title', quantity: 10, unit_price: 12.99, shipping_price: 0, status: 'shipped', marketplace_status: 'SHIPPED' }],
@@ -119,7 +119,7 @@ describe('bol.com: sync, ship and cancel through a Prism proxy validating bol.co
     w = await world(prism.url, bol.url);
     worker = new ActionWorker({ store: w.store, accounts: new Map([[w.account.id, { account: w.account, connector: w.connector }]]), log: silentLogger(), owner: 'bol-test', leaseMs: 120_000, maxAttempts: 1 });
     bol.addOrder({ orderId: 'B1000001', orderPlacedDateTime: new Date(Date.now() - 3_600_000).toISOString(), items: [{ quantity: 2, unitPrice: 19.95, reference: 'SKU-RED' }, { quantity: 1, unitPrice: 5.5, reference: 'SKU-BLUE' }] });
-    bol.addOrder({ orderId: 'B1000002', orderPlacedDateTime: new Date(Date.now() - 1_800_000).toISOString(), items: [{ quantity: 1, unitPrice: 42 }] });
+    bol.addOrder({ orderId: 'B1000002', orderPlacedDateTime: new Date(Date.now() - 1_800_000).toISOString(), items: [{ quantity: 1, unitPrice: 42 }], noBilling: true });
     bol.addOrder({ orderId: 'B1000003', orderPlacedDateTime: new Date(Date.now() - 900_000).toISOString(), items: [{ quantity: 3, unitPrice: 7, fulfilmentMethod: 'FBB' }] });
   }, 300_000);
   afterAll(async () => {
@@ -143,11 +143,16 @@ describe('bol.com: sync, ship and cancel through a Prism proxy validating bol.co
     expect(b1).toMatchObject({
       status: 'waiting_shipment',
       totals: { items: 45.4, total: 45.4 },
-      buyer: { first_name: 'Sanne', last_name: 'de Vries' },
-      shipping_address: { street_1: 'Keizersgracht 174 A', zip_code: '1016DW', city: 'Amsterdam', country: 'NL' },
+      buyer: { first_name: 'Pieter', last_name: 'Bakker', email: 'billing-2ixlxq7k@verkopen.bol.com', locale: 'nl' },
+      billing_address: { name: 'Pieter Bakker', city: 'Amsterdam' },
+      shipping_address: { name: 'Sanne de Vries', street_1: 'Keizersgracht 174 A', zip_code: '1016DW', city: 'Amsterdam', country: 'NL' },
       lines: [{ sku: 'SKU-RED', quantity: 2, unit_price: 19.95, status: 'waiting_shipment' }, { sku: 'SKU-BLUE', quantity: 1, unit_price: 5.5 }],
       delivered_by_marketplace: false,
     });
+    // Without billing details, the recipient is the buyer and there is no billing address.
+    const b2 = (await w.store.getOrder('bol-shop', 'bol', 'B1000002'))!.order;
+    expect(b2.buyer).toMatchObject({ first_name: 'Sanne', last_name: 'de Vries', email: '2ixlxq7kszrhy6z3k2qbaknkhbqbdu@verkopen.bol.com' });
+    expect(b2.billing_address).toBeUndefined();
     // Logistics via bol (FBB): stored, flagged fulfilled by the marketplace.
     expect((await w.store.getOrder('bol-shop', 'bol', 'B1000003'))!.order).toMatchObject({ delivered_by_marketplace: true, fulfillment_code: 'FBB', totals: { total: 21 } });
   }, 120_000);

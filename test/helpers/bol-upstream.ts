@@ -30,6 +30,8 @@ export interface BolOrder {
    * and offer reference (both optional in the document), so the line has no sku.
    */
   broken?: 'no-product';
+  /** billingDetails is nullable in the document: left out, the recipient is the buyer. */
+  noBilling?: boolean;
 }
 
 export interface BolCall {
@@ -64,7 +66,7 @@ function detail(order: BolOrder): Record<string, unknown> {
     pickupPoint: false,
     orderPlacedDateTime: bolTime(order.orderPlacedDateTime),
     shipmentDetails: { ...address, email: '2ixlxq7kszrhy6z3k2qbaknkhbqbdu@verkopen.bol.com', deliveryPhoneNumber: '0201234567', language: 'nl' },
-    billingDetails: { ...address, email: '2ixlxq7kszrhy6z3k2qbaknkhbqbdu@verkopen.bol.com' },
+    ...(!order.noBilling && { billingDetails: { ...address, firstName: 'Pieter', surname: 'Bakker', email: 'billing-2ixlxq7k@verkopen.bol.com' } }),
     orderItems: order.items.map((i) => ({
       orderItemId: i.orderItemId,
       cancellationRequest: false,
