@@ -78,6 +78,11 @@ export interface ActionInStatus {
   /** What a targeted line may carry instead of being whole: some units, part of its amount. */
   readonly partialLines: readonly LinePart[];
   readonly partialAmount: boolean;
+  /**
+   * The order's marketplace statuses at which the action is allowed in this normalized status
+   * (`by_status.<status>.marketplace_statuses`); absent: all of them.
+   */
+  readonly marketplaceStatuses?: readonly string[];
   readonly note?: string;
 }
 

@@ -14,7 +14,7 @@ import { checkLineParts } from './line-parts.ts';
 import { checkLines, orderLines, parseLines, type LineSelection } from './lines.ts';
 import { show } from './field-types.ts';
 import { planKey, type ActionPlan } from './plan.ts';
-import { notAllowed, unknownAction, unknownStatus } from './policy.ts';
+import { marketplaceStatusNotAllowed, notAllowed, unknownAction, unknownStatus } from './policy.ts';
 import type { ActionRequest, ActionValue, LinePartRequest } from './request.ts';
 
 export interface ActionInput {
@@ -90,6 +90,9 @@ async function validate(compiled: CompiledRules, order: NormalizedOrder, action:
   if (!spec) unknownAction(channel, name, findings);
   else if (status === 'unknown') unknownStatus(channel, order.marketplace_status, findings);
   else if (!plan) notAllowed(channel, spec, status, findings);
+  else if (plan.rules.marketplaceStatuses && !plan.rules.marketplaceStatuses.includes(order.marketplace_status)) {
+    marketplaceStatusNotAllowed(channel, spec, plan.rules, order.marketplace_status, findings);
+  }
 
   const rawData: unknown = action.data ?? {};
   const data = isRecord(rawData) ? rawData : {};
