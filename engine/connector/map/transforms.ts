@@ -53,6 +53,22 @@ function string(value: unknown): unknown {
  */
 function countryAlpha2(value: unknown): unknown {
   if (typeof value !== 'string') return undefined;
+  if (resolvedCountries.has(value)) return resolvedCountries.get(value);
+  const code = resolveCountry(value);
+  if (resolvedCountries.size < MAX_RESOLVED_COUNTRIES) resolvedCountries.set(value, code);
+  return code;
+}
+
+/**
+ * Country texts already resolved. A name is looked up by scanning every name of eight locales
+ * (i18n-iso-countries normalizes each one on every call), which cost a quarter of a first sync's
+ * CPU; buyers' country texts are few, so each is resolved once. Bounded: past the bound (garbage
+ * texts), new ones are resolved every time.
+ */
+const resolvedCountries = new Map<string, string | undefined>();
+const MAX_RESOLVED_COUNTRIES = 10_000;
+
+function resolveCountry(value: string): string | undefined {
   const text = value.trim();
   if (text === '') return undefined;
   const code = text.toUpperCase();
