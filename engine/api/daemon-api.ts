@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Channel } from '../channel/model.ts';
 import type { Logger } from '../log.ts';
-import type { Store, StoredAction } from '../store/store.ts';
+import type { DeadlineAlert, Store, StoredAction } from '../store/store.ts';
 import type { AccountRuntime } from '../sync/account.ts';
 import type { SyncOutcome } from '../sync/sync-window.ts';
 import { WebhookDispatcher } from '../webhooks/dispatcher.ts';
@@ -31,6 +31,7 @@ export interface DaemonApi {
 export interface ApiHooks {
   onRun(account: string, outcome: SyncOutcome | Error): void;
   onActionOutcome(action: StoredAction, state: StoredAction['state']): void;
+  onDeadlineAlert(alert: DeadlineAlert): void;
 }
 
 /** What the API serves and with whom it shares leases; engine/app.ts takes them from the runtime. */
@@ -99,6 +100,7 @@ export function startDaemonApi(deps: DaemonApiDeps, options: DaemonApiOptions = 
     hooks: {
       onRun: (account, outcome) => metrics.onRun(account, outcome),
       onActionOutcome: (action, state) => metrics.onActionOutcome(action, state),
+      onDeadlineAlert: (alert) => metrics.onDeadlineAlert(alert),
     },
     async close() {
       await ready.catch(() => undefined);

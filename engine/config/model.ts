@@ -17,6 +17,8 @@ export interface AccountConfig {
   readonly timeouts?: { readonly connect?: number; readonly response?: number };
   /** Request ceilings by endpoint overriding the platform's (options.budgets). */
   readonly budgets?: Readonly<Record<string, { readonly limit: number; readonly perMs: number }>>;
+  /** Opt-in: refuse orders still waiting for acceptance this long before their acceptance deadline. */
+  readonly autoRefuseBeforeMs?: number;
 }
 
 export interface Config {
@@ -38,4 +40,6 @@ export interface Config {
   readonly webhooks: { readonly allowedDestinations: readonly string[]; readonly maxEndpointsPerToken: number };
   /** Buyers' personal data: kept `retentionMs` after an order's final status, checked every `checkEveryMs`. */
   readonly privacy: { readonly retentionMs: number; readonly checkEveryMs: number };
+  /** `order.deadline_approaching`: how long before each kind of deadline, checked every `checkEveryMs`. */
+  readonly deadlines: { readonly alertBeforeMs: { readonly acceptance: number; readonly shipping: number }; readonly checkEveryMs: number };
 }

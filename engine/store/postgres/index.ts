@@ -10,6 +10,7 @@ import * as orders from './orders.ts';
 import * as quarantine from './quarantine.ts';
 import * as runs from './runs.ts';
 import * as privacy from './privacy.ts';
+import * as deadlines from './deadlines.ts';
 import * as sharing from './sharing.ts';
 
 export type { PostgresStoreOptions } from './db.ts';
@@ -45,6 +46,6 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         }
       },
     },
-    { ...orders, ...actions, ...runs, ...quarantine, ...api, ...sharing, ...privacy, countOrders: (d, filter = {}) => orders.countOrders(d, filter) },
+    { ...orders, ...actions, ...runs, ...quarantine, ...api, ...sharing, ...privacy, ...deadlines, countOrders: (d, filter = {}) => orders.countOrders(d, filter) },
   );
 }
