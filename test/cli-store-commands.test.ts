@@ -22,7 +22,7 @@ beforeAll(async () => {
   sim = await startSimulator('mirakl', { orders: 60, historyDays: 3, seed: 3, speed: 0 });
   dir = await mkdtemp(path.join(tmpdir(), 'orderwire-cli-'));
   config = path.join(dir, 'orderwire.yaml');
-  await writeFile(config, `store: orders.sqlite\naccounts:\n  - id: w\n    channel: worten\n    base_url: ${sim.baseUrl}\n    credentials:\n      api_key: { env: CLI_TEST_KEY }\n`);
+  await writeFile(config, `store: orders.sqlite\naccounts:\n  - id: w\n    channel: worten\n    base_url: ${sim.baseUrl}\n    credentials:\n      api_key: { env: CLI_TEST_KEY }\n    options: { budgets: { OR11: { limit: 600, per: PT1M } } }\n`);
   env = { CLI_TEST_KEY: sim.credentials.apiKey };
 });
 afterAll(async () => {

@@ -38,7 +38,7 @@ afterEach(async () => {
 });
 
 /** A Mirakl OR11 endpoint over `orders`, paging like Mirakl (offset, max, total_count). */
-async function miraklServer(orders: () => unknown[], seen: Array<Record<string, string>> = []): Promise<string> {
+async function miraklServer(orders: () => unknown[], seen: Array<Record<string, string>> = [], opts: { total?: number } = {}): Promise<string> {
   return serve((app) =>
     app.get('/api/orders', async (req, reply) => {
       if (req.headers.authorization !== API_KEY) return reply.code(401).send({ status: 401, message: 'Unauthorized' });
@@ -48,7 +48,7 @@ async function miraklServer(orders: () => unknown[], seen: Array<Record<string, 
       const list = q.order_ids ? all.filter((o) => q.order_ids!.split(',').includes((o as { order_id: string }).order_id)) : all;
       const offset = Number(q.offset ?? 0);
       const max = Number(q.max ?? 10);
-      return { orders: list.slice(offset, offset + max), total_count: list.length };
+      return { orders: list.slice(offset, offset + max), total_count: opts.total ?? list.length };
     }),
   );
 }
@@ -214,10 +214,11 @@ describe('Mirakl mapping (OR11 examples from the OpenAPI document)', () => {
     const limiter = new AccountLimiter({ concurrency: 2, budgets: mirakl.budgets, onBudgetWait: (e) => waits.push(e.endpoint) });
     const connector = miraklConnector(await miraklServer(() => orders, seen), { limiter });
     const { pages, result } = await listAll(connector);
-    expect(pages.map((p) => [p.page, p.orders.length])).toEqual([[1, 100], [2, 100], [3, 50]]);
+    // Each page after the first starts at the last record of the one before (the overlap proves no gap).
+    expect(pages.map((p) => [p.page, p.orders.length])).toEqual([[1, 100], [2, 99], [3, 51]]);
     expect(new Set(pages.flatMap((p) => p.orders.map((o) => o.marketplace_order_id))).size).toBe(250);
-    expect(result).toEqual({ pages: 3, records: 250, requests: 3 });
-    expect(seen.map((q) => q.offset)).toEqual(['0', '100', '200']);
+    expect(result).toEqual({ pages: 3, records: 252, requests: 3, distinct: 250, total: 250 });
+    expect(seen.map((q) => q.offset)).toEqual(['0', '99', '198']);
     expect(seen[0]).toEqual({ paginate: 'true', sort: 'dateCreated', order: 'asc', start_update_date: '2026-11-22T10:15:00Z', end_update_date: '2026-11-22T10:30:00Z', offset: '0', max: '100' });
     expect(waits).toEqual([]);
   });
@@ -236,6 +237,35 @@ describe('Mirakl mapping (OR11 examples from the OpenAPI document)', () => {
     expect(ids.size).toBe(150);
     expect(result.unstable).toBeUndefined();
     expect(result.pages).toBe(3);
+  });
+
+  it('an order moved to the end while paging (the total unchanged) breaks the overlap: the gap is read again, nothing skipped', async () => {
+    const base = MIRAKL_BUSINESS.orders[0]!;
+    let orders = Array.from({ length: 250 }, (_, i) => withState(base, `O-${i}`, 'SHIPPING'));
+    let served = 0;
+    const seen: Array<Record<string, string>> = [];
+    const connector = miraklConnector(await miraklServer(() => {
+      // Before the second and fourth requests, an order already read moves to the end (its sort key changed).
+      if (served === 1 || served === 3) orders = [...orders.slice(0, 10), ...orders.slice(11), orders[10]!];
+      served++;
+      return orders;
+    }, seen));
+    const { pages, result } = await listAll(connector);
+    const ids = new Set(pages.flatMap((p) => p.orders.map((o) => o.marketplace_order_id)));
+    expect(ids.size).toBe(250);
+    expect(result).toMatchObject({ distinct: 250, total: 250, backSteps: 2 });
+    expect(result.unstable).toBeUndefined();
+    // Each page after a move shares no record with the one before: read again a quarter page back.
+    expect(seen.map((q) => q.offset)).toEqual(['0', '99', '74', '173', '148', '247']);
+  });
+
+  it('a listing that sees fewer distinct orders than the total count is unstable (never proven complete)', async () => {
+    const base = MIRAKL_BUSINESS.orders[0]!;
+    const orders = Array.from({ length: 120 }, (_, i) => withState(base, `O-${i}`, 'SHIPPING'));
+    // The marketplace counts 130 but serves 120 (a short page below the total: a page-size cap, so it asks on, and gets nothing).
+    const connector = miraklConnector(await miraklServer(() => orders, [], { total: 130 }));
+    const { result } = await listAll(connector);
+    expect(result).toMatchObject({ distinct: 120, total: 130, unstable: true });
   });
 
   it('reads one order back with OR11 order_ids, and undefined when Mirakl has none', async () => {

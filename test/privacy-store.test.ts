@@ -139,6 +139,38 @@ function suite(name: string, harness: () => Harness): void {
         await store.close();
       }
     });
+
+    it('covers quarantined payloads: erasure redacts those naming the e-mail (within the accounts), retention drops those not listed since', async () => {
+      const h = harness();
+      const store = await h.open();
+      try {
+        const held = (id: string, p: Person, account = 'worten-pt') => ({ account, channel: 'worten', marketplace_order_id: id, code: 'ORDER_UNMAPPABLE', reason: 'currency: missing', raw: { ...mirakl(id, p, 'waiting_acceptance').raw as object, currency_iso_code: null } });
+        await store.quarantineRecords([held('Q-1', ANA), held('Q-2', BOB), held('Q-3', ANA, 'worten-es')]);
+        expect(await store.erasePersonalData({ buyer_email: 'ANA.silva@example.pt', accounts: ['worten-pt'] })).toEqual([]);
+        const rows = (await store.listQuarantine({})).items;
+        const raw = (id: string) => JSON.stringify(rows.find((r) => r.marketplace_order_id === id)!.raw).toLowerCase();
+        for (const value of personal(ANA)) {
+          expect(raw('Q-1'), value).not.toContain(value);
+          expect(raw('Q-3'), value).toContain(value);
+        }
+        for (const value of personal(BOB)) expect(raw('Q-2'), value).toContain(value);
+        // Still quarantined, with what identifies the record and why.
+        expect(rows.find((r) => r.marketplace_order_id === 'Q-1')).toMatchObject({ code: 'ORDER_UNMAPPABLE', reason: 'currency: missing' });
+        expect(raw('Q-1')).toContain('kettle');
+
+        await store.erasePersonalData({ buyer_email: ANA.email });
+        const dump = await h.dump(store);
+        for (const value of personal(ANA)) expect(dump, value).not.toContain(value);
+
+        // Not listed again for the retention period: gone. Seen since: kept.
+        expect(await store.redactExpiredPersonalData('2000-01-01T00:00:00Z')).toBe(0);
+        expect(await store.redactExpiredPersonalData(new Date(Date.now() + 60_000).toISOString())).toBe(3);
+        expect((await store.listQuarantine({})).items).toEqual([]);
+        for (const value of personal(BOB)) expect(await h.dump(store), value).not.toContain(value);
+      } finally {
+        await store.close();
+      }
+    });
   });
 }
 

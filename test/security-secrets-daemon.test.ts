@@ -85,6 +85,8 @@ accounts:
     base_url: ${sim.baseUrl}
     credentials:
       api_key: { env: SECRETS_TEST_KEY }
+    # OR11's budget is shared with the daemon through the store: the one-off sync beside it need not wait a minute.
+    options: { budgets: { OR11: { limit: 600, per: PT1M } } }
   - id: w-bad
     channel: worten
     base_url: ${sim.baseUrl}

@@ -38,6 +38,9 @@ accounts:
     base_url: ${sim.baseUrl}
     credentials:
       api_key: { env: TEST_WORTEN_KEY }
+    # The store shares OR11's once-a-minute budget between processes; the simulator enforces none,
+    # so the rerun need not wait a minute behind the killed sync.
+    options: { budgets: { OR11: { limit: 600, per: PT1M } } }
 daemon:
   http: { enabled: false }
   # Longer than a CLI start on a loaded machine, so the rerun still finds the killed sync's lease.

@@ -36,7 +36,7 @@ interface RawAccount {
   auth_url?: string;
   credentials: Record<string, EnvRef>;
   enabled?: boolean;
-  options?: { import_fulfilled_orders?: boolean; poll_every?: string; concurrency?: number; timeouts?: { connect?: string; response?: string }; auto_refuse?: { before_deadline: string } };
+  options?: { import_fulfilled_orders?: boolean; poll_every?: string; concurrency?: number; timeouts?: { connect?: string; response?: string }; auto_refuse?: { before_deadline: string }; budgets?: Record<string, { limit: number; per: string }> };
 }
 interface RawConfig {
   store?: string | EnvRef;
@@ -163,6 +163,7 @@ function build(raw: RawConfig, file: string, channelsDir: string): Config {
       ...(a.options?.poll_every !== undefined && { pollEveryMs: durationToMs(a.options.poll_every) }),
       concurrency: a.options?.concurrency ?? 2,
       ...(a.options?.timeouts && { timeouts: Object.freeze(timeoutsMs(a.options.timeouts)) }),
+      ...(a.options?.budgets && { budgets: Object.freeze(Object.fromEntries(Object.entries(a.options.budgets).map(([endpoint, b]) => [endpoint, Object.freeze({ limit: b.limit, perMs: durationToMs(b.per) ?? 0 })]))) }),
       ...(a.options?.auto_refuse && { autoRefuseBeforeMs: durationToMs(a.options.auto_refuse.before_deadline) }),
     }),
   );

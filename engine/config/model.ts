@@ -15,6 +15,8 @@ export interface AccountConfig {
   readonly concurrency: number;
   /** HTTP timeouts in ms overriding the platform's (options.timeouts). */
   readonly timeouts?: { readonly connect?: number; readonly response?: number };
+  /** Request ceilings by endpoint overriding the platform's (options.budgets). */
+  readonly budgets?: Readonly<Record<string, { readonly limit: number; readonly perMs: number }>>;
   /** Opt-in: refuse orders still waiting for acceptance this long before their acceptance deadline. */
   readonly autoRefuseBeforeMs?: number;
 }

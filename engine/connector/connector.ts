@@ -46,10 +46,17 @@ export interface ListResult {
   records: number;
   requests: number;
   /**
-   * The listing saw pages shift under it (e.g. Mirakl's total_count fell between pages because
-   * orders were updated out of the window): a record may have been skipped, list the window again.
+   * The listing could not prove it saw every record of the window: its pages kept moving past the
+   * re-read budget, or it saw fewer distinct records than the total count announced. List the
+   * window again; never move the cursor past it.
    */
   unstable?: boolean;
+  /** Distinct records handed over (each once per listing). */
+  distinct?: number;
+  /** The total count the last page announced, when the marketplace gives one. */
+  total?: number;
+  /** Pages read again because they shared no record with the page before (the list moved). */
+  backSteps?: number;
 }
 
 /**

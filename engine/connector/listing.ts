@@ -27,9 +27,18 @@ export interface ListDeps {
   channel: Channel;
 }
 
-/** Re-reads after shifting pages within one listing; past this, the caller lists the window again. */
-const MAX_RECOVERIES = 100;
+/** Re-reads of gaps per listing, beyond one per page that brought new records; past this, the caller lists the window again. */
+const MAX_BACK_STEPS = 100;
 
+/**
+ * Streams the window's pages to `onPage` and says whether the listing is proven complete. With a
+ * paginator that pages by position (`back`), every page after the first must share a record with
+ * the page accepted before it, or it is read again from further back: the pages then form one
+ * unbroken chain from the start of the list to its end, so an order moved or dropped between two
+ * requests cannot leave a gap. With a total count, the listing must also have seen at least as
+ * many distinct records as the last page announces. A listing that proves neither is `unstable`:
+ * the caller lists the window again and keeps its cursor until one does.
+ */
 export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (page: OrderPage) => Promise<void>, signal?: AbortSignal): Promise<ListResult> {
   const { platform, client, paginator, normalize } = deps;
   const { request, formatDate, records } = platform.list;
@@ -41,10 +50,16 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
   const url = joinUrl(deps.baseUrl, String(request.path(ctx)));
   const perListing = platform.budgets[request.endpoint]?.counts === 'listing';
   let query: PageQuery | undefined = paginator.first();
-  let previousBody: unknown;
-  let recoveries = 0;
-  // Ids of the previous page: pages that overlap it are deduplicated here, before the store.
-  let previousIds = new Set<string>();
+  // Ids handed over by this listing: each record goes to the caller once per listing.
+  const seen = new Set<string>();
+  let withoutId = 0;
+  // Ids of the last page the chain accepted, and the re-reads spent on the current gap.
+  let chained: Set<string> | undefined;
+  let attempt = 0;
+  let backSteps = 0;
+  // Pages that brought records not seen before: the re-read budget grows with real progress only.
+  let fresh = 0;
+  let lastTotal: number | undefined;
   const result: ListResult = { pages: 0, records: 0, requests: 0 };
   const fetchPage = (q: PageQuery) =>
     client.send(
@@ -75,34 +90,39 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
     result.records += list.length;
     const page: OrderPage = { orders: [], page: result.pages, skipped: [], unmapped: [] };
     const ids = new Set<string>();
-    let duplicates = 0;
+    const before = seen.size + withoutId;
     for (const record of list) {
       const out = normalizeRecord(record);
       const id = 'order' in out ? out.order.marketplace_order_id : 'skip' in out ? out.skip.marketplace_order_id : out.unmapped.marketplace_order_id;
       if (id !== undefined) {
         ids.add(id);
-        if (previousIds.has(id)) {
-          duplicates += 1;
-          continue;
-        }
+        if (seen.has(id)) continue;
+        seen.add(id);
+      } else {
+        withoutId += 1;
       }
       if ('order' in out) page.orders.push(out.order);
       else if ('skip' in out) page.skipped.push(out.skip);
       else page.unmapped.push(out.unmapped);
     }
+    if (seen.size + withoutId > before) fresh += 1;
+    lastTotal = paginator.total?.(exchange.body) ?? lastTotal;
     // Which page comes next is known from this one: ask for it now, so the marketplace prepares
     // it while the caller commits this one (at most one page in flight, memory stays bounded).
-    // Pages shifted under us (orders left the window meanwhile): re-read what may have been skipped.
-    const again: PageQuery | undefined = result.pages > 1 ? paginator.recover?.(query, previousBody, exchange.body) : undefined;
-    previousBody = exchange.body;
     let next: PageQuery | undefined;
-    if (again && recoveries < MAX_RECOVERIES) {
-      recoveries += 1;
+    const gap = paginator.back !== undefined && chained !== undefined && !overlaps(ids, chained);
+    const budget = MAX_BACK_STEPS + fresh;
+    const again: PageQuery | undefined = gap && backSteps < budget ? paginator.back?.(query, ++attempt) : undefined;
+    if (again) {
+      // No record in common with the page before: the list moved under us. Read again from further back.
+      backSteps += 1;
       next = again;
     } else {
-      if (again) result.unstable = true;
-      previousIds = ids;
-      next = paginator.next(query, exchange.body, list.length, list, duplicates);
+      // At the start of the list a page needs no overlap; past the re-read budget, the chain is broken.
+      if (gap && backSteps >= budget) result.unstable = true;
+      attempt = 0;
+      chained = ids;
+      next = paginator.next(query, exchange.body, list.length, list);
     }
     if (next) {
       pending = fetchPage(next);
@@ -117,5 +137,16 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
     }
     query = next;
   }
+  result.distinct = seen.size + withoutId;
+  if (lastTotal !== undefined) {
+    result.total = lastTotal;
+    if (result.distinct < lastTotal) result.unstable = true;
+  }
+  if (backSteps > 0) result.backSteps = backSteps;
   return result;
+}
+
+function overlaps(page: ReadonlySet<string>, before: ReadonlySet<string>): boolean {
+  for (const id of page) if (before.has(id)) return true;
+  return false;
 }

@@ -70,10 +70,10 @@ export async function openRuntime(config: Config, log: Logger, options: { env?: 
       const account = resolveAccount(accountConfig, channels, options.env, connect);
       accountConfigs.set(account.id, account);
       if (!connect) continue;
-      const platform = await loadPlatform(account.channel.platform);
+      const platform = withAccountBudgets(await loadPlatform(account.channel.platform), account);
       undeclaredActions(account.id, account.channel, platform);
       const accountLog = log.child({ account: account.id });
-      // Processes on a store that shares budgets (PostgreSQL) keep to the ceilings together.
+      // Processes on a store that shares budgets (SQLite and PostgreSQL) keep to the ceilings together.
       // Every budget wait is told to the activity (account health: "blocked" by a budget).
       const onBudgetWait: LimiterOptions['onBudgetWait'] = (e) => activity.budgetWait(account.id, e);
       const limiter = sharedBudgetLimiter(store, account.id, { concurrency: account.concurrency, budgets: platform.budgets, log: accountLog, onBudgetWait })
@@ -104,4 +104,24 @@ export async function openRuntime(config: Config, log: Logger, options: { env?: 
     await store.close();
     throw err;
   }
+}
+
+/**
+ * The platform with the account's own request ceilings (`options.budgets`) in place of the
+ * platform file's; how a budget counts (per request or per listing) stays the platform's.
+ */
+export function withAccountBudgets(platform: Platform, account: Pick<AccountRuntime, 'id' | 'budgets'>): Platform {
+  if (!account.budgets) return platform;
+  const budgets = { ...platform.budgets };
+  for (const [endpoint, b] of Object.entries(account.budgets)) {
+    const base = platform.budgets[endpoint];
+    const at = `accounts[${account.id}].options.budgets.${endpoint}`;
+    if (!base) {
+      const known = Object.keys(platform.budgets);
+      throw new OrderwireError('CONFIG_INVALID', `${at}: the ${platform.id} platform budgets no endpoint "${endpoint}" (${known.length > 0 ? `it budgets ${known.join(', ')}` : 'it budgets none'})`, { account: account.id, endpoint });
+    }
+    if (!(b.perMs > 0)) throw new OrderwireError('CONFIG_INVALID', `${at}.per: the period must be longer than zero`, { account: account.id, endpoint });
+    budgets[endpoint] = { ...base, limit: b.limit, perMs: b.perMs };
+  }
+  return { ...platform, budgets };
 }

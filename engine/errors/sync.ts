@@ -3,10 +3,10 @@ import { defineErrors } from './define.ts';
 /** Sync runs, the action worker and the daemon. */
 export const syncErrors = defineErrors({
   SYNC_PAGES_UNSTABLE: {
-    title: 'Pages kept shifting while listing',
+    title: 'Window listing never proven complete',
     severity: 'warning',
     http: 503,
-    help: 'Orders were updated while a window was being paged, several times in a row. Nothing is lost: the next window re-reads what moved.',
+    help: 'Listing a window could not prove it saw every order (its pages kept moving while orders were updated, or it saw fewer orders than the total count the marketplace announced), several times in a row. Nothing is lost: the cursor stays where it was and the next run lists the window again.',
   },
   SYNC_ACCOUNT_BUSY: {
     title: 'Account being polled',

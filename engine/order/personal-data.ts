@@ -47,6 +47,31 @@ export function redactPersonalData(document: Record<string, Json>, raw: Json): R
   return { document: out, raw: redactRaw(raw, values, false) };
 }
 
+/**
+ * A raw payload alone (a quarantined record: no normalized document) without personal data: the
+ * `known` values (the erased e-mail) and every value the payload itself holds about a person are
+ * hunted in its free texts too (a note naming the buyer).
+ */
+export function redactPersonalDataInRaw(raw: Json, known: readonly string[]): Json {
+  const found = new Set<string>();
+  const add = (value: unknown): void => {
+    if ((typeof value === 'string' || typeof value === 'number') && String(value).trim().length >= MIN_VALUE_LENGTH) found.add(String(value).trim().toLowerCase());
+  };
+  known.forEach(add);
+  const collect = (value: Json, inPerson: boolean): void => {
+    if (Array.isArray(value)) value.forEach((item) => collect(item, inPerson));
+    else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        const normalized = normalizeKey(key);
+        const subtree = inPerson || (item !== null && typeof item === 'object' && PERSON_SUBTREE.test(normalized));
+        collect(item, subtree || (item !== null && typeof item !== 'object' && PERSON_LEAF.test(normalized)));
+      }
+    } else if (inPerson) add(value);
+  };
+  collect(raw, false);
+  return redactRaw(raw, [...found].sort((a, b) => b.length - a.length), false);
+}
+
 /** The same on the texts the store keeps (JSON document, JSON raw). */
 export function redactPersonalDataTexts(document: string, raw: string): { document: string; raw: string } {
   const result = redactPersonalData(JSON.parse(document) as Record<string, Json>, JSON.parse(raw) as Json);

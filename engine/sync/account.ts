@@ -21,6 +21,8 @@ export interface AccountRuntime {
   readonly concurrency: number;
   /** HTTP timeouts in ms overriding the platform's. */
   readonly timeouts?: { readonly connect?: number; readonly response?: number };
+  /** Request ceilings by endpoint overriding the platform's. */
+  readonly budgets?: Readonly<Record<string, { readonly limit: number; readonly perMs: number }>>;
   /** Opt-in (options.auto_refuse): refuse orders still waiting for acceptance this long before their acceptance deadline. */
   readonly autoRefuseBeforeMs?: number;
 }
@@ -50,6 +52,7 @@ export function resolveAccount(account: AccountConfig, channels: ReadonlyMap<str
     pollEveryMs: pollPeriodMs(incremental.everyMs, incremental.minEveryMs, account.pollEveryMs),
     concurrency: account.concurrency,
     ...(account.timeouts && { timeouts: account.timeouts }),
+    ...(account.budgets && { budgets: account.budgets }),
     ...(account.autoRefuseBeforeMs !== undefined && { autoRefuseBeforeMs: account.autoRefuseBeforeMs }),
   });
 }

@@ -18,7 +18,11 @@ export interface SyncDeps {
   log: Logger;
   now: () => Date;
   windows: Omit<WindowSettings, 'lookbackMs'>;
-  /** Listing again after shifting pages is bounded: past this, the next window heals it. */
+  /**
+   * Listings of one window that could not prove they saw every record are repeated up to this
+   * many times (default 3); past it the run ends without moving the cursor, so the next window
+   * covers this one again.
+   */
   maxRelists?: number;
   /**
    * Orders committed per store transaction (default 1,000: ten Mirakl pages). Pages are buffered
@@ -41,6 +45,8 @@ export interface SyncOutcome {
   quarantined: number;
   /** Records that left the quarantine in this run (retried, and they map now). */
   released: number;
+  /** The listing never proved itself complete: the cursor stayed where it was. */
+  cursorHeld: boolean;
 }
 
 export type SyncKind = 'incremental' | 'catch_up' | 'manual';
@@ -90,6 +96,7 @@ export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { sinc
   };
   try {
     const maxRelists = deps.maxRelists ?? 3;
+    let proven = false;
     for (let attempt = 0; ; attempt++) {
       let lastPage = 0;
       const result = await connector.listOrders(window, async (page) => {
@@ -109,12 +116,17 @@ export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { sinc
       }, options.signal);
       await flush(lastPage);
       totals.requests += result.requests;
-      if (!result.unstable) break;
-      if (attempt >= maxRelists) {
-        runLog.warn({ code: 'SYNC_PAGES_UNSTABLE' }, 'pages kept shifting while listing; the next window will pick up what moved');
+      const proof = { attempt: attempt + 1, distinct: result.distinct, total: result.total, reread_pages: result.backSteps ?? 0 };
+      if (!result.unstable) {
+        proven = true;
+        if (result.backSteps) runLog.info(proof, 'pages moved while listing; the pages around each move were read again');
         break;
       }
-      runLog.info({ attempt: attempt + 1 }, 'pages shifted while listing (orders updated meanwhile): listing the window again');
+      if (attempt >= maxRelists) {
+        runLog.warn({ code: 'SYNC_PAGES_UNSTABLE', ...proof }, 'the listing never proved it saw every order of the window: the cursor stays, the next window lists it again');
+        break;
+      }
+      runLog.info(proof, 'the listing could not prove it saw every order of the window (pages moved, or fewer orders than the total count): listing the window again');
     }
     // Records quarantined by earlier windows, through the mapping as it is now.
     const retried = await quarantine.retry(connector);
@@ -122,8 +134,9 @@ export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { sinc
     // Every page of the window is committed: only now may the cursor move. A manual window
     // (`orderwire sync --since`) is one-off and moves no cursor: orders between the incremental
     // cursor and --since are still listed by the next poll.
-    if (window.kind === 'catch_up') await store.setCursor(account.id, account.channel.id, 'catch_up', window.to.toISOString());
-    else if (window.kind !== 'manual') await store.setCursor(account.id, account.channel.id, 'incremental', window.to.toISOString());
+    // A window never proven complete moves no cursor either: the next run covers it again.
+    if (proven && window.kind === 'catch_up') await store.setCursor(account.id, account.channel.id, 'catch_up', window.to.toISOString());
+    else if (proven && window.kind !== 'manual') await store.setCursor(account.id, account.channel.id, 'incremental', window.to.toISOString());
     const quarantined = await quarantine.count();
     const counts = { pages: totals.pages, orders: totals.orders, requests: totals.requests, errors: 0, quarantined };
     await store.finishRun(run.id, { state: 'succeeded', ...counts });
@@ -137,6 +150,7 @@ export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { sinc
       skipped: totals.skipped,
       quarantined,
       released: quarantine.released,
+      cursorHeld: !proven,
     };
   } catch (err) {
     // Keep what was listed before the failure (or a graceful stop); the cursor stays put anyway.

@@ -147,6 +147,9 @@ export async function writeDaemonConfig(world: CellWorld, dir: string, options: 
     }
     // Every cell's request in flight at once.
     lines.push('    options:', '      concurrency: 16', `      timeouts: { connect: PT5S, response: ${options.responseTimeout} }`);
+    // Daemons on one store share OR11's once-a-minute budget (read-backs included); the simulator
+    // enforces none, so a restarted daemon need not wait a minute behind the one killed.
+    if (kind === 'mirakl') lines.push('      budgets: { OR11: { limit: 600, per: PT1M } }');
   }
   lines.push(`documents: { dir: ${world.documents.dir} }`);
   lines.push('daemon:', `  lease_ttl: ${options.leaseTtl}`, `  action_workers: ${options.actionWorkers ?? 32}`, '  http: { enabled: false }', '');

@@ -57,13 +57,15 @@ export interface HarnessOptions {
   channel?: Channel;
   accountId?: string;
   importFulfilledOrders?: boolean;
+  /** A store URL (a PostgreSQL schema) instead of a fresh SQLite file. */
+  storeUrl?: string;
 }
 
 export async function startSyncHarness(options: HarnessOptions): Promise<SyncHarness> {
   const sim = await startSimulator(options.kind, { orders: 200, seed: 7, speed: 0, ...options.sim });
   const dir = await mkdtemp(path.join(tmpdir(), 'orderwire-sync-'));
   const storeFile = path.join(dir, 'orderwire.sqlite');
-  const store = await openStore(storeFile);
+  const store = await openStore(options.storeUrl ?? storeFile);
   await store.migrate();
   const channel = options.channel ?? (await loadChannel(CHANNEL_OF[options.kind]));
   const platform = await loadPlatform(channel.platform);

@@ -63,7 +63,7 @@ export function register(program: Command): void {
       }).finally(() => held.release());
       if (progress) process.stderr.write('\n');
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ ...outcome.run, inserted: outcome.inserted, updated: outcome.updated, unknown_statuses: outcome.unknownStatuses, skipped: outcome.skipped, released: outcome.released }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ ...outcome.run, inserted: outcome.inserted, updated: outcome.updated, unknown_statuses: outcome.unknownStatuses, skipped: outcome.skipped, released: outcome.released, cursor_held: outcome.cursorHeld }, null, 2)}\n`);
       } else {
         const { run } = outcome;
         process.stdout.write(
@@ -74,7 +74,8 @@ export function register(program: Command): void {
             (outcome.released ? `  ${outcome.released} quarantined records stored (they map now)\n` : '') +
             (outcome.quarantined
               ? `  ${outcome.quarantined} records quarantined (they could not be stored; the others were): see \`orderwire orders --quarantined --account ${accountId}\`\n`
-              : ''),
+              : '') +
+            (outcome.cursorHeld ? `  the listing never proved it saw every order of the window (pages kept moving): the cursor stays, the next run lists it again\n` : ''),
         );
       }
       // The run succeeded and the cursor moved, but records wait for someone to look at them.

@@ -1,16 +1,17 @@
 /**
  * `offset_total`: offset and page size in the query, a total count in the response (Mirakl OR11:
- * offset, max, total_count). Stops once offset + records reaches the total, or on an empty page.
+ * offset, max, total_count).
  *
- * Shifting pages: with the window's upper bound fixed, an order updated while we page leaves the
- * filtered list, so the total drops and every later order moves back. If the order sat before
- * our offset, the page just read skipped one order; `recover` re-reads from `offset - drop`.
- * (If it sat after, the re-read only yields duplicates, which the store deduplicates.)
- * Overlapping pages (records of the previous page served again) advance the offset by the new
- * records only.
+ * Offsets are positions in a list that may move while we page (orders updated out of the window,
+ * a sort with ties, a marketplace serving overlapping pages). So each page after the first is
+ * asked from one record before the end of the page read last: it must start with a record the
+ * listing already has. The listing checks that overlap (see `listing.ts`); a page without it may
+ * follow a gap, and `back` re-reads from further back, a quarter page first, then doubling. The
+ * end is a short page that reaches the total (a short page below it is a server cap on the page
+ * size: keep going), or an empty page.
  */
 import { compilePath } from '../map/path.ts';
-import type { Paginator } from './types.ts';
+import type { PageQuery, Paginator } from './types.ts';
 
 export interface OffsetTotalSpec {
   type: 'offset_total';
@@ -22,25 +23,29 @@ export interface OffsetTotalSpec {
 }
 
 export function offsetTotal(spec: OffsetTotalSpec): Paginator {
-  const total = compilePath(spec.total);
-  const size = String(spec.page_size);
+  const totalAt = compilePath(spec.total);
+  const size = spec.page_size;
+  const offsetOf = (q: PageQuery): number => Number(q[spec.offset_param] ?? 0);
+  const totalOf = (body: unknown): number | undefined => {
+    const n = Number(totalAt(body));
+    return Number.isFinite(n) && n >= 0 ? n : undefined;
+  };
   return {
-    first: () => ({ [spec.offset_param]: '0', [spec.limit_param]: size }),
-    next(current, body, records, _list, duplicates = 0) {
+    first: () => ({ [spec.offset_param]: '0', [spec.limit_param]: String(size) }),
+    next(current, body, records) {
       if (records === 0) return undefined;
-      // Records the previous page already had mean the page started earlier than asked: advance
-      // by the new ones only, or the end of the list would be skipped.
-      const offset = Number(current[spec.offset_param] ?? 0) + Math.max(1, records - duplicates);
-      const count = Number(total(body));
-      // Without a usable total, a short page is the end.
-      const done = Number.isFinite(count) ? offset >= count : records < spec.page_size;
-      return done ? undefined : { ...current, [spec.offset_param]: String(offset) };
+      const offset = offsetOf(current);
+      const count = totalOf(body);
+      if (records < size && (count === undefined || offset + records >= count)) return undefined;
+      // One record of overlap: the next page must start with this page's last record.
+      return { ...current, [spec.offset_param]: String(offset + Math.max(1, records - 1)) };
     },
-    recover(current, previousBody, body) {
-      const drop = Number(total(previousBody)) - Number(total(body));
-      const offset = Number(current[spec.offset_param] ?? 0);
-      if (!(drop > 0) || offset === 0) return undefined;
-      return { ...current, [spec.offset_param]: String(Math.max(0, offset - drop)) };
+    total: totalOf,
+    back(current, attempt) {
+      const offset = offsetOf(current);
+      if (offset === 0) return undefined;
+      const step = Math.ceil(size / 4) * 2 ** Math.min(20, Math.max(0, attempt - 1));
+      return { ...current, [spec.offset_param]: String(Math.max(0, offset - step)) };
     },
   };
 }

@@ -10,15 +10,15 @@ export interface Paginator {
   first(): PageQuery;
   /**
    * Query parameters of the page after `current`, or undefined when `current` was the last.
-   * `list` is the page's records, for strategies that seek on a record's field; `duplicates`
-   * how many of them the previous page already had (the list moved forward under us, or the
-   * marketplace served overlapping pages).
+   * `list` is the page's records, for strategies that seek on a record's field.
    */
-  next(current: PageQuery, body: unknown, records: number, list?: readonly unknown[], duplicates?: number): PageQuery | undefined;
+  next(current: PageQuery, body: unknown, records: number, list?: readonly unknown[]): PageQuery | undefined;
+  /** The number of records the marketplace says the listing holds, when its responses say. */
+  total?(body: unknown): number | undefined;
   /**
-   * Called from the second page on with the previous page's body: when the list shifted between
-   * the two (orders left the window while paging), the query that re-reads what may have been
-   * skipped. The caller deduplicates what it reads twice.
+   * Position paging that overlaps: each page after the first must hold a record of the page before
+   * (the listing checks). When it does not, records may have been skipped: the query that re-reads
+   * from further back (`attempt` counts from 1 for one gap), or undefined at the start of the list.
    */
-  recover?(current: PageQuery, previousBody: unknown, body: unknown): PageQuery | undefined;
+  back?(current: PageQuery, attempt: number): PageQuery | undefined;
 }

@@ -3,7 +3,7 @@
  * redacting a stored row's texts (engine/order/personal-data.ts says what is redacted).
  */
 import { OrderwireError } from '../../errors.ts';
-import { redactPersonalData } from '../../order/personal-data.ts';
+import { REDACTED, redactPersonalData, redactPersonalDataInRaw } from '../../order/personal-data.ts';
 import type { ErasureRequest } from '../store.ts';
 import { canonicalInstant } from './time.ts';
 import { requireText } from './validate.ts';
@@ -31,4 +31,24 @@ export function checkErasure(request: ErasureRequest): { email: string; accounts
 export function redactRow(document: Record<string, unknown>, raw: unknown): { document: string; raw: string } {
   const out = redactPersonalData(document, raw);
   return { document: JSON.stringify(out.document), raw: JSON.stringify(out.raw) };
+}
+
+/**
+ * A quarantined record's raw payload (the marketplace's own JSON, kept as text) without the data
+ * subject's personal data: person and address subtrees, contact leaves, and any string holding
+ * the e-mail or one of those values. A payload that is not JSON is replaced whole.
+ */
+export function redactQuarantinedRaw(raw: string, email: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return JSON.stringify(REDACTED);
+  }
+  return JSON.stringify(redactPersonalDataInRaw(parsed, [email]));
+}
+
+/** `%text%` for a LIKE that matches `text` literally (backslash escapes). */
+export function likeContaining(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }

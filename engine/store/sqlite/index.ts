@@ -22,9 +22,10 @@ export async function openSqliteStore(file: string): Promise<Store> {
     db,
     {
       kind: 'sqlite',
-      // One daemon per file, whose own limiter holds the ceilings; a request budget taken in a
-      // write transaction per marketplace request would contend with that daemon's commits.
-      capabilities: { sharedBudgets: false },
+      // A daemon and one-off CLI syncs may share a file: the marketplace's ceilings (Mirakl OR11
+      // once a minute) hold for all of them. A budget is one short BEGIN IMMEDIATE per budgeted
+      // request, and OR11 counts once per listing, not per page.
+      capabilities: { sharedBudgets: true },
       migrate: async () => migrateSqlite(db),
       close: async () => db.close(),
       async ping() {

@@ -7,6 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SimClock } from '../shared/clock.ts';
 import type { FaultSpec } from '../shared/faults.ts';
+import { offsetPositions } from '../shared/paging-faults.ts';
 import { RateLimiter } from '../shared/rate-limit.ts';
 import { accept, cancelLines, cancelOrder, refund, ship, updateShippingFrom, updateTracking } from './actions.ts';
 import type { ActionContext } from './actions.ts';
@@ -18,7 +19,7 @@ import { listOrders } from './query.ts';
 import { renderOrder, renderOrderOr12 } from './render.ts';
 import { createShipments, listShipments } from './shipments.ts';
 import type { RenderContext } from './render.ts';
-import type { OrderBook } from './store.ts';
+import type { OrderBook, OrderRecord } from './store.ts';
 import type { DocumentShelf } from '../shared/documents.ts';
 import { hasInvoice, registerMiraklDocumentRoutes } from './documents.ts';
 
@@ -107,32 +108,30 @@ export function registerMiraklRoutes(app: FastifyInstance, opts: MiraklRoutesOpt
     // A poll is one listing: only its first page counts against the ceiling.
     if (req.offset === 0 && !limit('OR11', request, reply)) return reply;
     const now = clock.now();
-    let offset = req.offset;
-    let max = req.max;
-    let shifted = 0;
-    if (!req.paginate) {
-      offset = 0;
-      max = opts.unpaginatedCap;
-    } else if (offset > 0 && faults.duplicatePages) {
-      offset = Math.max(0, offset - Math.max(1, Math.floor(max / 5)));
-    } else if (offset > 0 && faults.shiftingPages) {
-      shifted = 1;
+    if (req.paginate && !req.desc && !faults.shiftingPages) {
+      // The common case in one read (listing is the simulator's costly part).
+      const start = faults.duplicatePages && req.offset > 0 ? Math.max(0, req.offset - Math.max(1, Math.floor(req.max / 5))) : req.offset;
+      const page = listOrders(book, req.filters, start, req.max, now);
+      return { orders: page.orders.map((o) => renderOrder(o, renderCtx(now))), total_count: page.total };
     }
-    const probe = req.desc ? listOrders(book, req.filters, 0, 0, now) : null;
-    const total = probe?.total;
-    const page = req.desc
-      ? (() => {
-          const end = Math.max(0, (total as number) - offset - shifted);
-          const startRank = Math.max(0, end - max);
-          const p = listOrders(book, req.filters, startRank, end - startRank, now);
-          return { orders: p.orders.reverse(), total: p.total };
-        })()
-      : listOrders(book, req.filters, offset + shifted, max, now);
-    if (!req.paginate && page.total > opts.unpaginatedCap) {
-      throw new MiraklApiError(400, undefined, `paginate=false is limited to ${opts.unpaginatedCap} orders by the simulator and ${page.total} match: narrow the filters or paginate`);
+    const total = listOrders(book, req.filters, 0, 0, now).total;
+    if (!req.paginate && total > opts.unpaginatedCap) {
+      throw new MiraklApiError(400, undefined, `paginate=false is limited to ${opts.unpaginatedCap} orders by the simulator and ${total} match: narrow the filters or paginate`);
+    }
+    // Positions in the sorted list (paging faults applied), read run by run; descending order
+    // counts positions from the end.
+    const positions = req.paginate ? offsetPositions(req.offset, req.max, total, faults) : Array.from({ length: total }, (_, i) => i);
+    const orders: OrderRecord[] = [];
+    for (let i = 0; i < positions.length; ) {
+      let n = 1;
+      while (i + n < positions.length && positions[i + n] === (positions[i] as number) + n) n++;
+      const start = positions[i] as number;
+      if (req.desc) orders.push(...listOrders(book, req.filters, total - start - n, n, now).orders.reverse());
+      else orders.push(...listOrders(book, req.filters, start, n, now).orders);
+      i += n;
     }
     const ctx = renderCtx(now);
-    return { orders: page.orders.map((o) => renderOrder(o, ctx)), total_count: page.total - shifted };
+    return { orders: orders.map((o) => renderOrder(o, ctx)), total_count: total };
   });
 
   // OR12 (deprecated, still served)

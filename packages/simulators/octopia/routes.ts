@@ -14,7 +14,7 @@ import type { OrderBook } from './order-book.ts';
 import { ProblemError, problem, sendProblem } from './problems.ts';
 import { CANCELLATION_REASONS, CARRIERS, reasonsFor } from './reference-data.ts';
 import { renderOrder, viewOrder } from './render.ts';
-import { pagePositions } from './paging-faults.ts';
+import { pagePositions } from '../shared/paging-faults.ts';
 import type { DocumentShelf } from '../shared/documents.ts';
 import { registerInvoiceRoutes } from './invoices.ts';
 

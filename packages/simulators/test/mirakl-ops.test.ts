@@ -73,7 +73,7 @@ describe('fault modes', () => {
     expect((await call('/api/orders')).status).toBe(200);
   });
 
-  it('duplicate pages overlap; shifting pages skip an order and shrink total_count', async () => {
+  it('duplicate pages overlap; shifting pages move read orders to the end, so an offset reader skips one per page', async () => {
     const sim = await start();
     const call = client(sim);
     const ids = async (q: string) => ((await (await call(`/api/orders?${q}`)).json()) as Json).orders.map((o: Json) => o.order_id) as string[];
@@ -85,7 +85,11 @@ describe('fault modes', () => {
     await setFaults(sim, 'shifting-pages');
     const page2 = (await (await call('/api/orders?max=10&offset=10')).json()) as Json;
     expect(page2.orders[0].order_id).toBe(clean[11]);
-    expect(page2.total_count).toBe(119);
+    // Moved, not gone: the count is unchanged and the last page ends with the orders moved to the end.
+    expect(page2.total_count).toBe(120);
+    const last = (await (await call('/api/orders?max=10&offset=110')).json()) as Json;
+    // Page 12 reads the list with its first 11 orders moved to the end: positions 110-119 are orders 1-10.
+    expect(last.orders.map((o: Json) => o.order_id)).toEqual(clean.slice(1, 11));
   });
 
   it('clock skew shifts every date shown and read', async () => {
