@@ -86,7 +86,7 @@ describe('Octopia simulator: reading', () => {
     const orders = pages.flatMap((p) => p.orders);
     const skipped = pages.flatMap((p) => p.skipped);
     // Keyset paging re-reads the boundary order of each full page (2 records read twice), handed over once.
-    expect(result).toEqual({ pages: 3, records: 252, requests: 3 });
+    expect(result).toEqual({ pages: 3, records: 252, requests: 3, distinct: 250 });
     expect(orders.length + skipped.length).toBe(250);
     expect(new Set([...orders.map((o) => o.marketplace_order_id), ...skipped.map((s) => s.marketplace_order_id)]).size).toBe(250);
     expect(orders.every((o) => o.sales_channel === 'CDISCOUNT' && o.status !== 'unknown')).toBe(true);
