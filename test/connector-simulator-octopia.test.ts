@@ -141,15 +141,13 @@ describe('Octopia simulator: every Cdiscount action', () => {
     expect((await connector.sendAction(ship, order)).kind).toBe('succeeded');
     const [call] = await callsSince(since);
     expect(call).toMatchObject({ method: 'POST', path: `/seller/v2/orders/${order.marketplace_order_id}/shipments`, status: 201 });
-    expect(call?.body).toEqual([
-      {
-        parcelNumber: '6A00012345678',
-        carrierCode: '14',
-        carrierName: 'Colissimo',
-        trackingUrl: 'https://www.laposte.fr/outils/suivre-vos-envois?code=6A00012345678',
-        items: order.lines.map((l) => ({ orderLineId: l.id, quantity: l.quantity })),
-      },
-    ]);
+    // Octopia's published shape: one parcel object, whole lines by id, the carrier by name.
+    expect(call?.body).toEqual({
+      parcelNumber: '6A00012345678',
+      carrierName: 'Colissimo',
+      trackingUrl: 'https://www.laposte.fr/outils/suivre-vos-envois?code=6A00012345678',
+      orderLineIds: order.lines.map((l) => l.id),
+    });
     expect((await simOrder(order.marketplace_order_id)).status).toBe('Shipped');
     expect(await connector.getOrder(order.marketplace_order_id)).toMatchObject({ status: 'shipped', tracking: { carrier_code: '14', carrier_name: 'Colissimo', number: '6A00012345678' } });
   });
