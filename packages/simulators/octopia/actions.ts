@@ -85,7 +85,13 @@ export function ship(book: OrderBook, ref: number, body: unknown, now: number): 
     known.add(p.parcelNumber);
     for (const item of p.items) shipped[item.line] = (shipped[item.line] ?? 0) + item.quantity;
   }
+  const request = record?.cancelRequest;
   parcels.forEach((p, n) => {
+    for (const item of p.items) {
+      if (request?.lines.includes(item.line) && request.requestedBy !== 'Customer') {
+        throw new ProblemError(400, 'invalid-state', `Cannot switch to shipped status: line ${content.lines[item.line]?.orderLineId} is CancelRequest, requested by ${request.requestedBy}; only a line whose cancellation the customer requested may still be shipped`);
+      }
+    }
     if (known.has(p.parcelNumber)) throw badBody(`[${n}].parcelNumber ${p.parcelNumber} is already used on this order`);
     known.add(p.parcelNumber);
     for (const item of p.items) {
