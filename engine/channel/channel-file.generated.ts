@@ -393,7 +393,7 @@ export interface ValueList {
   values: Values;
 }
 /**
- * Seller actions by name: accept, refuse, ship, refund, cancel.
+ * Seller actions by name (the action kinds: see $defs/actionName).
  */
 export interface Actions {
   [k: string]: Action;

@@ -1,3 +1,4 @@
+import { actionNamesInWords } from '../vocabulary/action-kinds.ts';
 import { defineErrors } from './define.ts';
 
 /**
@@ -16,7 +17,7 @@ export const actionErrors = defineErrors({
     title: 'Unknown action for this channel',
     severity: 'error',
     http: 422,
-    help: 'The channel does not define this action. `orderwire describe <channel>` lists its actions; names are accept, refuse, ship, refund and cancel.',
+    help: `The channel does not define this action. \`orderwire describe <channel>\` lists its actions; names are ${actionNamesInWords('and')}.`,
   },
   ACTION_STATUS_UNKNOWN: {
     title: 'Order status unknown: no action can be validated',

@@ -6,6 +6,7 @@
 import type { ActionName, Channel, NormalizedStatus } from '../channel/model.ts';
 import type { NormalizedOrder, OrderStatus } from '../order/model.ts';
 import { mapOrderStatus } from '../order/status.ts';
+import { actionKind } from '../vocabulary/action-kinds.ts';
 import { CUSTOM_RULE_EVENT_PREFIX, compiledRules, type CompiledRules, type PlanVerdict, type RunInput } from './engine.ts';
 import { checkData } from './fields.ts';
 import { actionFinding, FindingList, type ActionFinding } from './findings.ts';
@@ -72,7 +73,7 @@ function buildRequest(order: NormalizedOrder, name: ActionName, status: Normaliz
     status,
     lines: outcome.selection.lines,
     ...(Object.keys(outcome.parts).length > 0 && { line_parts: outcome.parts }),
-    ...(outcome.selection.lines !== null && outcome.selection.refused.length > 0 && (name === 'refuse' ? { accepted_lines: outcome.selection.refused } : { refused_lines: outcome.selection.refused })),
+    ...(outcome.selection.lines !== null && outcome.selection.refused.length > 0 && (actionKind(name).decidesLines === 'refuses' ? { accepted_lines: outcome.selection.refused } : { refused_lines: outcome.selection.refused })),
     data: outcome.data,
     warnings,
   };
