@@ -26,11 +26,24 @@ export interface Cancellation {
   refundShipping: boolean;
 }
 
+/**
+ * A cancellation requested on some lines of an InPreparation order (line status CancelRequest).
+ * Octopia lets the seller still ship such a line only when the customer asked (changelog
+ * "Cdiscount now supports shipping CancelRequest lines").
+ */
+export interface CancelRequest {
+  /** Line indexes (0-based). */
+  lines: number[];
+  requestedBy: 'Customer' | 'Seller' | 'SalesChannel';
+  at: number;
+}
+
 export interface OrderRecord {
   /** Explicit history; the clock continues from its last event. */
   events: { status: number; at: number }[];
   parcels: RecordedParcel[];
   cancellation?: Cancellation;
+  cancelRequest?: CancelRequest;
 }
 
 interface AdminOrder {
