@@ -8,6 +8,7 @@ import { PgDb, type PostgresStoreOptions } from './db.ts';
 import { appliedVersion, migratePostgres } from './migrate.ts';
 import * as orders from './orders.ts';
 import * as quarantine from './quarantine.ts';
+import * as referenceLists from './reference-lists.ts';
 import * as runs from './runs.ts';
 import * as privacy from './privacy.ts';
 import * as sharing from './sharing.ts';
@@ -45,6 +46,6 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         }
       },
     },
-    { ...orders, ...actions, ...runs, ...quarantine, ...api, ...sharing, ...privacy, countOrders: (d, filter = {}) => orders.countOrders(d, filter) },
+    { ...orders, ...actions, ...runs, ...quarantine, ...referenceLists, ...api, ...sharing, ...privacy, countOrders: (d, filter = {}) => orders.countOrders(d, filter) },
   );
 }
