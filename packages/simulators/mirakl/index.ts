@@ -20,6 +20,8 @@ import { MIRAKL_CALL_LIMITS, registerMiraklRoutes } from './routes.ts';
 import type { CallLimits } from './routes.ts';
 import { Schedule } from './schedule.ts';
 import { OrderBook } from './store.ts';
+import { InstanceLists } from './reference-lists.ts';
+import type { Carrier, Reason } from './catalog.ts';
 
 export interface MiraklSimulatorOptions extends SimulatorOptions {
   /** Enforce Mirakl's call-frequency ceilings (true: the documented ones). Default off. */
@@ -30,6 +32,8 @@ export interface MiraklSimulatorOptions extends SimulatorOptions {
   updateDeltaMinutes?: number;
   /** Cap of paginate=false listings. Default 10,000. */
   unpaginatedCap?: number;
+  /** The instance's carriers (SH21) and reasons (RE01); default: Mirakl's examples plus a few (reference-lists.ts). */
+  referenceLists?: { carriers?: readonly Carrier[]; reasons?: readonly Reason[] };
 }
 
 export interface RunningMiraklSimulator extends RunningSimulator {
@@ -37,6 +41,8 @@ export interface RunningMiraklSimulator extends RunningSimulator {
   readonly app: FastifyInstance;
   readonly book: OrderBook;
   readonly callLog: CallLog;
+  /** The instance's carriers and reasons (replace them to add or withdraw one). */
+  readonly lists: InstanceLists;
 }
 
 export const MAX_GENERATED_ORDERS = 1_000_000;
@@ -94,8 +100,10 @@ export async function startMiraklSimulator(opts: MiraklSimulatorOptions = {}): P
     errorBody: (status, message) => ({ contentType: 'application/json; charset=utf-8', body: JSON.stringify({ status, message }) }),
     now: () => clock.now(),
   });
+  const lists = new InstanceLists(opts.referenceLists?.carriers, opts.referenceLists?.reasons);
   registerMiraklRoutes(app, {
     book,
+    lists,
     clock,
     apiKey,
     getFaults: () => faults,
@@ -114,6 +122,7 @@ export async function startMiraklSimulator(opts: MiraklSimulatorOptions = {}): P
   });
   registerMiraklAdminRoutes(app, {
     book,
+    lists,
     clock,
     getFaults: () => faults,
     getLimits: () => limits,
@@ -132,6 +141,7 @@ export async function startMiraklSimulator(opts: MiraklSimulatorOptions = {}): P
     app,
     book,
     callLog,
+    lists,
     close: () => app.close(),
   };
 }

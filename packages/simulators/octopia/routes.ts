@@ -12,7 +12,7 @@ import { parseListQuery } from './list-query.ts';
 import type { OrderLister } from './listing.ts';
 import type { OrderBook } from './order-book.ts';
 import { ProblemError, problem, sendProblem } from './problems.ts';
-import { CANCELLATION_REASONS, CARRIERS, reasonsFor } from './reference-data.ts';
+import { CANCELLATION_REASONS, reasonsFor } from './reference-data.ts';
 import { renderOrder, viewOrder } from './render.ts';
 import { pagePositions } from './paging-faults.ts';
 
@@ -68,7 +68,7 @@ export function registerSellerRoutes(app: FastifyInstance, ctx: RouteContext): v
     api.post('/orders/:orderId/cancellation-requests', action(cancel, 201));
 
     api.get('/carriers', async (_request, reply) =>
-      sendJson(reply, 200, { items: CARRIERS.map((c) => ({ code: c.code, label: c.name })) }),
+      sendJson(reply, 200, { items: book.carriers.all.map((c) => ({ code: c.code, label: c.name })) }),
     );
 
     api.get('/cancellation-reasons', async (request, reply) => {
