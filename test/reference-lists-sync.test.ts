@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionWorker } from '../engine/sync/action-worker.ts';
+import { ListRefresher, listLeaseName } from '../engine/sync/list-refresher.ts';
 import { refreshAccountLists, type ListRefreshDeps } from '../engine/sync/reference-lists.ts';
 import { submitAction } from '../engine/sync/submit-action.ts';
 import { adminCalls, adminCreateOrder, adminSetFaults } from './helpers/sim-admin.ts';
@@ -158,5 +159,27 @@ describe('live reference lists: Octopia (Cdiscount) carriers', () => {
     const colissimo = await submitOn(h, { status: 'InPreparation' }, 'ship', { tracking_number: 'C1', carrier: 'Colissimo' });
     expect(codes(colissimo)).toEqual(['ACTION_FIELD_VALUE_NOT_ALLOWED@data.carrier']);
     expect(colissimo.kind === 'denied' && colissimo.validation.errors[0]?.message).toContain('valid values: 33 (Kuehne + Nagel), 8 (GLS)');
+  });
+
+  it("the daemon's loop refreshes what is due per account, and skips an account another daemon holds", async () => {
+    const accounts = new Map([[h.account.id, { account: h.account, connector: h.connector }]]);
+    const failures: string[] = [];
+    const loop = new ListRefresher({ store: h.store, accounts, log: h.log, owner: 'daemon-a', leaseMs: 30_000, now: h.now, onFailure: (a, l, c) => failures.push(`${a}/${l}/${c}`) });
+    expect([...(await loop.refreshDue()).get(h.account.id)!].map((o) => o.outcome)).toEqual(['not_due']);
+    h.sim.clock.advance(DAY);
+    // Another daemon holds the account's list lease: this one leaves it alone.
+    expect(await h.store.acquireLease(listLeaseName(h.account.id), 'daemon-b', 30_000, h.now())).toBe(true);
+    expect((await loop.refreshDue()).size).toBe(0);
+    await h.store.releaseLease(listLeaseName(h.account.id), 'daemon-b');
+    expect([...(await loop.refreshDue()).get(h.account.id)!].map((o) => o.outcome)).toEqual(['fetched']);
+    await adminSetFaults(h.sim.baseUrl, '5xx=1');
+    try {
+      h.sim.clock.advance(DAY);
+      expect([...(await loop.refreshDue()).get(h.account.id)!].map((o) => o.outcome)).toEqual(['failed']);
+    } finally {
+      await adminSetFaults(h.sim.baseUrl, '');
+    }
+    expect(failures).toEqual([`${h.account.id}/carriers/MARKETPLACE_UNAVAILABLE`]);
+    await loop.stop();
   });
 });

@@ -4,7 +4,7 @@
  * refresh period must keep within the platform's budget for the list's endpoint.
  */
 import type { CheckContext } from './check-context.ts';
-import { durationToMs } from './duration.ts';
+import { durationToMs, msToDuration } from './duration.ts';
 import { platformLists, type PlatformListFacts } from './platforms.ts';
 import { didYouMean, listOf } from '../documents/suggest.ts';
 
@@ -32,14 +32,7 @@ export function checkLiveLists(ctx: CheckContext, lists: Readonly<Record<string,
     if (refreshMs !== undefined && source.minSpacingMs !== undefined && refreshMs < source.minSpacingMs) {
       ctx.report(['lists', name, 'live', 'refresh'], 'value', 'CHANNEL_LIST_LIVE_OVER_BUDGET',
         `refresh every ${live.refresh} exceeds the budget of ${source.endpoint} (${source.budget}) declared by platform \`${raw.platform}\``,
-        `refresh at most as often as the budget allows (every ${spacing(source.minSpacingMs)} or longer)`);
+        `refresh at most as often as the budget allows (every ${msToDuration(source.minSpacingMs)} or longer)`);
     }
   }
-}
-
-function spacing(ms: number): string {
-  if (ms % 86_400_000 === 0) return `P${ms / 86_400_000}D`;
-  if (ms % 3_600_000 === 0) return `PT${ms / 3_600_000}H`;
-  if (ms % 60_000 === 0) return `PT${ms / 60_000}M`;
-  return `PT${Math.ceil(ms / 1000)}S`;
 }

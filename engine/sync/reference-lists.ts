@@ -13,6 +13,8 @@
  *   logged, recorded with the list (`orderwire lists`) and told to `onFailure` (metrics).
  */
 import { withLiveLists, type LiveListValues } from '../channel/live-lists.ts';
+import type { AccountListState } from '../channel/describe.ts';
+import { msToDuration } from '../channel/duration.ts';
 import type { Channel, ValueList } from '../channel/model.ts';
 import type { Connector } from '../connector/connector.ts';
 import type { FetchedValue } from '../connector/reference-lists.ts';
@@ -99,7 +101,8 @@ export async function refreshAccountLists(deps: ListRefreshDeps, options: { forc
       const decision = await store.takeBudget(`${account.id}:${declared.endpoint}`, declared.budget.limit, declared.budget.perMs, now);
       if (!decision.ok) {
         const next = new Date(now.getTime() + decision.retryAfterMs).toISOString();
-        const message = `${declared.endpoint} allows ${declared.budget.limit} request(s) per ${declared.budget.perMs / 1000} s and that budget is spent for account ${account.id}; next refresh at ${next}`;
+        const per = msToDuration(declared.budget.perMs);
+        const message = `${declared.endpoint} allows ${declared.budget.limit === 1 ? 'one request' : `${declared.budget.limit} requests`} per ${per} and that budget is spent for account ${account.id}; next refresh at ${next}`;
         log.info({ account: account.id, source, endpoint: declared.endpoint, next_at: next, code: 'REFERENCE_LIST_BUDGET_SPENT' }, 'reference list refresh waits for its budget');
         for (const [name] of group) outcomes.push({ list: name, source, outcome: 'budget_spent', next_at: next, message });
         continue;
@@ -147,7 +150,15 @@ export function liveValues(channel: Channel, stored: readonly StoredReferenceLis
 
 /** The channel as the account sees it: live lists with the values last fetched for the account. */
 export async function accountChannel(store: Store, account: Pick<AccountRuntime, 'id' | 'channel'>): Promise<Channel> {
-  if (liveLists(account.channel).length === 0) return account.channel;
+  return (await accountView(store, account)).channel;
+}
+
+/** The account's channel, and when each of its live lists was fetched (for descriptions). */
+export async function accountView(store: Store, account: Pick<AccountRuntime, 'id' | 'channel'>): Promise<{ channel: Channel; state: AccountListState }> {
+  if (liveLists(account.channel).length === 0) return { channel: account.channel, state: { account: account.id, fetched: {} } };
   const stored = await store.listReferenceLists({ account: account.id, channel: account.channel.id });
-  return withLiveLists(account.channel, liveValues(account.channel, stored));
+  const live = liveValues(account.channel, stored);
+  const fetched: Record<string, string> = {};
+  for (const [name, values] of live) fetched[name] = values.fetchedAt;
+  return { channel: withLiveLists(account.channel, live), state: { account: account.id, fetched } };
 }

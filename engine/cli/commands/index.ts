@@ -20,6 +20,7 @@ import { register as action } from './action.ts';
 import { register as demo } from './demo.ts';
 import { register as token } from './token.ts';
 import { register as privacy } from './privacy.ts';
+import { register as lists } from './lists.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -38,6 +39,7 @@ export const commands: RegisterCommand[] = [
   orders,
   actions,
   action,
+  lists,
   migrate,
   token,
   privacy,
