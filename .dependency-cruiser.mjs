@@ -6,7 +6,8 @@
 
 /** engine/ from the bottom up: [name, path regex]. */
 const LAYERS = [
-  ['foundation', '^engine/(errors\\.ts|errors/|log\\.ts)'],
+  // The error catalogue, the logger and the vocabulary (action kinds, statuses) declared once.
+  ['foundation', '^engine/(errors\\.ts|errors/|log\\.ts|vocabulary/)'],
   // The document front end: YAML, schemas, findings, reports, shared by every file kind...
   ['documents', '^engine/documents/(?!workspace/)'],
   ['channel', '^engine/channel/'],

@@ -1,7 +1,7 @@
 /**
  * The composition root: the one place that wires a running orderwire together. From a runtime
  * (channels, the migrated store, one connector per account: daemon/runtime.ts) it starts the
- * poll scheduler, the action worker, the personal data retention sweep and the back-office API with its webhook dispatcher, and
+ * poll scheduler, the action worker, the personal data retention sweep, the deadline watch and the back-office API with its webhook dispatcher, and
  * feeds the API's metrics from the workers' hooks. Lower layers never import upper ones (the
  * direction is checked by `npm run lint:layers`); only this file and the CLI see them all.
  *
@@ -12,9 +12,10 @@
 import { startDaemonApi, type DaemonApi, type DaemonApiOptions } from './api/daemon-api.ts';
 import { consoleRoutes } from './console/serve.ts';
 import type { Runtime } from './daemon/runtime.ts';
-import type { StoredAction } from './store/store.ts';
+import type { DeadlineAlert, StoredAction } from './store/store.ts';
 import { ActionWorker } from './sync/action-worker.ts';
 import { ListRefresher } from './sync/list-refresher.ts';
+import { DeadlineWatcher } from './sync/deadline-watcher.ts';
 import { RetentionSweeper } from './sync/retention.ts';
 import { Scheduler } from './sync/scheduler.ts';
 import type { SyncOutcome } from './sync/sync-window.ts';
@@ -24,6 +25,7 @@ export interface DaemonHooks {
   onActionOutcome?: (action: StoredAction, state: StoredAction['state']) => void;
   /** A live reference list could not be refreshed (its last values stay in use). */
   onListFailure?: (account: string, list: string, code: string) => void;
+  onDeadlineAlert?: (alert: DeadlineAlert) => void;
 }
 
 export interface Daemon {
@@ -33,6 +35,8 @@ export interface Daemon {
   readonly retention: RetentionSweeper;
   /** Refreshes the accounts' live reference lists (carriers, reasons) within their budgets. */
   readonly lists: ListRefresher;
+  /** Sends `order.deadline_approaching` once per order and deadline kind (config deadlines). */
+  readonly deadlines: DeadlineWatcher;
   /** The back-office API (config.daemon.http.enabled); `api.ready` resolves with its URL. */
   readonly api?: DaemonApi;
   stop(): Promise<void>;
@@ -81,9 +85,19 @@ export function startDaemon(runtime: Runtime, options: { now?: () => Date; worke
     ...(hooks?.onListFailure && { onFailure: hooks.onListFailure }),
   });
   const retention = new RetentionSweeper({ store, log, retentionMs: config.privacy.retentionMs, everyMs: config.privacy.checkEveryMs, ...(now && { now }) });
+  const deadlines = new DeadlineWatcher({
+    store,
+    log,
+    leads: config.deadlines.alertBeforeMs,
+    everyMs: config.deadlines.checkEveryMs,
+    ...(now && { now }),
+    ...(hooks?.onDeadlineAlert && { onAlert: hooks.onDeadlineAlert }),
+    accounts: [...accounts.values()].map((a) => a.account),
+  });
   scheduler.start();
   lists.start();
   retention.start();
+  deadlines.start();
   // daemon.action_workers: how many actions this daemon sends at once.
   worker.start(options.workerIntervalMs ?? 1_000, config.daemon.actionWorkers);
   log.info({ owner, accounts: [...accounts.keys()], store: store.kind }, 'daemon started');
@@ -93,11 +107,12 @@ export function startDaemon(runtime: Runtime, options: { now?: () => Date; worke
     worker,
     retention,
     lists,
+    deadlines,
     ...(api && { api }),
     stop() {
       stopping ??= (async () => {
         log.info('daemon stopping');
-        await Promise.all([scheduler.stop(), worker.stop(), lists.stop(), retention.stop(), api?.close()]);
+        await Promise.all([scheduler.stop(), worker.stop(), lists.stop(), retention.stop(), deadlines.stop(), api?.close()]);
         log.info('daemon stopped');
       })();
       return stopping;
@@ -119,6 +134,10 @@ function combineHooks(api: Required<DaemonHooks>, own: DaemonHooks = {}): Daemon
     onListFailure: (account, list, code) => {
       api.onListFailure(account, list, code);
       own.onListFailure?.(account, list, code);
+    },
+    onDeadlineAlert: (alert) => {
+      api.onDeadlineAlert(alert);
+      own.onDeadlineAlert?.(alert);
     },
   };
 }

@@ -23,6 +23,10 @@ describe('OpenAPI document', () => {
     const result = await new Validator().validate(doc.body);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
+    // OpenAPI 3.1 webhooks: the deadline alert's payload, and the event type in the endpoints' enum.
+    const alert = doc.body.webhooks['order.deadline_approaching'].post.requestBody.content['application/json'].schema;
+    expect(alert.properties.data.required).toEqual(['order_id', 'account', 'channel', 'marketplace_order_id', 'kind', 'deadline', 'status', 'marketplace_status', 'overdue', 'at']);
+    expect(JSON.stringify(doc.body.paths['/v1/webhooks'].post)).toContain('order.deadline_approaching');
   });
 
   it('documents every registered route with its methods, and no route that does not exist', async () => {

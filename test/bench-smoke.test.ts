@@ -73,7 +73,7 @@ describe('npm run bench (tiny size)', () => {
       incremental: ['wall_ms', 'api_calls', 'minimum_calls', 'calls_over_minimum'],
       validation: ['validations_per_s', 'p99_us'],
       memory: ['small_peak_rss_mb', 'large_peak_rss_mb', 'large_over_small', 'in_run_bytes_per_order'],
-      'api-feed': ['requests_per_s', 'p99_ms'],
+      'api-feed': ['requests_per_s', 'p99_ms', 'floor_orders_per_s', 'engine_floor'],
     };
     for (const [name, keys] of Object.entries(expected)) {
       const b = report.benchmarks.find((x) => x.name === name);
@@ -96,10 +96,50 @@ describe('npm run bench (tiny size)', () => {
     expect(values.engine_over_floor).toBeCloseTo(values.engine_orders_per_s! / values.floor_orders_per_s!, 10);
   });
 
+  it('measures the API feed against its serving floor in the same run', () => {
+    const values = report.benchmarks.find((x) => x.name === 'api-feed')!.runs[0]!.values;
+    expect(values.engine_floor).toBeCloseTo(values.orders_per_s! / values.floor_orders_per_s!, 10);
+  });
+
   it('compares the incremental calls with the minimum for the orders the marketplace reports', () => {
     const values = report.benchmarks.find((x) => x.name === 'incremental')!.runs[0]!.values;
     expect(values.minimum_calls).toBe(Math.max(1, Math.ceil(values.window_orders! / 100)));
     expect(values.updated_orders).toBeGreaterThanOrEqual(5); // 1 % of 500 changed at the marketplace
+  });
+});
+
+describe('npm run bench -- freshness (quick)', () => {
+  let dir: string;
+  let result: { code: number | null; stdout: string; stderr: string };
+  let report: Report;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'orderwire-bench-freshness-'));
+    result = await runBench(['freshness', '--quick', '--runs', '1', '--results-dir', dir]);
+    report = JSON.parse(await readFile(path.join(dir, 'latest.json'), 'utf8')) as Report;
+  }, 180_000);
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('measures every counted order in the feed and at the webhook receiver, for each scenario', () => {
+    expect(result.stderr).not.toMatch(/FAILED|Error/);
+    expect(result.code).toBe(0);
+    const b = report.benchmarks.find((x) => x.name === 'freshness')!;
+    expect(b.error).toBeUndefined();
+    const run = b.runs[0]!;
+    for (const scenario of ['defaults', 'tight', 'tight0']) {
+      const details = run.details![scenario] as { orders: number; polls: number };
+      expect(details.orders, scenario).toBeGreaterThan(0);
+      const p50 = run.values[`${scenario}_feed_p50`]!;
+      const p99 = run.values[`${scenario}_feed_p99`]!;
+      // An order cannot be in the feed before the poll after it was placed, nor its webhook before the feed's commit.
+      expect(p50).toBeGreaterThan(0);
+      expect(p99).toBeGreaterThanOrEqual(p50);
+      expect(run.values[`${scenario}_webhook_p50`]!).toBeGreaterThanOrEqual(p50);
+    }
+    // The tightest settings poll every minute: nothing waits for a 15-minute period there.
+    expect(run.values.tight_feed_p99!).toBeLessThan(run.values.defaults_feed_p99!);
   });
 });
 

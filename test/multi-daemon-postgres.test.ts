@@ -55,13 +55,15 @@ if (SKIP_PG) {
       const f = fleet;
       const worten = f.accounts.filter((a) => a.kind === 'mirakl');
       const cdiscount = f.accounts.filter((a) => a.kind === 'octopia');
-      // Cdiscount polls are slow (6 pages of 1.5 s each, wide enough on a loaded machine): a daemon is still polling when the Worten accepts go out.
-      await Promise.all(cdiscount.map((a) => adminSetFaults(a.sim.baseUrl, 'slow=1500ms')));
+      // Cdiscount pages take 15 s each (under the 30 s response timeout), so the first Cdiscount polls
+      // last minutes, and Worten accepts 1 s each: however loaded the machine, a daemon is still
+      // polling Cdiscount while it has a Worten accept in flight.
+      await Promise.all(cdiscount.map((a) => adminSetFaults(a.sim.baseUrl, 'slow=15000ms')));
       const daemons = f.spawnDaemons(3);
       const synced = async (a: FleetAccount): Promise<boolean> => (await f.store.getCursor(a.id, a.account.channel.id, 'incremental')) !== undefined;
-      await waitFor(async () => (await Promise.all(worten.map(synced))).every(Boolean), 30_000, 'the Worten accounts to be synced');
+      await waitFor(async () => (await Promise.all(worten.map(synced))).every(Boolean), 90_000, 'the Worten accounts to be synced');
 
-      await Promise.all(worten.map((a) => adminSetFaults(a.sim.baseUrl, 'slow=400ms')));
+      await Promise.all(worten.map((a) => adminSetFaults(a.sim.baseUrl, 'slow=1000ms')));
       const wortenActions = (await Promise.all(worten.map((a) => queueAccepts(f.store, a.account)))).flat();
       expect(wortenActions.length).toBeGreaterThan(20);
 
@@ -80,7 +82,7 @@ if (SKIP_PG) {
           if (mine.length > 0) victim = { pid, polling: leases.filter((l) => ownerPid(l.owner) === pid).map((l) => l.name.slice('poll:'.length)), sending: mine };
         }
         return victim !== undefined;
-      }, 30_000, 'a daemon polling Cdiscount while sending an accept');
+      }, 60_000, 'a daemon polling Cdiscount while sending an accept');
       const dead = daemons.find((d) => d.child.pid === victim!.pid)!;
       dead.child.kill('SIGKILL');
       expect((await dead.exited).signal).toBe('SIGKILL');
@@ -88,13 +90,13 @@ if (SKIP_PG) {
       await Promise.all(f.accounts.map((a) => adminSetFaults(a.sim.baseUrl, '')));
 
       // The survivors take over: every account synced, every Worten accept settled.
-      await waitFor(async () => (await Promise.all(cdiscount.map(synced))).every(Boolean), 30_000, 'the Cdiscount accounts to be synced');
+      await waitFor(async () => (await Promise.all(cdiscount.map(synced))).every(Boolean), 60_000, 'the Cdiscount accounts to be synced');
       const wortenIds = wortenActions.map((a) => a.id);
-      await waitFor(async () => (await settled(f, wortenIds)).length === wortenIds.length, 30_000, 'the Worten accepts to settle');
+      await waitFor(async () => (await settled(f, wortenIds)).length === wortenIds.length, 60_000, 'the Worten accepts to settle');
       const cdiscountActions = (await Promise.all(cdiscount.map((a) => queueAccepts(f.store, a.account)))).flat();
       expect(cdiscountActions.length).toBeGreaterThan(0);
       const cdiscountIds = cdiscountActions.map((a) => a.id);
-      await waitFor(async () => (await settled(f, cdiscountIds)).length === cdiscountIds.length, 30_000, 'the Cdiscount accepts to settle');
+      await waitFor(async () => (await settled(f, cdiscountIds)).length === cdiscountIds.length, 60_000, 'the Cdiscount accepts to settle');
 
       const survivors = daemons.filter(alive);
       expect(survivors).toHaveLength(2);
@@ -141,6 +143,6 @@ if (SKIP_PG) {
         expect(runs.some((r) => r.state === 'abandoned' && r.error_message?.startsWith('abandoned')), id).toBe(true);
         expect(runs.some((r) => r.state === 'succeeded' && r.started_at > killedAt), id).toBe(true);
       }
-    }, 60_000);
+    }, 240_000);
   });
 }

@@ -57,9 +57,12 @@ const lab = compileChannel(LAB);
 /** The lab channel where a refund takes some units or part of the amount of a line. */
 const labParts = compileChannel({ ...LAB, actions: { ...LAB.actions, refund: { ...LAB.actions.refund!, partial_lines: ['quantity', 'amount'] } } });
 
+let jardiland: Channel;
+
 beforeAll(async () => {
   cdiscount = await loadChannel('cdiscount');
   worten = await loadChannel('worten');
+  jardiland = await loadChannel('jardiland');
 });
 
 function order(channel: Channel, marketplaceStatus: string, lines?: SyntheticLine[]): NormalizedOrder {
@@ -77,6 +80,7 @@ const byCode: Case[] = [
   ['ACTION_UNKNOWN', () => validateAction(cdiscount, order(cdiscount, 'InPreparation'), { name: 'shipp' }), 'action'],
   ['ACTION_STATUS_UNKNOWN', () => validateAction(worten, order(worten, 'Shipping'), { name: 'ship' }), 'status'],
   ['ACTION_NOT_ALLOWED_IN_STATUS', () => validateAction(worten, order(worten, 'SHIPPING'), { name: 'refund', data: { reason: '15' } }), 'action'],
+  ['ACTION_MARKETPLACE_STATUS_NOT_ALLOWED', () => validateAction(jardiland, order(jardiland, 'CLOSED'), { name: 'refund', data: { reason: '15' } }), 'action'],
   ['ACTION_DATA_INVALID', () => validateAction(worten, order(worten, 'WAITING_ACCEPTANCE'), { name: 'accept', data: ['PT'] as unknown as Record<string, unknown> }), 'data'],
   ['ACTION_FIELD_REQUIRED', () => validateAction(worten, order(worten, 'SHIPPED'), { name: 'refund' }), 'data.reason'],
   ['ACTION_FIELD_UNKNOWN', () => validateAction(worten, order(worten, 'SHIPPED'), { name: 'refund', data: { reason: '15', refund_tax: true } }), 'data.refund_tax'],

@@ -164,3 +164,74 @@ describe('SQLite migrations that rebuild tables', () => {
     }
   });
 });
+
+/**
+ * 011 drops the vocabulary from SQL (engine/vocabulary/ declares it once): actions.action and
+ * orders.status take any non-empty name, so a new action kind or status needs no migration. On
+ * SQLite both tables are rebuilt: rows, sequences, indexes and the action-outcome trigger kept.
+ */
+describe('migration 011: no action kind or status list in SQL', () => {
+  const order = (id: string, seq: number, bools: string) => `INSERT INTO orders (id, account, channel, marketplace_order_id, status, marketplace_status, status_unknown, delivered_by_marketplace, created_at, updated_at, version, first_seen_at, last_changed_at, change_seq, content_hash, line_statuses, document, raw)
+    VALUES ('${id}', 'w', 'worten', 'M-${id}', 'shipped', 'SHIPPED', ${bools}, '${T}', '${T}', 1, '${T}', '${T}', ${seq}, 'h-${id}', '{}', '{}', '{}')`;
+  const action = (id: string, name: string, orderId: string) => `INSERT INTO actions (id, idempotency_key, account, channel, marketplace_order_id, action, state, attempts, next_attempt_at, request, created_at, updated_at)
+    VALUES ('${id}', 'k-${id}', 'w', 'worten', 'M-${orderId}', '${name}', 'queued', 0, '${T}', '${REQUEST}', '${T}', '${T}')`;
+
+  it('SQLite: rows and sequences kept, a new kind and status admitted, the outcome webhook still fires', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'orderwire-m011-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'store.sqlite');
+    const db = new SqliteDb(file);
+    migrateSqlite(db, before('sqlite', 11));
+    db.run(`INSERT INTO webhook_endpoints (id, url, accounts, events, created_at) VALUES ('e1', 'http://127.0.0.1:9/h', '["w"]', '["action.succeeded"]', '${T}')`);
+    db.tx(() => {
+      db.run(order('o1', 1, '0, 0'));
+      db.run(order('o2', 2, '0, 0'));
+      db.run(`INSERT INTO order_acks (order_id, account, updated_at) VALUES ('o1', 'w', '${T}')`);
+      db.run(action('a1', 'ship', 'o1'));
+      db.run(action('a2', 'refund', 'o2'));
+    });
+    expect(() => db.run(action('a9', 'hold', 'o1'))).toThrow(/CHECK/);
+    db.run("DELETE FROM actions WHERE id = 'a2'");
+    db.close();
+
+    const store = await openSqliteStore(file);
+    try {
+      expect(await store.migrate()).toEqual(shippedMigrations('sqlite').filter((m) => m.version >= 11).map((m) => m.name));
+    } finally {
+      await store.close();
+    }
+    const migrated = new SqliteDb(file);
+    try {
+      expect(migrated.all('SELECT id, status FROM orders ORDER BY change_seq')).toEqual([{ id: 'o1', status: 'shipped' }, { id: 'o2', status: 'shipped' }]);
+      expect(migrated.all('SELECT seq, id, action FROM actions')).toEqual([{ seq: 1, id: 'a1', action: 'ship' }]);
+      // A kind and a status the engine may declare later pass the tables' constraints...
+      migrated.run(action('a3', 'hold', 'o1'));
+      migrated.run("UPDATE orders SET status = 'on_hold' WHERE id = 'o2'");
+      // ...and a deleted action's seq is never handed out again.
+      expect(migrated.all("SELECT seq FROM actions WHERE id = 'a3'")).toEqual([{ seq: 3 }]);
+      expect(() => migrated.run(action('a4', '', 'o1'))).toThrow(/CHECK/);
+      expect(migrated.all("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('orders', 'actions') AND name NOT LIKE 'sqlite_%' ORDER BY name").map((r) => r.name)).toEqual([
+        'actions_due', 'actions_order', 'actions_pending_order', 'orders_account_feed', 'orders_account_updated', 'orders_feed', 'orders_personal_data_due', 'orders_status_feed',
+      ]);
+      migrated.run("UPDATE actions SET state = 'succeeded' WHERE id = 'a1'");
+      const events = migrated.all("SELECT type, data FROM webhook_events WHERE type = 'action.succeeded'");
+      expect(events).toHaveLength(1);
+      expect(JSON.parse(String(events[0]!.data))).toMatchObject({ action_id: 'a1', order_id: 'o1', action: 'ship' });
+      expect(migrated.all('PRAGMA foreign_key_check')).toEqual([]);
+    } finally {
+      migrated.close();
+    }
+  });
+
+  it.skipIf(SKIP_PG)(`PostgreSQL${SKIP_PG ? ` (${PG_SKIP_REASON})` : ''}`, async () => {
+    const { url, schema } = await postgresBefore(11, [`${order('o1', 1, 'false, false')};`, `${action('a1', 'ship', 'o1')};`]);
+    const store = await openPostgresStore(url, { schema });
+    try {
+      expect(await store.migrate()).toContain('011_vocabulary_in_code');
+    } finally {
+      await store.close();
+    }
+    await execInSchema(url, schema, `${action('a2', 'hold', 'o1')}; UPDATE orders SET status = 'on_hold' WHERE id = 'o1';`);
+    await expect(execInSchema(url, schema, `${action('a3', '', 'o1')};`)).rejects.toThrow(/actions_action_check/);
+  });
+});

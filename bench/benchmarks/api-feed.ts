@@ -4,7 +4,10 @@
  * and one walk of the whole feed (GET /v1/orders?limit=100 following `next`), which checks that
  * the feed holds every stored order and collects the page cursors. Each run: the API in a fresh
  * process (bench/workers/api-server.ts) and autocannon on loopback, from this process, requesting
- * feed pages at cursors spread over the whole feed, for a fixed duration.
+ * feed pages at cursors spread over the whole feed, for a fixed duration; then (order alternated
+ * between runs) the serving floor (bench/workers/api-floor.ts: the same pages as one SELECT of the
+ * stored document text written to the socket) over the same paths for the same duration, so the
+ * engine/floor ratio is measured within one run.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -48,8 +51,8 @@ interface Prepared {
 /** Per benchmark directory: the store is filled once and read by every run. */
 const prepared = new Map<string, Prepared>();
 
-async function startApi(store: string): Promise<{ child: LineChild; url: string }> {
-  const child = new LineChild(benchScript('workers/api-server.ts'), ['--store', store]);
+async function startApi(store: string, worker = 'workers/api-server.ts'): Promise<{ child: LineChild; url: string }> {
+  const child = new LineChild(benchScript(worker), ['--store', store]);
   const { url } = JSON.parse(await child.nextLine()) as { url: string };
   return { child, url };
 }
@@ -93,49 +96,83 @@ async function prepare(ctx: BenchContext, orders: number, store: string): Promis
   return result;
 }
 
+interface Serving {
+  requestsPerS: number;
+  total: number;
+  p50: number;
+  p99: number;
+  cpuMsPerRequest: number;
+}
+
+/** One side (the API or the floor) in a fresh process, under autocannon for the run's duration. */
+async function serve(ctx: BenchContext, store: string, worker: string, token: string, paths: string[]): Promise<Serving> {
+  const api = await startApi(store, worker);
+  try {
+    const before = JSON.parse(await api.child.request('usage')) as { cpuMs: number };
+    let i = 0;
+    const result = await autocannon({
+      url: api.url,
+      connections: CONNECTIONS,
+      duration: SECONDS[ctx.size],
+      headers: { authorization: `Bearer ${token}` },
+      // A stride coprime with most page counts walks the feed in a scattered order.
+      requests: [{ setupRequest: (req) => ({ ...req, method: 'GET', path: paths[(i++ * 7919) % paths.length] }) }],
+    });
+    const after = JSON.parse(await api.child.request('usage')) as { cpuMs: number };
+    if (result.non2xx > 0 || result.errors > 0) throw new Error(`api-feed (${worker}): ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+    return {
+      requestsPerS: result.requests.average,
+      total: result.requests.total,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      cpuMsPerRequest: (after.cpuMs - before.cpuMs) / result.requests.total,
+    };
+  } finally {
+    await api.child.close();
+  }
+}
+
 export const apiFeed: Benchmark = {
   name: 'api-feed',
   title: 'Back-office API orders feed (GET /v1/orders, pages of 100) with N orders stored',
-  description: 'autocannon on loopback, 4 connections, feed pages at cursors spread over the whole feed of a store filled by a first sync; the API in its own process.',
+  description: 'autocannon on loopback, 4 connections, feed pages at cursors spread over the whole feed of a store filled by a first sync; the API in its own process, then the serving floor (one SELECT of stored text to the socket) on the same pages in the same run.',
   figures: [
     { key: 'requests_per_s', label: 'feed requests', unit: 'req/s' },
     { key: 'orders_per_s', label: 'orders served', unit: 'orders/s' },
     { key: 'p50_ms', label: 'p50 latency', unit: 'ms' },
     { key: 'p99_ms', label: 'p99 latency', unit: 'ms' },
-    { key: 'api_cpu_ms_per_request', label: 'API CPU per request', unit: 'ms', decimals: 2 },
+    { key: 'api_cpu_ms_per_request', label: 'API CPU per request', unit: 'ms', decimals: 2, target: { op: '<=', value: 1 } },
+    { key: 'floor_orders_per_s', label: 'serving floor: orders served', unit: 'orders/s' },
+    { key: 'engine_floor', label: 'orders served, engine/floor', unit: 'ratio', decimals: 2, target: { op: '>=', value: 0.5 } },
+    { key: 'floor_cpu_ms_per_request', label: 'serving floor CPU per request', unit: 'ms', decimals: 2 },
+    { key: 'floor_p99_ms', label: 'serving floor p99 latency', unit: 'ms' },
   ],
   parameters: (size, orders) => ({ orders: orders ?? ORDERS[size], page_size: PAGE, connections: CONNECTIONS, seconds: SECONDS[size] }),
   async run(ctx) {
     const orders = ctx.orders ?? ORDERS[ctx.size];
     const store = path.join(ctx.dir, 'api.sqlite');
     const { token, paths, stored, walkSeconds } = await prepare(ctx, orders, store);
-    const api = await startApi(store);
-    try {
-      const before = JSON.parse(await api.child.request('usage')) as { cpuMs: number };
-      let i = 0;
-      const result = await autocannon({
-        url: api.url,
-        connections: CONNECTIONS,
-        duration: SECONDS[ctx.size],
-        headers: { authorization: `Bearer ${token}` },
-        // A stride coprime with most page counts walks the feed in a scattered order.
-        requests: [{ setupRequest: (req) => ({ ...req, method: 'GET', path: paths[(i++ * 7919) % paths.length] }) }],
-      });
-      const after = JSON.parse(await api.child.request('usage')) as { cpuMs: number };
-      if (result.non2xx > 0 || result.errors > 0) throw new Error(`api-feed: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-      const perPage = stored / paths.length;
-      return {
-        values: {
-          requests_per_s: result.requests.average,
-          orders_per_s: result.requests.average * perPage,
-          p50_ms: result.latency.p50,
-          p99_ms: result.latency.p99,
-          api_cpu_ms_per_request: (after.cpuMs - before.cpuMs) / result.requests.total,
-        },
-        details: { requests: result.requests.total, stored, feed_pages: paths.length, walk_seconds: walkSeconds },
-      };
-    } finally {
-      await api.child.close();
-    }
+    const perPage = stored / paths.length;
+    // Alternate which side goes first, so neither always gets the warmer page cache.
+    const engineFirst = ctx.run % 2 === 1;
+    const sides = engineFirst ? (['engine', 'floor'] as const) : (['floor', 'engine'] as const);
+    const measured: Partial<Record<'engine' | 'floor', Serving>> = {};
+    for (const side of sides) measured[side] = await serve(ctx, store, side === 'engine' ? 'workers/api-server.ts' : 'workers/api-floor.ts', token, paths);
+    const engine = measured.engine!;
+    const floor = measured.floor!;
+    return {
+      values: {
+        requests_per_s: engine.requestsPerS,
+        orders_per_s: engine.requestsPerS * perPage,
+        floor_orders_per_s: floor.requestsPerS * perPage,
+        engine_floor: engine.requestsPerS / floor.requestsPerS,
+        p50_ms: engine.p50,
+        p99_ms: engine.p99,
+        api_cpu_ms_per_request: engine.cpuMsPerRequest,
+        floor_cpu_ms_per_request: floor.cpuMsPerRequest,
+        floor_p99_ms: floor.p99,
+      },
+      details: { requests: engine.total, floor_requests: floor.total, engine_first: engineFirst, stored, feed_pages: paths.length, walk_seconds: walkSeconds },
+    };
   },
 };

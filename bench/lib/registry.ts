@@ -5,6 +5,7 @@
  */
 import { apiFeed } from '../benchmarks/api-feed.ts';
 import { firstSync, firstSyncPostgres } from '../benchmarks/first-sync.ts';
+import { freshness } from '../benchmarks/freshness.ts';
 import { incremental } from '../benchmarks/incremental.ts';
 import { memory } from '../benchmarks/memory.ts';
 import { multiDaemon } from '../benchmarks/multi-daemon.ts';
@@ -12,7 +13,7 @@ import { storeCommit } from '../benchmarks/store-commit.ts';
 import { validation } from '../benchmarks/validation.ts';
 import type { Benchmark } from './types.ts';
 
-export const BENCHMARKS: readonly Benchmark[] = [firstSync, incremental, validation, memory, apiFeed, firstSyncPostgres, multiDaemon, storeCommit];
+export const BENCHMARKS: readonly Benchmark[] = [firstSync, incremental, validation, memory, apiFeed, freshness, firstSyncPostgres, multiDaemon, storeCommit];
 
 export function findBenchmark(name: string): Benchmark | undefined {
   return BENCHMARKS.find((b) => b.name === name);

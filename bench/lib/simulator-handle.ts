@@ -11,6 +11,8 @@ export interface SimulatorSettings {
   historyDays: number;
   /** The simulated time at start (frozen until the benchmark advances it). */
   start: string;
+  /** Orders placed after the start, per simulated hour (default none). */
+  newOrdersPerHour?: number;
 }
 
 export interface SimulatorUsage {

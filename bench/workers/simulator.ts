@@ -12,11 +12,13 @@ interface SimulatorProcessOptions {
   seed: number;
   historyDays: number;
   start: string;
+  /** Orders placed after the start, per simulated hour (freshness); default none. */
+  newOrdersPerHour?: number;
 }
 
 const opts = JSON.parse(process.argv[2] ?? '{}') as SimulatorProcessOptions;
 // speed 0: simulated time is frozen, so only the benchmark moves it (POST /_admin/clock).
-const sim = await startSimulator('mirakl', { orders: opts.orders, seed: opts.seed, historyDays: opts.historyDays, start: new Date(opts.start), speed: 0 });
+const sim = await startSimulator('mirakl', { orders: opts.orders, seed: opts.seed, historyDays: opts.historyDays, start: new Date(opts.start), speed: 0, ...(opts.newOrdersPerHour !== undefined && { newOrdersPerHour: opts.newOrdersPerHour }) });
 console.log(JSON.stringify({ baseUrl: sim.baseUrl, apiKey: sim.credentials.apiKey, now: sim.clock.nowDate().toISOString() }));
 
 const lines = createInterface({ input: process.stdin });

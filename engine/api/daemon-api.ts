@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Channel } from '../channel/model.ts';
 import type { Logger } from '../log.ts';
-import type { Store, StoredAction } from '../store/store.ts';
+import type { DeadlineAlert, Store, StoredAction } from '../store/store.ts';
 import type { AccountRuntime } from '../sync/account.ts';
 import type { SyncOutcome } from '../sync/sync-window.ts';
 import { WebhookDispatcher } from '../webhooks/dispatcher.ts';
@@ -32,6 +32,7 @@ export interface ApiHooks {
   onRun(account: string, outcome: SyncOutcome | Error): void;
   onActionOutcome(action: StoredAction, state: StoredAction['state']): void;
   onListFailure(account: string, list: string, code: string): void;
+  onDeadlineAlert(alert: DeadlineAlert): void;
 }
 
 /** What the API serves and with whom it shares leases; engine/app.ts takes them from the runtime. */
@@ -101,6 +102,7 @@ export function startDaemonApi(deps: DaemonApiDeps, options: DaemonApiOptions = 
       onRun: (account, outcome) => metrics.onRun(account, outcome),
       onActionOutcome: (action, state) => metrics.onActionOutcome(action, state),
       onListFailure: (account, list, code) => metrics.listFailures.inc({ account, list, code }),
+      onDeadlineAlert: (alert) => metrics.onDeadlineAlert(alert),
     },
     async close() {
       await ready.catch(() => undefined);

@@ -16,10 +16,11 @@
  * - orderwire_reference_list_age_seconds{account,list}   gauge: seconds since each live list was fetched, at scrape time
  * - orderwire_orders_due{account,within}                gauge: orders whose next step (acceptance,
  *   then shipping) is due before now (within="overdue") or within 24 hours (within="24h"), at scrape time
+ * - orderwire_deadline_alerts_total{account,kind,overdue}  counter: order.deadline_approaching alerts raised
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { OrderwireError } from '../errors.ts';
-import type { Store, StoredAction } from '../store/store.ts';
+import type { DeadlineAlert, Store, StoredAction } from '../store/store.ts';
 import type { SyncOutcome } from '../sync/sync-window.ts';
 
 export class ApiMetrics {
@@ -31,6 +32,7 @@ export class ApiMetrics {
   readonly webhookDeliveries: Counter<'outcome'>;
   readonly httpDuration: Histogram<'route' | 'method' | 'status'>;
   readonly listFailures: Counter<'account' | 'list' | 'code'>;
+  readonly deadlineAlerts: Counter<'account' | 'kind' | 'overdue'>;
 
   constructor(store: Store, now: () => Date = () => new Date()) {
     const registers = [this.registry];
@@ -44,6 +46,12 @@ export class ApiMetrics {
     this.actions = new Counter({ name: 'orderwire_actions_total', help: 'Action worker decisions: succeeded, failed, needs_attention, or queued again for a retry.', labelNames: ['account', 'action', 'outcome'], registers });
     this.apiErrors = new Counter({ name: 'orderwire_api_errors_total', help: 'Back-office API problem responses by error code and HTTP status.', labelNames: ['code', 'status'], registers });
     this.webhookDeliveries = new Counter({ name: 'orderwire_webhook_deliveries_total', help: 'Webhook delivery attempts by outcome (delivered, retry, dead).', labelNames: ['outcome'], registers });
+    this.deadlineAlerts = new Counter({
+      name: 'orderwire_deadline_alerts_total',
+      help: 'order.deadline_approaching alerts raised, by account, deadline kind (acceptance, shipping) and whether the deadline had already passed.',
+      labelNames: ['account', 'kind', 'overdue'],
+      registers,
+    });
     this.httpDuration = new Histogram({
       name: 'orderwire_http_request_duration_seconds',
       help: 'Back-office API request latency by route template, method and status.',
@@ -133,6 +141,10 @@ export class ApiMetrics {
     // The hook's action carries the state decided, not always the new error: count by decision.
     const kind = state === 'queued' ? 'transient' : state;
     if (state === 'failed' || state === 'needs_attention' || state === 'queued') this.marketplaceErrors.inc({ account: action.account, endpoint: action.action, kind });
+  }
+
+  onDeadlineAlert(alert: DeadlineAlert): void {
+    this.deadlineAlerts.inc({ account: alert.account, kind: alert.kind, overdue: String(alert.overdue) });
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

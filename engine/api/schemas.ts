@@ -4,10 +4,12 @@
  * Response schemas also drive serialization (fast-json-stringify), so open documents (the
  * normalized order, the channel description) are declared with additionalProperties: true.
  */
+import { ACTION_NAMES } from '../vocabulary/action-kinds.ts';
+import { ORDER_STATUSES } from '../vocabulary/statuses.ts';
 import { BEARER_SCHEME } from './auth.ts';
 
-export const ORDER_STATUSES = ['new', 'waiting_acceptance', 'accepted', 'waiting_shipment', 'shipped', 'closed', 'refused', 'canceled', 'refunding', 'refunded', 'unknown'] as const;
-export const ACTION_NAMES = ['accept', 'refuse', 'ship', 'refund', 'cancel', 'cancel_lines'] as const;
+/** The vocabulary (engine/vocabulary/), declared once, re-exported for the routes. */
+export { ACTION_NAMES, ORDER_STATUSES };
 export const ACTION_STATES = ['queued', 'sending', 'succeeded', 'failed', 'needs_attention', 'canceled'] as const;
 
 export const problemSchema = {

@@ -27,7 +27,7 @@ import { quarantineRoutes } from './quarantine.ts';
 import { problemSchema } from './schemas.ts';
 import { streamRoutes, type StreamOptions } from './stream.ts';
 import { inputValidator } from './validation.ts';
-import { webhookRoutes } from './webhooks.ts';
+import { WEBHOOK_DOCS, webhookRoutes } from './webhooks.ts';
 
 export type { ApiContext } from './context.ts';
 
@@ -89,6 +89,7 @@ export async function buildApiServer(ctx: ApiContext, options: ApiOptions = {}):
         version: API_VERSION,
         description: 'Orders from every marketplace channel in one normalized model, acknowledgements, seller actions and webhooks. Authenticate with `Authorization: Bearer ow_...` (created by `orderwire token create`); errors are application/problem+json with stable codes (engine/errors.md).',
       },
+      webhooks: WEBHOOK_DOCS,
       components: { securitySchemes: { [BEARER_SCHEME]: { type: 'http', scheme: 'bearer', description: 'An orderwire API token (ow_...).' } } },
       tags: [
         { name: 'orders', description: 'The order feed, one order, acknowledgements' },

@@ -1,12 +1,13 @@
 /**
  * Webhook endpoints: register (the signing secret is returned once), list, get, delete, and the
  * delivery log. Events: order.created, order.status_changed, order.refunded, order.lines_canceled,
- * action.succeeded, action.failed (failed or needs_attention). See engine/webhooks/ for signing
+ * order.deadline_approaching (engine/sync/deadline-watcher.ts), action.succeeded, action.failed (failed or needs_attention). See engine/webhooks/ for signing
  * and delivery.
  * An endpoint is visible to a token when all its accounts are in the token's scope. Where an
  * endpoint may point is the destination policy's to say (engine/webhooks/destination.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import { WEBHOOK_EVENT_TYPES } from '../store/api-store.ts';
 import type { WebhookDelivery, WebhookEndpoint, WebhookEventType } from '../store/store.ts';
 import { DestinationPolicy, normalizeWebhookUrl } from '../webhooks/destination.ts';
@@ -28,7 +29,7 @@ const endpointSchema = {
     events: { type: 'array', items: { type: 'string', enum: [...WEBHOOK_EVENT_TYPES] } },
     created_at: { type: 'string', format: 'date-time' },
   },
-} as const;
+};
 
 const deliverySchema = {
   type: 'object',
@@ -46,7 +47,7 @@ const deliverySchema = {
     delivered_at: { type: 'string', format: 'date-time' },
     created_at: { type: 'string', format: 'date-time' },
   },
-} as const;
+};
 
 function deliveryResource(d: WebhookDelivery): Record<string, unknown> {
   const { event, endpoint_id: _e, url: _u, ...rest } = d;
@@ -168,3 +169,51 @@ export function webhookRoutes(ctx: ApiContext) {
     });
   };
 }
+
+type OpenApiWebhooks = NonNullable<Extract<NonNullable<FastifyDynamicSwaggerOptions['openapi']>, { webhooks?: unknown }>['webhooks']>;
+
+/**
+ * The OpenAPI document's `webhooks` (OpenAPI 3.1): what orderwire POSTs to a registered
+ * endpoint, for the events whose data is not an order event's (those mirror GET /v1/events).
+ */
+export const WEBHOOK_DOCS: OpenApiWebhooks = {
+  'order.deadline_approaching': {
+    post: {
+      summary: 'An order\'s acceptance or shipping deadline is near',
+      description: 'Sent once per order and deadline kind when the deadline comes within the daemon\'s lead time (config deadlines.alert_before; 12 h before acceptance, 24 h before shipping by default) while the step is still ahead: acceptance while the order is new or waits for acceptance, shipping until it ships. Signed like every event (Orderwire-Signature); deduplicate on the event id.',
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['id', 'type', 'created_at', 'data'],
+              properties: {
+                id: { type: 'string', description: 'Event id (evt_<seq>): the same in every attempt.' },
+                type: { const: 'order.deadline_approaching' },
+                created_at: { type: 'string', format: 'date-time' },
+                data: {
+                  type: 'object',
+                  required: ['order_id', 'account', 'channel', 'marketplace_order_id', 'kind', 'deadline', 'status', 'marketplace_status', 'overdue', 'at'],
+                  properties: {
+                    order_id: { type: 'string' },
+                    account: { type: 'string' },
+                    channel: { type: 'string' },
+                    marketplace_order_id: { type: 'string' },
+                    kind: { type: 'string', enum: ['acceptance', 'shipping'] },
+                    deadline: { type: 'string', format: 'date-time', description: 'The order\'s acceptance_deadline or shipping_deadline.' },
+                    status: { type: 'string', description: 'The normalized status when the alert was raised.' },
+                    marketplace_status: { type: 'string' },
+                    overdue: { type: 'boolean', description: 'The deadline had already passed when the daemon found it (it was stopped).' },
+                    at: { type: 'string', format: 'date-time', description: 'When the alert was raised.' },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      responses: { '2XX': { description: 'Received; any other answer is retried with backoff.' } },
+    },
+  },
+};

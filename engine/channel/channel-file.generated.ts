@@ -228,6 +228,12 @@ export type MaximumLength = number;
  */
 export type Pattern = string;
 /**
+ * The action is allowed at this normalized status only while the order's marketplace status is one of these (spelt as the platform sends them, and mapped to this status by `statuses`). Mirakl: refund at `closed` only while the order is RECEIVED, never CLOSED. Absent: every marketplace status of the normalized status.
+ *
+ * @minItems 1
+ */
+export type OnlyAtTheseMarketplaceStatuses = string[];
+/**
  * What a line of the request may carry instead of the whole line in this status: quantity (some units) and/or amount (part of its price); each bounded by what the line has left (not yet refunded or cancelled).
  *
  * @minItems 1
@@ -408,7 +414,7 @@ export interface LiveValues {
   refresh: RefreshPeriod;
 }
 /**
- * Seller actions by name: accept, refuse, ship, refund, cancel.
+ * Seller actions by name (the action kinds: see $defs/actionName).
  */
 export interface Actions {
   [k: string]: Action;
@@ -461,6 +467,7 @@ export interface PerStatusDifferences {
  * What differs for this action in one normalized status; everything else is inherited from the action.
  */
 export interface PerStatusOverride {
+  marketplace_statuses?: OnlyAtTheseMarketplaceStatuses;
   fields?: Fields1;
   lines?: LinePolicy;
   partial_lines?: PartialLines1;

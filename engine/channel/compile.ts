@@ -36,7 +36,7 @@ export interface RawField {
   max_length?: number;
   pattern?: string;
 }
-export interface RawActionStatus { fields?: Record<string, RawField>; lines?: LinePolicy; partial_lines?: LinePart[]; partial_amount?: boolean; note?: string }
+export interface RawActionStatus { marketplace_statuses?: string[]; fields?: Record<string, RawField>; lines?: LinePolicy; partial_lines?: LinePart[]; partial_amount?: boolean; note?: string }
 export interface RawAction {
   label?: string;
   description?: string;
@@ -129,6 +129,7 @@ function compileAction(name: ActionName, raw: RawAction, lists: Readonly<Record<
       lines: override?.lines ?? raw.lines ?? 'none',
       partialLines: Object.freeze([...(override?.partial_lines ?? raw.partial_lines ?? [])]),
       partialAmount: override?.partial_amount ?? raw.partial_amount ?? false,
+      ...(override?.marketplace_statuses !== undefined && { marketplaceStatuses: Object.freeze([...override.marketplace_statuses]) }),
       ...(note !== undefined && { note }),
     });
   }

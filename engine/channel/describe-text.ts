@@ -37,7 +37,8 @@ export function describeText(d: ChannelDescription): string {
     const parts = a.allowed_in.map((s) => {
       const st = a.by_status[s]!;
       const fields = st.fields.map((f) => `${f.name}${f.required ? '*' : ''}`).join(', ');
-      return `${s} [${fields}${fields ? '; ' : ''}lines ${st.lines}${st.partial_amount ? ', partial amount' : ''}]`;
+      const only = st.marketplace_statuses ? `only at ${st.marketplace_statuses.join(' or ')}; ` : '';
+      return `${s} [${only}${fields}${fields ? '; ' : ''}lines ${st.lines}${st.partial_amount ? ', partial amount' : ''}]`;
     });
     out.push(`  ${pad(a.name, w3)}${a.marketplace_name ? `(${a.marketplace_name}) ` : ''}in ${parts.join(', ')}`);
   }

@@ -28,6 +28,8 @@ export interface ActionStatusDescription {
   lines: ActionInStatus['lines'];
   partial_lines: ActionInStatus['partialLines'];
   partial_amount: boolean;
+  /** The marketplace statuses at which the action is allowed here; null: all of them. */
+  marketplace_statuses: string[] | null;
   note: string | null;
 }
 export interface ActionDescription {
@@ -116,7 +118,7 @@ function action(channel: Channel, a: ActionSpec): ActionDescription {
   const byStatus: Partial<Record<NormalizedStatus, ActionStatusDescription>> = {};
   for (const status of a.allowedIn) {
     const s = a.byStatus[status]!;
-    byStatus[status] = { fields: Object.values(s.fields).map((f) => field(channel, f)), lines: s.lines, partial_lines: s.partialLines, partial_amount: s.partialAmount, note: s.note ?? null };
+    byStatus[status] = { fields: Object.values(s.fields).map((f) => field(channel, f)), lines: s.lines, partial_lines: s.partialLines, partial_amount: s.partialAmount, marketplace_statuses: s.marketplaceStatuses ? [...s.marketplaceStatuses] : null, note: s.note ?? null };
   }
   return {
     name: a.name,

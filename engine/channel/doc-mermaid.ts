@@ -2,17 +2,9 @@
  * A Mermaid `stateDiagram-v2` of a channel: its mapped statuses (with the marketplace statuses
  * behind them) and its actions, drawn towards the status an order usually reaches next.
  */
-import type { ActionName, Channel, NormalizedStatus } from './model.ts';
-
-/** Where each action usually takes an order: the first of these statuses the channel maps. */
-const OUTCOMES: Record<ActionName, readonly NormalizedStatus[]> = {
-  accept: ['accepted', 'waiting_shipment'],
-  refuse: ['refused', 'canceled'],
-  ship: ['shipped'],
-  refund: ['refunding', 'refunded', 'canceled'],
-  cancel: ['canceled'],
-  cancel_lines: ['canceled'],
-};
+import { actionKind } from '../vocabulary/action-kinds.ts';
+import { FINAL_STATUSES } from '../vocabulary/statuses.ts';
+import type { Channel, NormalizedStatus } from './model.ts';
 
 /** Moves the marketplace makes on its own, in lifecycle order. */
 const LIFECYCLE: readonly NormalizedStatus[][] = [
@@ -20,7 +12,7 @@ const LIFECYCLE: readonly NormalizedStatus[][] = [
   ['refunding', 'refunded'],
 ];
 
-const FINAL: readonly NormalizedStatus[] = ['closed', 'refused', 'canceled', 'refunded'];
+const FINAL: readonly NormalizedStatus[] = FINAL_STATUSES;
 
 function id(status: NormalizedStatus): string {
   return `s_${status}`;
@@ -42,7 +34,9 @@ export function mermaidDiagram(channel: Channel): string {
     edges.add(action ? `${key}:${action}` : key);
   };
   for (const action of Object.values(channel.actions)) {
-    const to = OUTCOMES[action.name].find(isMapped);
+    // Where the action usually takes the order next: the first status of its kind's list mapped here.
+    const kind = actionKind(action.name);
+    const to = (kind.drawnTo ?? kind.reaches).find(isMapped);
     if (!to) continue;
     for (const from of action.allowedIn) if (from !== to) add(from, to, action.name);
   }

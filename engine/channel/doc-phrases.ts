@@ -3,6 +3,7 @@
  * Kept apart from the page layout so the wording is consistent across sections.
  */
 import type { ActionDescription, ActionStatusDescription, FieldDescription } from './describe.ts';
+import { ACTION_KINDS } from '../vocabulary/action-kinds.ts';
 import type { ActionName } from './model.ts';
 
 /** Lists longer than this are named, not spelt out, in per-status summaries. */
@@ -95,7 +96,7 @@ export function fieldInWords(field: FieldDescription): string {
 
 /** Whether amounts matter for the action (refunds and cancellations), so partial amounts are worth a word. */
 function hasAmount(action: ActionName): boolean {
-  return action === 'refund' || action === 'cancel' || action === 'cancel_lines';
+  return ACTION_KINDS[action].movesMoney;
 }
 
 /** "No partial amount or line-level refund", "May be done for one or several product lines". */

@@ -34,7 +34,7 @@ function identity(out: Lines, channel: Channel, d: ChannelDescription): void {
   }
   if (channel.deadlines) {
     const dl = channel.deadlines;
-    const then = dl.onExpiry === 'refused' ? ' After that the marketplace refuses the order itself.' : dl.onExpiry === 'nothing' ? ' A late answer counts against the seller\'s performance; the order is not refused for it.' : '';
+    const then = dl.onExpiry === 'refused' ? ' After that the marketplace refuses the order itself. orderwire warns before (`order.deadline_approaching`); it refuses such an order on its own only where the account opts in (`options.auto_refuse`).' : dl.onExpiry === 'nothing' ? ' A late answer counts against the seller\'s performance; the order is not refused for it.' : '';
     out.push('', '## Deadlines', '', `An order may wait for acceptance ${durationInWords(dl.acceptanceMs)} (${code(dl.acceptance)}) after its creation: orders carry it as \`acceptance_deadline\`, and the API lists the orders due before an instant (\`due_before\`).${then}`);
     if (dl.source) out.push('', `Source: ${dl.source}`);
   }
@@ -51,7 +51,13 @@ function actionsCell(d: ChannelDescription, status: NormalizedStatus): string {
     const extra = note && !/^no action available\.?$/i.test(note) ? ` ${note.replace(/^no action available\.?\s*/i, '')}` : '';
     return cell(`❌ No action available.${extra}`);
   }
-  return cell(actions.map((a) => a.label).join(', ') + (note ? `. ${note}` : ''));
+  return cell(actions.map((a) => a.label + onlyAt(a, status)).join(', ') + (note ? `. ${note}` : ''));
+}
+
+/** " (only at `RECEIVED`)" when the action is allowed at `status` for some marketplace statuses only. */
+function onlyAt(action: ActionDescription, status: NormalizedStatus): string {
+  const only = action.by_status[status]?.marketplace_statuses;
+  return only ? ` (only at ${only.map(code).join(' or ')})` : '';
 }
 
 function statusTable(out: Lines, d: ChannelDescription): void {
@@ -71,6 +77,9 @@ function actionInStatus(out: Lines, d: ChannelDescription, action: ActionDescrip
   const s = action.by_status[status]!;
   const required = s.fields.filter((f) => f.required);
   const optional = s.fields.filter((f) => !f.required);
+  if (s.marketplace_statuses) {
+    out.push(`${indent}- Only while the marketplace status is ${s.marketplace_statuses.map(code).join(' or ')}; refused at ${(d.statuses[status] ?? []).filter((m) => !s.marketplace_statuses!.includes(m)).map(code).join(', ')}.`);
+  }
   if (required.length === 0 && optional.length === 0) {
     out.push(`${indent}- No field to give.`);
   }

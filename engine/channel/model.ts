@@ -5,22 +5,11 @@
  * orderwire publishes (describe, API) use snake_case.
  */
 
-export const NORMALIZED_STATUSES = [
-  'new',
-  'waiting_acceptance',
-  'accepted',
-  'waiting_shipment',
-  'shipped',
-  'closed',
-  'refused',
-  'canceled',
-  'refunding',
-  'refunded',
-] as const;
-export type NormalizedStatus = (typeof NORMALIZED_STATUSES)[number];
+import { ACTION_NAMES, type ActionName } from '../vocabulary/action-kinds.ts';
+import { NORMALIZED_STATUSES, type NormalizedStatus } from '../vocabulary/statuses.ts';
 
-export const ACTION_NAMES = ['accept', 'refuse', 'ship', 'refund', 'cancel', 'cancel_lines'] as const;
-export type ActionName = (typeof ACTION_NAMES)[number];
+/** The vocabulary is declared once in engine/vocabulary/; the channel model re-exports it. */
+export { ACTION_NAMES, NORMALIZED_STATUSES, type ActionName, type NormalizedStatus };
 
 export type LinePolicy = 'none' | 'optional' | 'required';
 /** A part of a line an action may target instead of the whole line (`partial_lines`). */
@@ -100,6 +89,11 @@ export interface ActionInStatus {
   /** What a targeted line may carry instead of being whole: some units, part of its amount. */
   readonly partialLines: readonly LinePart[];
   readonly partialAmount: boolean;
+  /**
+   * The order's marketplace statuses at which the action is allowed in this normalized status
+   * (`by_status.<status>.marketplace_statuses`); absent: all of them.
+   */
+  readonly marketplaceStatuses?: readonly string[];
   readonly note?: string;
 }
 

@@ -7,6 +7,7 @@ import { entries } from './check-context.ts';
 import type { RawAction } from './compile.ts';
 import type { ActionName, NormalizedStatus } from './model.ts';
 import { didYouMean, listOf } from '../documents/suggest.ts';
+import { platformStatuses } from './platforms.ts';
 
 function mapHint(ctx: CheckContext, status: string, orElse: string): string {
   return didYouMean(status, ctx.mapped) ?? `map ${status} under \`statuses\`, or ${orElse}`;
@@ -58,8 +59,37 @@ function checkAction(ctx: CheckContext, name: ActionName, action: RawAction): vo
   }
 }
 
-export function checkActions(ctx: CheckContext): void {
-  for (const [name, action] of entries(ctx.raw.actions)) checkAction(ctx, name, action);
+export function checkActions(ctx: CheckContext, vocabulary: readonly string[] | undefined = platformStatuses(ctx.raw.platform, ctx.parsed.file)): void {
+  for (const [name, action] of entries(ctx.raw.actions)) {
+    checkAction(ctx, name, action);
+    checkMarketplaceStatusConditions(ctx, name, action, vocabulary);
+  }
+}
+
+/**
+ * `by_status.<status>.marketplace_statuses`: each a status the platform sends (`vocabulary`,
+ * when its file declares one) that `statuses` maps to this normalized status, else the condition
+ * could never hold for it; all of them is no condition at all.
+ */
+function checkMarketplaceStatusConditions(ctx: CheckContext, name: ActionName, action: RawAction, vocabulary: readonly string[] | undefined): void {
+  for (const [status, override] of entries(action.by_status)) {
+    const condition = override.marketplace_statuses;
+    if (condition === undefined || !action.when.includes(status)) continue;
+    const here = ctx.raw.statuses[status] ?? [];
+    condition.forEach((m, i) => {
+      const at = ['actions', name, 'by_status', status, 'marketplace_statuses', i];
+      if (vocabulary && !vocabulary.includes(m)) {
+        ctx.report(at, 'value', 'CHANNEL_STATUS_UNKNOWN_TO_PLATFORM', `action \`${name}\` at \`${status}\` is allowed only at marketplace status \`${m}\`, which platform \`${ctx.raw.platform}\` never sends`, didYouMean(m, here) ?? didYouMean(m, vocabulary) ?? `statuses mapped to ${status}: ${listOf(here)}`);
+      } else if (!here.includes(m)) {
+        const elsewhere = entries(ctx.raw.statuses).find(([, list]) => list.includes(m))?.[0];
+        const where = elsewhere ? `\`statuses\` maps it to \`${elsewhere}\`` : `\`statuses\` does not map it`;
+        ctx.report(at, 'value', 'CHANNEL_MARKETPLACE_STATUS_OUTSIDE_STATUS', `action \`${name}\` at \`${status}\` is allowed only at marketplace status \`${m}\`, but ${where}: an order at ${status} is never ${m}`, didYouMean(m, here) ?? `statuses mapped to ${status}: ${listOf(here)}`);
+      }
+    });
+    if (here.length > 0 && here.every((m) => condition.includes(m))) {
+      ctx.report(['actions', name, 'by_status', status, 'marketplace_statuses'], 'key', 'CHANNEL_MARKETPLACE_STATUS_CONDITION_EMPTY', `action \`${name}\` at \`${status}\` is allowed only at ${listOf(condition)}, which is every marketplace status mapped to ${status}: the condition restricts nothing`, 'remove `marketplace_statuses`, or list only the statuses where the action is allowed');
+    }
+  }
 }
 
 export function checkRuleScopes(ctx: CheckContext): void {

@@ -3,20 +3,27 @@
  * `orderwire` command line. Runs straight from TypeScript on Node >= 22.18 (type stripping), so
  * `npx orderwire ...` works right after `npm ci` with no build step.
  */
-import { SimulatorError } from '@orderwire/simulators';
 import { Command, CommanderError } from 'commander';
 import { textProblem } from '../api/input-hygiene.ts';
 import { OrderwireError } from '../errors.ts';
-import { commands } from './commands/index.ts';
+import { commands, type CommandEntry } from './commands/index.ts';
 import { EXIT, exitCodeOf } from './exit-codes.ts';
 
-export function buildProgram(): Command {
+/** The command the arguments name, when they name one; otherwise (help, unknown, none) every command is loaded. */
+function namedCommand(argv: readonly string[]): CommandEntry | undefined {
+  const first = argv.find((a) => !a.startsWith('-'));
+  return commands.find((c) => c.name === first);
+}
+
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('orderwire')
     .description('Marketplace order integration: channels as YAML, one engine to sync orders and deliver seller actions.')
     .version(process.env.npm_package_version ?? '0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of commands) register(program);
+  const named = namedCommand(argv);
+  const modules = await Promise.all((named ? [named] : commands).map((c) => c.load()));
+  for (const { register } of modules) register(program);
   return program;
 }
 
@@ -33,9 +40,9 @@ function isSystemError(err: unknown): err is NodeJS.ErrnoException & { code: str
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   try {
     checkArguments(argv);
+    const program = await buildProgram(argv);
     await program.parseAsync(argv, { from: 'user' });
     return process.exitCode === undefined ? EXIT.OK : Number(process.exitCode);
   } catch (err) {
@@ -47,7 +54,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`orderwire: error[${err.code}]: ${err.message}\n`);
       return exitCodeOf(err.code);
     }
-    if (err instanceof SimulatorError) {
+    // Loaded only when needed: most commands never start a simulator.
+    const { SimulatorError } = err instanceof Error && err.name === 'SimulatorError' ? await import('@orderwire/simulators') : { SimulatorError: undefined };
+    if (SimulatorError && err instanceof SimulatorError) {
       // `simulate` and `demo` start the simulators, whose codes live in their own package: each
       // names a bad option or a port in use, the operator's to fix.
       process.stderr.write(`orderwire: error[${err.code}]: ${err.message}\n`);

@@ -1,5 +1,6 @@
 /**
  * `npm run generated`: writes the files derived from the sources of truth, so they never drift.
+ *   - schemas/*.schema.json (their vocabulary)  the action kinds and statuses of engine/vocabulary/
  *   - engine/channel/channel-file.generated.ts  TypeScript types of schemas/channel.schema.json
  *   - channels/docs/<id>.md                     documentation page of each shipped channel
  *   - engine/errors.md                          the error catalogue page
@@ -11,7 +12,8 @@ import path from 'node:path';
 import { compile } from 'json-schema-to-typescript';
 import { renderChannelDoc } from '../channel/doc.ts';
 import { CHANNELS_DIR, loadChannels } from '../channel/load.ts';
-import { schemaFile } from '../documents/schemas.ts';
+import { SCHEMA_NAMES, schemaFile, type SchemaName } from '../documents/schemas.ts';
+import { VOCABULARY_SLOTS, withVocabulary } from '../vocabulary/schemas.ts';
 import { renderErrorsMarkdown } from './errors-md.ts';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
@@ -24,8 +26,19 @@ export interface GeneratedFile {
   readonly content: string;
 }
 
+/** A schema as it must be: the file with the declared vocabulary written into its slots. */
+async function schemaWithVocabulary(name: SchemaName): Promise<Record<string, unknown>> {
+  return withVocabulary(name, JSON.parse(await readFile(schemaFile(name), 'utf8')) as Record<string, unknown>);
+}
+
+async function vocabularySchemas(): Promise<GeneratedFile[]> {
+  const names = SCHEMA_NAMES.filter((name) => VOCABULARY_SLOTS[name]);
+  return Promise.all(names.map(async (name) => ({ path: `schemas/${name}.schema.json`, content: `${JSON.stringify(await schemaWithVocabulary(name), null, 2)}\n` })));
+}
+
 async function channelTypes(): Promise<GeneratedFile> {
-  const schema = JSON.parse(await readFile(schemaFile('channel'), 'utf8')) as Parameters<typeof compile>[0];
+  // From the schema with its vocabulary, so the types follow a new kind in the same run.
+  const schema = (await schemaWithVocabulary('channel')) as Parameters<typeof compile>[0];
   const banner = [
     '/* eslint-disable */',
     '/**',
@@ -46,7 +59,7 @@ async function channelDocs(): Promise<GeneratedFile[]> {
 }
 
 export async function generatedFiles(): Promise<GeneratedFile[]> {
-  return [await channelTypes(), ...(await channelDocs()), { path: 'engine/errors.md', content: renderErrorsMarkdown() }];
+  return [...(await vocabularySchemas()), await channelTypes(), ...(await channelDocs()), { path: 'engine/errors.md', content: renderErrorsMarkdown() }];
 }
 
 /** Generated docs under `root` that no channel produces any more (a channel was removed or renamed). */

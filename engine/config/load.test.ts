@@ -39,7 +39,23 @@ describe('configuration file', () => {
     expect(config?.store).toBe('/etc/orderwire/data/orders.sqlite');
     expect(config?.accounts[0]).toMatchObject({ id: 'worten-pt', importFulfilledOrders: false, pollEveryMs: 300_000, enabled: true });
     expect(config?.daemon.leaseTtlMs).toBe(60_000);
+    expect(config?.deadlines).toEqual({ alertBeforeMs: { acceptance: 12 * 3_600_000, shipping: 24 * 3_600_000 }, checkEveryMs: 60_000 });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('takes the opt-in automatic refusal where the channel can refuse alone, and locates it where it cannot', async () => {
+    const optIn = (channel: string) => `store: s.sqlite\naccounts:\n  - id: a\n    channel: ${channel}\n    base_url: https://x.example\n    credentials: { api_key: { env: K } }\n    options:\n      auto_refuse: { before_deadline: PT2H }\n`;
+    const { config } = await validateConfigText(optIn('jardiland'), 'c.yaml');
+    expect(config?.accounts[0]?.autoRefuseBeforeMs).toBe(2 * 3_600_000);
+    const { findings } = await validateConfigText(optIn('decathlon'), 'c.yaml');
+    expect(findings.map((f) => `${f.code} ${f.line}:${f.column}`)).toEqual(['CONFIG_AUTO_REFUSE_UNAVAILABLE 8:7']);
+    expect(findings[0]!.message).toContain('`refuse` action is not allowed while an order waits for acceptance');
+  });
+
+  it('reads the deadline alert lead times, and locates one that is not a duration', async () => {
+    const { config } = await validateConfigText(`${valid}deadlines:\n  alert_before: { shipping: PT2H }\n  check_every: PT30S\n`, 'c.yaml');
+    expect(config?.deadlines).toEqual({ alertBeforeMs: { acceptance: 12 * 3_600_000, shipping: 2 * 3_600_000 }, checkEveryMs: 30_000 });
+    expect(await codes(`${valid}deadlines:\n  alert_before: { acceptance: 2h }\n`)).toEqual(['SCHEMA_BAD_FORMAT 20:31']);
   });
 
   it('rejects a literal secret where an environment variable reference is expected', async () => {

@@ -23,6 +23,11 @@ export const CONFIG_SCHEMA_FILE = schemaFile('config');
 export const DEFAULT_STORE = '.orderwire/orderwire.sqlite';
 /** Personal data kept 180 days after an order's final status unless privacy.retention says otherwise. */
 export const DEFAULT_RETENTION_MS = 180 * 86_400_000;
+/**
+ * `order.deadline_approaching` lead times: half a working day before an acceptance deadline
+ * (MediaMarkt allows 48 hours, Conrad one working day), a full day before a shipping deadline.
+ */
+export const DEFAULT_ALERT_BEFORE_MS = Object.freeze({ acceptance: 12 * 3_600_000, shipping: 24 * 3_600_000 });
 
 interface RawAccount {
   id: string;
@@ -31,7 +36,7 @@ interface RawAccount {
   auth_url?: string;
   credentials: Record<string, EnvRef>;
   enabled?: boolean;
-  options?: { import_fulfilled_orders?: boolean; poll_every?: string; concurrency?: number; timeouts?: { connect?: string; response?: string } };
+  options?: { import_fulfilled_orders?: boolean; poll_every?: string; concurrency?: number; timeouts?: { connect?: string; response?: string }; auto_refuse?: { before_deadline: string } };
 }
 interface RawConfig {
   store?: string | EnvRef;
@@ -47,6 +52,7 @@ interface RawConfig {
   };
   webhooks?: { allowed_destinations?: string[]; max_endpoints_per_token?: number };
   privacy?: { retention?: string; check_every?: string };
+  deadlines?: { alert_before?: { acceptance?: string; shipping?: string }; check_every?: string };
 }
 
 export interface ConfigValidation {
@@ -82,6 +88,10 @@ function semanticFindings(raw: RawConfig, parsed: ParsedYaml, channels: Readonly
       report(['accounts', i, 'channel'], 'value', 'CONFIG_UNKNOWN_CHANNEL', `no channel "${account.channel}" (known: ${[...channels.keys()].join(', ')})`, hint);
       return;
     }
+    if (account.options?.auto_refuse) {
+      const why = autoRefusalUnavailable(channel);
+      if (why) report(['accounts', i, 'options', 'auto_refuse'], 'key', 'CONFIG_AUTO_REFUSE_UNAVAILABLE', `${channel.name} cannot refuse orders automatically: ${why}`, 'remove options.auto_refuse for this account');
+    }
     const wanted = account.options?.poll_every;
     const min = channel.retrieval.incremental.minEveryMs;
     if (wanted !== undefined && min !== undefined && (durationToMs(wanted) ?? 0) < min) {
@@ -115,6 +125,15 @@ function literalSecretFindings(parsed: ParsedYaml): Finding[] {
   return out;
 }
 
+/** Why the daemon could not refuse this channel's orders on its own, or undefined when it can. */
+function autoRefusalUnavailable(channel: Channel): string | undefined {
+  const refuse = channel.actions.refuse?.byStatus.waiting_acceptance;
+  if (!refuse) return 'its `refuse` action is not allowed while an order waits for acceptance';
+  const needed = Object.values(refuse.fields).filter((f) => f.required && f.default === undefined).map((f) => f.name);
+  if (needed.length > 0) return `its \`refuse\` action needs ${needed.join(', ')}, which the daemon cannot choose for the merchant`;
+  return undefined;
+}
+
 function timeoutsMs(t: { connect?: string; response?: string }): { connect?: number; response?: number } {
   return { ...(t.connect !== undefined && { connect: durationToMs(t.connect) }), ...(t.response !== undefined && { response: durationToMs(t.response) }) };
 }
@@ -136,6 +155,7 @@ function build(raw: RawConfig, file: string, channelsDir: string): Config {
       ...(a.options?.poll_every !== undefined && { pollEveryMs: durationToMs(a.options.poll_every) }),
       concurrency: a.options?.concurrency ?? 2,
       ...(a.options?.timeouts && { timeouts: Object.freeze(timeoutsMs(a.options.timeouts)) }),
+      ...(a.options?.auto_refuse && { autoRefuseBeforeMs: durationToMs(a.options.auto_refuse.before_deadline) }),
     }),
   );
   return Object.freeze({
@@ -156,6 +176,13 @@ function build(raw: RawConfig, file: string, channelsDir: string): Config {
       maxEndpointsPerToken: raw.webhooks?.max_endpoints_per_token ?? 20,
     }),
     privacy: Object.freeze({ retentionMs: ms(raw.privacy?.retention, DEFAULT_RETENTION_MS), checkEveryMs: ms(raw.privacy?.check_every, 3_600_000) }),
+    deadlines: Object.freeze({
+      alertBeforeMs: Object.freeze({
+        acceptance: ms(raw.deadlines?.alert_before?.acceptance, DEFAULT_ALERT_BEFORE_MS.acceptance),
+        shipping: ms(raw.deadlines?.alert_before?.shipping, DEFAULT_ALERT_BEFORE_MS.shipping),
+      }),
+      checkEveryMs: ms(raw.deadlines?.check_every, 60_000),
+    }),
   });
 }
 

@@ -15,6 +15,8 @@ export interface AccountConfig {
   readonly concurrency: number;
   /** HTTP timeouts in ms overriding the platform's (options.timeouts). */
   readonly timeouts?: { readonly connect?: number; readonly response?: number };
+  /** Opt-in: refuse orders still waiting for acceptance this long before their acceptance deadline. */
+  readonly autoRefuseBeforeMs?: number;
 }
 
 export interface Config {
@@ -36,4 +38,6 @@ export interface Config {
   readonly webhooks: { readonly allowedDestinations: readonly string[]; readonly maxEndpointsPerToken: number };
   /** Buyers' personal data: kept `retentionMs` after an order's final status, checked every `checkEveryMs`. */
   readonly privacy: { readonly retentionMs: number; readonly checkEveryMs: number };
+  /** `order.deadline_approaching`: how long before each kind of deadline, checked every `checkEveryMs`. */
+  readonly deadlines: { readonly alertBeforeMs: { readonly acceptance: number; readonly shipping: number }; readonly checkEveryMs: number };
 }

@@ -1,3 +1,4 @@
+import { actionNamesInWords } from '../vocabulary/action-kinds.ts';
 import { defineErrors } from './define.ts';
 
 /**
@@ -16,7 +17,7 @@ export const actionErrors = defineErrors({
     title: 'Unknown action for this channel',
     severity: 'error',
     http: 422,
-    help: 'The channel does not define this action. `orderwire describe <channel>` lists its actions; names are accept, refuse, ship, refund and cancel.',
+    help: `The channel does not define this action. \`orderwire describe <channel>\` lists its actions; names are ${actionNamesInWords('and')}.`,
   },
   ACTION_STATUS_UNKNOWN: {
     title: 'Order status unknown: no action can be validated',
@@ -29,6 +30,12 @@ export const actionErrors = defineErrors({
     severity: 'error',
     http: 409,
     help: 'The channel allows this action only in other statuses. The message lists where it is allowed and which action to use instead (for example: refuse before acceptance, refund afterwards).',
+  },
+  ACTION_MARKETPLACE_STATUS_NOT_ALLOWED: {
+    title: 'Action not allowed at the order\'s marketplace status',
+    severity: 'error',
+    http: 409,
+    help: 'The channel allows this action at the order\'s normalized status only for some of its marketplace statuses (`by_status.<status>.marketplace_statuses`), and the order is in another one. Mirakl: an order is refunded at closed only while Mirakl says RECEIVED, never once it is CLOSED. The message names the statuses where it is allowed.',
   },
   ACTION_DATA_INVALID: {
     title: 'Action data is not an object',

@@ -118,7 +118,7 @@ export const channelErrors = defineErrors({
     title: 'Marketplace status unknown to the platform',
     severity: 'error',
     http: 422,
-    help: 'The status map names a marketplace status that the channel\'s platform does not list under `statuses:` (its file in channels/platforms/). Statuses are spelt exactly as the marketplace sends them, case included (Mirakl `SHIPPED`, Octopia `Shipped`). Fix the spelling, or add the status to the platform file if the marketplace really sends it.',
+    help: 'The status map (or an action\'s marketplace-status condition, `by_status.<status>.marketplace_statuses`) names a marketplace status that the channel\'s platform does not list under `statuses:` (its file in channels/platforms/). Statuses are spelt exactly as the marketplace sends them, case included (Mirakl `SHIPPED`, Octopia `Shipped`). Fix the spelling, or add the status to the platform file if the marketplace really sends it.',
   },
   CHANNEL_STATUS_MAPPED_TWICE: {
     title: 'Marketplace status mapped twice',
@@ -143,6 +143,18 @@ export const channelErrors = defineErrors({
     severity: 'error',
     http: 422,
     help: 'An action\'s `by_status` has an entry for a status missing from its `when`, so the override could never apply. Add the status to `when`, or remove the entry.',
+  },
+  CHANNEL_MARKETPLACE_STATUS_OUTSIDE_STATUS: {
+    title: 'Marketplace-status condition names a status mapped elsewhere',
+    severity: 'error',
+    http: 422,
+    help: 'An action\'s `by_status.<status>.marketplace_statuses` names a marketplace status that `statuses` does not map to that normalized status, so an order there can never be in it and the condition could never hold (Mirakl refund at `closed` names RECEIVED, which `statuses` maps to closed). Name statuses mapped to this normalized status, or map the status there.',
+  },
+  CHANNEL_MARKETPLACE_STATUS_CONDITION_EMPTY: {
+    title: 'Marketplace-status condition restricts nothing',
+    severity: 'warning',
+    http: 422,
+    help: 'An action\'s `by_status.<status>.marketplace_statuses` lists every marketplace status the channel maps to that normalized status, so it allows what the action would allow without it. Remove it, or list only the statuses where the action really is allowed.',
   },
   CHANNEL_PARTIAL_LINES_WITHOUT_LINES: {
     title: '`partial_lines` on an action that takes no lines',

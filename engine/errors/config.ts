@@ -32,6 +32,12 @@ export const configErrors = defineErrors({
     http: 400,
     help: "An account's poll_every is shorter than the channel's documented minimum (retrieval.incremental.min_every); the minimum is used.",
   },
+  CONFIG_AUTO_REFUSE_UNAVAILABLE: {
+    title: 'Automatic refusal unavailable on this channel',
+    severity: 'error',
+    http: 400,
+    help: "An account opts in to options.auto_refuse, but its channel cannot refuse an order on its own: `refuse` is not allowed while an order waits for acceptance (Decathlon accepts automatically), or it needs a field without a default (a reason) that the daemon would have to invent. Remove the option for this account.",
+  },
   CONFIG_SECRET_MISSING: {
     title: 'Credential environment variable not set',
     severity: 'error',

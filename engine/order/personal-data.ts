@@ -11,12 +11,13 @@
  *
  * Order events and webhook events hold ids and statuses only, never personal data.
  */
+import { FINAL_STATUSES } from '../vocabulary/statuses.ts';
 import type { Address, Buyer } from './model.ts';
 
 export const REDACTED = '[redacted]';
 
 /** Statuses after which nothing more happens to an order: its retention period starts there. */
-export const FINAL_STATUSES = ['closed', 'refused', 'canceled', 'refunded'] as const;
+export { FINAL_STATUSES };
 
 // Keys (lowercase, without _ - and spaces) whose whole value is about a person or an address.
 const PERSON_SUBTREE = /^(customer|buyer|recipient|.*contacts?|.*address(es)?|.*addressline\d*)$/;

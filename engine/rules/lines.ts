@@ -5,6 +5,7 @@
  */
 import type { NormalizedOrder, OrderLine } from '../order/model.ts';
 import { mapLineStatus } from '../order/status.ts';
+import { actionKind } from '../vocabulary/action-kinds.ts';
 import { show } from './field-types.ts';
 import type { FindingList } from './findings.ts';
 import type { ActionPlan } from './plan.ts';
@@ -99,7 +100,7 @@ export function checkLines(plan: ActionPlan, order: NormalizedOrder, parsed: str
   const selected = new Set(parsed);
   // Accept and refuse decide lines (Mirakl OR21 needs a decision for every line): the lines left
   // out get the opposite decision.
-  const refused = plan.action.name === 'accept' || plan.action.name === 'refuse'
+  const refused = actionKind(plan.action.name).decidesLines
     ? [...byId.values()].filter((l) => !selected.has(String(l.id)) && allowsLine(plan, l)).map((l) => String(l.id))
     : [];
   return { lines: parsed, refused };

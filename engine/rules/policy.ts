@@ -3,7 +3,7 @@
  * to say where the action is allowed and what to do instead (the channel's `instead`, the
  * action's `note` and the channel's `status_notes`).
  */
-import type { ActionSpec, Channel, NormalizedStatus } from '../channel/model.ts';
+import type { ActionInStatus, ActionSpec, Channel, NormalizedStatus } from '../channel/model.ts';
 import { closest } from '../documents/suggest.ts';
 import { show } from './field-types.ts';
 import type { FindingList } from './findings.ts';
@@ -37,6 +37,22 @@ function sentences(...texts: Array<string | undefined>): string {
     }
   }
   return out.join(' ');
+}
+
+/**
+ * The action is allowed at the order's normalized status only for some of its marketplace
+ * statuses (`by_status.<status>.marketplace_statuses`), and the order is in another.
+ */
+export function marketplaceStatusNotAllowed(channel: Channel, action: ActionSpec, rules: ActionInStatus, marketplaceStatus: string, findings: FindingList): void {
+  const allowed = rules.marketplaceStatuses ?? [];
+  const message = sentences(
+    `${action.name} is allowed at ${rules.status} on ${channel.name} only while the marketplace status is ${allowed.join(' or ')}; this order is ${marketplaceStatus}`,
+    rules.note,
+  );
+  findings.error('ACTION_MARKETPLACE_STATUS_NOT_ALLOWED', message, {
+    field: 'action',
+    ...(rules.note !== undefined && { suggestion: rules.note }),
+  });
 }
 
 export function notAllowed(channel: Channel, action: ActionSpec, status: NormalizedStatus, findings: FindingList): void {

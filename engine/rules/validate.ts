@@ -6,6 +6,7 @@
 import type { ActionName, Channel, NormalizedStatus } from '../channel/model.ts';
 import type { NormalizedOrder, OrderStatus } from '../order/model.ts';
 import { mapOrderStatus } from '../order/status.ts';
+import { actionKind } from '../vocabulary/action-kinds.ts';
 import { CUSTOM_RULE_EVENT_PREFIX, compiledRules, type CompiledRules, type PlanVerdict, type RunInput } from './engine.ts';
 import { checkData } from './fields.ts';
 import { actionFinding, FindingList, type ActionFinding } from './findings.ts';
@@ -13,7 +14,7 @@ import { checkLineParts } from './line-parts.ts';
 import { checkLines, orderLines, parseLines, type LineSelection } from './lines.ts';
 import { show } from './field-types.ts';
 import { planKey, type ActionPlan } from './plan.ts';
-import { notAllowed, unknownAction, unknownStatus } from './policy.ts';
+import { marketplaceStatusNotAllowed, notAllowed, unknownAction, unknownStatus } from './policy.ts';
 import type { ActionRequest, ActionValue, LinePartRequest } from './request.ts';
 
 export interface ActionInput {
@@ -72,7 +73,7 @@ function buildRequest(order: NormalizedOrder, name: ActionName, status: Normaliz
     status,
     lines: outcome.selection.lines,
     ...(Object.keys(outcome.parts).length > 0 && { line_parts: outcome.parts }),
-    ...(outcome.selection.lines !== null && outcome.selection.refused.length > 0 && (name === 'refuse' ? { accepted_lines: outcome.selection.refused } : { refused_lines: outcome.selection.refused })),
+    ...(outcome.selection.lines !== null && outcome.selection.refused.length > 0 && (actionKind(name).decidesLines === 'refuses' ? { accepted_lines: outcome.selection.refused } : { refused_lines: outcome.selection.refused })),
     data: outcome.data,
     warnings,
   };
@@ -89,6 +90,9 @@ async function validate(compiled: CompiledRules, order: NormalizedOrder, action:
   if (!spec) unknownAction(channel, name, findings);
   else if (status === 'unknown') unknownStatus(channel, order.marketplace_status, findings);
   else if (!plan) notAllowed(channel, spec, status, findings);
+  else if (plan.rules.marketplaceStatuses && !plan.rules.marketplaceStatuses.includes(order.marketplace_status)) {
+    marketplaceStatusNotAllowed(channel, spec, plan.rules, order.marketplace_status, findings);
+  }
 
   const rawData: unknown = action.data ?? {};
   const data = isRecord(rawData) ? rawData : {};

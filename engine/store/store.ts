@@ -315,6 +315,28 @@ export interface NewAction {
  * What a store driver offers beyond the Store contract, declared by the driver itself: callers
  * ask the capability, never the driver's name.
  */
+export type DeadlineKind = 'acceptance' | 'shipping';
+
+/** How long before each kind of deadline an order is alerted, in milliseconds. */
+export type DeadlineLeads = Readonly<Record<DeadlineKind, number>>;
+
+/** An `order.deadline_approaching` alert: its webhook event's data. */
+export interface DeadlineAlert {
+  order_id: string;
+  account: string;
+  channel: string;
+  marketplace_order_id: string;
+  kind: DeadlineKind;
+  /** The deadline (UTC ISO). */
+  deadline: string;
+  status: OrderStatus;
+  marketplace_status: string;
+  /** The deadline had already passed when the alert was raised (e.g. the daemon was down). */
+  overdue: boolean;
+  /** When the alert was raised (the daemon's clock). */
+  at: string;
+}
+
 export interface StoreCapabilities {
   /**
    * Every process on this store (daemons, one-off CLI syncs) takes each budgeted marketplace
@@ -366,6 +388,16 @@ export interface Store extends ApiStore {
   redactExpiredPersonalData(before: string, limit?: number): Promise<number>;
   /** Erasure: redacts and marks every not yet redacted order of the buyer e-mail; returns their ids. */
   erasePersonalData(request: ErasureRequest): Promise<string[]>;
+
+  /**
+   * Deadline alerts (migration 011, rules in shared/deadline-rules.ts): for each order whose
+   * acceptance or shipping deadline falls before `now` plus that kind's lead while the step is
+   * still ahead of it, and that was never alerted for that kind, records the marker and an
+   * `order.deadline_approaching` webhook event (when some endpoint exists) in one transaction.
+   * At most `limit` per kind; returns the alerts recorded, none twice across calls, restarts and
+   * daemons.
+   */
+  recordDeadlineAlerts(now: Date, leads: DeadlineLeads, limit?: number): Promise<DeadlineAlert[]>;
 
   /**
    * Queues an action. Same idempotency key -> the stored one with `existing: true` (never a

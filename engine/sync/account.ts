@@ -21,6 +21,8 @@ export interface AccountRuntime {
   readonly concurrency: number;
   /** HTTP timeouts in ms overriding the platform's. */
   readonly timeouts?: { readonly connect?: number; readonly response?: number };
+  /** Opt-in (options.auto_refuse): refuse orders still waiting for acceptance this long before their acceptance deadline. */
+  readonly autoRefuseBeforeMs?: number;
 }
 
 /**
@@ -48,5 +50,6 @@ export function resolveAccount(account: AccountConfig, channels: ReadonlyMap<str
     pollEveryMs: pollPeriodMs(incremental.everyMs, incremental.minEveryMs, account.pollEveryMs),
     concurrency: account.concurrency,
     ...(account.timeouts && { timeouts: account.timeouts }),
+    ...(account.autoRefuseBeforeMs !== undefined && { autoRefuseBeforeMs: account.autoRefuseBeforeMs }),
   });
 }

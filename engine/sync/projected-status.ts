@@ -5,6 +5,7 @@
  * refund behind an accept is validated with the fields of an accepted order.
  */
 import type { Channel, NormalizedStatus } from '../channel/model.ts';
+import { ACTION_KINDS, actionKind } from '../vocabulary/action-kinds.ts';
 import type { OrderStatus } from '../order/model.ts';
 import type { ActionRequest } from '../rules/request.ts';
 
@@ -19,23 +20,14 @@ function first(channel: Channel, ...candidates: NormalizedStatus[]): NormalizedS
 
 /** The status right after one action took effect; undefined when it leaves the status as it is. */
 export function statusAfter(channel: Channel, request: ActionRequest, lineCount: number): NormalizedStatus | undefined {
+  const kind = actionKind(request.action);
+  // A decision on every line that accepts some of them leaves an accepted order (Mirakl OR21).
+  if (kind.decidesLines === 'refuses' && request.accepted_lines?.length) return first(channel, ...ACTION_KINDS.accept.reaches);
   // Parts of lines (some units, an amount) leave something on the lines: never the whole order.
   const wholeOrder = (request.lines === null || request.lines.length >= lineCount) && request.line_parts === undefined;
-  switch (request.action) {
-    case 'accept':
-      return first(channel, 'accepted', 'waiting_shipment');
-    case 'refuse':
-      // Refusing some lines accepts the others (Mirakl: a decision for every line).
-      return request.accepted_lines?.length ? first(channel, 'accepted', 'waiting_shipment') : first(channel, 'refused', 'canceled');
-    case 'ship':
-      return 'shipped';
-    case 'refund':
-      // A refund of some lines leaves the order where it is (another line may be refunded next).
-      return wholeOrder ? first(channel, 'refunded', 'refunding', 'canceled') : undefined;
-    case 'cancel':
-    case 'cancel_lines':
-      return wholeOrder ? 'canceled' : undefined;
-  }
+  // A refund or cancellation of some lines leaves the order where it is (another line may follow).
+  if (!wholeOrder && kind.partly === 'unchanged') return undefined;
+  return first(channel, ...kind.reaches);
 }
 
 /** The order's status after every pending action, in queue order. */

@@ -62,7 +62,7 @@ function asIn(account: AccountRuntime, order: NormalizedOrder, status: OrderStat
 }
 
 function notAllowedInStatus(validation: ValidationResult): boolean {
-  return validation.errors.some((e) => e.code === 'ACTION_NOT_ALLOWED_IN_STATUS');
+  return validation.errors.some((e) => e.code === 'ACTION_NOT_ALLOWED_IN_STATUS' || e.code === 'ACTION_MARKETPLACE_STATUS_NOT_ALLOWED');
 }
 
 export function defaultIdempotencyKey(account: string, input: ActionInput): string {

@@ -4,6 +4,7 @@ import { OrderwireError } from '../../errors.ts';
 import { publicAction } from '../../api/resources.ts';
 import type { LinePartInput } from '../../rules/index.ts';
 import { submitAction, type SubmitOutcome } from '../../sync/submit-action.ts';
+import { actionNamesInWords } from '../../vocabulary/action-kinds.ts';
 import { EXIT } from '../exit-codes.ts';
 import { addConfigOption, withRuntime } from '../runtime-options.ts';
 
@@ -53,7 +54,7 @@ export function register(program: Command): void {
       .description('Submit a seller action on a stored order: it is validated against the channel rules and queued; the daemon sends it. Exit 1 when the action is not allowed.')
       .argument('<account>', 'account id')
       .argument('<order>', 'marketplace order id')
-      .argument('<name>', 'accept, refuse, ship, refund or cancel')
+      .argument('<name>', actionNamesInWords())
       .option('--data <json>', 'action fields as a JSON object, e.g. \'{"tracking_number":"X1","carrier":"UPS"}\'')
       .option('--lines <ids>', 'comma list of order line ids (where the channel allows line-level actions); part of a line as id:quantity=N and/or id:amount=X (e.g. L1:quantity=1,L2:amount=4.50) where the channel takes parts')
       .option('--idempotency-key <key>', 'your own key: submitting again with it returns the same action')

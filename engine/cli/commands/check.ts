@@ -14,6 +14,7 @@ import { orderProblems } from '../../order/schema.ts';
 import { isNormalizedStatus, mapOrderStatus, mappedStatuses } from '../../order/status.ts';
 import { marketplaceStatusFor, syntheticOrder } from '../../order/synthetic.ts';
 import { validateAction, type ActionFinding, type ValidationResult } from '../../rules/index.ts';
+import { actionNamesInWords } from '../../vocabulary/action-kinds.ts';
 import { EXIT } from '../exit-codes.ts';
 
 interface CheckOptions {
@@ -97,7 +98,7 @@ export function register(program: Command): void {
     .option('--marketplace-status <status>', 'build a one-line order in this marketplace status, exactly as the marketplace sends it (case matters)')
     .option('--status <status>', 'build a one-line order in this normalized status (new, waiting_acceptance, accepted, ...)')
     .option('--order <file.json>', 'check against a full normalized order read from a JSON file (schemas/order.schema.json)')
-    .requiredOption('--action <name>', 'the action: accept, refuse, ship, refund or cancel')
+    .requiredOption('--action <name>', `the action: ${actionNamesInWords()}`)
     .option('--data <json>', 'action fields as a JSON object, e.g. \'{"tracking_number":"1Z999","carrier":"UPS"}\'')
     .option('--lines <ids>', 'target these order lines (comma-separated ids); omit for the whole order')
     .option('--json', 'print {"allowed","status","errors","warnings","request"} as JSON')

@@ -11,6 +11,7 @@ import * as quarantine from './quarantine.ts';
 import * as referenceLists from './reference-lists.ts';
 import * as runs from './runs.ts';
 import * as privacy from './privacy.ts';
+import * as deadlines from './deadlines.ts';
 import * as sharing from './sharing.ts';
 
 export type { PostgresStoreOptions } from './db.ts';
@@ -46,6 +47,6 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         }
       },
     },
-    { ...orders, ...actions, ...runs, ...quarantine, ...referenceLists, ...api, ...sharing, ...privacy, countOrders: (d, filter = {}) => orders.countOrders(d, filter) },
+    { ...orders, ...actions, ...runs, ...quarantine, ...referenceLists, ...api, ...sharing, ...privacy, ...deadlines, countOrders: (d, filter = {}) => orders.countOrders(d, filter) },
   );
 }

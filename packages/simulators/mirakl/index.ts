@@ -12,6 +12,8 @@ import { installFaults, resolveFaults } from '../shared/faults.ts';
 import type { FaultSpec } from '../shared/faults.ts';
 import { createRandom } from '../shared/random.ts';
 import { createSimApp, listen } from '../shared/server.ts';
+import { DocumentShelf } from '../shared/documents.ts';
+import { DEFAULT_MAX_DOCUMENT_BYTES } from './documents.ts';
 import type { RunningSimulator, SimulatorOptions } from '../shared/types.ts';
 import { registerMiraklAdminRoutes } from './admin-routes.ts';
 import { DAY, HOUR, MINUTE } from './lifecycle.ts';
@@ -34,6 +36,8 @@ export interface MiraklSimulatorOptions extends SimulatorOptions {
   unpaginatedCap?: number;
   /** The instance's carriers (SH21) and reasons (RE01); default: Mirakl's examples plus a few (reference-lists.ts). */
   referenceLists?: { carriers?: readonly Carrier[]; reasons?: readonly Reason[] };
+  /** Largest file OR74 accepts, in bytes. Default 10 MiB. */
+  maxDocumentBytes?: number;
 }
 
 export interface RunningMiraklSimulator extends RunningSimulator {
@@ -43,6 +47,8 @@ export interface RunningMiraklSimulator extends RunningSimulator {
   readonly callLog: CallLog;
   /** The instance's carriers and reasons (replace them to add or withdraw one). */
   readonly lists: InstanceLists;
+  /** Order documents: uploaded by the seller (OR74) or produced by the marketplace. */
+  readonly documents: DocumentShelf;
 }
 
 export const MAX_GENERATED_ORDERS = 1_000_000;
@@ -65,6 +71,7 @@ function validate(opts: MiraklSimulatorOptions): void {
   checkNumber(opts.newOrdersPerHour, 'newOrdersPerHour', (n) => n >= 0 && n <= 3_600_000, 'from 0 to 3,600,000');
   checkNumber(opts.acceptanceDeadlineHours, 'acceptanceDeadlineHours', (n) => n > 0, '> 0');
   checkNumber(opts.updateDeltaMinutes, 'updateDeltaMinutes', (n) => n >= 0, '>= 0');
+  checkNumber(opts.maxDocumentBytes, 'maxDocumentBytes', (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1');
   checkNumber(opts.unpaginatedCap, 'unpaginatedCap', (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1');
   if (opts.host !== undefined && !LOOPBACK.has(opts.host)) throw badOption('host', `simulators listen on loopback only (127.0.0.1, ::1, localhost), got ${opts.host}`);
   if (opts.start !== undefined && !(opts.start instanceof Date && Number.isFinite(opts.start.getTime()))) throw badOption('start', 'must be a valid Date');
@@ -93,7 +100,10 @@ export async function startMiraklSimulator(opts: MiraklSimulatorOptions = {}): P
   let limits: CallLimits | null = opts.callLimits ? defaultLimits : null;
   const apiKey = opts.credentials?.apiKey ?? `sim-${randomBytes(18).toString('base64url')}`;
 
-  const app = createSimApp();
+  const documents = new DocumentShelf();
+  const maxDocumentBytes = opts.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
+  // The body limit leaves room for the multipart envelope around a file of the largest size.
+  const app = createSimApp({ bodyLimit: Math.max(10 * 1024 * 1024, maxDocumentBytes + 1024 * 1024) });
   const callLog = new CallLog();
   installCallLog(app, callLog, { now: () => clock.now() });
   installFaults(app, () => faults, createRandom(seed).fork('faults'), {
@@ -110,6 +120,8 @@ export async function startMiraklSimulator(opts: MiraklSimulatorOptions = {}): P
     getLimits: () => limits,
     updateDeltaMs: (opts.updateDeltaMinutes ?? 5) * MINUTE,
     unpaginatedCap: opts.unpaginatedCap ?? 10_000,
+    documents,
+    maxDocumentBytes,
   });
   registerAdminRoutes(app, {
     clock,
@@ -142,6 +154,7 @@ export async function startMiraklSimulator(opts: MiraklSimulatorOptions = {}): P
     book,
     callLog,
     lists,
+    documents,
     close: () => app.close(),
   };
 }

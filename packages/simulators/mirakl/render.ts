@@ -19,6 +19,8 @@ export interface RenderContext {
   now: number;
   /** Added to every date shown (fault "skew"). */
   skewMs: number;
+  /** Whether an order has a customer invoice (OR74); none when absent. */
+  hasInvoice?: (orderId: string) => boolean;
 }
 
 function date(ctx: RenderContext, t: number): string {
@@ -177,7 +179,7 @@ export function renderOrder(order: OrderRecord, ctx: RenderContext, view: OrderV
     fully_refunded: view.fullyRefunded,
     has_customer_message: false,
     has_incident: false,
-    has_invoice: false,
+    has_invoice: ctx.hasInvoice?.(order.id) ?? false,
     last_updated_date: date(ctx, view.lastUpdated),
     leadtime_to_ship: c.leadtimeDays,
     order_additional_fields: [],

@@ -1,6 +1,7 @@
 /**
  * The Mirakl seller API routes under /api: raw API-key auth, optional call-frequency ceilings,
- * OR11/OR12 listing, the actions, RE01 and SH21, and Mirakl-shaped errors everywhere.
+ * OR11/OR12 listing, the actions, order documents (OR72-OR74, documents.ts), RE01 and SH21, and
+ * Mirakl-shaped errors everywhere.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -17,6 +18,8 @@ import { listOrders } from './query.ts';
 import { renderOrder, renderOrderOr12 } from './render.ts';
 import type { RenderContext } from './render.ts';
 import type { OrderBook } from './store.ts';
+import type { DocumentShelf } from '../shared/documents.ts';
+import { hasInvoice, registerMiraklDocumentRoutes } from './documents.ts';
 
 export type LimitedOperation = 'OR11' | 'OR07' | 'SH21';
 export type CallLimits = Record<LimitedOperation, { limit: number; windowMs: number }>;
@@ -40,6 +43,9 @@ export interface MiraklRoutesOptions {
   updateDeltaMs: number;
   /** paginate=false returns at most this many orders (400 beyond). */
   unpaginatedCap: number;
+  /** Order documents (OR72, OR73, OR74) and the largest file OR74 takes. */
+  documents: DocumentShelf;
+  maxDocumentBytes: number;
 }
 
 function keyHash(value: string): Buffer {
@@ -91,7 +97,9 @@ export function registerMiraklRoutes(app: FastifyInstance, opts: MiraklRoutesOpt
   };
 
   const actionCtx = (): ActionContext => ({ book, now: clock.now(), lists: opts.lists });
-  const renderCtx = (now: number): RenderContext => ({ now, skewMs: opts.getFaults().clockSkewMs ?? 0 });
+  const renderCtx = (now: number): RenderContext => ({ now, skewMs: opts.getFaults().clockSkewMs ?? 0, hasInvoice: (id) => hasInvoice(opts.documents, id) });
+
+  registerMiraklDocumentRoutes(app, { book, clock, shelf: opts.documents, maxFileBytes: opts.maxDocumentBytes });
 
   // OR11
   app.get('/api/orders', async (request, reply) => {

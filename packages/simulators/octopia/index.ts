@@ -2,9 +2,11 @@
  * The Octopia (Cdiscount) seller API simulator: OAuth2 token endpoint and /seller/v2 on one port,
  * plus /_admin. See packages/simulators/README.md, section "Octopia simulator".
  */
+import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAdminRoutes } from '../shared/admin.ts';
 import { CallLog, installCallLog } from '../shared/call-log.ts';
+import { DocumentShelf } from '../shared/documents.ts';
 import { SimClock } from '../shared/clock.ts';
 import { type FaultSpec, installFaults, resolveFaults } from '../shared/faults.ts';
 import { createRandom } from '../shared/random.ts';
@@ -26,6 +28,8 @@ export interface RunningOctopiaSimulator extends RunningSimulator {
   readonly app: FastifyInstance;
   readonly callLog: CallLog;
   readonly book: OrderBook;
+  /** Invoices uploaded through invoice-documents. */
+  readonly invoices: DocumentShelf;
   /** The token endpoint URL (baseUrl + the Keycloak path). */
   readonly tokenUrl: string;
   /** Base URL of the seller API (baseUrl + /seller/v2). */
@@ -48,7 +52,9 @@ export async function startOctopiaSimulator(options: OctopiaSimulatorOptions = {
   const callLog = new CallLog();
   const issuer = new TokenIssuer({ clock, credentials: opts.credentials, tokenQuotaPerHour: opts.tokenQuotaPerHour });
 
-  const app = Fastify({ logger: false, forceCloseConnections: true });
+  const invoices = new DocumentShelf();
+  const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: opts.maxInvoiceBytes + 1024 * 1024 });
+  void app.register(multipart);
   // The token endpoint takes a form; keep it as a plain object of strings.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
@@ -61,7 +67,7 @@ export async function startOctopiaSimulator(options: OctopiaSimulatorOptions = {
   });
   installProblemHandlers(app);
   issuer.register(app);
-  registerSellerRoutes(app, { clock, book, lister, issuer, faults: () => faults });
+  registerSellerRoutes(app, { clock, book, lister, issuer, faults: () => faults, invoices, maxInvoiceBytes: opts.maxInvoiceBytes });
   registerAdminRoutes(app, {
     clock,
     callLog,
@@ -84,6 +90,7 @@ export async function startOctopiaSimulator(options: OctopiaSimulatorOptions = {
     app,
     callLog,
     book,
+    invoices,
     close: () => app.close(),
   };
 }

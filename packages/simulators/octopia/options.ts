@@ -5,10 +5,13 @@
 import { SimulatorError } from '../errors.ts';
 import type { SimulatorOptions } from '../shared/types.ts';
 import { type OctopiaCredentials, generateCredentials } from './auth.ts';
+import { DEFAULT_MAX_INVOICE_BYTES } from './invoices.ts';
 
 export interface OctopiaSimulatorOptions extends SimulatorOptions {
   /** Tokens per hour per client before 429 (Octopia's one published ceiling). Default 500; 0 = off. */
   tokenQuotaPerHour?: number;
+  /** Largest invoice file invoice-documents takes, in bytes. Default 10 MiB. */
+  maxInvoiceBytes?: number;
 }
 
 export interface ResolvedOptions {
@@ -23,6 +26,7 @@ export interface ResolvedOptions {
   faults: string;
   credentials: OctopiaCredentials;
   tokenQuotaPerHour: number;
+  maxInvoiceBytes: number;
 }
 
 export const MAX_ORDERS = 1_000_000;
@@ -62,5 +66,6 @@ export function resolveOptions(opts: OctopiaSimulatorOptions): ResolvedOptions {
     faults: opts.faults ?? '',
     credentials,
     tokenQuotaPerHour: number('tokenQuotaPerHour', opts.tokenQuotaPerHour, 500, (n) => Number.isInteger(n) && n >= 0, 'must be an integer >= 0'),
+    maxInvoiceBytes: number('maxInvoiceBytes', opts.maxInvoiceBytes, DEFAULT_MAX_INVOICE_BYTES, (n) => Number.isInteger(n) && n >= 1, 'must be an integer >= 1'),
   };
 }

@@ -18,6 +18,8 @@ export type ProblemSlug =
   | 'unsupported-carrier'
   | 'invalid-reason'
   | 'partial-cancellation-not-supported'
+  | 'invalid-file'
+  | 'file-too-large'
   | 'too-many-requests'
   | 'server-error';
 

@@ -1,6 +1,6 @@
 /**
- * The seller API under /seller/v2: orders (list, one), the three actions, carriers and
- * cancellation reasons. Every route is behind the token + SellerId guard.
+ * The seller API under /seller/v2: orders (list, one), the three actions, invoice documents
+ * (invoices.ts), carriers and cancellation reasons. Every route is behind the token + SellerId guard.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SimClock } from '../shared/clock.ts';
@@ -15,10 +15,15 @@ import { ProblemError, problem, sendProblem } from './problems.ts';
 import { CANCELLATION_REASONS, reasonsFor } from './reference-data.ts';
 import { renderOrder, viewOrder } from './render.ts';
 import { pagePositions } from './paging-faults.ts';
+import type { DocumentShelf } from '../shared/documents.ts';
+import { registerInvoiceRoutes } from './invoices.ts';
 
 export const API_PREFIX = '/seller/v2';
 
 export interface RouteContext {
+  /** Uploaded invoices (invoices.ts) and the largest file taken. */
+  invoices: DocumentShelf;
+  maxInvoiceBytes: number;
   clock: SimClock;
   book: OrderBook;
   lister: OrderLister;
@@ -66,6 +71,7 @@ export function registerSellerRoutes(app: FastifyInstance, ctx: RouteContext): v
     api.post('/orders/:orderId/approval-status', action(approve, 200));
     api.post('/orders/:orderId/shipments', action(ship, 201));
     api.post('/orders/:orderId/cancellation-requests', action(cancel, 201));
+    registerInvoiceRoutes(api, { clock, book, shelf: ctx.invoices, maxFileBytes: ctx.maxInvoiceBytes, orderRef: (request) => refOrThrow(request, ctx) });
 
     api.get('/carriers', async (_request, reply) =>
       sendJson(reply, 200, { items: book.carriers.all.map((c) => ({ code: c.code, label: c.name })) }),

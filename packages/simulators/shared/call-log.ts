@@ -125,6 +125,12 @@ export function markFault(request: FastifyRequest, fault: string): void {
   if (entry) entry.fault = fault;
 }
 
+/** Sets the logged body of a request its route parsed itself (a multipart upload). */
+export function recordCallBody(request: FastifyRequest, body: unknown): void {
+  const entry = entries.get(request);
+  if (entry) entry.body = redactBody(body);
+}
+
 export function faultOf(request: FastifyRequest): string | undefined {
   return faults.get(request);
 }

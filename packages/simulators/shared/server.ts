@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 
@@ -12,10 +13,13 @@ export interface ListenOptions {
  * A fastify instance configured the way both simulators need: no request logging (call log
  * instead), connections closed on `close()` so tests end promptly, and a JSON parser that
  * tolerates an empty body (clients send `Content-Type: application/json` with no body on
- * body-less PUTs; real APIs accept it) — the body is then `undefined`.
+ * body-less PUTs; real APIs accept it) — the body is then `undefined`; multipart/form-data is
+ * left to the routes that take files (shared/documents.ts).
  */
 export function createSimApp(opts: { bodyLimit?: number } = {}): FastifyInstance {
   const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: opts.bodyLimit ?? 10 * 1024 * 1024 });
+  // Document uploads (Mirakl OR74, Octopia invoice-documents) are read by their routes.
+  void app.register(multipart);
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser(/^application\/([\w.+-]+\+)?json/, { parseAs: 'string' }, (_request, body, done) => {
     const text = (body as string).trim();

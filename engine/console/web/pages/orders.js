@@ -7,14 +7,18 @@ import { api, get, query } from '../api.js';
 import { ActionForm } from '../action-form.js';
 import { Badge, href, Loading, money, PageTitle, Time, useLoad } from '../ui.js';
 
-const STATUSES = ['new', 'waiting_acceptance', 'accepted', 'waiting_shipment', 'shipped', 'closed', 'refused', 'canceled', 'refunding', 'refunded', 'unknown'];
+/** The normalized statuses, as the API declares them (its OpenAPI document: the orders' `status` filter). */
+async function orderStatuses() {
+  const doc = await get('/openapi.json');
+  return doc.paths['/v1/orders'].get.parameters.find((p) => p.name === 'status' && p.in === 'query').schema.enum;
+}
 const PAGE = 25;
 
 function go(params) {
   location.hash = href('/orders', params);
 }
 
-function Filters({ params, accounts, channels }) {
+function Filters({ params, accounts, channels, statuses }) {
   const [search, setSearch] = useState(params.marketplace_order_id ?? '');
   const set = (key) => (e) => go({ ...params, [key]: e.currentTarget.value, after: undefined, back: undefined });
   const select = (key, label, options) => html`<div class="filter">
@@ -26,7 +30,7 @@ function Filters({ params, accounts, channels }) {
   return html`<form class="filters" role="search" aria-label="Filter orders" onSubmit=${(e) => { e.preventDefault(); go({ ...params, marketplace_order_id: search.trim(), after: undefined, back: undefined }); }}>
     ${select('account', 'Account', accounts.map((a) => [a.id, a.id]))}
     ${select('channel', 'Channel', channels.map((c) => [c.id, c.name]))}
-    ${select('status', 'Status', STATUSES.map((s) => [s, s.replaceAll('_', ' ')]))}
+    ${select('status', 'Status', statuses.map((s) => [s, s.replaceAll('_', ' ')]))}
     <div class="filter"><label for="f-marketplace_status">Marketplace status</label>
       <input id="f-marketplace_status" value=${params.marketplace_status ?? ''} onChange=${set('marketplace_status')} placeholder="exactly, e.g. SHIPPING" /></div>
     ${select('acknowledged', 'Acknowledged', [['true', 'Yes'], ['false', 'No (new for the back office)']])}
@@ -86,8 +90,8 @@ export function Orders({ params }) {
   const [selected, setSelected] = useState(new Set());
   const [bulk, setBulk] = useState(null);
   const meta = useLoad(async () => {
-    const [accounts, channels] = await Promise.all([get('/v1/accounts'), get('/v1/channels')]);
-    return { accounts: accounts.items, channels: channels.items, descriptions: new Map(channels.items.map((c) => [c.id, c])) };
+    const [accounts, channels, statuses] = await Promise.all([get('/v1/accounts'), get('/v1/channels'), orderStatuses()]);
+    return { accounts: accounts.items, channels: channels.items, statuses, descriptions: new Map(channels.items.map((c) => [c.id, c])) };
   }, []);
   const filter = {
     account: params.account, channel: params.channel, status: params.status, marketplace_status: params.marketplace_status,
@@ -111,7 +115,7 @@ export function Orders({ params }) {
   const previous = () => go({ ...params, after: back.at(-1) || undefined, back: back.slice(0, -1).join(',') || undefined });
   return html`
     <${PageTitle}>Orders<//>
-    ${meta.data ? html`<${Filters} params=${params} accounts=${meta.data.accounts} channels=${meta.data.channels} />` : html`<${Loading} state=${meta} />`}
+    ${meta.data ? html`<${Filters} params=${params} accounts=${meta.data.accounts} channels=${meta.data.channels} statuses=${meta.data.statuses} />` : html`<${Loading} state=${meta} />`}
     <div class="toolbar" role="toolbar" aria-label="Selected orders">
       <span>${chosen.length} selected</span>
       <button type="button" data-bulk="accept" disabled=${!chosen.length} onClick=${() => setBulk('accept')}>Accept selected</button>

@@ -49,7 +49,9 @@ function goToLine(textarea, line, column = 1) {
 function TryAction({ text, description }) {
   const statuses = Object.keys(description?.statuses ?? {});
   const [status, setStatus] = useState(statuses.find((s) => s === 'waiting_acceptance') ?? statuses[0] ?? '');
-  const [action, setAction] = useState('accept');
+  // The channel's own actions (the kinds are declared once, in engine/vocabulary/action-kinds.ts).
+  const actions = Object.keys(description?.actions ?? {});
+  const [action, setAction] = useState(actions.includes('accept') ? 'accept' : (actions[0] ?? ''));
   const [data, setData] = useState('{}');
   const [result, setResult] = useState(null);
   const [error, setError] = useState(null);
@@ -75,7 +77,7 @@ function TryAction({ text, description }) {
     <div class="filter"><label for="try-status">Order status</label>
       <select id="try-status" value=${status} onChange=${(e) => setStatus(e.currentTarget.value)}>${statuses.map((s) => html`<option value=${s}>${s} (${description.statuses[s].join(', ')})</option>`)}</select></div>
     <div class="filter"><label for="try-action">Action</label>
-      <select id="try-action" value=${action} onChange=${(e) => setAction(e.currentTarget.value)}>${['accept', 'refuse', 'ship', 'refund', 'cancel', 'cancel_lines'].map((a) => html`<option value=${a}>${a}</option>`)}</select></div>
+      <select id="try-action" value=${action} onChange=${(e) => setAction(e.currentTarget.value)}>${actions.map((a) => html`<option value=${a}>${a}</option>`)}</select></div>
     <div class="filter wide"><label for="try-data">Fields (JSON)</label>
       <textarea id="try-data" rows="3" spellcheck="false" value=${data} onInput=${(e) => setData(e.currentTarget.value)}></textarea></div>
     <button type="submit">Check</button>

@@ -1,4 +1,4 @@
--- 011 reference lists, PostgreSQL flavour (keep in step with sqlite/011_reference_lists.sql).
+-- 013 reference lists, PostgreSQL flavour (keep in step with sqlite/013_reference_lists.sql).
 -- reference_lists: a channel's value list (carriers, reasons) as one account's marketplace serves
 -- it (channel lists.<name>.live: Mirakl SH21, RE01; Octopia carriers), with its fetch time.
 -- entries is the JSON array of {code, label, tracking_url?}, NULL until a fetch succeeded; a
