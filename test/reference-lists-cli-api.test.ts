@@ -67,6 +67,16 @@ describe('orderwire lists', () => {
       await adminSetFaults(sim.baseUrl, '');
     }
 
+    // describe --account: the channel as the account sees it, from the store (no credential needed).
+    const described = await runCli(['describe', 'worten', '--account', 'w', '--config', config, '--json'], { env: {} });
+    expect(described.code, described.stderr).toBe(0);
+    const d = JSON.parse(described.stdout) as { lists: Record<string, { values_from: string; account: string; fetched_at: string; items: unknown[] }> };
+    expect(d.lists.refund_reasons).toMatchObject({ values_from: 'marketplace', account: 'w', items: expect.arrayContaining([{ code: '19', label: 'Late delivery', tracking_url: null }]) });
+    expect(d.lists.refund_reasons!.fetched_at).toMatch(/^\d{4}-\d\d-\d\dT/);
+    const wrongChannel = await runCli(['describe', 'cdiscount', '--account', 'w', '--config', config], { env: {} });
+    expect(wrongChannel.code).toBe(2);
+    expect(wrongChannel.stderr).toContain('account w is on channel worten, not cdiscount');
+
     const usage = await runCli(['lists', 'nope', '--config', config], { env: {} });
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('no account "nope" in the configuration (known: w)');
