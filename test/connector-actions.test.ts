@@ -237,7 +237,7 @@ describe('sending actions: outcomes', () => {
   });
 
   it('sends the headers a request declares (they were validated, then dropped)', async () => {
-    const text = readFileSync(`${PLATFORMS_DIR}/mirakl.yaml`, 'utf8').replace('    - endpoint: OR23\n      method: PUT\n', '    - endpoint: OR23\n      method: PUT\n      headers: { X-Request-Origin: orderwire-test }\n');
+    const text = readFileSync(`${PLATFORMS_DIR}/mirakl.yaml`, 'utf8').replace('    - endpoint: OR23\n      unless: ${request.parcels}\n      method: PUT\n', '    - endpoint: OR23\n      unless: ${request.parcels}\n      method: PUT\n      headers: { X-Request-Origin: orderwire-test }\n');
     expect(text).toContain('X-Request-Origin');
     const { connector, seen } = await miraklWith(() => ({ status: 204 }), {}, parsePlatform(text, 'mirakl.yaml'));
     expect(await connector.sendAction(ship(), miraklOrder)).toMatchObject({ kind: 'succeeded' });

@@ -4,51 +4,33 @@
  * exact request in the simulator's call log; the order shows the cancelations and stays open
  * until every line is cancelled. Worten offers no such action and says so with a code.
  */
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startSimulator, type StartedSimulator } from '@orderwire/simulators';
+import type { StartedSimulator } from '@orderwire/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS_DIR } from '../engine/channel/load.ts';
 import { loadConfigFile } from '../engine/config/load.ts';
 import { openRuntime, type Runtime } from '../engine/daemon/runtime.ts';
 import { silentLogger } from '../engine/log.ts';
 import type { NormalizedOrder } from '../engine/order/model.ts';
-import { ActionWorker } from '../engine/sync/action-worker.ts';
 import { submitAction, type ActionInput } from '../engine/sync/submit-action.ts';
-import { adminCalls, adminCreateOrder, type CallEntry } from './helpers/sim-admin.ts';
+import { adminCalls, adminCreateOrder } from './helpers/sim-admin.ts';
+import { startOperationsRuntime, type OperationsRuntime } from './helpers/operations-runtime.ts';
 
 type Json = Record<string, unknown>;
 
+let ops: OperationsRuntime;
 let sim: StartedSimulator;
-let dir: string;
 let runtime: Runtime;
 
 beforeAll(async () => {
-  sim = await startSimulator('mirakl', { orders: 0, seed: 30, speed: 0, start: new Date(Date.now() - 3_600_000) });
-  dir = await mkdtemp(path.join(tmpdir(), 'orderwire-or30-'));
-  const channels = path.join(dir, 'channels');
-  await mkdir(path.join(channels, 'platforms'), { recursive: true });
-  await copyFile(path.resolve(import.meta.dirname, 'fixtures/channels/operations/miraklops.yaml'), path.join(channels, 'miraklops.yaml'));
-  await copyFile(path.join(CHANNELS_DIR, 'worten.yaml'), path.join(channels, 'worten.yaml'));
-  await copyFile(path.join(CHANNELS_DIR, 'platforms', 'mirakl.yaml'), path.join(channels, 'platforms', 'mirakl.yaml'));
-  const account = (id: string, channel: string) => `  - id: ${id}\n    channel: ${channel}\n    base_url: ${sim.baseUrl}\n    credentials:\n      api_key: { env: SIM_KEY }\n`;
-  await writeFile(path.join(dir, 'orderwire.yaml'), `store: or30.sqlite\nchannels_dir: channels\naccounts:\n${account('ops', 'miraklops')}${account('worten-c', 'worten')}`);
-  runtime = await openRuntime(await loadConfigFile(path.join(dir, 'orderwire.yaml')), silentLogger(), { env: { SIM_KEY: sim.credentials.apiKey } });
+  ops = await startOperationsRuntime({ platform: 'mirakl', seed: 30, name: 'or30', accounts: [{ id: 'ops', channel: 'miraklops', fixture: true }, { id: 'worten-c', channel: 'worten' }] });
+  ({ sim, runtime } = ops);
 });
-afterAll(async () => {
-  await runtime?.close();
-  await sim?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => ops?.close());
 
-async function pull(account: string, orderId: string): Promise<NormalizedOrder> {
-  const entry = runtime.accounts.get(account)!;
-  const read = await entry.connector.getOrder(orderId);
-  if (!read) throw new Error(`order ${orderId} not readable`);
-  await runtime.store.commitOrders([read]);
-  return (await runtime.store.getOrder(account, entry.account.channel.id, orderId))!.order;
-}
+const pull = (account: string, orderId: string): Promise<NormalizedOrder> => ops.pull(account, orderId);
 
 /** An order waiting for shipment, taxed, with two lines the first of which has at least 2 units. */
 async function orderToShip(account: string): Promise<NormalizedOrder> {
@@ -60,14 +42,7 @@ async function orderToShip(account: string): Promise<NormalizedOrder> {
   throw new Error('no generated order with a line of 2 units');
 }
 
-async function deliver(input: ActionInput): Promise<{ state: string; calls: CallEntry[] }> {
-  const since = (await adminCalls(sim.baseUrl)).at(-1)?.seq ?? 0;
-  const submitted = await submitAction(runtime.store, runtime.accounts.get('ops')!.account, input);
-  if (submitted.kind !== 'queued') throw new Error(JSON.stringify(submitted));
-  const worker = new ActionWorker({ store: runtime.store, accounts: runtime.accounts, log: runtime.log, owner: 'or30', leaseMs: 10_000, maxAttempts: 2 });
-  await worker.runOnce();
-  return { state: (await runtime.store.getAction(submitted.action.id))!.state, calls: (await adminCalls(sim.baseUrl, since)).filter((c) => c.method !== 'GET') };
-}
+const deliver = (input: ActionInput) => ops.deliver('ops', input);
 
 const cents = (n: number) => Math.round(n * 100) / 100;
 const scaled = (list: unknown, share: number) => (list as Array<{ code: string; amount: number }>).map((t) => ({ code: t.code, amount: cents(t.amount * share) }));

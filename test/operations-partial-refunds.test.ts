@@ -5,53 +5,28 @@
  * left is refused with a located code before anything is sent; Worten, whose source offers whole
  * lines only, refuses a part and still refunds whole lines as before.
  */
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { startSimulator, type StartedSimulator } from '@orderwire/simulators';
+import type { StartedSimulator } from '@orderwire/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNELS_DIR } from '../engine/channel/load.ts';
-import { loadConfigFile } from '../engine/config/load.ts';
-import { openRuntime, type Runtime } from '../engine/daemon/runtime.ts';
-import { silentLogger } from '../engine/log.ts';
+import type { Runtime } from '../engine/daemon/runtime.ts';
 import type { NormalizedOrder, OrderLine } from '../engine/order/model.ts';
 import { parseLinesOption } from '../engine/cli/commands/action.ts';
-import { ActionWorker } from '../engine/sync/action-worker.ts';
 import { submitAction, type ActionInput } from '../engine/sync/submit-action.ts';
-import { adminCalls, adminCreateOrder, type CallEntry } from './helpers/sim-admin.ts';
+import { adminCalls, adminCreateOrder } from './helpers/sim-admin.ts';
+import { startOperationsRuntime, type OperationsRuntime } from './helpers/operations-runtime.ts';
 
 type Json = Record<string, unknown>;
 
+let ops: OperationsRuntime;
 let sim: StartedSimulator;
-let dir: string;
 let runtime: Runtime;
 
 beforeAll(async () => {
-  sim = await startSimulator('mirakl', { orders: 0, seed: 16, speed: 0, start: new Date(Date.now() - 3_600_000) });
-  dir = await mkdtemp(path.join(tmpdir(), 'orderwire-parts-'));
-  const channels = path.join(dir, 'channels');
-  await mkdir(path.join(channels, 'platforms'), { recursive: true });
-  await copyFile(path.resolve(import.meta.dirname, 'fixtures/channels/operations/miraklops.yaml'), path.join(channels, 'miraklops.yaml'));
-  await copyFile(path.join(CHANNELS_DIR, 'worten.yaml'), path.join(channels, 'worten.yaml'));
-  await copyFile(path.join(CHANNELS_DIR, 'platforms', 'mirakl.yaml'), path.join(channels, 'platforms', 'mirakl.yaml'));
-  const account = (id: string, channel: string) => `  - id: ${id}\n    channel: ${channel}\n    base_url: ${sim.baseUrl}\n    credentials:\n      api_key: { env: SIM_KEY }\n`;
-  await writeFile(path.join(dir, 'orderwire.yaml'), `store: parts.sqlite\nchannels_dir: channels\naccounts:\n${account('ops', 'miraklops')}${account('worten-pt', 'worten')}`);
-  runtime = await openRuntime(await loadConfigFile(path.join(dir, 'orderwire.yaml')), silentLogger(), { env: { SIM_KEY: sim.credentials.apiKey } });
+  ops = await startOperationsRuntime({ platform: 'mirakl', seed: 16, name: 'parts', accounts: [{ id: 'ops', channel: 'miraklops', fixture: true }, { id: 'worten-pt', channel: 'worten' }] });
+  ({ sim, runtime } = ops);
 });
-afterAll(async () => {
-  await runtime?.close();
-  await sim?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => ops?.close());
 
-/** Reads the order from the marketplace into the store, as a poll does. */
-async function pull(account: string, orderId: string): Promise<NormalizedOrder> {
-  const entry = runtime.accounts.get(account)!;
-  const read = await entry.connector.getOrder(orderId);
-  if (!read) throw new Error(`order ${orderId} not readable`);
-  await runtime.store.commitOrders([read]);
-  return (await runtime.store.getOrder(account, entry.account.channel.id, orderId))!.order;
-}
+const pull = (account: string, orderId: string): Promise<NormalizedOrder> => ops.pull(account, orderId);
 
 /** A shipped order, taxed, with a line of at least 3 units (orders are generated from the seed). */
 async function shippedOrderWithThreeUnits(account: string): Promise<{ order: NormalizedOrder; line: OrderLine }> {
@@ -64,15 +39,7 @@ async function shippedOrderWithThreeUnits(account: string): Promise<{ order: Nor
   throw new Error('no generated order with a line of 3 units');
 }
 
-async function deliver(account: string, input: ActionInput): Promise<{ state: string; calls: CallEntry[] }> {
-  const since = (await adminCalls(sim.baseUrl)).at(-1)?.seq ?? 0;
-  const submitted = await submitAction(runtime.store, runtime.accounts.get(account)!.account, input);
-  if (submitted.kind !== 'queued') throw new Error(JSON.stringify(submitted));
-  const worker = new ActionWorker({ store: runtime.store, accounts: runtime.accounts, log: runtime.log, owner: 'parts', leaseMs: 10_000, maxAttempts: 2 });
-  await worker.runOnce();
-  const action = await runtime.store.getAction(submitted.action.id);
-  return { state: action!.state, calls: (await adminCalls(sim.baseUrl, since)).filter((c) => c.method !== 'GET') };
-}
+const deliver = (account: string, input: ActionInput) => ops.deliver(account, input);
 
 function rawLine(order: NormalizedOrder, id: string): Json {
   return ((order.raw as { order_lines: Json[] }).order_lines).find((l) => l.order_line_id === id)!;

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NORMALIZED_STATUSES } from '../engine/channel/model.ts';
-import type { Address, Buyer, LineRefund, NormalizedOrder, OrderLine, OrderTotals, RefundTotals, Tax, Tracking } from '../engine/order/model.ts';
+import type { Address, Buyer, LineRefund, NormalizedOrder, OrderLine, OrderTotals, Parcel, ParcelLine, RefundTotals, Tax, Tracking } from '../engine/order/model.ts';
 import { ORDER_SCHEMA_FILE, orderProblems } from '../engine/order/schema.ts';
 
 /** For each key of T: 'optional' when T allows leaving it out, else 'required'. */
@@ -32,6 +32,7 @@ const orderKeys = {
   delivered_by_marketplace: 'required',
   fulfillment_code: 'optional',
   tracking: 'optional',
+  parcels: 'optional',
   acceptance_deadline: 'optional',
   shipping_deadline: 'optional',
   raw: 'required',
@@ -40,8 +41,12 @@ const orderKeys = {
 const lineKeys = {
   id: 'required', sku: 'required', title: 'optional', quantity: 'required', unit_price: 'required',
   shipping_price: 'required', taxes: 'required', status: 'required', marketplace_status: 'required',
-  refunds: 'optional', refunded: 'optional', cancelations: 'optional', canceled: 'optional',
+  refunds: 'optional', refunded: 'optional', cancelations: 'optional', canceled: 'optional', shipped_quantity: 'optional',
 } as const satisfies KeyKinds<OrderLine>;
+const parcelKeys = {
+  id: 'optional', carrier_code: 'optional', carrier_name: 'optional', tracking_number: 'optional', tracking_url: 'optional', shipped_at: 'optional', lines: 'required',
+} as const satisfies KeyKinds<Parcel>;
+const parcelLineKeys = { id: 'required', quantity: 'required' } as const satisfies KeyKinds<ParcelLine>;
 const refundKeys = {
   id: 'optional', quantity: 'required', amount: 'required', shipping_amount: 'optional', reason_code: 'optional', created_at: 'optional', state: 'optional',
 } as const satisfies KeyKinds<LineRefund>;
@@ -81,10 +86,12 @@ const full: DeepRequired<NormalizedOrder> = {
     refunded: { quantity: 1, amount: 10, shipping_amount: 0 },
     cancelations: [{ id: 'C1', quantity: 1, amount: 10, shipping_amount: 0, reason_code: '35', created_at: '2024-05-31T11:00:00Z', state: 'CANCELED' }],
     canceled: { quantity: 1, amount: 10, shipping_amount: 0 },
+    shipped_quantity: 1,
   }],
   delivered_by_marketplace: false,
   fulfillment_code: 'MKPFBC',
   tracking: { carrier_code: 'UPS', carrier_name: 'UPS', number: '1Z999', url: 'https://www.ups.com/track?tracknum=1Z999' },
+  parcels: [{ id: 'P1', carrier_code: 'UPS', carrier_name: 'UPS', tracking_number: '1Z999', tracking_url: 'https://www.ups.com/track?tracknum=1Z999', shipped_at: '2024-05-31T12:00:00Z', lines: [{ id: '1', quantity: 1 }] }],
   acceptance_deadline: '2024-06-05T10:00:00Z',
   shipping_deadline: '2024-06-03T10:00:00Z',
   raw: { order_id: 'WRT-1' },
@@ -118,6 +125,8 @@ const tables: Array<[string, Record<string, 'required' | 'optional'>, (string | 
   ['buyer', buyerKeys, ['buyer']],
   ['address', addressKeys, ['shipping_address']],
   ['tracking', trackingKeys, ['tracking']],
+  ['parcel', parcelKeys, ['parcels', 0]],
+  ['parcelLine', parcelLineKeys, ['parcels', 0, 'lines', 0]],
 ];
 
 function at(value: unknown, path: (string | number)[]): Record<string, unknown> {

@@ -56,6 +56,12 @@ let worten: Channel;
 const lab = compileChannel(LAB);
 /** The lab channel where a refund takes some units or part of the amount of a line. */
 const labParts = compileChannel({ ...LAB, actions: { ...LAB.actions, refund: { ...LAB.actions.refund!, partial_lines: ['quantity', 'amount'] } } });
+/** The lab channel shipping in parcels (the synthetic lines have 1 unit each); `whole`: no partial shipment. */
+const labParcels = (partial = true) => compileChannel({
+  ...LAB,
+  statuses: { ...LAB.statuses, waiting_shipment: ['WS'] },
+  actions: { ...LAB.actions, ship: { when: ['waiting_shipment'], parcels: { partial, max: 2 }, fields: { tracking_number: { type: 'string', required: true } } } },
+});
 
 let jardiland: Channel;
 
@@ -99,6 +105,11 @@ const byCode: Case[] = [
   // Synthetic lines: 1 unit at 10.
   ['ACTION_LINE_QUANTITY_EXCEEDED', () => validateAction(labParts, order(lab, 'SH'), { name: 'refund', lines: [{ id: '1', quantity: 2 }] }), 'lines[0].quantity'],
   ['ACTION_LINE_AMOUNT_EXCEEDED', () => validateAction(labParts, order(lab, 'SH'), { name: 'refund', lines: [{ id: '1', amount: 10.01 }] }), 'lines[0].amount'],
+  ['ACTION_PARCELS_NOT_ALLOWED', () => validateAction(worten, order(worten, 'SHIPPING'), { name: 'ship', data: { carrier: 'UPS', tracking_number: '1Z' }, parcels: [{ lines: ['1'] }] }), 'parcels'],
+  ['ACTION_PARCELS_INVALID', () => validateAction(labParcels(), order(labParcels(), 'WS'), { name: 'ship', parcels: [{ lines: ['1', '1'], tracking_number: 'A' }] }), 'parcels[0].lines[1]'],
+  ['ACTION_PARCEL_QUANTITY_EXCEEDED', () => validateAction(labParcels(), order(labParcels(), 'WS'), { name: 'ship', parcels: [{ lines: [{ id: '1', quantity: 2 }], tracking_number: 'A' }] }), 'parcels'],
+  ['ACTION_PARCELS_INCOMPLETE', () => validateAction(labParcels(false), order(labParcels(false), 'WS', [{ id: '1' }, { id: '2' }]), { name: 'ship', parcels: [{ lines: ['1'], tracking_number: 'A' }] }), 'parcels'],
+  ['ACTION_NOTHING_TO_SHIP', () => validateAction(labParcels(), { ...order(labParcels(), 'WS'), lines: order(labParcels(), 'WS').lines.map((l) => ({ ...l, shipped_quantity: 1 })) }, { name: 'ship', data: { tracking_number: 'A' } }), 'action'],
   ['ACTION_RULE_VIOLATED', () => validateAction(lab, order(lab, 'SH', [{ id: '1' }, { id: '2' }]), { name: 'refund', lines: ['1'], data: { amount: 16 } }), 'data.amount'],
   ['ACTION_RULE_FAILED', () => validateAction(compileChannel({ ...LAB, rules: [{ id: 'typo', message: 'm', conditions: { all: [{ fact: 'data', operator: 'greaterThn', value: 1 }] } }] }), order(lab, 'WA'), { name: 'accept' })],
 ];

@@ -183,6 +183,18 @@ export type PartialLines = ("quantity" | "amount")[];
  */
 export type PartialAmount = boolean;
 /**
+ * A request may ship some lines or units and leave the rest for a later one (default true); false: each request ships every unit left.
+ */
+export type PartialShipments = boolean;
+/**
+ * At most this many parcels in one request.
+ */
+export type ParcelsPerRequest = number;
+/**
+ * Where the marketplace says it takes several parcels.
+ */
+export type Source3 = string;
+/**
  * Kind of value. carrier and reason take their valid values from a list; country is an ISO 3166-1 code; url an absolute http(s) URL; amount a non-negative decimal.
  */
 export type Type =
@@ -430,10 +442,19 @@ export interface Action {
   lines?: LinePolicy;
   partial_lines?: PartialLines;
   partial_amount?: PartialAmount;
+  parcels?: Parcels;
   fields?: Fields;
   by_status?: PerStatusDifferences;
   note?: Note2;
   instead?: WhatToDoInstead;
+}
+/**
+ * Ship only: the action takes parcels, each with its lines, units, carrier and tracking. Absent: the order ships in one parcel, as a whole.
+ */
+export interface Parcels {
+  partial?: PartialShipments;
+  max?: ParcelsPerRequest;
+  source?: Source3;
 }
 /**
  * Inputs of the action, by name, valid in every allowed status.
@@ -472,6 +493,7 @@ export interface PerStatusOverride {
   lines?: LinePolicy;
   partial_lines?: PartialLines1;
   partial_amount?: PartialAmount1;
+  parcels?: Parcels1;
   note?: Note1;
 }
 /**
@@ -479,6 +501,14 @@ export interface PerStatusOverride {
  */
 export interface Fields1 {
   [k: string]: ActionField;
+}
+/**
+ * The ship action takes parcels in this status (see the action's `parcels`).
+ */
+export interface Parcels1 {
+  partial?: PartialShipments;
+  max?: ParcelsPerRequest;
+  source?: Source3;
 }
 /**
  * Per normalized status, the action to use instead of this one.

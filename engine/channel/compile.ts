@@ -36,7 +36,8 @@ export interface RawField {
   max_length?: number;
   pattern?: string;
 }
-export interface RawActionStatus { marketplace_statuses?: string[]; fields?: Record<string, RawField>; lines?: LinePolicy; partial_lines?: LinePart[]; partial_amount?: boolean; note?: string }
+export interface RawParcels { partial?: boolean; max?: number; source?: string }
+export interface RawActionStatus { marketplace_statuses?: string[]; fields?: Record<string, RawField>; lines?: LinePolicy; partial_lines?: LinePart[]; partial_amount?: boolean; parcels?: RawParcels; note?: string }
 export interface RawAction {
   label?: string;
   description?: string;
@@ -45,6 +46,7 @@ export interface RawAction {
   lines?: LinePolicy;
   partial_lines?: LinePart[];
   partial_amount?: boolean;
+  parcels?: RawParcels;
   fields?: Record<string, RawField>;
   by_status?: Partial<Record<NormalizedStatus, RawActionStatus>>;
   note?: string;
@@ -123,12 +125,14 @@ function compileAction(name: ActionName, raw: RawAction, lists: Readonly<Record<
   for (const status of raw.when) {
     const override = raw.by_status?.[status];
     const note = override?.note ?? raw.note;
+    const parcels = override?.parcels ?? raw.parcels;
     byStatus[status] = Object.freeze({
       status,
       fields: Object.freeze({ ...baseFields, ...compileFields(override?.fields, lists) }),
       lines: override?.lines ?? raw.lines ?? 'none',
       partialLines: Object.freeze([...(override?.partial_lines ?? raw.partial_lines ?? [])]),
       partialAmount: override?.partial_amount ?? raw.partial_amount ?? false,
+      ...(parcels && { parcels: Object.freeze({ partial: parcels.partial ?? true, ...(parcels.max !== undefined && { max: parcels.max }), ...(parcels.source !== undefined && { source: parcels.source }) }) }),
       ...(override?.marketplace_statuses !== undefined && { marketplaceStatuses: Object.freeze([...override.marketplace_statuses]) }),
       ...(note !== undefined && { note }),
     });

@@ -81,6 +81,15 @@ export interface FieldSpec {
   readonly pattern?: string;
 }
 
+/** Ship with parcels (`parcels`): several parcels per order, each with its lines, units and tracking. */
+export interface ParcelsSpec {
+  /** A request may leave lines or units to ship later. */
+  readonly partial: boolean;
+  /** At most this many parcels per request. */
+  readonly max?: number;
+  readonly source?: string;
+}
+
 /** An action as it applies in one normalized status: the base merged with `by_status`. */
 export interface ActionInStatus {
   readonly status: NormalizedStatus;
@@ -94,6 +103,8 @@ export interface ActionInStatus {
    * (`by_status.<status>.marketplace_statuses`); absent: all of them.
    */
   readonly marketplaceStatuses?: readonly string[];
+  /** Ship only: the action takes parcels (absent: one parcel, the whole order). */
+  readonly parcels?: ParcelsSpec;
   readonly note?: string;
 }
 

@@ -29,6 +29,10 @@ function checkAction(ctx: CheckContext, name: ActionName, action: RawAction): vo
     }
   };
   partsWithoutLines(action.lines, action.partial_lines, at('partial_lines'), `action \`${name}\``);
+  if (name !== 'ship') {
+    const parcelsAt = action.parcels ? at('parcels') : entries(action.by_status).filter(([, o]) => o.parcels).map(([status]) => at('by_status', status, 'parcels'))[0];
+    if (parcelsAt) ctx.report(parcelsAt, 'key', 'CHANNEL_PARCELS_NOT_SHIP', `action \`${name}\` takes \`parcels\`, but only \`ship\` sends parcels`, 'remove `parcels`');
+  }
   for (const [status, override] of entries(action.by_status)) {
     partsWithoutLines(override.lines ?? action.lines, override.partial_lines ?? action.partial_lines, at('by_status', status, override.partial_lines ? 'partial_lines' : 'lines'), `action \`${name}\` in \`${status}\``);
   }

@@ -7,6 +7,7 @@
  *                   `requested` ({quantity, amount, share}: the line's part, else the whole line)
  *   refused_lines   accept on a subset: the other lines, each with `raw`
  *   accepted_lines  refuse on a subset: the other lines, each with `raw`
+ *   parcel          a `per_parcel` request's parcel: {index, data (its fields), lines [{id, quantity, raw}]}
  * Credentials are never in the template context.
  */
 import { OrderwireError } from '../errors.ts';
@@ -32,6 +33,8 @@ export interface BuiltRequest {
   idempotent: boolean;
   /** An asynchronous request (202): the process to poll before the step counts as done. */
   process?: ProcessToFollow;
+  /** Errors reported inside a 2xx answer: a non-empty list rejects the step. */
+  answerErrors?: CompiledRequest['answerErrors'];
 }
 
 export function actionContext(request: ActionRequest, order: NormalizedOrder, mapper: OrderMapper): TemplateContext {
@@ -59,6 +62,7 @@ function build(step: CompiledRequest, ctx: TemplateContext): BuiltRequest {
     ...(step.headers && { headers: step.headers }),
     ...(step.body && { body: step.body(ctx) }),
     idempotent: step.idempotent,
+    ...(step.answerErrors && { answerErrors: step.answerErrors }),
     ...(step.processStatus && { process: { spec: step.processStatus, path: (response: unknown) => String(step.processStatus!.path({ ...ctx, response })) } }),
   };
 }
@@ -71,9 +75,12 @@ export function buildActionRequests(platform: Platform, request: ActionRequest, 
   }
   const ctx = actionContext(request, order, platform.mapper);
   const lines = (ctx.selected_lines ?? []) as readonly unknown[];
-  // A per-line request becomes one request per targeted line, in line order, so a resumed
-  // action (fromStep) finds the same steps at the same indexes.
-  return steps.flatMap((step) => (step.perLine ? lines.map((line) => ({ ...ctx, line })) : [ctx]).filter((c) => !step.when || isTruthy(step.when(c))).map((c) => build(step, c)));
+  // A per-line (per-parcel) request becomes one request per targeted line (parcel), in order, so
+  // a resumed action (fromStep) finds the same steps at the same indexes.
+  const raw = platform.mapper.rawLines(order.raw);
+  const parcels = (request.parcels ?? []).map((p, index) => ({ index, data: p.data, lines: p.lines.map((l) => ({ ...l, raw: raw.get(l.id) })) }));
+  const scopes = (step: CompiledRequest): TemplateContext[] => (step.perLine ? lines.map((line) => ({ ...ctx, line })) : step.perParcel ? parcels.map((parcel) => ({ ...ctx, parcel })) : [ctx]);
+  return steps.flatMap((step) => scopes(step).filter((c) => (!step.when || isTruthy(step.when(c))) && (!step.unless || !isTruthy(step.unless(c)))).map((c) => build(step, c)));
 }
 
 function outcomeOf(exchange: Exchange, done: readonly string[], step: number): ActionOutcome | undefined {
@@ -88,6 +95,19 @@ function outcomeOf(exchange: Exchange, done: readonly string[], step: number): A
     case 'transient':
       return { kind: 'transient', message: exchange.message + progress, step, ...(exchange.retryAfterMs !== undefined && { retryAfterMs: exchange.retryAfterMs }) };
   }
+}
+
+/** A 2xx answer listing errors where the platform says (Mirakl ST01's shipment_errors): rejected. */
+function answerErrorsOutcome(built: BuiltRequest, exchange: Exchange, done: readonly string[], step: number): ActionOutcome | undefined {
+  if (!built.answerErrors) return undefined;
+  const list = built.answerErrors.path(exchange.body);
+  if (!Array.isArray(list) || list.length === 0) return undefined;
+  const texts = list.map((item) => {
+    const text = built.answerErrors!.message?.(item);
+    return typeof text === 'string' ? text : JSON.stringify(item);
+  });
+  const progress = done.length ? ` (after ${done.join(', ')} succeeded)` : '';
+  return { kind: 'rejected', status: exchange.status ?? 0, response: exchange.body ?? null, message: `${built.method} ${built.endpoint}: HTTP ${exchange.status ?? 0} with errors: ${texts.join('; ')}${progress}`, step };
 }
 
 /**
@@ -141,7 +161,7 @@ export async function sendActionRequests(
         },
         signal,
       );
-      const failed = outcomeOf(exchange, done, step);
+      const failed = outcomeOf(exchange, done, step) ?? answerErrorsOutcome(built, exchange, done, step);
       if (failed) return failed;
       responses.push({ endpoint: built.endpoint, status: exchange.status ?? 0, body: exchange.body ?? null });
       if (built.process) {

@@ -7,6 +7,7 @@ import type { Logger } from '../log.ts';
 import { createAuth } from './auth/index.ts';
 import { resolveValue } from './auth/oauth2-client-credentials.ts';
 import { buildActionRequests, sendActionRequests } from './actions.ts';
+import { attachReads } from './attach.ts';
 import type { AccountConnection, Connector, EffectReading } from './connector.ts';
 import { exchangeError } from './exchange-error.ts';
 import { HttpClient, type Timeouts } from './http/client.ts';
@@ -83,7 +84,7 @@ export function createConnector(connection: AccountConnection, platform: Platfor
   const paginator = createPaginator(platform.spec.list_orders.pagination);
 
   return {
-    listOrders: (window, onPage, signal) => listWindow({ platform, client: http, paginator, normalize, normalizeDetail, baseUrl }, window, onPage, signal),
+    listOrders: (window, onPage, signal) => listWindow({ platform, client: http, paginator, normalize, normalizeDetail, baseUrl, channel }, window, onPage, signal),
 
     mapRecord: (record) => normalize(record),
 
@@ -100,6 +101,7 @@ export function createConnector(connection: AccountConnection, platform: Platfor
       if (!list) throw new OrderwireError('MARKETPLACE_BAD_RESPONSE', `${request.method} ${request.endpoint}: the response has no record where the platform file says (records)`, { endpoint: request.endpoint });
       const record = list.find((r) => platform.get.mapper.orderId(r) === marketplaceOrderId);
       if (record === undefined) return undefined;
+      if (platform.attach.length > 0) await attachReads({ platform, client: http, baseUrl, channel }, [record], signal);
       const out = normalizeById(record);
       if ('order' in out) return out.order;
       const reason = 'skip' in out ? out.skip.reason : out.unmapped.reason;
@@ -114,6 +116,7 @@ export function createConnector(connection: AccountConnection, platform: Platfor
       const check = platform.effects[request.action];
       if (!check) return { verdict: 'unclear', evidence: {}, reason: `platform ${platform.id} declares no effect check for ${request.action}` };
       const reading = check.check(request, readBack, baseline);
+      if (reading.verdict === 'not_yet' && reading.stepsDone !== undefined) return { verdict: 'not_yet', evidence: reading.evidence, ...(reading.stepsDone > 0 && { stepsDone: reading.stepsDone }) };
       if (reading.verdict !== 'not_yet' || reading.doneThrough === undefined) {
         const { doneThrough: _done, ...rest } = reading as typeof reading & { doneThrough?: string };
         return rest as EffectReading;

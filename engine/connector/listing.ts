@@ -5,6 +5,8 @@
  */
 import { OrderwireError } from '../errors.ts';
 import type { ListResult, OrderPage, TimeWindow } from './connector.ts';
+import type { Channel } from '../channel/model.ts';
+import { attachReads } from './attach.ts';
 import { fetchDetails } from './detail.ts';
 import { exchangeError } from './exchange-error.ts';
 import type { HttpClient } from './http/client.ts';
@@ -21,6 +23,8 @@ export interface ListDeps {
   /** Normalizes a record of a detail request (the get-one mapping), when the listing has them. */
   normalizeDetail?: Normalize;
   baseUrl: string;
+  /** The account's channel: decides which attached reads apply. */
+  channel: Channel;
 }
 
 /** Re-reads after shifting pages within one listing; past this, the caller lists the window again. */
@@ -66,6 +70,7 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
       list = details.records;
       normalizeRecord = deps.normalizeDetail ?? normalize;
     }
+    if (platform.attach.length > 0) result.requests += await attachReads({ platform, client, baseUrl: deps.baseUrl, channel: deps.channel }, list, signal);
     result.pages += 1;
     result.records += list.length;
     const page: OrderPage = { orders: [], page: result.pages, skipped: [], unmapped: [] };

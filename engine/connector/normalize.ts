@@ -8,6 +8,7 @@ import type { Channel } from '../channel/model.ts';
 import type { LineRefund, NormalizedOrder, OrderLine, RefundTotals } from '../order/model.ts';
 import type { MappedOrder, OrderMapper } from './map/index.ts';
 import type { OrderPage, RecordOutcome } from './connector.ts';
+import { collectParcels } from './parcels.ts';
 
 export type Skip = OrderPage['skipped'][number];
 
@@ -89,15 +90,18 @@ export function createNormalizer(channel: Channel, account: string, mapper: Orde
     }
     let status = statusIndex.get(mapped.marketplace_status);
     const lines: OrderLine[] = new Array(mapped.lines.length);
+    const withParcels = mapped.parcels !== undefined || mapped.lines.some((l) => l.parcels !== undefined);
+    const shipping = withParcels ? collectParcels(mapped.parcels, mapped.lines) : undefined;
     for (let i = 0; i < mapped.lines.length; i++) {
-      const line = mapped.lines[i]!;
+      const { parcels: _listed, ...line } = mapped.lines[i]!;
       const lineStatus = lineStatusIndex.get(line.marketplace_status) ?? 'unknown';
       lines[i] = line.refunds || line.cancelations ? withRefunds(line, lineStatus) : { ...line, taxes: line.taxes ?? [], status: lineStatus };
+      if (shipping?.parcels) lines[i]!.shipped_quantity = shipping.shipped.get(line.id) ?? 0;
     }
     // A status the marketplace keeps on lines only (status_from_lines): the order has it when every line does.
     const common = lines[0]?.status;
     if (common !== undefined && common !== 'unknown' && fromLines.has(common) && lines.every((l) => l.status === common)) status = common;
-    const { fulfillment_code, lines: _lines, ...rest } = mapped;
+    const { fulfillment_code, lines: _lines, parcels: _parcels, ...rest } = mapped;
     for (const key of ['billing_address', 'shipping_address'] as const) {
       const address = rest[key];
       // The flag is for a country that resolved to no code; another field that did resolve wins.
@@ -114,6 +118,7 @@ export function createNormalizer(channel: Channel, account: string, mapper: Orde
       status: status ?? 'unknown',
       ...(status === undefined && { status_unknown: true }),
       lines,
+      ...(shipping?.parcels && { parcels: shipping.parcels }),
       delivered_by_marketplace: delivered,
       ...(delivered && { fulfillment_code }),
       raw: record,

@@ -139,6 +139,36 @@ export const actionErrors = defineErrors({
     http: 422,
     help: 'A line\'s `quantity` cannot exceed its units not yet refunded or cancelled (the order\'s `refunded` and `canceled` totals of the line). The message says how many are left.',
   },
+  ACTION_PARCELS_NOT_ALLOWED: {
+    title: 'Parcels not taken here',
+    severity: 'error',
+    http: 422,
+    help: 'The request lists `parcels`, but the channel ships orders in one parcel in this status (its ship action declares no `parcels`). Send the ship with its fields alone.',
+  },
+  ACTION_PARCELS_INVALID: {
+    title: 'Malformed parcels',
+    severity: 'error',
+    http: 422,
+    help: '`parcels` is a non-empty list of `{lines: [{id, quantity}] or line ids, and the action\'s fields (carrier, tracking_number, ...)}`; every parcel has lines, a line appears once per parcel, and `lines` at the top of the request is left out (each parcel says its lines). The message names the parcel and the problem.',
+  },
+  ACTION_PARCEL_QUANTITY_EXCEEDED: {
+    title: 'More units than the line has left to ship',
+    severity: 'error',
+    http: 422,
+    help: 'The parcels of a request ship at most the units a line has left: its quantity less what was cancelled and what earlier parcels shipped (the order\'s `shipped_quantity`). The message says how many are left.',
+  },
+  ACTION_PARCELS_INCOMPLETE: {
+    title: 'The parcels leave units unshipped',
+    severity: 'error',
+    http: 422,
+    help: 'The channel takes no partial shipment (`parcels.partial: false`): the parcels of one request must ship every unit left. The message lists what is missing.',
+  },
+  ACTION_NOTHING_TO_SHIP: {
+    title: 'Nothing left to ship',
+    severity: 'error',
+    http: 422,
+    help: 'Every unit of the order is already in a parcel (or cancelled): there is nothing to ship.',
+  },
   ACTION_LINE_AMOUNT_EXCEEDED: {
     title: 'More than the line has left to pay back',
     severity: 'error',

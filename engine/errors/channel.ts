@@ -162,6 +162,12 @@ export const channelErrors = defineErrors({
     http: 422,
     help: 'A part of a line (`partial_lines`: quantity, amount) is given on a line of the request, so the action must take lines (`lines: optional` or `required`) where it takes parts.',
   },
+  CHANNEL_PARCELS_NOT_SHIP: {
+    title: '`parcels` on an action other than ship',
+    severity: 'error',
+    http: 422,
+    help: 'Parcels (lines, units, carrier and tracking per parcel) are what a shipment is made of: only the `ship` action takes `parcels`.',
+  },
   CHANNEL_INSTEAD_NOT_ALLOWED: {
     title: '`instead` advises an action that is not allowed',
     severity: 'error',

@@ -84,6 +84,32 @@ export interface OrderLine {
   cancelations?: LineRefund[];
   /** The cancelations added up; present with `cancelations`. */
   canceled?: RefundTotals;
+  /** Units of the line in the order's parcels (`parcels`); absent when the order has none. */
+  shipped_quantity?: number;
+}
+
+/** Units of one line in a parcel. */
+export interface ParcelLine {
+  id: string;
+  quantity: number;
+}
+
+/**
+ * One parcel shipped for the order, with its own carrier and tracking: Mirakl's shipments (ST01,
+ * read with ST11), Octopia's parcels (each line lists the parcels it went in). An order shipped in
+ * one go has one parcel.
+ */
+export interface Parcel {
+  /** The marketplace's id of the parcel (Mirakl shipment id, Octopia parcelNumber), when it gives one. */
+  id?: string;
+  carrier_code?: string;
+  carrier_name?: string;
+  tracking_number?: string;
+  tracking_url?: string;
+  /** UTC ISO-8601, when shipped. */
+  shipped_at?: string;
+  /** The lines in the parcel and how many units of each. */
+  lines: ParcelLine[];
 }
 
 export interface Tracking {
@@ -123,6 +149,8 @@ export interface NormalizedOrder {
   /** The marketplace's fulfilment code (Cdiscount: MKPFBC or EXTFBC) when delivered by it. */
   fulfillment_code?: string;
   tracking?: Tracking;
+  /** Parcels shipped so far, oldest first, where the platform reads them; absent when none. */
+  parcels?: Parcel[];
   /**
    * When the seller must have accepted or refused the order (UTC ISO-8601): the marketplace's own
    * limit when it sends one, else the channel's declared limit (`deadlines.acceptance`) counted

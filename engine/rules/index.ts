@@ -3,8 +3,8 @@
  * and the normalized request a valid action becomes. See engine.ts for how each channel's rules
  * are compiled into one json-rules-engine Engine.
  */
-export { validateAction, type ActionInput, type LinePartInput, type ValidationResult } from './validate.ts';
+export { validateAction, type ActionInput, type LinePartInput, type ParcelInput, type ValidationResult } from './validate.ts';
 export { compiledRules, compileRules, compiledEngineCount, RULE_FACTS, type CompiledRules } from './engine.ts';
 export type { ActionFinding } from './findings.ts';
-export type { ActionRequest, ActionValue, CarrierValue, CodedValue, CountryValue, LinePartRequest } from './request.ts';
+export type { ActionRequest, ActionValue, CarrierValue, CodedValue, CountryValue, LinePartRequest, ParcelRequest } from './request.ts';
 export { planKey, type ActionPlan } from './plan.ts';

@@ -36,6 +36,13 @@ export interface LinePartRequest {
   amount: number;
 }
 
+/** One parcel of a ship (channel `parcels`): its lines and units, and its own field values. */
+export interface ParcelRequest {
+  lines: { id: string; quantity: number }[];
+  /** The action's fields for this parcel (carrier, tracking_number, tracking_url), normalized. */
+  data: Record<string, ActionValue>;
+}
+
 export type ActionValue = string | number | boolean | CarrierValue | CodedValue | CountryValue;
 
 export interface ActionRequest {
@@ -53,6 +60,8 @@ export interface ActionRequest {
   refused_lines?: string[];
   /** Refuse on a subset of lines: the other lines, which the marketplace will see accepted. */
   accepted_lines?: string[];
+  /** Ship where the channel takes parcels: every parcel to send (a ship without parcels is one of every unit left). */
+  parcels?: ParcelRequest[];
   /** Field values with defaults applied and values normalized (carrier, reason, country objects). */
   data: Record<string, ActionValue>;
   /** Warnings of the validation that produced the request (an ignored field, a channel rule). */

@@ -12,10 +12,11 @@ import { checkData } from './fields.ts';
 import { actionFinding, FindingList, type ActionFinding } from './findings.ts';
 import { checkLineParts } from './line-parts.ts';
 import { checkLines, orderLines, parseLines, type LineSelection } from './lines.ts';
+import { checkParcels } from './parcels.ts';
 import { show } from './field-types.ts';
 import { planKey, type ActionPlan } from './plan.ts';
 import { marketplaceStatusNotAllowed, notAllowed, unknownAction, unknownStatus } from './policy.ts';
-import type { ActionRequest, ActionValue, LinePartRequest } from './request.ts';
+import type { ActionRequest, ActionValue, LinePartRequest, ParcelRequest } from './request.ts';
 
 export interface ActionInput {
   name: ActionName | string;
@@ -23,6 +24,14 @@ export interface ActionInput {
   data?: Readonly<Record<string, unknown>>;
   /** Lines the action targets (ids, or `{id, quantity?, amount?}` where the channel takes parts); omitted or null for the whole order. */
   lines?: readonly (string | LinePartInput)[] | null;
+  /** Ship where the channel takes parcels: each with its lines (ids or {id, quantity}) and field values. */
+  parcels?: readonly ParcelInput[] | null;
+}
+
+/** One parcel of a ship: its lines and its values of the action's fields (carrier, tracking_number...). */
+export interface ParcelInput {
+  lines: readonly (string | { id: string; quantity?: number })[];
+  [field: string]: unknown;
 }
 
 export interface ValidationResult {
@@ -46,6 +55,7 @@ interface PlanOutcome extends PlanVerdict {
   data: Record<string, ActionValue>;
   selection: LineSelection;
   parts: Record<string, LinePartRequest>;
+  parcels?: ParcelRequest[];
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -57,7 +67,9 @@ function statusAtValidation(channel: Channel, order: NormalizedOrder): OrderStat
   return mapOrderStatus(channel, order.marketplace_status).status;
 }
 
-function evaluatePlan(plan: ActionPlan, order: NormalizedOrder, data: Record<string, unknown>, lines: string[] | null | 'invalid', rawLines: unknown, findings: FindingList): PlanOutcome {
+function evaluatePlan(plan: ActionPlan, order: NormalizedOrder, data: Record<string, unknown>, lines: string[] | null | 'invalid', rawLines: unknown, rawParcels: unknown, findings: FindingList): PlanOutcome {
+  const shipped = checkParcels(plan, order, rawParcels, rawLines, data, findings);
+  if (shipped) return { errors: findings.errors.length, data: shipped.data, selection: { lines: null, refused: [] }, parts: {}, parcels: shipped.parcels };
   const normalized = checkData(plan, data, order, findings);
   const selection = checkLines(plan, order, lines, findings);
   const parts = lines === 'invalid' || selection.lines === null ? {} : checkLineParts(plan, order, rawLines, findings);
@@ -73,6 +85,7 @@ function buildRequest(order: NormalizedOrder, name: ActionName, status: Normaliz
     status,
     lines: outcome.selection.lines,
     ...(Object.keys(outcome.parts).length > 0 && { line_parts: outcome.parts }),
+    ...(outcome.parcels && { parcels: outcome.parcels }),
     ...(outcome.selection.lines !== null && outcome.selection.refused.length > 0 && (actionKind(name).decidesLines === 'refuses' ? { accepted_lines: outcome.selection.refused } : { refused_lines: outcome.selection.refused })),
     data: outcome.data,
     warnings,
@@ -104,7 +117,7 @@ async function validate(compiled: CompiledRules, order: NormalizedOrder, action:
   // Evaluated by the Engine's structural rule, once; again here only if the run failed before it.
   let outcome: PlanOutcome | undefined;
   const planOutcome = (): PlanOutcome => (outcome ??= plan
-    ? evaluatePlan(plan, order, data, lines, action.lines, findings)
+    ? evaluatePlan(plan, order, data, lines, action.lines, action.parcels, findings)
     : { errors: findings.errors.length, data: {}, selection: { lines: null, refused: [] }, parts: {} });
   const input: RunInput = {
     order,

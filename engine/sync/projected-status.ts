@@ -25,6 +25,9 @@ export function statusAfter(channel: Channel, request: ActionRequest, lineCount:
   if (kind.decidesLines === 'refuses' && request.accepted_lines?.length) return first(channel, ...ACTION_KINDS.accept.reaches);
   // Parts of lines (some units, an amount) leave something on the lines: never the whole order.
   const wholeOrder = (request.lines === null || request.lines.length >= lineCount) && request.line_parts === undefined;
+  // Parcels may leave units to ship in a later request: the order stays where it is until the
+  // marketplace says it shipped.
+  if (request.parcels) return undefined;
   // A refund or cancellation of some lines leaves the order where it is (another line may follow).
   if (!wholeOrder && kind.partly === 'unchanged') return undefined;
   return first(channel, ...kind.reaches);

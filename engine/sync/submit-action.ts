@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import type { ActionName } from '../channel/model.ts';
 import { OrderwireError } from '../errors.ts';
 import type { NormalizedOrder, OrderStatus } from '../order/model.ts';
-import { validateAction, type LinePartInput, type ValidationResult } from '../rules/index.ts';
+import { validateAction, type LinePartInput, type ParcelInput, type ValidationResult } from '../rules/index.ts';
 import type { Store, StoredAction } from '../store/store.ts';
 import type { AccountRuntime } from './account.ts';
 import { projectedStatus } from './projected-status.ts';
@@ -33,6 +33,8 @@ export interface ActionInput {
   data?: Record<string, unknown>;
   /** Line ids, or `{id, quantity?, amount?}` for part of a line (channel `partial_lines`). */
   lines?: (string | LinePartInput)[];
+  /** Ship where the channel takes parcels: each with its lines and its field values (carrier, tracking...). */
+  parcels?: ParcelInput[];
   /** Caller-chosen key (HTTP Idempotency-Key); default: a hash of the request's content. */
   idempotencyKey?: string;
 }
@@ -51,7 +53,11 @@ const ROUNDS = 5;
 
 /** The request as submitted: account, order, action, fields and lines (order-insensitive). */
 export function submissionFingerprint(account: string, input: ActionInput): string {
-  const content = JSON.stringify([account, input.marketplaceOrderId, input.name, input.data ?? {}, (input.lines ?? []).map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).sort()]);
+  const parts: unknown[] = [account, input.marketplaceOrderId, input.name, input.data ?? {}, (input.lines ?? []).map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).sort()];
+  // Parcels in order (the second parcel of a day is another shipment); left out when absent, so
+  // the fingerprints of requests without parcels stay what they were.
+  if (input.parcels !== undefined) parts.push(input.parcels);
+  const content = JSON.stringify(parts);
   return createHash('sha256').update(content).digest('base64url');
 }
 
@@ -95,6 +101,7 @@ export async function submitAction(store: Store, account: AccountRuntime, input:
       name: input.name as ActionName,
       ...(input.data !== undefined && { data: input.data }),
       ...(input.lines !== undefined && { lines: input.lines }),
+      ...(input.parcels !== undefined && { parcels: input.parcels }),
     };
     // The account's live lists (carriers, reasons its marketplace serves) in place of the file's.
     const channel = await accountChannel(store, account);

@@ -16,8 +16,9 @@ export type EffectVerdict =
   /**
    * Safe to send (again). `doneThrough`: the endpoint of the last request whose own effect the
    * read-back already shows (Mirakl's OR23 tracking before OR24 ship): resume after it.
+   * `stepsDone`: the number of requests whose effect already shows (parcels sent one per request).
    */
-  | { verdict: 'not_yet'; evidence: Evidence; doneThrough?: string }
+  | { verdict: 'not_yet'; evidence: Evidence; doneThrough?: string; stepsDone?: number }
   | { verdict: 'unclear'; evidence: Evidence; reason: string };
 
 export interface EffectCheck {
@@ -83,4 +84,14 @@ export interface RecordEffectSpec {
   before: StatusList;
 }
 
-export type EffectSpec = StatusEffectSpec | LineDecisionsEffectSpec | TrackingEffectSpec | LineRefundsEffectSpec | RecordEffectSpec;
+export interface ParcelsEffectSpec {
+  type: 'parcels';
+  /** Order statuses in which the order may still take parcels: missing parcels mean "not yet". */
+  before: StatusList;
+  /** The platform sends one request per parcel, in order: the parcels that read back are steps done. */
+  per_parcel_requests?: boolean;
+  /** How a ship without parcels (a channel shipping whole orders) proves it took effect. */
+  otherwise?: EffectSpec;
+}
+
+export type EffectSpec = StatusEffectSpec | LineDecisionsEffectSpec | TrackingEffectSpec | LineRefundsEffectSpec | RecordEffectSpec | ParcelsEffectSpec;

@@ -41,6 +41,25 @@ export const REFUND_TARGET: TargetObject = {
   state: str(),
 };
 
+/** A parcel's fields, with the units of one line (a line's parcels) or its lines (an order's). */
+const PARCEL_FIELDS: TargetObject = {
+  id: str(),
+  carrier_code: str(),
+  carrier_name: str(),
+  tracking_number: str(),
+  tracking_url: str(),
+  shipped_at: date(),
+};
+
+/** A parcel as listed under a line (Octopia lines[].parcels): the units of this line in it. */
+export const LINE_PARCEL_TARGET: TargetObject = { ...PARCEL_FIELDS, quantity: num(true) };
+
+/** A parcel as listed on the order (Mirakl ST11 shipments), with its lines. */
+export const PARCEL_TARGET: TargetObject = {
+  ...PARCEL_FIELDS,
+  lines: { kind: 'array', required: true, item: { id: str(true), quantity: num(true) } },
+};
+
 export const LINE_TARGET: TargetObject = {
   id: str(true),
   sku: str(true),
@@ -52,6 +71,7 @@ export const LINE_TARGET: TargetObject = {
   marketplace_status: str(true),
   refunds: { kind: 'array', required: false, item: REFUND_TARGET },
   cancelations: { kind: 'array', required: false, item: REFUND_TARGET },
+  parcels: { kind: 'array', required: false, item: LINE_PARCEL_TARGET },
 };
 
 export const ORDER_TARGET: TargetObject = {
@@ -72,6 +92,7 @@ export const ORDER_TARGET: TargetObject = {
   lines: { kind: 'array', required: true, item: LINE_TARGET },
   fulfillment_code: str(),
   tracking: { kind: 'object', required: false, fields: { carrier_code: str(), carrier_name: str(), number: str(), url: str() } },
+  parcels: { kind: 'array', required: false, item: PARCEL_TARGET },
   acceptance_deadline: date(),
   shipping_deadline: date(),
 };

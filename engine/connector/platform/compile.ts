@@ -15,16 +15,18 @@ import { templateCompiler } from '../template/index.ts';
 import { didYouMean } from '../../documents/suggest.ts';
 import { schemaAt, schemaDocument, type JsonSchema } from '../../documents/schemas.ts';
 import { CompileError, type Pointer } from './compile-error.ts';
-import type { Budget, CompiledProcessStatus, CompiledReferenceList, RawReferenceList, CompiledRequest, DateFormat, Platform, RawActionRequest, RawPlatform, RawProcessStatus, RawRequest } from './model.ts';
+import type { Budget, CompiledAttach, CompiledProcessStatus, CompiledReferenceList, RawReferenceList, CompiledRequest, DateFormat, Platform, RawActionRequest, RawPlatform, RawProcessStatus, RawRequest } from './model.ts';
 
 /** Names an action request template may refer to. */
 export const ACTION_ROOTS: ReadonlySet<string> = new Set(['request', 'order', 'selected_lines', 'refused_lines', 'accepted_lines']);
 const LIST_ROOTS: ReadonlySet<string> = new Set(['window']);
 /** A `per_line` request also sees the line it is sent for. */
 const PER_LINE_ROOTS: ReadonlySet<string> = new Set([...ACTION_ROOTS, 'line']);
+/** A `per_parcel` request also sees the parcel it is sent for. */
+const PER_PARCEL_ROOTS: ReadonlySet<string> = new Set([...ACTION_ROOTS, 'parcel']);
 
 /** What an action template may read of the action request (engine/rules/request.ts). */
-const REQUEST_KEYS: readonly string[] = ['channel', 'account', 'marketplace_order_id', 'action', 'status', 'lines', 'refused_lines', 'accepted_lines', 'data'];
+const REQUEST_KEYS: readonly string[] = ['channel', 'account', 'marketplace_order_id', 'action', 'status', 'lines', 'refused_lines', 'accepted_lines', 'parcels', 'data'];
 
 /**
  * `${order.x}` must name a property of the normalized order (schemas/order.schema.json, nested
@@ -87,9 +89,10 @@ function ms(text: string | undefined, pointer: Pointer): number | undefined {
 }
 
 function compileRequest(raw: RawRequest | RawActionRequest, scope: ReadonlySet<string>, pointer: Pointer, compile: ReturnType<typeof templateCompiler>): CompiledRequest {
-  const roots = { roots: scope, ...((scope === ACTION_ROOTS || scope === PER_LINE_ROOTS) && { checkReference: checkActionReference }) };
+  const roots = { roots: scope, ...((scope === ACTION_ROOTS || scope === PER_LINE_ROOTS || scope === PER_PARCEL_ROOTS) && { checkReference: checkActionReference }) };
   if (!raw.path.startsWith('/')) throw new CompileError([...pointer, 'path'], 'a request path starts with / (it is appended to the account base URL)');
   const when = 'when' in raw && raw.when !== undefined ? compile(raw.when, roots, [...pointer, 'when']) : undefined;
+  const unless = 'unless' in raw && raw.unless !== undefined ? compile(raw.unless, roots, [...pointer, 'unless']) : undefined;
   if ((raw.method === 'GET' || raw.method === 'DELETE') && raw.body !== undefined) throw new CompileError([...pointer, 'body'], `a ${raw.method} request has no body`);
   return {
     endpoint: raw.endpoint,
@@ -100,7 +103,31 @@ function compileRequest(raw: RawRequest | RawActionRequest, scope: ReadonlySet<s
     ...(raw.body !== undefined && { body: compile(raw.body, roots, [...pointer, 'body']) }),
     idempotent: raw.idempotent ?? raw.method === 'GET',
     ...(when && { when }),
+    ...(unless && { unless }),
   };
+}
+
+function compileAttach(raw: RawPlatform, pointer: Pointer): CompiledAttach[] {
+  return (raw.attach ?? []).map((a, i) => {
+    const at = [...pointer, i];
+    if (!a.path.startsWith('/')) throw new CompileError([...at, 'path'], 'a request path starts with / (it is appended to the account base URL)');
+    const statusPath = raw.mapping.marketplace_status;
+    if (a.statuses && typeof statusPath !== 'string') throw new CompileError([...at, 'statuses'], '`statuses` needs mapping.marketplace_status to be a path');
+    return Object.freeze({
+      as: a.as,
+      endpoint: a.endpoint,
+      path: a.path,
+      idsParam: a.ids_param,
+      batch: a.batch ?? 100,
+      query: Object.freeze({ ...a.query }),
+      records: createExtractor(a.records),
+      orderId: compilePath(a.order_id),
+      ...(a.next_page && { nextPage: Object.freeze({ token: compilePath(a.next_page.token), param: a.next_page.param }) }),
+      status: typeof statusPath === 'string' ? compilePath(statusPath) : () => undefined,
+      ...(a.statuses && { statuses: new Set(a.statuses) }),
+      ...(a.for && { for: a.for }),
+    });
+  });
 }
 
 /**
@@ -195,10 +222,13 @@ export function compilePlatform(raw: RawPlatform, file?: string): Platform {
     actions[name] = Object.freeze(
       requests.map((r, i) => {
         const at = ['actions', name, i];
-        const scope = r.per_line ? PER_LINE_ROOTS : ACTION_ROOTS;
+        if (r.per_line && r.per_parcel) throw new CompileError([...at, 'per_parcel'], 'a request is sent per line or per parcel, not both');
+        const scope = r.per_line ? PER_LINE_ROOTS : r.per_parcel ? PER_PARCEL_ROOTS : ACTION_ROOTS;
         return {
           ...compileRequest(r, scope, at, compile),
           ...(r.per_line && { perLine: true }),
+          ...(r.per_parcel && { perParcel: true }),
+          ...(r.answer_errors && { answerErrors: Object.freeze({ path: compilePath(r.answer_errors.path), ...(r.answer_errors.message !== undefined && { message: compilePath(r.answer_errors.message) }) }) }),
           ...(r.process_status && { processStatus: compileProcessStatus(r.process_status, scope, [...at, 'process_status'], compile) }),
         };
       }),
@@ -233,6 +263,7 @@ export function compilePlatform(raw: RawPlatform, file?: string): Platform {
       mapper: raw.get_order.mapping ? createMapper(raw.get_order.mapping, ['get_order', 'mapping']) : mapper,
     }),
     mapper,
+    attach: Object.freeze(compileAttach(raw, ['attach'])),
     actions: Object.freeze(actions),
     effects: Object.freeze(effects),
     lists: Object.freeze(compileReferenceLists(raw.lists)),

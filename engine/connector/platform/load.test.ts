@@ -43,7 +43,7 @@ describe('platform files', () => {
 
   it('an effect check is validated like the rest: its type, its fields, its tracking step', () => {
     expect(findings(mirakl.replace('type: line_refunds', 'type: line_refund'))[0]?.message).toMatch(/`effects\.refund\.type`/);
-    expect(findings(mirakl.replace('tracking_step: OR23', 'tracking_step: OR99'))[0]?.message).toMatch(/`effects\.ship\.tracking_step`: "OR99" is not one of the action's requests \(OR23, OR24\)/);
+    expect(findings(mirakl.replace('tracking_step: OR23', 'tracking_step: OR99'))[0]?.message).toMatch(/`effects\.ship\.otherwise\.tracking_step`: "OR99" is not one of the action's requests \(OR23, OR24, ST01\)/);
     expect(findings(mirakl.replace('quantity: ${line.requested.quantity}\n    amount:', 'quantity: ${lines.requested.quantity}\n    amount:'))[0]?.message).toMatch(/`effects\.refund\.quantity`: .*"lines", which is not in scope/);
   });
 

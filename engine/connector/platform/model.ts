@@ -29,8 +29,14 @@ export interface RawRequest {
 export interface RawActionRequest extends RawRequest {
   /** Send this request only when the reference is truthy. */
   when?: string;
+  /** Send this request only when the reference is falsy (absent, empty). */
+  unless?: string;
   /** One request per targeted line, the line in scope as `line`. */
   per_line?: boolean;
+  /** One request per parcel of the request (`request.parcels`), the parcel in scope as `parcel`. */
+  per_parcel?: boolean;
+  /** Errors the marketplace reports inside a 2xx answer (Mirakl ST01 shipment_errors): a non-empty list there rejects the step. */
+  answer_errors?: { path: string; message?: string };
   /** An asynchronous answer (202): the process resource to poll until final. */
   process_status?: RawProcessStatus;
 }
@@ -58,6 +64,44 @@ export interface CompiledProcessStatus {
   maxPolls: number;
 }
 
+/** A resource read apart from the order and set on each order record (`attach:`). */
+export interface RawAttach {
+  /** Key set on each order record (the mapping reads it there). */
+  as: string;
+  endpoint: string;
+  path: string;
+  /** Query parameter naming the orders, repeated once per order. */
+  ids_param: string;
+  /** Orders per request (default 100). */
+  batch?: number;
+  /** Constant query parameters. */
+  query?: Record<string, string>;
+  records: ExtractorSpec;
+  /** Path in each record naming its order. */
+  order_id: string;
+  /** Seek paging: the token in the answer and the parameter that sends it back. */
+  next_page?: { token: string; param: string };
+  /** Only orders in these marketplace statuses (the mapping's marketplace_status). */
+  statuses?: string[];
+  /** Only on channels that use it: `ship_parcels`, where the channel's ship takes parcels. */
+  for?: 'ship_parcels';
+}
+
+export interface CompiledAttach {
+  readonly as: string;
+  readonly endpoint: string;
+  readonly path: string;
+  readonly idsParam: string;
+  readonly batch: number;
+  readonly query: Readonly<Record<string, string>>;
+  readonly records: Extractor;
+  readonly orderId: (record: unknown) => unknown;
+  readonly nextPage?: { readonly token: (body: unknown) => unknown; readonly param: string };
+  readonly status: (record: unknown) => unknown;
+  readonly statuses?: ReadonlySet<string>;
+  readonly for?: 'ship_parcels';
+}
+
 export interface RawPlatform {
   id: string;
   name: string;
@@ -82,6 +126,8 @@ export interface RawPlatform {
   };
   /** `mapping`: the get-one record's own mapping, when it differs from the listing's. */
   get_order: RawRequest & { records: ExtractorSpec; mapping?: MapperSpec };
+  /** Resources read apart from the order and set on each order record before mapping. */
+  attach?: RawAttach[];
   mapping: MapperSpec;
   actions: Partial<Record<ActionName, RawActionRequest[]>>;
   /** Per action, how a read-back proves it took effect (required for every action in `actions`). */
@@ -130,8 +176,13 @@ export interface CompiledRequest {
   body?: Render;
   idempotent: boolean;
   when?: Render;
+  unless?: Render;
   /** One request per targeted line (`line` in scope). */
   perLine?: boolean;
+  /** One request per parcel (`parcel` in scope). */
+  perParcel?: boolean;
+  /** Errors in a 2xx answer: the list at `path`, each item's text at `message`. */
+  answerErrors?: { path: (body: unknown) => unknown; message?: (item: unknown) => unknown };
   processStatus?: CompiledProcessStatus;
 }
 
@@ -161,6 +212,8 @@ export interface Platform {
   /** `mapper`: the get-one mapping (the listing's when the platform declares none). */
   readonly get: { readonly request: CompiledRequest; readonly records: Extractor; readonly mapper: OrderMapper };
   readonly mapper: OrderMapper;
+  /** Attached reads, in file order (none when the platform declares none). */
+  readonly attach: readonly CompiledAttach[];
   readonly actions: Readonly<Partial<Record<ActionName, readonly CompiledRequest[]>>>;
   /** One effect check per action of `actions`. */
   readonly effects: Readonly<Partial<Record<ActionName, EffectCheck>>>;

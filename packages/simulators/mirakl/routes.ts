@@ -16,6 +16,7 @@ import { parseOr11 } from './or11-params.ts';
 import type { Query } from './or11-params.ts';
 import { listOrders } from './query.ts';
 import { renderOrder, renderOrderOr12 } from './render.ts';
+import { createShipments, listShipments } from './shipments.ts';
 import type { RenderContext } from './render.ts';
 import type { OrderBook } from './store.ts';
 import type { DocumentShelf } from '../shared/documents.ts';
@@ -175,6 +176,10 @@ export function registerMiraklRoutes(app: FastifyInstance, opts: MiraklRoutesOpt
     cancelOrder(actionCtx(), orderId(request));
     return noContent(reply);
   });
+
+  // ST01 and ST11 (multiple shipments): 201 with per-shipment successes and errors
+  app.post('/api/shipments', async (request, reply) => reply.code(201).send(createShipments(actionCtx(), request.body)));
+  app.get('/api/shipments', async (request) => listShipments(actionCtx(), request.query as Record<string, unknown>));
 
   // RE01
   app.get('/api/reasons', async () => ({ reasons: opts.lists.reasons.map((r) => ({ ...r })), total_count: opts.lists.reasons.length }));

@@ -73,12 +73,26 @@ export interface ShippingFrom {
   warehouse?: { code: string };
 }
 
+/** A shipment of Mirakl's multiple shipments (ST01), as ST11 lists it. */
+export interface ShipmentRecord {
+  id: string;
+  createdAt: number;
+  /** Set when created with `shipped: true`. */
+  shippedAt?: number;
+  /** 1-based line index -> units in the shipment, in request order. */
+  lines: { line: number; quantity: number; packageReference?: string }[];
+  tracking?: { carrier_code?: string; carrier_name?: string; carrier_standard_code?: string; tracking_number?: string; tracking_url?: string };
+  invoiceReference?: string;
+}
+
 export interface Timeline {
   /** Sorted by `at`; on equal times the later entry wins. */
   steps: Step[];
   refunds: RefundRecord[];
   cancelations: CancelationRecord[];
   tracking: Tracking | null;
+  /** ST01 shipments, oldest first (absent until the first). */
+  shipments?: ShipmentRecord[];
   /** By 1-based line index. */
   shippingFrom: Record<number, ShippingFrom>;
 }
@@ -190,6 +204,7 @@ export function summaryAt(timeline: Timeline, t: number): { state: OrderState; l
   }
   for (const cancel of timeline.cancelations) bump(cancel.createdAt);
   bump(timeline.tracking?.at);
+  for (const sh of timeline.shipments ?? []) bump(sh.createdAt);
   for (const sf of Object.values(timeline.shippingFrom)) bump(sf.at);
   return { state, lastUpdated: last, debited };
 }
@@ -237,6 +252,12 @@ export function viewAt(timeline: Timeline, content: OrderContent, t: number): Or
     if (decisions?.[k] === false) state = 'REFUSED';
     else if (canceled.quantity >= line.quantity) state = 'CANCELED';
     else if (refunds.length > 0 && refunded.amount + canceled.amount >= price && refunds.every((r) => refundStateAt(r, t) === 'REFUNDED')) state = 'REFUNDED';
+    else if (state === 'SHIPPING' && timeline.shipments) {
+      // Multiple shipments (ST01): a line whose open units are all in shipped shipments is SHIPPED.
+      let units = 0;
+      for (const sh of timeline.shipments) if (sh.shippedAt !== undefined && sh.shippedAt <= t) for (const l of sh.lines) if (l.line === line.index) units += l.quantity;
+      if (units > 0 && units >= line.quantity - canceled.quantity) state = 'SHIPPED';
+    }
     if (state !== 'REFUSED' && state !== 'CANCELED') {
       openLines++;
       if (state === 'REFUNDED') refundedLines++;
