@@ -47,7 +47,7 @@ export function startDaemon(runtime: Runtime, options: { now?: () => Date; worke
   const now = options.now;
   const api = config.daemon.http.enabled
     ? startDaemonApi(
-        { store, channels: runtime.channels, accounts: runtime.accountConfigs, log, owner, http: config.daemon.http, leaseMs: config.daemon.leaseTtlMs, activity: runtime.activity, webhooks: config.webhooks },
+        { store, channels: runtime.channels, accounts: runtime.accountConfigs, log, owner, http: config.daemon.http, leaseMs: config.daemon.leaseTtlMs, activity: runtime.activity, files: runtime.files, webhooks: config.webhooks },
         // The operator console is served beside the API (daemon.http.console), as a client of /v1.
         { ...options.api, ...(now && { now }), ...(config.daemon.http.console && { plugins: [consoleRoutes(), ...(options.api?.plugins ?? [])] }) },
       )

@@ -15,6 +15,7 @@ import { apiErrors } from './errors/api.ts';
 import { sharingErrors } from './errors/sharing.ts';
 import { operatorErrors } from './errors/operator.ts';
 import { securityErrors } from './errors/security.ts';
+import { documentErrors } from './errors/documents.ts';
 
 export type { ErrorDefinition, Severity } from './errors/define.ts';
 
@@ -30,6 +31,7 @@ const parts = {
   sharing: sharingErrors,
   operator: operatorErrors,
   security: securityErrors,
+  documents: documentErrors,
 } as const;
 
 type Parts = typeof parts;

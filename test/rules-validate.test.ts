@@ -53,6 +53,9 @@ const LAB: RawChannel = {
 
 let cdiscount: Channel;
 let worten: Channel;
+let pcc: Channel;
+/** A stored document as a file field carries it. */
+const INVOICE = { id: '0b5e7c9a-4f1e-4d2b-9a63-2f6f1d0e8a41', file_name: 'invoice.pdf', content_type: 'application/pdf', size: 636, sha256: '9f2b' };
 const lab = compileChannel(LAB);
 /** The lab channel where a refund takes some units or part of the amount of a line. */
 const labParts = compileChannel({ ...LAB, actions: { ...LAB.actions, refund: { ...LAB.actions.refund!, partial_lines: ['quantity', 'amount'] } } });
@@ -68,6 +71,7 @@ let jardiland: Channel;
 beforeAll(async () => {
   cdiscount = await loadChannel('cdiscount');
   worten = await loadChannel('worten');
+  pcc = await loadChannel('pccomponentes');
   jardiland = await loadChannel('jardiland');
 });
 
@@ -111,6 +115,8 @@ const byCode: Case[] = [
   ['ACTION_PARCELS_INCOMPLETE', () => validateAction(labParcels(false), order(labParcels(false), 'WS', [{ id: '1' }, { id: '2' }]), { name: 'ship', parcels: [{ lines: ['1'], tracking_number: 'A' }] }), 'parcels'],
   ['ACTION_NOTHING_TO_SHIP', () => validateAction(labParcels(), { ...order(labParcels(), 'WS'), lines: order(labParcels(), 'WS').lines.map((l) => ({ ...l, shipped_quantity: 1 })) }, { name: 'ship', data: { tracking_number: 'A' } }), 'action'],
   ['ACTION_RULE_VIOLATED', () => validateAction(lab, order(lab, 'SH', [{ id: '1' }, { id: '2' }]), { name: 'refund', lines: ['1'], data: { amount: 16 } }), 'data.amount'],
+  ['ACTION_FILE_TYPE_NOT_ALLOWED', () => validateAction(pcc, order(pcc, 'SHIPPED'), { name: 'upload_invoice', data: { invoice: { ...INVOICE, content_type: 'image/png' } } }), 'data.invoice'],
+  ['ACTION_FILE_TOO_LARGE', () => validateAction(pcc, order(pcc, 'SHIPPED'), { name: 'upload_invoice', data: { invoice: { ...INVOICE, size: 10_485_761 } } }), 'data.invoice'],
   ['ACTION_RULE_FAILED', () => validateAction(compileChannel({ ...LAB, rules: [{ id: 'typo', message: 'm', conditions: { all: [{ fact: 'data', operator: 'greaterThn', value: 1 }] } }] }), order(lab, 'WA'), { name: 'accept' })],
 ];
 

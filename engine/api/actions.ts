@@ -10,7 +10,7 @@
  *   effect (a refuse behind a queued accept); `pending_action` and a Link header name the newest;
  * - 422 API_ACTION_DENIED: every validation finding, with the codes of `orderwire check`.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ActionFinding, LinePartInput } from '../rules/index.ts';
 import type { ActionState, StoredAction } from '../store/store.ts';
 import { submitAction } from '../sync/submit-action.ts';
@@ -94,43 +94,7 @@ export function actionRoutes(ctx: ApiContext) {
       },
     }, async (request, reply) => {
       const { id } = request.params as { id: string };
-      const body = request.body as { action: string; data?: Record<string, unknown>; lines?: (string | LinePartInput)[] };
-      const key = request.headers['idempotency-key'];
-      const stored = await store.getOrderById(id);
-      if (!stored || !inScope(request, stored.order.account)) throw apiError('ORDER_NOT_FOUND', `no order ${id} in this token's accounts`);
-      const account = ctx.accounts.get(stored.order.account);
-      if (!account) throw apiError('SYNC_ACCOUNT_UNKNOWN', `account ${stored.order.account} is not configured in this daemon`);
-      const outcome = await submitAction(store, account, {
-        marketplaceOrderId: stored.order.marketplace_order_id,
-        name: body.action,
-        ...(body.data !== undefined && { data: body.data }),
-        ...(body.lines !== undefined && { lines: body.lines }),
-        ...(typeof key === 'string' && { idempotencyKey: `api:${stored.order.account}:${key}` }),
-      });
-      switch (outcome.kind) {
-        case 'order_not_found':
-          throw apiError('ORDER_NOT_FOUND', `no order ${id} in this token's accounts`);
-        case 'denied': {
-          const errors = outcome.validation.errors.map(findingError);
-          throw apiError('API_ACTION_DENIED', `${body.action} is not valid for order ${stored.order.marketplace_order_id} (${outcome.validation.status}): ${errors.map((e) => e.code).join(', ')}`, errors);
-        }
-        case 'conflict': {
-          const { pending } = outcome;
-          const url = actionUrl(pending.id);
-          reply.header('Link', `<${url}>; rel="related"`);
-          throw apiError(
-            'ACTION_CONFLICTS_WITH_PENDING',
-            `${body.action} is not allowed on order ${stored.order.marketplace_order_id} once the pending ${pending.action} (${url}, ${pending.state}) has taken effect: the order will be ${outcome.projected}`,
-            outcome.validation.errors.map(findingError),
-            { pending_action: { id: pending.id, url, action: pending.action, state: pending.state } },
-          );
-        }
-        default: {
-          reply.code(outcome.kind === 'queued' ? 202 : 200).header('Location', actionUrl(outcome.action.id));
-          // Validation warnings (a field the marketplace ignores) are in request.warnings.
-          return actionResource(outcome.action, id);
-        }
-      }
+      return submitFromApi(ctx, request, reply, id, request.body as ApiActionBody);
     });
 
     app.get('/v1/actions/:id', {
@@ -194,4 +158,60 @@ export function actionRoutes(ctx: ApiContext) {
       });
     }
   };
+}
+
+/** The store's idempotency key of an API request's Idempotency-Key header (keys are per account). */
+export function apiIdempotencyKey(account: string, key: string): string {
+  return `api:${account}:${key}`;
+}
+
+export interface ApiActionBody {
+  action: string;
+  data?: Record<string, unknown>;
+  lines?: (string | LinePartInput)[];
+}
+
+/**
+ * Submits an action on an order for the API (POST /v1/orders/{id}/actions, and the document
+ * upload route once its file is stored) and answers as the actions route does: 202 queued, 200
+ * the same request already known, 409 or 422 with field errors.
+ */
+export async function submitFromApi(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, id: string, body: ApiActionBody): Promise<unknown> {
+  const { store } = ctx;
+  const key = request.headers['idempotency-key'];
+  const stored = await store.getOrderById(id);
+  if (!stored || !inScope(request, stored.order.account)) throw apiError('ORDER_NOT_FOUND', `no order ${id} in this token's accounts`);
+  const account = ctx.accounts.get(stored.order.account);
+  if (!account) throw apiError('SYNC_ACCOUNT_UNKNOWN', `account ${stored.order.account} is not configured in this daemon`);
+  const outcome = await submitAction(store, account, {
+    marketplaceOrderId: stored.order.marketplace_order_id,
+    name: body.action,
+    ...(body.data !== undefined && { data: body.data }),
+    ...(body.lines !== undefined && { lines: body.lines }),
+    ...(typeof key === 'string' && { idempotencyKey: apiIdempotencyKey(stored.order.account, key) }),
+  });
+  switch (outcome.kind) {
+    case 'order_not_found':
+      throw apiError('ORDER_NOT_FOUND', `no order ${id} in this token's accounts`);
+    case 'denied': {
+      const errors = outcome.validation.errors.map(findingError);
+      throw apiError('API_ACTION_DENIED', `${body.action} is not valid for order ${stored.order.marketplace_order_id} (${outcome.validation.status}): ${errors.map((e) => e.code).join(', ')}`, errors);
+    }
+    case 'conflict': {
+      const { pending } = outcome;
+      const url = actionUrl(pending.id);
+      reply.header('Link', `<${url}>; rel="related"`);
+      throw apiError(
+        'ACTION_CONFLICTS_WITH_PENDING',
+        `${body.action} is not allowed on order ${stored.order.marketplace_order_id} once the pending ${pending.action} (${url}, ${pending.state}) has taken effect: the order will be ${outcome.projected}`,
+        outcome.validation.errors.map(findingError),
+        { pending_action: { id: pending.id, url, action: pending.action, state: pending.state } },
+      );
+    }
+    default: {
+      reply.code(outcome.kind === 'queued' ? 202 : 200).header('Location', actionUrl(outcome.action.id));
+      // Validation warnings (a field the marketplace ignores) are in request.warnings.
+      return actionResource(outcome.action, id);
+    }
+  }
 }

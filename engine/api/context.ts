@@ -1,4 +1,5 @@
 /** What route groups need from the daemon: the store, channels and accounts, and settings. */
+import type { FileStore } from '../store/files.ts';
 import type { Channel } from '../channel/model.ts';
 import type { AccountActivitySnapshot } from '../sync/activity.ts';
 import type { Store } from '../store/store.ts';
@@ -26,4 +27,6 @@ export interface ApiContext {
   readonly webhooks?: WebhookSettings;
   /** What the daemon is doing per account (next poll, budget waits); absent when no daemon runs the accounts. */
   readonly activity?: { snapshot(account: string): AccountActivitySnapshot };
+  /** Order documents (uploads for file fields, downloads); without it the document routes answer 404. */
+  readonly files?: FileStore;
 }

@@ -47,6 +47,8 @@ export interface DaemonApiDeps {
   readonly leaseMs: number;
   /** What the daemon is doing per account (account health: next poll, budget waits). */
   readonly activity?: ApiContext['activity'];
+  /** Order documents (config `documents.dir`). */
+  readonly files?: ApiContext['files'];
   /** config.webhooks: destinations allowed besides public addresses, endpoints per token. */
   readonly webhooks?: { readonly allowedDestinations: readonly string[]; readonly maxEndpointsPerToken: number };
 }
@@ -81,7 +83,7 @@ export function startDaemonApi(deps: DaemonApiDeps, options: DaemonApiOptions = 
   let app: FastifyInstance | undefined;
   const ready = (async () => {
     app = await buildApiServer(
-      { store, channels: deps.channels, accounts: deps.accounts, secretKey, webhooks, ...(deps.activity && { activity: deps.activity }) },
+      { store, channels: deps.channels, accounts: deps.accounts, secretKey, webhooks, ...(deps.activity && { activity: deps.activity }), ...(deps.files && { files: deps.files }) },
       { log, metrics, ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }), ...(options.rateLimit && { rateLimit: options.rateLimit }), ...(options.authFailures && { authFailures: options.authFailures }), ...(options.plugins && { plugins: options.plugins }) },
     );
     await app.listen({ host: deps.http.host, port: deps.http.port });

@@ -27,6 +27,8 @@ import { quarantineRoutes } from './quarantine.ts';
 import { problemSchema } from './schemas.ts';
 import { streamRoutes, type StreamOptions } from './stream.ts';
 import { inputValidator } from './validation.ts';
+import { documentRoutes } from './documents.ts';
+import multipart from '@fastify/multipart';
 import { WEBHOOK_DOCS, webhookRoutes } from './webhooks.ts';
 
 export type { ApiContext } from './context.ts';
@@ -80,6 +82,8 @@ export async function buildApiServer(ctx: ApiContext, options: ApiOptions = {}):
   app.setValidatorCompiler(inputValidator());
   // Bodies are JSON only: anything else is 415, not a string that fails the schema.
   app.removeContentTypeParser('text/plain');
+  // Documents (POST /v1/orders/{id}/documents) are streamed parts, read by their route only.
+  await app.register(multipart);
 
   await app.register(swagger, {
     openapi: {
@@ -133,6 +137,7 @@ export async function buildApiServer(ctx: ApiContext, options: ApiOptions = {}):
   await app.register(privacyRoutes(ctx));
   await app.register(accountRoutes(ctx));
   await app.register(channelFileRoutes(ctx));
+  await app.register(documentRoutes(ctx));
   await app.register(streamRoutes(ctx, options.stream));
   for (const plugin of options.plugins ?? []) await app.register(plugin);
   return app;

@@ -195,10 +195,21 @@ export type ParcelsPerRequest = number;
  */
 export type Source3 = string;
 /**
- * Kind of value. carrier and reason take their valid values from a list; country is an ISO 3166-1 code; url an absolute http(s) URL; amount a non-negative decimal.
+ * Kind of value. carrier and reason take their valid values from a list; country is an ISO 3166-1 code; url an absolute http(s) URL; amount a non-negative decimal; file a document the merchant uploads (an invoice), with `content_types` and `max_bytes`.
  */
 export type Type =
-  "string" | "boolean" | "integer" | "number" | "amount" | "country" | "url" | "carrier" | "reason" | "enum" | "date";
+  | "string"
+  | "boolean"
+  | "integer"
+  | "number"
+  | "amount"
+  | "country"
+  | "url"
+  | "carrier"
+  | "reason"
+  | "enum"
+  | "date"
+  | "file";
 /**
  * Whether the action is refused when this field is missing.
  */
@@ -240,6 +251,16 @@ export type MaximumLength = number;
  */
 export type Pattern = string;
 /**
+ * file fields: the media types the marketplace takes (application/pdf for an invoice); a file of another type is refused before anything is sent.
+ *
+ * @minItems 1
+ */
+export type ContentTypes = string[];
+/**
+ * file fields: the largest file the marketplace takes, in bytes; a larger one is refused before anything is sent.
+ */
+export type LargestFile = number;
+/**
  * The action is allowed at this normalized status only while the order's marketplace status is one of these (spelt as the platform sends them, and mapped to this status by `statuses`). Mirakl: refund at `closed` only while the order is RECEIVED, never CLOSED. Absent: every marketplace status of the normalized status.
  *
  * @minItems 1
@@ -266,7 +287,7 @@ export type Note2 = string;
 /**
  * A seller action.
  */
-export type ActionName = "accept" | "refuse" | "ship" | "refund" | "cancel" | "cancel_lines";
+export type ActionName = "accept" | "refuse" | "ship" | "refund" | "cancel" | "cancel_lines" | "upload_invoice";
 /**
  * Stable name of the rule, reported with its findings.
  */
@@ -477,6 +498,8 @@ export interface ActionField {
   min_length?: MinimumLength;
   max_length?: MaximumLength;
   pattern?: Pattern;
+  content_types?: ContentTypes;
+  max_bytes?: LargestFile;
 }
 /**
  * Overrides per normalized status, merged over the action's own fields and policies.

@@ -35,6 +35,8 @@ export interface RawField {
   min_length?: number;
   max_length?: number;
   pattern?: string;
+  content_types?: string[];
+  max_bytes?: number;
 }
 export interface RawParcels { partial?: boolean; max?: number; source?: string }
 export interface RawActionStatus { marketplace_statuses?: string[]; fields?: Record<string, RawField>; lines?: LinePolicy; partial_lines?: LinePart[]; partial_amount?: boolean; parcels?: RawParcels; note?: string }
@@ -109,6 +111,8 @@ function compileField(name: string, raw: RawField, lists: Readonly<Record<string
     ...(raw.min_length !== undefined && { minLength: raw.min_length }),
     ...(raw.max_length !== undefined && { maxLength: raw.max_length }),
     ...(raw.pattern !== undefined && { pattern: raw.pattern }),
+    ...(raw.content_types !== undefined && { contentTypes: Object.freeze([...raw.content_types]) }),
+    ...(raw.max_bytes !== undefined && { maxBytes: raw.max_bytes }),
   };
   return Object.freeze(spec);
 }

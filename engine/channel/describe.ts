@@ -22,6 +22,9 @@ export interface FieldDescription {
   min_length: number | null;
   max_length: number | null;
   pattern: string | null;
+  /** file fields: accepted media types and the largest file; null for other fields. */
+  content_types: string[] | null;
+  max_bytes: number | null;
 }
 export interface ActionStatusDescription {
   fields: FieldDescription[];
@@ -111,6 +114,8 @@ function field(channel: Channel, f: FieldSpec): FieldDescription {
     min_length: f.minLength ?? null,
     max_length: f.maxLength ?? null,
     pattern: f.pattern ?? null,
+    content_types: f.contentTypes ? [...f.contentTypes] : null,
+    max_bytes: f.maxBytes ?? null,
   };
 }
 

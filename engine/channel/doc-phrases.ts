@@ -65,6 +65,7 @@ const TYPE_WORDS: Record<FieldDescription['type'], string> = {
   reason: 'reason code',
   enum: 'one of the listed values',
   date: 'ISO-8601 date',
+  file: 'file (a document uploaded with the action)',
 };
 
 export function typeInWords(type: FieldDescription['type']): string {
@@ -90,6 +91,8 @@ export function fieldInWords(field: FieldDescription): string {
   if (field.min_length !== null) details.push(`at least ${field.min_length} characters`);
   if (field.max_length !== null) details.push(`at most ${field.max_length} characters`);
   if (field.pattern !== null) details.push(`matching ${code(field.pattern)}`);
+  if (field.content_types !== null) details.push(`of type ${field.content_types.map(code).join(' or ')}`);
+  if (field.max_bytes !== null) details.push(`at most ${field.max_bytes} bytes`);
   const text = `${code(field.name)}${field.label ? ` (${field.label})` : ''}: ${details.join(', ')}`;
   return field.description ? `${text}. ${field.description.replace(/\.?$/, '.')}` : text;
 }

@@ -27,6 +27,7 @@ export const FIELD_TYPES = [
   'reason',
   'enum',
   'date',
+  'file',
 ] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
@@ -79,6 +80,9 @@ export interface FieldSpec {
   readonly minLength?: number;
   readonly maxLength?: number;
   readonly pattern?: string;
+  /** file fields: the media types the marketplace takes, and the largest file in bytes. */
+  readonly contentTypes?: readonly string[];
+  readonly maxBytes?: number;
 }
 
 /** Ship with parcels (`parcels`): several parcels per order, each with its lines, units and tracking. */

@@ -71,6 +71,15 @@ function checkField(ctx: CheckContext, name: string, field: RawField, path: Path
     const hint = field.type === 'boolean' ? 'write true or false, without quotes' : codes && !field.free_values ? `use one of ${listOf(codes)}` : undefined;
     ctx.report([...path, 'default'], 'value', 'CHANNEL_FIELD_DEFAULT_INVALID', `the default of ${where} (${JSON.stringify(field.default)}) ${problem}`, hint);
   }
+  if (field.type === 'file') {
+    for (const key of ['content_types', 'max_bytes'] as const) {
+      if (field[key] === undefined) ctx.report(path, 'key', 'CHANNEL_FILE_FIELD_LIMITS', `${where} is a file field without \`${key}\`: the channel must say which files the marketplace takes`, key === 'max_bytes' ? 'add `max_bytes:` (the largest file in bytes, from the marketplace\'s documentation)' : 'add `content_types: [application/pdf]` (the media types the marketplace takes)');
+    }
+  } else {
+    for (const key of ['content_types', 'max_bytes'] as const) {
+      if (field[key] !== undefined) ctx.report([...path, key], 'key', 'CHANNEL_FILE_FIELD_LIMITS', `${where} has \`${key}\` but is of type ${field.type}: only file fields take it`, 'remove it, or make the field `type: file`');
+    }
+  }
   if (field.min_length !== undefined && field.max_length !== undefined && field.min_length > field.max_length) {
     ctx.report([...path, 'min_length'], 'value', 'CHANNEL_FIELD_LENGTH_RANGE', `${where} has min_length ${field.min_length} greater than max_length ${field.max_length}: no value could be valid`, 'lower min_length or raise max_length');
   }

@@ -52,6 +52,7 @@ interface RawConfig {
   };
   webhooks?: { allowed_destinations?: string[]; max_endpoints_per_token?: number };
   privacy?: { retention?: string; check_every?: string };
+  documents?: { dir?: string };
   deadlines?: { alert_before?: { acceptance?: string; shipping?: string }; check_every?: string };
 }
 
@@ -138,6 +139,13 @@ function timeoutsMs(t: { connect?: string; response?: string }): { connect?: num
   return { ...(t.connect !== undefined && { connect: durationToMs(t.connect) }), ...(t.response !== undefined && { response: durationToMs(t.response) }) };
 }
 
+/** `documents.dir` from the file, else `documents/` beside the SQLite file, else beside the configuration file. */
+function documentsDir(configured: string | undefined, storeSpec: Config['store'], dir: string): string {
+  if (configured !== undefined) return path.resolve(dir, configured);
+  const sqlite = typeof storeSpec === 'string' && !/^[a-z]+:\/\//.test(storeSpec) ? storeSpec.replace(/^sqlite:/, '') : undefined;
+  return path.join(sqlite && sqlite !== ':memory:' ? path.dirname(sqlite) : dir, 'documents');
+}
+
 function build(raw: RawConfig, file: string, channelsDir: string): Config {
   const dir = path.dirname(file);
   const store = raw.store ?? DEFAULT_STORE;
@@ -176,6 +184,7 @@ function build(raw: RawConfig, file: string, channelsDir: string): Config {
       maxEndpointsPerToken: raw.webhooks?.max_endpoints_per_token ?? 20,
     }),
     privacy: Object.freeze({ retentionMs: ms(raw.privacy?.retention, DEFAULT_RETENTION_MS), checkEveryMs: ms(raw.privacy?.check_every, 3_600_000) }),
+    documents: Object.freeze({ dir: documentsDir(raw.documents?.dir, storeSpec, dir) }),
     deadlines: Object.freeze({
       alertBeforeMs: Object.freeze({
         acceptance: ms(raw.deadlines?.alert_before?.acceptance, DEFAULT_ALERT_BEFORE_MS.acceptance),

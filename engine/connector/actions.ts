@@ -13,14 +13,20 @@
 import { OrderwireError } from '../errors.ts';
 import type { NormalizedOrder } from '../order/model.ts';
 import { requestedOf } from '../rules/line-parts.ts';
-import type { ActionRequest } from '../rules/request.ts';
+import type { ActionRequest, FileValue } from '../rules/request.ts';
 import type { ActionOutcome, SendActionOptions } from './connector.ts';
-import type { Exchange, HttpClient } from './http/client.ts';
+import type { Exchange, HttpClient, MultipartPart } from './http/client.ts';
 import type { OrderMapper } from './map/index.ts';
-import type { CompiledRequest, Platform } from './platform/model.ts';
+import type { CompiledPart, CompiledRequest, Platform } from './platform/model.ts';
 import { followProcess, type ProcessToFollow } from './process-status.ts';
 import { joinUrl, renderQuery } from './request-url.ts';
 import { isTruthy, type TemplateContext } from './template/index.ts';
+
+/** Where a stored document's bytes are, by id (FileStore.pathOf); the HTTP client streams from there. */
+export type FileSource = (id: string) => string;
+
+/** A multipart part ready to send: text, or a stored document (by reference, streamed when sent). */
+export type BuiltPart = { name: string; value: string } | { name: string; file: FileValue; fileName: string };
 
 /** One HTTP request ready to send (what tests assert against). */
 export interface BuiltRequest {
@@ -30,6 +36,7 @@ export interface BuiltRequest {
   query?: Record<string, string>;
   headers?: Readonly<Record<string, string>>;
   body?: unknown;
+  multipart?: BuiltPart[];
   idempotent: boolean;
   /** An asynchronous request (202): the process to poll before the step counts as done. */
   process?: ProcessToFollow;
@@ -52,6 +59,15 @@ export function actionContext(request: ActionRequest, order: NormalizedOrder, ma
   });
 }
 
+function buildPart(part: CompiledPart, ctx: TemplateContext): BuiltPart {
+  if (part.kind !== 'file') return { name: part.name, value: part.kind === 'json' ? JSON.stringify(part.render(ctx)) : String(part.render(ctx)) };
+  const file = part.file(ctx) as FileValue | undefined;
+  if (file === undefined || file === null || typeof file !== 'object' || typeof file.id !== 'string') {
+    throw new OrderwireError('CONNECTOR_TEMPLATE_VALUE_MISSING', `multipart part "${part.name}" needs a stored document, and the action carries none there`, { part: part.name });
+  }
+  return { name: part.name, file, fileName: part.fileName ? String(part.fileName(ctx)) : file.file_name };
+}
+
 function build(step: CompiledRequest, ctx: TemplateContext): BuiltRequest {
   const query = renderQuery(step, ctx);
   return {
@@ -61,6 +77,7 @@ function build(step: CompiledRequest, ctx: TemplateContext): BuiltRequest {
     ...(Object.keys(query).length > 0 && { query }),
     ...(step.headers && { headers: step.headers }),
     ...(step.body && { body: step.body(ctx) }),
+    ...(step.multipart && { multipart: step.multipart.map((part) => buildPart(part, ctx)) }),
     idempotent: step.idempotent,
     ...(step.answerErrors && { answerErrors: step.answerErrors }),
     ...(step.processStatus && { process: { spec: step.processStatus, path: (response: unknown) => String(step.processStatus!.path({ ...ctx, response })) } }),
@@ -81,6 +98,15 @@ export function buildActionRequests(platform: Platform, request: ActionRequest, 
   const parcels = (request.parcels ?? []).map((p, index) => ({ index, data: p.data, lines: p.lines.map((l) => ({ ...l, raw: raw.get(l.id) })) }));
   const scopes = (step: CompiledRequest): TemplateContext[] => (step.perLine ? lines.map((line) => ({ ...ctx, line })) : step.perParcel ? parcels.map((parcel) => ({ ...ctx, parcel })) : [ctx]);
   return steps.flatMap((step) => scopes(step).filter((c) => (!step.when || isTruthy(step.when(c))) && (!step.unless || !isTruthy(step.unless(c)))).map((c) => build(step, c)));
+}
+
+/** The parts as the HTTP client streams them: each document from where the file store keeps it. */
+function multipartParts(parts: readonly BuiltPart[], files: FileSource | undefined): MultipartPart[] {
+  return parts.map((part) => {
+    if ('value' in part) return part;
+    if (!files) throw new OrderwireError('DOCUMENT_NOT_FOUND', `document ${part.file.id} cannot be sent: this connector has no document store`, { id: part.file.id });
+    return { name: part.name, file: { path: files(part.file.id), fileName: part.fileName, contentType: part.file.content_type } };
+  });
 }
 
 function outcomeOf(exchange: Exchange, done: readonly string[], step: number): ActionOutcome | undefined {
@@ -135,7 +161,7 @@ function errorOutcome(err: unknown, step: number): ActionOutcome {
  * completed request instead of repeating it.
  */
 export async function sendActionRequests(
-  deps: { platform: Platform; client: HttpClient; baseUrl: string },
+  deps: { platform: Platform; client: HttpClient; baseUrl: string; files?: FileSource },
   request: ActionRequest,
   order: NormalizedOrder,
   options: SendActionOptions = {},
@@ -157,6 +183,7 @@ export async function sendActionRequests(
           ...(built.query && { query: built.query }),
           ...(built.headers && { headers: built.headers }),
           ...(built.body !== undefined && { body: built.body }),
+          ...(built.multipart && { multipart: multipartParts(built.multipart, deps.files) }),
           idempotent: built.idempotent,
         },
         signal,

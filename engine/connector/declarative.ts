@@ -6,7 +6,7 @@
 import type { Logger } from '../log.ts';
 import { createAuth } from './auth/index.ts';
 import { resolveValue } from './auth/oauth2-client-credentials.ts';
-import { buildActionRequests, sendActionRequests } from './actions.ts';
+import { buildActionRequests, sendActionRequests, type FileSource } from './actions.ts';
 import { attachReads } from './attach.ts';
 import type { AccountConnection, Connector, EffectReading } from './connector.ts';
 import { exchangeError } from './exchange-error.ts';
@@ -38,6 +38,8 @@ export interface ConnectorOptions {
   log?: Pick<Logger, 'warn' | 'debug'>;
   /** Injected for tests of jitter. */
   random?: () => number;
+  /** Where a stored document's bytes are (engine/store/files.ts): file parts of action requests stream from it. */
+  files?: FileSource;
 }
 
 function tokenRoot(connection: AccountConnection): string {
@@ -108,7 +110,7 @@ export function createConnector(connection: AccountConnection, platform: Platfor
       throw new OrderwireError('ORDER_UNMAPPABLE', `order ${marketplaceOrderId}: ${reason}`, { marketplace_order_id: marketplaceOrderId });
     },
 
-    sendAction: (request, order, options) => sendActionRequests({ platform, client: http, baseUrl }, request, order, options),
+    sendAction: (request, order, options) => sendActionRequests({ platform, client: http, baseUrl, ...(opts.files && { files: opts.files }) }, request, order, options),
 
     effectBaseline: (request, order) => platform.effects[request.action]?.baseline(request, order),
 

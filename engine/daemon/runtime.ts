@@ -14,6 +14,7 @@ import { OrderwireError } from '../errors.ts';
 import { AccountLimiter, type LimiterOptions } from '../connector/http/limiter.ts';
 import type { Logger } from '../log.ts';
 import { compiledRules } from '../rules/index.ts';
+import { FileStore } from '../store/files.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
 import { resolveAccount, type AccountRuntime } from '../sync/account.ts';
@@ -34,6 +35,8 @@ export interface Runtime {
   readonly owner: string;
   /** What this process is doing per account (next poll, budget waits), for the API's account health. */
   readonly activity: AccountActivity;
+  /** Order documents (config `documents.dir`): uploads the actions send, downloads from marketplaces. */
+  readonly files: FileStore;
   close(): Promise<void>;
 }
 
@@ -61,6 +64,7 @@ export async function openRuntime(config: Config, log: Logger, options: { env?: 
     const accountConfigs = new Map<string, AccountRuntime>();
     const accounts = new Map<string, WorkerAccount>();
     const activity = new AccountActivity();
+    const files = new FileStore(config.documents.dir);
     for (const accountConfig of config.accounts) {
       if (options.accountIds && !options.accountIds.includes(accountConfig.id)) continue;
       const account = resolveAccount(accountConfig, channels, options.env, connect);
@@ -77,7 +81,7 @@ export async function openRuntime(config: Config, log: Logger, options: { env?: 
       const connector = createConnector(
         { account: account.id, channel: account.channel, baseUrl: account.baseUrl, credentials: account.credentials, ...(account.authUrl !== undefined && { authUrl: account.authUrl }) },
         platform,
-        { concurrency: account.concurrency, log: accountLog, limiter, ...(account.timeouts && { timeouts: account.timeouts }) },
+        { concurrency: account.concurrency, log: accountLog, limiter, files: (id) => files.pathOf(id), ...(account.timeouts && { timeouts: account.timeouts }) },
       );
       accounts.set(account.id, { account, connector });
     }
@@ -90,6 +94,7 @@ export async function openRuntime(config: Config, log: Logger, options: { env?: 
       log,
       owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       activity,
+      files,
       async close() {
         await Promise.allSettled([...accounts.values()].map((a) => a.connector.close()));
         await store.close();

@@ -67,6 +67,18 @@ export const actionErrors = defineErrors({
     http: 422,
     help: 'The channel limits this field\'s length or pattern (min_length, max_length, pattern).',
   },
+  ACTION_FILE_TYPE_NOT_ALLOWED: {
+    title: 'File of a content type the channel does not take',
+    severity: 'error',
+    http: 422,
+    help: 'A `file` field takes only the content types the channel lists (`content_types`, see `orderwire describe <channel>`): an invoice is usually application/pdf. Nothing was sent.',
+  },
+  ACTION_FILE_TOO_LARGE: {
+    title: 'File larger than the channel takes',
+    severity: 'error',
+    http: 422,
+    help: 'A `file` field takes files up to the channel\'s `max_bytes` (see `orderwire describe <channel>`), the marketplace\'s own limit. Nothing was sent.',
+  },
   ACTION_FIELD_VALUE_NOT_ALLOWED: {
     title: 'Value not in the channel\'s list',
     severity: 'error',

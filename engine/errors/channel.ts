@@ -264,6 +264,12 @@ export const channelErrors = defineErrors({
     http: 422,
     help: 'A field\'s `min_length` is greater than its `max_length`, so no value could be valid.',
   },
+  CHANNEL_FILE_FIELD_LIMITS: {
+    title: 'File field without its limits, or limits on another field',
+    severity: 'error',
+    http: 422,
+    help: 'A `type: file` field (an invoice to upload) declares both `content_types` (the media types the marketplace takes) and `max_bytes` (the largest file), from the marketplace\'s documentation, so a file it would refuse is refused before it is sent; other fields take neither.',
+  },
   CHANNEL_WINDOW_NOT_POSITIVE: {
     title: 'Retrieval period is zero',
     severity: 'error',

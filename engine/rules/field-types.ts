@@ -51,6 +51,19 @@ function checkUrl(value: unknown): TypeCheck {
   return { ok: false, expected };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A stored document's reference (FileValue); its type and size are checked against the field by fields.ts. */
+function checkFile(value: unknown): TypeCheck {
+  const expected = 'a stored document {id, file_name, content_type, size, sha256} (upload the file with the action: POST /v1/orders/{id}/documents)';
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, expected };
+  const v = value as Record<string, unknown>;
+  if (typeof v.id !== 'string' || !UUID.test(v.id) || typeof v.file_name !== 'string' || v.file_name === '' || typeof v.content_type !== 'string' || !Number.isSafeInteger(v.size) || (v.size as number) < 0 || typeof v.sha256 !== 'string') {
+    return { ok: false, expected };
+  }
+  return { ok: true, value: { id: v.id, file_name: v.file_name, content_type: v.content_type, size: v.size as number, sha256: v.sha256 } };
+}
+
 function isNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
@@ -78,6 +91,8 @@ export function checkType(type: FieldType, value: unknown): TypeCheck {
       return checkUrl(value);
     case 'date':
       return checkDate(value);
+    case 'file':
+      return checkFile(value);
   }
 }
 

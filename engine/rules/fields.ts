@@ -10,7 +10,7 @@ import type { NormalizedOrder } from '../order/model.ts';
 import { checkType, show } from './field-types.ts';
 import type { FindingList } from './findings.ts';
 import type { ActionPlan } from './plan.ts';
-import type { ActionValue, CarrierValue } from './request.ts';
+import type { ActionValue, CarrierValue, FileValue } from './request.ts';
 import { describeValues, valueIndex } from './values.ts';
 
 /** The one data key that is not a field: a partial amount, allowed only where `partial_amount` is. */
@@ -91,6 +91,21 @@ function constraints(field: FieldSpec, value: string, findings: FindingList): bo
   return false;
 }
 
+/** A file of a type the channel lists, no larger than its `max_bytes`. */
+function fileLimits(field: FieldSpec, file: FileValue, findings: FindingList): boolean {
+  let ok = true;
+  const type = file.content_type.split(';', 1)[0]!.trim().toLowerCase();
+  if (field.contentTypes && !field.contentTypes.includes(type)) {
+    findings.error('ACTION_FILE_TYPE_NOT_ALLOWED', `${field.name} must be a file of type ${field.contentTypes.join(' or ')} (got ${show(file.content_type)})`, { field: `data.${field.name}` });
+    ok = false;
+  }
+  if (field.maxBytes !== undefined && file.size > field.maxBytes) {
+    findings.error('ACTION_FILE_TOO_LARGE', `${field.name} must be at most ${field.maxBytes} bytes (got ${file.size})`, { field: `data.${field.name}` });
+    ok = false;
+  }
+  return ok;
+}
+
 function checkField(field: FieldSpec, raw: unknown, plan: ActionPlan, findings: FindingList): ActionValue | undefined {
   const typed = checkType(field.type, raw);
   if (!typed.ok) {
@@ -98,6 +113,7 @@ function checkField(field: FieldSpec, raw: unknown, plan: ActionPlan, findings: 
     return undefined;
   }
   if (typeof typed.value === 'string' && !constraints(field, typed.value, findings)) return undefined;
+  if (field.type === 'file' && !fileLimits(field, typed.value as FileValue, findings)) return undefined;
   if (field.values && typeof typed.value === 'string') return listValue(field, field.values, typed.value, plan, findings);
   if (field.type === 'carrier') return { name: (typed.value as string).trim(), label: (typed.value as string).trim(), registered: false };
   if (field.type === 'reason') return { code: typed.value as string, label: typed.value as string };

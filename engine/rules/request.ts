@@ -36,6 +36,19 @@ export interface LinePartRequest {
   amount: number;
 }
 
+/**
+ * A file field's value: a document stored by orderwire (engine/store/files.ts) before the action
+ * was submitted, by id; the connector streams its bytes from the store when it sends the action.
+ */
+export interface FileValue {
+  id: string;
+  file_name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+}
+
+
 /** One parcel of a ship (channel `parcels`): its lines and units, and its own field values. */
 export interface ParcelRequest {
   lines: { id: string; quantity: number }[];
@@ -43,7 +56,7 @@ export interface ParcelRequest {
   data: Record<string, ActionValue>;
 }
 
-export type ActionValue = string | number | boolean | CarrierValue | CodedValue | CountryValue;
+export type ActionValue = string | number | boolean | CarrierValue | CodedValue | CountryValue | FileValue;
 
 export interface ActionRequest {
   channel: string;

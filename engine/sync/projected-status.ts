@@ -21,6 +21,7 @@ function first(channel: Channel, ...candidates: NormalizedStatus[]): NormalizedS
 /** The status right after one action took effect; undefined when it leaves the status as it is. */
 export function statusAfter(channel: Channel, request: ActionRequest, lineCount: number): NormalizedStatus | undefined {
   const kind = actionKind(request.action);
+  if (kind.reaches.length === 0) return undefined;
   // A decision on every line that accepts some of them leaves an accepted order (Mirakl OR21).
   if (kind.decidesLines === 'refuses' && request.accepted_lines?.length) return first(channel, ...ACTION_KINDS.accept.reaches);
   // Parts of lines (some units, an amount) leave something on the lines: never the whole order.

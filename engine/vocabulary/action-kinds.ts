@@ -14,7 +14,7 @@ export interface ActionKind {
   readonly summary: string;
   /**
    * Where the order goes once the action took effect on the whole order: the first of these
-   * statuses the channel maps, else the last.
+   * statuses the channel maps, else the last. Empty: the order keeps its status (an invoice).
    */
   readonly reaches: readonly NormalizedStatus[];
   /**
@@ -45,6 +45,7 @@ export const ACTION_KINDS = {
   refund: { summary: 'refund the order or some lines', reaches: ['refunded', 'refunding', 'canceled'], drawnTo: ['refunding', 'refunded', 'canceled'], partly: 'unchanged', movesMoney: true },
   cancel: { summary: 'cancel the order (or some lines) after acceptance', reaches: ['canceled'], partly: 'unchanged', movesMoney: true },
   cancel_lines: { summary: 'cancel lines, or some of their units, before shipment', reaches: ['canceled'], partly: 'unchanged', movesMoney: true },
+  upload_invoice: { summary: 'send the customer invoice (a file) to the marketplace', reaches: [], partly: 'unchanged', movesMoney: false },
 } as const satisfies Readonly<Record<string, ActionKind>>;
 
 export type ActionName = keyof typeof ACTION_KINDS;

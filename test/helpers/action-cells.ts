@@ -6,6 +6,7 @@
  * poll would and queues its action; its verdict reads the marketplace's call log (each request of
  * the action applied once, none refused) and the order the marketplace now shows.
  */
+import { createReadStream } from 'node:fs';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import type { Channel } from '../../engine/channel/model.ts';
 import type { Connector } from '../../engine/connector/connector.ts';
 import { createConnector, loadPlatform } from '../../engine/connector/declarative.ts';
 import type { NormalizedOrder } from '../../engine/order/model.ts';
+import { FileStore } from '../../engine/store/files.ts';
 import { openStore } from '../../engine/store/open.ts';
 import type { Store, StoredAction } from '../../engine/store/store.ts';
 import type { AccountRuntime } from '../../engine/sync/account.ts';
@@ -40,7 +42,12 @@ export interface Cell {
   parts?: Array<{ line: number; quantity?: number; amount?: number }>;
   /** The requests the action sends, by path suffix (the matrix's fault strikes the last one). */
   requests: string[];
+  /** The action's file field: the invoice fixture is stored in the daemon's document store and sent in it. */
+  file?: string;
 }
+
+/** The invoice the upload cells send (a real PDF). */
+export const INVOICE_FIXTURE = path.resolve(import.meta.dirname, '../fixtures/documents/invoice-F2025-0042.pdf');
 
 export const CELLS: readonly Cell[] = [
   { name: 'Worten accept', kind: 'mirakl', account: 'worten', create: { state: 'WAITING_ACCEPTANCE', lines: 2 }, action: 'accept', requests: ['/accept'] },
@@ -53,6 +60,7 @@ export const CELLS: readonly Cell[] = [
   { name: 'Mirakl partial refund (1 unit of a line, an amount of another)', kind: 'mirakl', account: 'miraklcancel', create: { state: 'SHIPPED', lines: 2, quantity: 2 }, action: 'refund', data: () => ({ reason: '15' }), parts: [{ line: 0, quantity: 1 }, { line: 1, amount: 0.5 }], requests: ['/api/orders/refund'] },
   { name: 'Mirakl cancel_lines (OR30: 1 unit of a line, another whole)', kind: 'mirakl', account: 'miraklcancel', create: { state: 'SHIPPING', lines: 2, quantity: 2 }, action: 'cancel_lines', data: () => ({ reason: '35' }), parts: [{ line: 0, quantity: 1 }, { line: 1 }], requests: ['/api/orders/cancel'] },
   { name: 'Mirakl cancel (OR29)', kind: 'mirakl', account: 'miraklcancel', create: { state: 'SHIPPING', lines: 2 }, action: 'cancel', requests: ['/cancel'] },
+  { name: 'Mirakl upload_invoice (OR74, multipart from the document store)', kind: 'mirakl', account: 'miraklcancel', create: { state: 'SHIPPING', lines: 1 }, action: 'upload_invoice', file: 'invoice', requests: ['/documents'] },
   { name: 'Cdiscount accept', kind: 'octopia', account: 'cdiscount', create: { status: 'WaitingAcceptance', lines: 2 }, action: 'accept', requests: ['/approval-status'] },
   { name: 'Cdiscount refuse', kind: 'octopia', account: 'cdiscount', create: { status: 'WaitingAcceptance', lines: 2 }, action: 'refuse', requests: ['/approval-status'] },
   { name: 'Cdiscount ship', kind: 'octopia', account: 'cdiscount', create: { status: 'InPreparation', lines: 2 }, action: 'ship', data: (o) => ({ tracking_number: `P-${o}`, carrier: 'Colissimo' }), requests: ['/shipments'] },
@@ -75,6 +83,8 @@ export function kindOf(account: CellAccount): Kind {
 export interface CellWorld {
   sims: Record<Kind, StartedSimulator>;
   channelsDir: string;
+  /** The daemons' document store (config documents.dir): where upload cells keep their file. */
+  documents: FileStore;
   channels: Record<CellAccount, Channel>;
   close(): Promise<void>;
 }
@@ -93,13 +103,17 @@ export async function startCellWorld(): Promise<CellWorld> {
     miraklcancel: await loadChannelFile(path.join(channelsDir, 'miraklcancel.yaml')),
     cdiscount: await loadChannelFile(path.join(channelsDir, 'cdiscount.yaml')),
   };
+  const documentsDir = await mkdtemp(path.join(tmpdir(), 'orderwire-cells-documents-'));
+  const documents = new FileStore(documentsDir);
   return {
     sims,
     channelsDir,
+    documents,
     channels,
     async close() {
       await Promise.all(Object.values(sims).map((s) => s.close()));
       await rm(channelsDir, { recursive: true, force: true });
+      await rm(documentsDir, { recursive: true, force: true });
     },
   };
 }
@@ -134,6 +148,7 @@ export async function writeDaemonConfig(world: CellWorld, dir: string, options: 
     // Every cell's request in flight at once.
     lines.push('    options:', '      concurrency: 16', `      timeouts: { connect: PT5S, response: ${options.responseTimeout} }`);
   }
+  lines.push(`documents: { dir: ${world.documents.dir} }`);
   lines.push('daemon:', `  lease_ttl: ${options.leaseTtl}`, `  action_workers: ${options.actionWorkers ?? 32}`, '  http: { enabled: false }', '');
   const configFile = path.join(dir, 'orderwire.yaml');
   await writeFile(configFile, lines.join('\n'));
@@ -148,7 +163,7 @@ export function runtimeOf(world: CellWorld, account: CellAccount): AccountRuntim
 
 async function withConnector<T>(world: CellWorld, account: CellAccount, use: (connector: Connector) => Promise<T>): Promise<T> {
   const runtime = runtimeOf(world, account);
-  const connector = createConnector({ account: runtime.id, channel: runtime.channel, ...connectionUrls(world.sims[kindOf(account)]), credentials: runtime.credentials }, await loadPlatform(runtime.channel.platform), { budgets: false });
+  const connector = createConnector({ account: runtime.id, channel: runtime.channel, ...connectionUrls(world.sims[kindOf(account)]), credentials: runtime.credentials }, await loadPlatform(runtime.channel.platform), { budgets: false, files: (id) => world.documents.pathOf(id) });
   try {
     return await use(connector);
   } finally {
@@ -173,10 +188,12 @@ export async function prepareCell(world: CellWorld, store: Store, cell: Cell): P
   const read = await readAtMarketplace(world, cell.account, order);
   if (!read) throw new Error(`${cell.name}: order ${order} not readable`);
   await store.commitOrders([read]);
+  const file = cell.file ? await world.documents.put(createReadStream(INVOICE_FIXTURE), { file_name: `invoice-${order}.pdf`, content_type: 'application/pdf', maxBytes: 1_000_000 }) : undefined;
+  const data = { ...cell.data?.(order), ...(cell.file && file && { [cell.file]: { id: file.id, file_name: file.file_name, content_type: file.content_type, size: file.size, sha256: file.sha256 } }) };
   const submitted = await submitAction(store, runtimeOf(world, cell.account), {
     marketplaceOrderId: order,
     name: cell.action,
-    ...(cell.data && { data: cell.data(order) }),
+    ...(Object.keys(data).length > 0 && { data }),
     ...(cell.lines && { lines: cell.lines.map((i) => read.lines[i]!.id) }),
     ...(cell.parts && { lines: cell.parts.map(({ line, ...part }) => ({ id: read.lines[line]!.id, ...part })) }),
   });
@@ -221,6 +238,8 @@ export function outcomeOf(order: NormalizedOrder): unknown {
     status: order.status,
     marketplace_status: order.marketplace_status,
     tracking: order.tracking?.number !== undefined,
+    // Mirakl OR11: a customer invoice is on the order (OR74).
+    has_invoice: (order.raw as { has_invoice?: boolean } | undefined)?.has_invoice ?? null,
     lines: order.lines.map((l) => ({
       status: l.status,
       refunds: l.refunds?.length ?? 0,

@@ -34,6 +34,7 @@ export const commands: CommandEntry[] = [
   { name: 'actions', load: () => import('./actions.ts') },
   { name: 'action', load: () => import('./action.ts') },
   { name: 'lists', load: () => import('./lists.ts') },
+  { name: 'documents', load: () => import('./documents.ts') },
   { name: 'migrate', load: () => import('./migrate.ts') },
   { name: 'token', load: () => import('./token.ts') },
   { name: 'privacy', load: () => import('./privacy.ts') },

@@ -4,6 +4,7 @@
  */
 import type { CompileOptions, Render } from '../template/index.ts';
 import { CompileError, type Pointer } from '../platform/compile-error.ts';
+import { flagEffect, repeatableEffect } from './flag.ts';
 import { lineRefundsEffect } from './line-refunds.ts';
 import { parcelsEffect } from './parcels.ts';
 import { recordEffect } from './record.ts';
@@ -11,7 +12,7 @@ import { lineDecisionsEffect, statusEffect } from './statuses.ts';
 import { trackingEffect } from './tracking.ts';
 import type { EffectCheck, EffectSpec } from './types.ts';
 
-export const EFFECT_TYPES = Object.freeze(['status', 'line_decisions', 'tracking', 'line_refunds', 'line_cancelations', 'record', 'parcels'] as const);
+export const EFFECT_TYPES = Object.freeze(['status', 'line_decisions', 'tracking', 'line_refunds', 'line_cancelations', 'record', 'parcels', 'flag', 'repeatable'] as const);
 
 type Compile = (node: unknown, opts: CompileOptions, pointer?: Pointer) => Render;
 
@@ -42,6 +43,10 @@ export function compileEffect(spec: EffectSpec, compile: Compile, pointer: Point
     case 'parcels':
       if (spec.otherwise?.type === 'parcels') throw new CompileError([...pointer, 'otherwise', 'type'], '`otherwise` judges a ship without parcels: it cannot be another parcels check');
       return parcelsEffect(spec, spec.otherwise === undefined ? undefined : compileEffect(spec.otherwise, compile, [...pointer, 'otherwise'], endpoints));
+    case 'flag':
+      return flagEffect(spec);
+    case 'repeatable':
+      return repeatableEffect(spec);
     default:
       throw new CompileError([...pointer, 'type'], `unknown effect check type (known: ${EFFECT_TYPES.join(', ')})`);
   }

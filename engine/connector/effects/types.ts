@@ -74,6 +74,19 @@ export interface LineRefundsEffectSpec {
   lines_except?: StatusList;
 }
 
+export interface FlagEffectSpec {
+  type: 'flag';
+  /** Dotted path of a boolean in the marketplace's order (raw) the action sets (Mirakl `has_invoice`). */
+  path: string;
+}
+
+/** Sending the action again is harmless (Octopia: a new invoice replaces the previous one). */
+export interface RepeatableEffectSpec {
+  type: 'repeatable';
+  /** Why, for readers of the platform file and of the evidence. */
+  because: string;
+}
+
 export interface RecordEffectSpec {
   type: 'record';
   /** Dotted path of the record in the marketplace's order (raw). */
@@ -94,4 +107,4 @@ export interface ParcelsEffectSpec {
   otherwise?: EffectSpec;
 }
 
-export type EffectSpec = StatusEffectSpec | LineDecisionsEffectSpec | TrackingEffectSpec | LineRefundsEffectSpec | RecordEffectSpec | ParcelsEffectSpec;
+export type EffectSpec = StatusEffectSpec | LineDecisionsEffectSpec | TrackingEffectSpec | LineRefundsEffectSpec | RecordEffectSpec | ParcelsEffectSpec | FlagEffectSpec | RepeatableEffectSpec;

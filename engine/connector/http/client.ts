@@ -3,10 +3,16 @@
  * disabled; retries decided by the pure retry policy and run by p-retry; every attempt through
  * the account limiter (concurrency and per-endpoint budgets) and the auth strategy (with one
  * repeat after a 401 when a token can be refreshed). It never throws for an HTTP status: callers
- * get an Exchange saying how the request ended. Messages are redacted.
+ * get an Exchange saying how the request ended. Messages are redacted. Uploads (`multipart`) and
+ * downloads (`saveTo`) are streamed: a file is never held whole in memory.
  */
+import { createHash } from 'node:crypto';
+import { createWriteStream, openAsBlob } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import got, { RequestError, TimeoutError, type Got, type Response } from 'got';
 import pRetry from 'p-retry';
@@ -45,12 +51,33 @@ export interface HttpRequest {
   body?: unknown;
   /** Form body (application/x-www-form-urlencoded), instead of `body`. */
   form?: Readonly<Record<string, string>>;
+  /**
+   * multipart/form-data body, instead of `body`: each file part is read from disk while it is
+   * sent (never held whole in memory), again on each attempt.
+   */
+  multipart?: readonly MultipartPart[];
+  /** Stream a 2xx answer's body into this file instead of parsing it (a document download). */
+  saveTo?: { path: string; maxBytes: number };
   /** Add the auth strategy's headers (default true; false for token requests). */
   auth?: boolean;
   /** Whether repeating the request is harmless (default: GET/HEAD/OPTIONS only). */
   idempotent?: boolean;
   /** Spend a token of the endpoint's budget (default true). */
   budget?: boolean;
+}
+
+export type MultipartPart =
+  | { name: string; value: string }
+  | { name: string; file: { path: string; fileName: string; contentType: string } };
+
+/** What a download (`saveTo`) wrote: the file is complete and renamed into place. */
+export interface SavedFile {
+  size: number;
+  sha256: string;
+  /** The answer's Content-Type (parameters included), '' when absent. */
+  contentType: string;
+  /** The file name of Content-Disposition, when given. */
+  fileName?: string;
 }
 
 export interface Exchange {
@@ -62,6 +89,8 @@ export interface Exchange {
   message: string;
   retryAfterMs?: number;
   attempts: number;
+  /** A download's file (`saveTo`), on success. */
+  saved?: SavedFile;
 }
 
 export interface Logger {
@@ -97,6 +126,39 @@ interface AttemptOutcome {
   status?: number;
   body?: unknown;
   error?: string;
+  saved?: SavedFile;
+}
+
+/** The multipart body of one attempt: file parts are Blobs backed by the file, read as sent. */
+async function formData(parts: readonly MultipartPart[]): Promise<FormData> {
+  const form = new FormData();
+  for (const part of parts) {
+    if ('value' in part) form.append(part.name, part.value);
+    else form.append(part.name, await openAsBlob(part.file.path, { type: part.file.contentType }), part.file.fileName);
+  }
+  return form;
+}
+
+class TooLarge extends Error {}
+
+/** Counts, hashes and caps the bytes of a download as they pass. */
+function meter(maxBytes: number): Transform & { size: () => number; sha256: () => string } {
+  const hash = createHash('sha256');
+  let size = 0;
+  const t = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      if (size > maxBytes) return done(new TooLarge(`the document is larger than ${maxBytes} bytes`));
+      hash.update(chunk);
+      return done(null, chunk);
+    },
+  });
+  return Object.assign(t, { size: () => size, sha256: () => hash.digest('hex') });
+}
+
+function dispositionName(header: string | undefined): string | undefined {
+  const match = header ? /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(header) : null;
+  return match ? decodeURIComponent(match[1]!) : undefined;
 }
 
 /** The body, parsed when it says it is JSON; `unreadable` says why a JSON body could not be parsed. */
@@ -197,13 +259,15 @@ export class HttpClient {
     const auth = this.#options.auth && request.auth !== false ? await this.#options.auth.headers(signal) : {};
     const release = await this.#options.limiter.acquire(request.endpoint, { budget, ...(signal && { signal }) });
     try {
-      const response = await this.#got(request.url, {
+      const options = {
         method: request.method as 'GET',
         ...(request.query && { searchParams: request.query as Record<string, string> }),
         headers: requestHeaders(this.#options.headers, request, auth),
-        ...(request.form ? { form: request.form } : request.body !== undefined ? { json: request.body } : {}),
+        ...(request.multipart ? { body: await formData(request.multipart) } : request.form ? { form: request.form } : request.body !== undefined ? { json: request.body } : {}),
         ...(signal && { signal }),
-      });
+      };
+      if (request.saveTo) return await this.#download(request.url, options, request.saveTo);
+      const response = await this.#got(request.url, options);
       const retryAfter = response.headers['retry-after'];
       const { body, unreadable } = parseBody(response);
       // A success that cannot be read (truncated, malformed) is no success: see AttemptResult.
@@ -230,6 +294,46 @@ export class HttpClient {
     }
   }
 
+  /**
+   * One download attempt: a 2xx body streams through a meter into `<path>.part`, renamed to
+   * `path` once complete; any other answer is read as text for its message. A body over
+   * `maxBytes` stops the transfer and ends `rejected` (413): retrying would not make it smaller.
+   */
+  async #download(url: string, options: Record<string, unknown>, saveTo: { path: string; maxBytes: number }): Promise<AttemptOutcome> {
+    const stream = this.#got.stream(url, options);
+    const response = await new Promise<Response>((resolve, reject) => {
+      stream.once('response', resolve);
+      stream.once('error', reject);
+    });
+    if (!isSuccess(response.statusCode)) {
+      let text = '';
+      for await (const chunk of stream) text += String(chunk);
+      const retryAfter = response.headers['retry-after'];
+      let body: unknown = text;
+      if (String(response.headers['content-type'] ?? '').includes('json')) {
+        try {
+          body = JSON.parse(text) as unknown;
+        } catch {
+          // Kept as text: the message is all that is needed of a refusal.
+        }
+      }
+      return { result: { kind: 'response', status: response.statusCode, ...(typeof retryAfter === 'string' && { retryAfter }) }, status: response.statusCode, body };
+    }
+    const part = `${saveTo.path}.part`;
+    const counted = meter(saveTo.maxBytes);
+    try {
+      await pipeline(stream, counted, createWriteStream(part));
+    } catch (err) {
+      await rm(part, { force: true });
+      if (err instanceof TooLarge) return { result: { kind: 'response', status: 413 }, status: 413, body: err.message };
+      throw err;
+    }
+    await rename(part, saveTo.path);
+    const fileName = dispositionName(response.headers['content-disposition']);
+    const saved: SavedFile = { size: counted.size(), sha256: counted.sha256(), contentType: String(response.headers['content-type'] ?? ''), ...(fileName !== undefined && { fileName }) };
+    return { result: { kind: 'response', status: response.statusCode }, status: response.statusCode, saved };
+  }
+
   #exchange(request: HttpRequest, last: AttemptOutcome, final: Exchange['final'], attempts: number, retryAfterMs?: number): Exchange {
     const where = `${request.method} ${pathOf(request.url)}`;
     let message: string;
@@ -249,6 +353,7 @@ export class HttpClient {
       message: this.#options.redact(message),
       ...(retryAfterMs !== undefined && { retryAfterMs }),
       attempts,
+      ...(last.saved && { saved: last.saved }),
     };
   }
 
@@ -270,8 +375,10 @@ export class HttpClient {
  * platform-wide `Content-Type: application/vnd...+json` would otherwise make the token endpoint
  * refuse the form.
  */
-export function requestHeaders(platform: Readonly<Record<string, string>> | undefined, request: Pick<HttpRequest, 'headers' | 'form'>, auth: Readonly<Record<string, string>>): Record<string, string> {
-  const headers: Record<string, string> = { accept: 'application/json', ...platform, ...request.headers, ...auth };
+export function requestHeaders(platform: Readonly<Record<string, string>> | undefined, request: Pick<HttpRequest, 'headers' | 'form' | 'multipart' | 'saveTo'>, auth: Readonly<Record<string, string>>): Record<string, string> {
+  const headers: Record<string, string> = { accept: request.saveTo ? '*/*' : 'application/json', ...platform, ...request.headers, ...auth };
+  // A multipart body sets its own Content-Type (with the boundary).
+  if (request.multipart) for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-type') delete headers[name];
   if (request.form) {
     for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-type') delete headers[name];
     headers['content-type'] = 'application/x-www-form-urlencoded';

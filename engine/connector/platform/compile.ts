@@ -15,7 +15,7 @@ import { templateCompiler } from '../template/index.ts';
 import { didYouMean } from '../../documents/suggest.ts';
 import { schemaAt, schemaDocument, type JsonSchema } from '../../documents/schemas.ts';
 import { CompileError, type Pointer } from './compile-error.ts';
-import type { Budget, CompiledAttach, CompiledProcessStatus, CompiledReferenceList, RawReferenceList, CompiledRequest, DateFormat, Platform, RawActionRequest, RawPlatform, RawProcessStatus, RawRequest } from './model.ts';
+import type { Budget, CompiledAttach, CompiledPart, CompiledProcessStatus, CompiledReferenceList, RawReferenceList, CompiledRequest, DateFormat, Platform, RawActionRequest, RawPlatform, RawProcessStatus, RawRequest } from './model.ts';
 
 /** Names an action request template may refer to. */
 export const ACTION_ROOTS: ReadonlySet<string> = new Set(['request', 'order', 'selected_lines', 'refused_lines', 'accepted_lines']);
@@ -105,6 +105,23 @@ function compileRequest(raw: RawRequest | RawActionRequest, scope: ReadonlySet<s
     ...(when && { when }),
     ...(unless && { unless }),
   };
+}
+
+/** A multipart body's parts: exactly one of file, json, value each; never beside a JSON body. */
+function compileMultipart(raw: RawActionRequest, scope: ReadonlySet<string>, pointer: Pointer, compile: ReturnType<typeof templateCompiler>): CompiledPart[] {
+  const roots = { roots: scope, checkReference: checkActionReference };
+  if (raw.body !== undefined) throw new CompileError([...pointer, 'multipart'], 'a request has a JSON `body` or a `multipart` body, not both');
+  if (raw.method === 'GET' || raw.method === 'DELETE') throw new CompileError([...pointer, 'multipart'], `a ${raw.method} request has no body`);
+  return raw.multipart!.map((part, i) => {
+    const at = [...pointer, 'multipart', i];
+    const kinds = (['file', 'json', 'value'] as const).filter((k) => part[k] !== undefined);
+    if (kinds.length !== 1) throw new CompileError(at, `a part has exactly one of file, json or value (got ${kinds.length === 0 ? 'none' : kinds.join(' and ')})`);
+    if (part.file_name !== undefined && kinds[0] !== 'file') throw new CompileError([...at, 'file_name'], 'file_name names the file of a `file` part');
+    if (kinds[0] === 'file') {
+      return { name: part.name, kind: 'file' as const, file: compile(part.file, roots, [...at, 'file']), ...(part.file_name !== undefined && { fileName: compile(part.file_name, roots, [...at, 'file_name']) }) };
+    }
+    return { name: part.name, kind: kinds[0]!, render: compile(part[kinds[0]!], roots, [...at, kinds[0]!]) };
+  });
 }
 
 function compileAttach(raw: RawPlatform, pointer: Pointer): CompiledAttach[] {
@@ -226,6 +243,7 @@ export function compilePlatform(raw: RawPlatform, file?: string): Platform {
         const scope = r.per_line ? PER_LINE_ROOTS : r.per_parcel ? PER_PARCEL_ROOTS : ACTION_ROOTS;
         return {
           ...compileRequest(r, scope, at, compile),
+          ...(r.multipart && { multipart: compileMultipart(r, scope, at, compile) }),
           ...(r.per_line && { perLine: true }),
           ...(r.per_parcel && { perParcel: true }),
           ...(r.answer_errors && { answerErrors: Object.freeze({ path: compilePath(r.answer_errors.path), ...(r.answer_errors.message !== undefined && { message: compilePath(r.answer_errors.message) }) }) }),

@@ -26,7 +26,18 @@ export interface RawRequest {
   idempotent?: boolean;
 }
 
+/** One part of a multipart body: a stored document (`file`), JSON text (`json`) or text (`value`). */
+export interface RawMultipartPart {
+  name: string;
+  file?: string;
+  file_name?: unknown;
+  json?: unknown;
+  value?: unknown;
+}
+
 export interface RawActionRequest extends RawRequest {
+  /** multipart/form-data body instead of `body`. */
+  multipart?: RawMultipartPart[];
   /** Send this request only when the reference is truthy. */
   when?: string;
   /** Send this request only when the reference is falsy (absent, empty). */
@@ -174,6 +185,8 @@ export interface CompiledRequest {
   query?: Render;
   headers?: Readonly<Record<string, string>>;
   body?: Render;
+  /** multipart/form-data parts instead of `body`, each rendered per request. */
+  multipart?: readonly CompiledPart[];
   idempotent: boolean;
   when?: Render;
   unless?: Render;
@@ -185,6 +198,10 @@ export interface CompiledRequest {
   answerErrors?: { path: (body: unknown) => unknown; message?: (item: unknown) => unknown };
   processStatus?: CompiledProcessStatus;
 }
+
+export type CompiledPart =
+  | { name: string; kind: 'file'; file: Render; fileName?: Render }
+  | { name: string; kind: 'json' | 'value'; render: Render };
 
 export interface Budget {
   limit: number;
