@@ -8,7 +8,7 @@
 import { ORDER_KINDS, STATUS_CODE, type OrderStatus } from './domain.ts';
 import type { OrderBook, RecordedParcel } from './order-book.ts';
 import { ProblemError } from './problems.ts';
-import { CANCELLABLE_STATUSES, type Carrier, carrierByCode, carrierByName, reasonByCode, reasonsFor } from './reference-data.ts';
+import { CANCELLABLE_STATUSES, type Carrier, type CarrierList, reasonByCode, reasonsFor } from './reference-data.ts';
 import { statusName } from './render.ts';
 
 const S = STATUS_CODE;
@@ -71,7 +71,7 @@ export function ship(book: OrderBook, ref: number, body: unknown, now: number): 
   const facts = book.facts(ref);
   const content = book.orderContent(ref, facts);
   const lineIndex = new Map(content.lines.map((l, i) => [l.orderLineId, i]));
-  const parcels = parseShipments(body, lineIndex, content.lines.map((l) => l.quantity));
+  const parcels = parseShipments(body, lineIndex, content.lines.map((l) => l.quantity), book.carriers);
   const status = currentStatus(book, ref, now);
   if (status !== S.InPreparation) throw invalidState('switch to shipped status', status, ['InPreparation']);
   const supplyMode = (ORDER_KINDS[facts.kind] ?? ORDER_KINDS[0]).supplyMode;
@@ -112,10 +112,10 @@ export function ship(book: OrderBook, ref: number, body: unknown, now: number): 
   }
 }
 
-function parseShipments(body: unknown, lineIndex: Map<string, number>, quantities: readonly number[]): ShipmentRequest[] {
+function parseShipments(body: unknown, lineIndex: Map<string, number>, quantities: readonly number[], carriers: CarrierList): ShipmentRequest[] {
   const parcels = isObject(body) ? [body] : body;
   if (!Array.isArray(parcels) || parcels.length === 0) {
-    throw badBody('body must be a parcel {"parcelNumber", "carrierName", "trackingUrl"?, "orderLineIds": [...]} or a non-empty JSON array of them');
+    throw badBody('body must be a parcel {"parcelNumber", "carrierCode" or "carrierName", "trackingUrl"?, "orderLineIds": [...]} or a non-empty JSON array of them');
   }
   return parcels.map((given: unknown, n): ShipmentRequest => {
     const at = `[${n}]`;
@@ -134,7 +134,7 @@ function parseShipments(body: unknown, lineIndex: Map<string, number>, quantitie
     const carrierName = raw.carrierName ?? undefined;
     const trackingUrl = raw.trackingUrl ?? undefined;
     if (typeof parcelNumber !== 'string' || parcelNumber.trim() === '') throw badBody(`${at}.parcelNumber (the tracking number) is required`);
-    const carrier = parseCarrier(carrierCode, carrierName, at);
+    const carrier = parseCarrier(carrierCode, carrierName, at, carriers);
     if (trackingUrl !== undefined && (typeof trackingUrl !== 'string' || !/^https?:\/\/\S+$/i.test(trackingUrl))) {
       throw badBody(`${at}.trackingUrl must be an http(s) URL`);
     }
@@ -159,12 +159,12 @@ function parseShipments(body: unknown, lineIndex: Map<string, number>, quantitie
   });
 }
 
-function parseCarrier(code: unknown, name: unknown, at: string): Carrier {
+function parseCarrier(code: unknown, name: unknown, at: string, carriers: CarrierList): Carrier {
   if (code === undefined && name === undefined) throw badBody(`${at}: carrierCode or carrierName is required (see GET /seller/v2/carriers)`);
   if (code !== undefined && typeof code !== 'string') throw badBody(`${at}.carrierCode must be a string`);
   if (name !== undefined && typeof name !== 'string') throw badBody(`${at}.carrierName must be a string`);
-  const byCode = code === undefined ? undefined : carrierByCode(code);
-  const byName = name === undefined ? undefined : carrierByName(name);
+  const byCode = code === undefined ? undefined : carriers.byCode(code);
+  const byName = name === undefined ? undefined : carriers.byName(name);
   if (code !== undefined && !byCode) throw new ProblemError(400, 'unsupported-carrier', `${at}.carrierCode "${code}" is not a supported carrier (see GET /seller/v2/carriers)`);
   if (name !== undefined && !byName) throw new ProblemError(400, 'unsupported-carrier', `${at}.carrierName "${name}" is not a supported carrier (see GET /seller/v2/carriers)`);
   if (byCode && byName && byCode !== byName) throw badBody(`${at}: carrierCode "${code}" is ${byCode.name}, not "${name}"`);

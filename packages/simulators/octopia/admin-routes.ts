@@ -189,6 +189,26 @@ export function registerOctopiaAdminRoutes(app: FastifyInstance, book: OrderBook
     }
   });
 
+  // The instance's reference lists: read them, or replace the carriers (a marketplace adding or
+  // withdrawing one) with [{code, label}].
+  app.get('/_admin/reference-lists', async () => ({ carriers: book.carriers.all.map((c) => ({ code: c.code, label: c.name })) }));
+  app.put('/_admin/reference-lists', async (request, reply) => {
+    try {
+      const body = request.body;
+      if (!isObject(body) || !Array.isArray(body.carriers)) throw badAdminRequest('body must be {"carriers": [{"code", "label"}, ...]}', 'carriers');
+      const carriers = body.carriers.map((c: unknown, i: number) => {
+        if (!isObject(c) || typeof c.code !== 'string' || c.code === '' || typeof c.label !== 'string' || c.label === '') {
+          throw badAdminRequest(`carriers[${i}] must be {"code": "<text>", "label": "<text>"}`, `carriers[${i}]`);
+        }
+        return { code: c.code, name: c.label };
+      });
+      book.carriers.replace(carriers);
+      return { carriers: book.carriers.all.map((c) => ({ code: c.code, label: c.name })) };
+    } catch (error) {
+      return sendAdminError(reply, error);
+    }
+  });
+
   // Life is computed from the clock on every read, so there is nothing to run; the route reports.
   app.post('/_admin/tick', async () => {
     const now = clock.now();

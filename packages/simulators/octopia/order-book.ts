@@ -7,6 +7,7 @@ import { ContentGenerator, type OrderContent } from './content.ts';
 import { refOfOrderId } from './ids.ts';
 import { type Timeline, eventAt, naturalTimeline, newTimeline, recordedTimeline } from './timeline.ts';
 import { ADMIN_REF_BASE, type Facts, type World, emptyFacts } from './world.ts';
+import { CarrierList } from './reference-data.ts';
 
 export interface RecordedParcel {
   parcelNumber: string;
@@ -70,6 +71,9 @@ export class OrderBook {
   #version = 0;
   readonly #facts = emptyFacts();
   readonly #tl = newTimeline();
+
+  /** The carriers this instance offers (GET /carriers) and accepts in shipments. */
+  readonly carriers = new CarrierList();
 
   constructor(world: World) {
     this.world = world;
