@@ -185,6 +185,27 @@ describe('back-office API', () => {
       expect(raw.body.raw).toEqual({ order_id: 'A1', order_state: 'WAITING_ACCEPTANCE', nested: { z: 1, a: [1, 2] } });
       expect((await h.call('GET', '/v1/orders/nope', { token: pt })).status).toBe(404);
     });
+    it('serves each feed item as the order route serves it, from the stored document text', async () => {
+      await h.store.commitOrders([
+        order('A1', { lines: [line('L1'), line('L2')], acceptance_deadline: '2025-03-02T10:00:00+01:00', buyer: { first_name: 'Zoë "Q"', last_name: 'Ünal', email: 'z@example.com' } }),
+        order('A2'),
+        order('A3', { status: 'unknown', status_unknown: true, marketplace_status: 'ODD' }),
+      ]);
+      const a2 = (await h.store.getOrder('worten-pt', 'worten', 'A2'))!.id;
+      await h.call('PUT', `/v1/orders/${a2}/acknowledgement`, { token: pt, body: { reference: 'ERP-2' } });
+      const res = await h.call('GET', '/v1/orders?limit=2', { token: pt });
+      expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      const rest = await h.call('GET', `/v1/orders?limit=2&after=${res.body.next}`, { token: pt });
+      const items = [...res.body.items, ...rest.body.items] as Array<{ id: string }>;
+      expect(items).toHaveLength(3);
+      expect(rest.body.next).toBeNull();
+      for (const item of items) {
+        const { history: _history, ...single } = (await h.call('GET', `/v1/orders/${item.id}`, { token: pt })).body;
+        expect(item).toEqual(single);
+      }
+      expect(items[1]).toMatchObject({ acknowledgement: { reference: 'ERP-2' } });
+      expect(items[0]).not.toHaveProperty('raw');
+    });
   });
 
   describe('acknowledgements', () => {

@@ -281,6 +281,23 @@ export function describeStoreSuite(name: string, openFresh: () => Promise<Store>
         expect(seen.at(-1)?.order.status).toBe('refused');
       });
 
+      it('lists the same page as document texts without raw (listOrderDocuments), with the same cursors', async () => {
+        await store.commitOrders([order('A1', { buyer: { first_name: 'Zoë "Q"', last_name: 'Ünal' } }), order('A2'), order('A3', { account: 'worten-es' })]);
+        const filter = { account: ['worten-pt'], limit: 1 };
+        const full = await store.listOrders(filter);
+        const texts = await store.listOrderDocuments(filter);
+        expect(texts.next).toBe(full.next);
+        const { order: { raw: _raw, ...document }, ...meta } = full.items[0]!;
+        const { document: text, ...textMeta } = texts.items[0]!;
+        expect(typeof text).toBe('string');
+        expect(JSON.parse(text)).toEqual(document);
+        expect(text).not.toContain('"raw"');
+        expect(textMeta).toEqual(meta);
+        const second = await store.listOrderDocuments({ ...filter, after: texts.next! });
+        expect(second.items.map((o) => (JSON.parse(o.document) as { marketplace_order_id: string }).marketplace_order_id)).toEqual(['A2']);
+        expect(second.next).toBeUndefined();
+      });
+
       it('rejects cursors it did not issue for this listing', async () => {
         await store.commitOrders([order('A1'), order('A2')]);
         await expect(store.listOrders({ after: 'garbage!' })).rejects.toMatchObject({ code: 'STORE_PAGE_CURSOR_INVALID' });

@@ -33,6 +33,15 @@ export interface StoredOrder {
   personal_data_redacted_at?: string;
 }
 
+/**
+ * A stored order as the feed serves it: the normalized order without raw as its stored JSON text,
+ * never parsed (the API splices it into the page).
+ */
+export interface StoredOrderDocument extends Omit<StoredOrder, 'order'> {
+  /** The normalized order without `raw`: the JSON text of an object, as stored. */
+  document: string;
+}
+
 /** A data subject's erasure request: every order of this buyer e-mail (case-insensitive). */
 export interface ErasureRequest {
   buyer_email: string;
@@ -332,6 +341,8 @@ export interface Store extends ApiStore {
   getOrder(account: string, channel: string, marketplaceOrderId: string): Promise<StoredOrder | undefined>;
   getOrderById(id: string): Promise<StoredOrder | undefined>;
   listOrders(filter: OrderFilter): Promise<Page<StoredOrder>>;
+  /** listOrders without the raw payload and without parsing: each order's stored document text. */
+  listOrderDocuments(filter: OrderFilter): Promise<Page<StoredOrderDocument>>;
   countOrders(filter?: Omit<OrderFilter, 'after' | 'limit'>): Promise<number>;
   /** Change feed: events with seq > after, in seq order. */
   listEvents(filter: { after?: number; order_id?: string; account?: string | string[]; limit?: number }): Promise<OrderEvent[]>;

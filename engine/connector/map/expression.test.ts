@@ -120,3 +120,49 @@ describe('transforms', () => {
     expect(TRANSFORMS.locale!('en_US')).toBe('en-US');
   });
 });
+
+describe('max and cases (bol.com: the order status told from its items)', () => {
+  const order = (items: { quantity: number | string; quantityShipped: number; quantityCancelled: number; changed?: string }[]) => ({ orderItems: items });
+  const status = compileExpression({
+    cases: [
+      { when: { every: 'orderItems', equal: ['quantityCancelled', 'quantity'] }, then: { const: 'CANCELLED' } },
+      { when: { every: 'orderItems', equal: [{ add: ['quantityShipped', 'quantityCancelled'] }, 'quantity'] }, then: { const: 'SHIPPED' } },
+    ],
+    else: { const: 'OPEN' },
+  });
+
+  it('takes the first case whose condition holds, else `else`', () => {
+    expect(status(order([{ quantity: 2, quantityShipped: 0, quantityCancelled: 2 }]))).toBe('CANCELLED');
+    expect(status(order([{ quantity: 2, quantityShipped: 1, quantityCancelled: 1 }, { quantity: 1, quantityShipped: 0, quantityCancelled: 1 }]))).toBe('SHIPPED');
+    expect(status(order([{ quantity: 2, quantityShipped: 1, quantityCancelled: 0 }]))).toBe('OPEN');
+    // Numbers compare as numbers, whether the marketplace sends them as numbers or as text.
+    expect(status(order([{ quantity: '2', quantityShipped: 2, quantityCancelled: 0 }]))).toBe('SHIPPED');
+    // `every` over no item holds for none: an order without items is neither cancelled nor shipped.
+    expect(status(order([]))).toBe('OPEN');
+    expect(status({})).toBe('OPEN');
+  });
+
+  it('`some` holds when one item does; without `else` no case gives absent', () => {
+    const some = compileExpression({ cases: [{ when: { some: 'orderItems', equal: ['quantityCancelled', { const: 0 }] }, then: { const: 'yes' } }] });
+    expect(some(order([{ quantity: 1, quantityShipped: 0, quantityCancelled: 1 }, { quantity: 1, quantityShipped: 0, quantityCancelled: 0 }]))).toBe('yes');
+    expect(some(order([{ quantity: 1, quantityShipped: 0, quantityCancelled: 1 }]))).toBeUndefined();
+    const onRecord = compileExpression({ cases: [{ when: { equal: ['kind', { const: 'B2B' }] }, then: 'company' }], else: 'name' });
+    expect(onRecord({ kind: 'B2B', company: 'Acme', name: 'Ana' })).toBe('Acme');
+    expect(onRecord({ kind: 'B2C', company: 'Acme', name: 'Ana' })).toBe('Ana');
+  });
+
+  it('max: the greatest value over a list (dates through the datetime transform), absent for none', () => {
+    const latest = compileExpression({ max: 'orderItems', of: { path: 'changed', transform: 'datetime' } });
+    expect(latest(order([
+      { quantity: 1, quantityShipped: 0, quantityCancelled: 0, changed: '2026-12-05T10:00:00+01:00' },
+      { quantity: 1, quantityShipped: 0, quantityCancelled: 0, changed: '2026-12-05T09:30:00Z' },
+      { quantity: 1, quantityShipped: 0, quantityCancelled: 0 },
+    ]))).toBe('2026-12-05T09:30:00.000Z');
+    expect(latest(order([]))).toBeUndefined();
+    expect(compileExpression({ max: 'n' })({ n: [3, 11, 7] })).toBe(11);
+  });
+
+  it('refuses `every` and `some` together, located', () => {
+    expect(() => compileExpression({ cases: [{ when: { every: 'a', some: 'b', equal: ['x', 'y'] }, then: 'z' }] }, ['mapping', 'marketplace_status'])).toThrow(CompileError);
+  });
+});

@@ -8,6 +8,11 @@
  *   { sum: order_lines, of: expr }           sum over the items of an array (numbers)
  *   { add: [expr, expr] }                    sum of several numbers (absent ones count 0)
  *   { join: [expr, expr], separator: " " }   non-empty texts joined
+ *   { max: order_lines, of: expr }           the greatest value over the items of a list
+ *   { cases: [{ when, then }], else: expr }  the `then` of the first case whose condition holds
+ * A condition compares two values, on the record or on every / some item of a list:
+ *   { equal: [expr, expr] }   { every: items, equal: [...] }   { some: items, equal: [...] }
+ * (bol.com has no order status: it is told from the items' quantities shipped and cancelled).
  */
 import { at, CompileError, type Pointer } from '../platform/compile-error.ts';
 import { compilePath, type Getter } from './path.ts';
@@ -20,7 +25,12 @@ export type Expression =
   | { first: Expression[] }
   | { sum: string; of?: Expression }
   | { add: Expression[] }
-  | { join: Expression[]; separator?: string };
+  | { join: Expression[]; separator?: string }
+  | { max: string; of?: Expression }
+  | { cases: { when: Condition; then: Expression }[]; else?: Expression };
+
+/** Two values compared, on the record itself or on the items of a list (`every`, `some`). */
+export type Condition = { equal: [Expression, Expression]; every?: string; some?: string };
 
 export type Evaluate = (scope: unknown) => unknown;
 
@@ -64,9 +74,35 @@ function compilePathExpression(path: string, transform: Transform | undefined, f
   };
 }
 
+/** Equal as numbers when both read as numbers (12 and "12"), else as the same value. */
+function same(a: unknown, b: unknown): boolean {
+  if (isAbsent(a) || isAbsent(b)) return isAbsent(a) && isAbsent(b);
+  const x = toNumber(a);
+  const y = toNumber(b);
+  return Number.isFinite(x) && Number.isFinite(y) ? x === y : a === b;
+}
+
+function compileCondition(condition: Condition, pointer: Pointer): (scope: unknown) => boolean {
+  if (condition.every !== undefined && condition.some !== undefined) throw new CompileError(pointer, 'a condition takes `every` or `some`, not both');
+  const [left, right] = condition.equal.map((e, i) => compileExpression(e, [...pointer, 'equal', i])) as [Evaluate, Evaluate];
+  const holds = (item: unknown) => same(left(item), right(item));
+  const over = condition.every ?? condition.some;
+  if (over === undefined) return holds;
+  const items = at([...pointer, condition.every !== undefined ? 'every' : 'some'], () => compilePath(over));
+  // An empty or absent list satisfies neither: an order without items is neither all shipped nor partly.
+  if (condition.every !== undefined) return (s) => {
+    const list = items(s);
+    return Array.isArray(list) && list.length > 0 && list.every(holds);
+  };
+  return (s) => {
+    const list = items(s);
+    return Array.isArray(list) && list.some(holds);
+  };
+}
+
 export function compileExpression(expr: Expression, pointer: Pointer = []): Evaluate {
   if (typeof expr === 'string') return compilePathExpression(expr, undefined, undefined, pointer);
-  if (expr === null || typeof expr !== 'object' || Array.isArray(expr)) throw new CompileError(pointer, 'an expression is a path or an object (path, const, first, sum, add, join)');
+  if (expr === null || typeof expr !== 'object' || Array.isArray(expr)) throw new CompileError(pointer, 'an expression is a path or an object (path, const, first, sum, add, join, max, cases)');
   if ('const' in expr) {
     const value = expr.const;
     return () => value;
@@ -123,5 +159,29 @@ export function compileExpression(expr: Expression, pointer: Pointer = []): Eval
       return texts.length ? texts.join(separator) : undefined;
     };
   }
-  throw new CompileError(pointer, 'unknown expression: expected one of path, const, first, sum, add, join');
+  if ('max' in expr) {
+    const items = at([...pointer, 'max'], () => compilePath(expr.max));
+    const of = expr.of === undefined ? (v: unknown) => v : compileExpression(expr.of, [...pointer, 'of']);
+    // Numbers compare as numbers, texts as texts (ISO-8601 UTC dates from the datetime transform sort as text).
+    return (s) => {
+      const list = items(s);
+      if (!Array.isArray(list)) return undefined;
+      let best: unknown;
+      for (const item of list) {
+        const v = of(item);
+        if (isAbsent(v)) continue;
+        if (best === undefined || (typeof v === 'number' && typeof best === 'number' ? v > best : String(v) > String(best))) best = v;
+      }
+      return best;
+    };
+  }
+  if ('cases' in expr) {
+    const cases = expr.cases.map((c, i) => ({ when: compileCondition(c.when, [...pointer, 'cases', i, 'when']), then: compileExpression(c.then, [...pointer, 'cases', i, 'then']) }));
+    const otherwise = expr.else === undefined ? () => undefined : compileExpression(expr.else, [...pointer, 'else']);
+    return (s) => {
+      for (const c of cases) if (c.when(s)) return c.then(s);
+      return otherwise(s);
+    };
+  }
+  throw new CompileError(pointer, 'unknown expression: expected one of path, const, first, sum, add, join, max, cases');
 }

@@ -6,12 +6,12 @@
  */
 import { newId } from '../shared/ids.ts';
 import type { NormalizedOrder } from '../../order/model.ts';
-import type { CommitOptions, Cursor, OrderEvent, OrderFilter, Page, RejectedOrder, StoredOrder, UpsertResult, WindowKind } from '../store.ts';
+import type { CommitOptions, Cursor, OrderEvent, OrderFilter, Page, RejectedOrder, StoredOrder, StoredOrderDocument, UpsertResult, WindowKind } from '../store.ts';
 import { isRecordFault, prepareIsolated, rejection, storedKeys } from '../shared/isolate.ts';
 import { encodePageCursor, pageLimit } from '../shared/paging.ts';
 import { type ExistingOrder, type PlannedWrite, planUpsert } from '../shared/plan.ts';
 import { type LineStatuses, orderKey, prepareOrders, type PreparedOrder } from '../shared/prepare-order.ts';
-import { alreadyParsed, cursorFromRow, eventFromRow, orderFromRow } from '../shared/rows.ts';
+import { alreadyParsed, cursorFromRow, eventFromRow, orderDocumentFromRow, orderFromRow } from '../shared/rows.ts';
 import { canonicalInstant, toIso } from '../shared/time.ts';
 import { requireText, requireWindowKind } from '../shared/validate.ts';
 import { eventConditions, orderConditions, Params, whereSql } from '../shared/where.ts';
@@ -194,6 +194,20 @@ export async function listOrders(db: PgDb, filter: OrderFilter): Promise<Page<St
   const { rows } = await db.query(`SELECT ${ORDER_COLUMNS} FROM orders ${where} ORDER BY change_seq LIMIT ${p.add(limit + 1)}`, p.values);
   const items = rows.slice(0, limit);
   const page: Page<StoredOrder> = { items: items.map((row) => orderFromRow(row, alreadyParsed)) };
+  if (rows.length > limit) page.next = encodePageCursor('orders', Number(items.at(-1)!.change_seq));
+  return page;
+}
+
+/** The feed's columns: no raw payload (4 KB an order), the document as JSON text (never parsed). */
+const DOCUMENT_COLUMNS = 'id, version, first_seen_at, last_changed_at, change_seq, document::text AS document, personal_data_redacted_at';
+
+export async function listOrderDocuments(db: PgDb, filter: OrderFilter): Promise<Page<StoredOrderDocument>> {
+  const limit = pageLimit(filter.limit);
+  const p = new Params(postgresSyntax);
+  const where = whereSql(orderConditions(filter, p));
+  const { rows } = await db.query(`SELECT ${DOCUMENT_COLUMNS} FROM orders ${where} ORDER BY change_seq LIMIT ${p.add(limit + 1)}`, p.values);
+  const items = rows.slice(0, limit);
+  const page: Page<StoredOrderDocument> = { items: items.map(orderDocumentFromRow) };
   if (rows.length > limit) page.next = encodePageCursor('orders', Number(items.at(-1)!.change_seq));
   return page;
 }

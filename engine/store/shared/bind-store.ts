@@ -15,7 +15,7 @@ export type DriverFunctions<Db> = {
 
 /** The data methods by name: the compile-time check below keeps this list complete. */
 export const DATA_METHODS = [
-  'commitOrders', 'getCursor', 'setCursor', 'getOrder', 'getOrderById', 'listOrders', 'countOrders', 'listEvents',
+  'commitOrders', 'getCursor', 'setCursor', 'getOrder', 'getOrderById', 'listOrders', 'listOrderDocuments', 'countOrders', 'listEvents',
   'enqueueAction', 'getAction', 'getActionByKey', 'pendingActions', 'listActions', 'claimActions', 'updateAction', 'retryAction', 'cancelAction', 'renewActionLease',
   'startRun', 'finishRun', 'listRuns', 'lastSuccessfulRuns', 'abandonRuns', 'quarantineRecords', 'listQuarantine', 'releaseQuarantine', 'countQuarantine', 'acquireLease', 'renewLease', 'releaseLease', 'takeBudget',
   'createApiToken', 'findApiToken', 'listApiTokens', 'revokeApiToken', 'acknowledgeOrder', 'reportImportError', 'getAcknowledgements',

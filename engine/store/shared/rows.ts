@@ -3,7 +3,7 @@
  * and timestamps and 0/1 for booleans; pg returns parsed JSON, Date and real booleans, and int8
  * as text. Each store passes how it decodes JSON.
  */
-import type { Cursor, OrderEvent, StoredAction, StoredOrder, SyncRun } from '../store.ts';
+import type { Cursor, OrderEvent, StoredAction, StoredOrder, StoredOrderDocument, SyncRun } from '../store.ts';
 import { toIso, toIsoOrUndefined } from './time.ts';
 
 export type Row = Record<string, unknown>;
@@ -21,6 +21,18 @@ export function orderFromRow(row: Row, json: JsonDecoder): StoredOrder {
   return {
     id: String(row.id),
     order: { ...document, raw: json(row.raw) },
+    version: Number(row.version),
+    first_seen_at: toIso(row.first_seen_at),
+    last_changed_at: toIso(row.last_changed_at),
+    ...(row.personal_data_redacted_at != null && { personal_data_redacted_at: toIso(row.personal_data_redacted_at) }),
+  };
+}
+
+/** A feed row whose document column is JSON text (SQLite text, PostgreSQL `document::text`). */
+export function orderDocumentFromRow(row: Row): StoredOrderDocument {
+  return {
+    id: String(row.id),
+    document: String(row.document),
     version: Number(row.version),
     first_seen_at: toIso(row.first_seen_at),
     last_changed_at: toIso(row.last_changed_at),

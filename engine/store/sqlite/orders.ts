@@ -1,12 +1,12 @@
 /** Orders, their change feed and the window cursors on SQLite. */
 import { newId } from '../shared/ids.ts';
 import type { NormalizedOrder } from '../../order/model.ts';
-import type { CommitOptions, Cursor, OrderEvent, OrderFilter, Page, RejectedOrder, StoredOrder, UpsertResult, WindowKind } from '../store.ts';
+import type { CommitOptions, Cursor, OrderEvent, OrderFilter, Page, RejectedOrder, StoredOrder, StoredOrderDocument, UpsertResult, WindowKind } from '../store.ts';
 import { isRecordFault, prepareIsolated, rejection, storedKeys } from '../shared/isolate.ts';
 import { encodePageCursor, pageLimit } from '../shared/paging.ts';
 import { type ExistingOrder, type PlannedWrite, planUpsert } from '../shared/plan.ts';
 import { type LineStatuses, orderKey, prepareOrders, type PreparedOrder } from '../shared/prepare-order.ts';
-import { cursorFromRow, eventFromRow, orderFromRow, parseJsonText } from '../shared/rows.ts';
+import { cursorFromRow, eventFromRow, orderDocumentFromRow, orderFromRow, parseJsonText } from '../shared/rows.ts';
 import { canonicalInstant } from '../shared/time.ts';
 import { requireText, requireWindowKind } from '../shared/validate.ts';
 import { eventConditions, orderConditions, Params, whereSql } from '../shared/where.ts';
@@ -16,10 +16,13 @@ type CursorInput = { account: string; channel: string; kind: WindowKind; positio
 
 const SELECT_EXISTING = `SELECT id, marketplace_order_id, updated_at, content_hash, status, marketplace_status, line_statuses, version, first_seen_at, personal_data_redacted_at
   FROM orders WHERE account = ? AND channel = ? AND marketplace_order_id IN (SELECT value FROM json_each(?))`;
-const INSERT_EVENT = `INSERT INTO order_events (order_id, account, channel, marketplace_order_id, type, line_id, from_status, to_status, from_marketplace_status, to_marketplace_status, details, at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`;
-const INSERT_ORDER = `INSERT INTO orders (status, marketplace_status, status_unknown, delivered_by_marketplace, created_at, updated_at, version, last_changed_at, change_seq, content_hash, line_statuses, document, raw,
-  id, account, channel, marketplace_order_id, first_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+/** The next seq AUTOINCREMENT would give, minus one: the write lock (BEGIN IMMEDIATE) is held, so a page numbers its events itself. */
+const LAST_EVENT_SEQ = `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'order_events'), 0), coalesce((SELECT max(seq) FROM order_events), 0)) AS seq`;
+const EVENT_COLUMNS = 'seq, order_id, account, channel, marketplace_order_id, type, line_id, from_status, to_status, from_marketplace_status, to_marketplace_status, details, at';
+const ORDER_INSERT_COLUMNS = `status, marketplace_status, status_unknown, delivered_by_marketplace, created_at, updated_at, version, last_changed_at, change_seq, content_hash, line_statuses, document, raw,
+  id, account, channel, marketplace_order_id, first_seen_at`;
+/** Rows per multi-row INSERT: few distinct statements to prepare, far below SQLite's 32,766 parameters. */
+const ROWS_PER_INSERT = 100;
 const UPDATE_ORDER = `UPDATE orders SET status = ?, marketplace_status = ?, status_unknown = ?, delivered_by_marketplace = ?, created_at = ?, updated_at = ?, version = ?, last_changed_at = ?,
   change_seq = ?, content_hash = ?, line_statuses = ?, document = ?, raw = ? WHERE id = ?`;
 const CURSOR_FORWARD = `INSERT INTO cursors (account, channel, kind, position, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -47,7 +50,7 @@ export function commitOrders(db: SqliteDb, orders: NormalizedOrder[], cursor?: C
       db.exec('SAVEPOINT record');
       try {
         const plan = planUpsert([order], loadExisting(db, [order]), now, () => newId());
-        for (const write of plan.writes) applyWrite(db, write, now);
+        applyWrites(db, plan.writes, now);
         releaseStored(db, storedKeys([order], plan.staleKeys));
         db.exec('RELEASE record');
         for (const k of ['inserted', 'updated', 'unchanged', 'stale', 'events'] as const) result[k] += plan.result[k];
@@ -68,7 +71,7 @@ function commitPage(db: SqliteDb, page: PreparedOrder[], cursor?: CursorInput): 
   const now = new Date().toISOString();
   return db.tx(() => {
     const plan = planUpsert(page, loadExisting(db, page), now, () => newId());
-    for (const write of plan.writes) applyWrite(db, write, now);
+    applyWrites(db, plan.writes, now);
     releaseStored(db, storedKeys(page, plan.staleKeys));
     if (cursor && position) db.run(CURSOR_FORWARD, cursor.account, cursor.channel, cursor.kind, position, now);
     return plan.result;
@@ -116,18 +119,38 @@ function loadExisting(db: SqliteDb, page: readonly PreparedOrder[]): Map<string,
   return existing;
 }
 
-function applyWrite(db: SqliteDb, write: PlannedWrite, now: string): void {
-  let changeSeq = 0;
-  for (const e of write.events) {
-    const row = db.get(INSERT_EVENT, e.order_id, e.account, e.channel, e.marketplace_order_id, e.type, e.line_id ?? null, e.from_status ?? null, e.to_status ?? null,
-      e.from_marketplace_status ?? null, e.to_marketplace_status ?? null, e.details === undefined ? null : JSON.stringify(e.details), e.at);
-    changeSeq = Number(row!.seq);
+/**
+ * A page's writes: its events numbered from the last seq (the order of the plan, as one INSERT
+ * per event with RETURNING seq numbered them) and inserted, like its new orders, in multi-row
+ * INSERTs; changed orders updated one by one. Each order's change_seq is its last event's seq.
+ */
+function applyWrites(db: SqliteDb, writes: readonly PlannedWrite[], now: string): void {
+  let seq = Number(db.get(LAST_EVENT_SEQ)!.seq);
+  const events: unknown[][] = [];
+  const inserts: unknown[][] = [];
+  for (const write of writes) {
+    for (const e of write.events) {
+      seq += 1;
+      events.push([seq, e.order_id, e.account, e.channel, e.marketplace_order_id, e.type, e.line_id ?? null, e.from_status ?? null, e.to_status ?? null,
+        e.from_marketplace_status ?? null, e.to_marketplace_status ?? null, e.details === undefined ? null : JSON.stringify(e.details), e.at]);
+    }
+    const o = write.order;
+    const columns = [o.status, o.marketplace_status, o.status_unknown ? 1 : 0, o.delivered_by_marketplace ? 1 : 0, o.created_at, o.updated_at, write.version, now,
+      write.events.length > 0 ? seq : 0, o.hash, JSON.stringify(o.lines), o.document, o.raw];
+    if (write.kind === 'insert') inserts.push([...columns, write.id, o.account, o.channel, o.marketplace_order_id, write.first_seen_at]);
+    else db.run(UPDATE_ORDER, ...columns, write.id);
   }
-  const o = write.order;
-  const columns = [o.status, o.marketplace_status, o.status_unknown ? 1 : 0, o.delivered_by_marketplace ? 1 : 0, o.created_at, o.updated_at, write.version, now, changeSeq,
-    o.hash, JSON.stringify(o.lines), o.document, o.raw];
-  if (write.kind === 'insert') db.run(INSERT_ORDER, ...columns, write.id, o.account, o.channel, o.marketplace_order_id, write.first_seen_at);
-  else db.run(UPDATE_ORDER, ...columns, write.id);
+  insertRows(db, 'order_events', EVENT_COLUMNS, events);
+  insertRows(db, 'orders', ORDER_INSERT_COLUMNS, inserts);
+}
+
+function insertRows(db: SqliteDb, table: string, columns: string, rows: readonly unknown[][]): void {
+  if (rows.length === 0) return;
+  const tuple = `(${rows[0]!.map(() => '?').join(', ')})`;
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    const chunk = rows.slice(i, i + ROWS_PER_INSERT);
+    db.run(`INSERT INTO ${table} (${columns}) VALUES ${Array(chunk.length).fill(tuple).join(', ')}`, ...chunk.flat());
+  }
 }
 
 function checkCursor(cursor: CursorInput): string {
@@ -164,6 +187,20 @@ export function listOrders(db: SqliteDb, filter: OrderFilter): Page<StoredOrder>
   const rows = db.all(`SELECT ${ORDER_COLUMNS} FROM orders ${where} ORDER BY change_seq LIMIT ${p.add(limit + 1)}`, ...p.values);
   const items = rows.slice(0, limit);
   const page: Page<StoredOrder> = { items: items.map((row) => orderFromRow(row, parseJsonText)) };
+  if (rows.length > limit) page.next = encodePageCursor('orders', Number(items.at(-1)!.change_seq));
+  return page;
+}
+
+/** The feed's columns: no raw payload (4 KB an order), the document as stored text. */
+const DOCUMENT_COLUMNS = 'id, version, first_seen_at, last_changed_at, change_seq, document, personal_data_redacted_at';
+
+export function listOrderDocuments(db: SqliteDb, filter: OrderFilter): Page<StoredOrderDocument> {
+  const limit = pageLimit(filter.limit);
+  const p = new Params(sqliteSyntax);
+  const where = whereSql(orderConditions(filter, p));
+  const rows = db.all(`SELECT ${DOCUMENT_COLUMNS} FROM orders ${where} ORDER BY change_seq LIMIT ${p.add(limit + 1)}`, ...p.values);
+  const items = rows.slice(0, limit);
+  const page: Page<StoredOrderDocument> = { items: items.map(orderDocumentFromRow) };
   if (rows.length > limit) page.next = encodePageCursor('orders', Number(items.at(-1)!.change_seq));
   return page;
 }
