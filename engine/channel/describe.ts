@@ -33,6 +33,8 @@ export interface ActionStatusDescription {
   partial_amount: boolean;
   /** The marketplace statuses at which the action is allowed here; null: all of them. */
   marketplace_statuses: string[] | null;
+  /** Ship: the parcels it takes (partial shipments, at most `max` per request); null: one parcel, the whole order. */
+  parcels: { partial: boolean; max: number | null } | null;
   note: string | null;
 }
 export interface ActionDescription {
@@ -123,7 +125,7 @@ function action(channel: Channel, a: ActionSpec): ActionDescription {
   const byStatus: Partial<Record<NormalizedStatus, ActionStatusDescription>> = {};
   for (const status of a.allowedIn) {
     const s = a.byStatus[status]!;
-    byStatus[status] = { fields: Object.values(s.fields).map((f) => field(channel, f)), lines: s.lines, partial_lines: s.partialLines, partial_amount: s.partialAmount, marketplace_statuses: s.marketplaceStatuses ? [...s.marketplaceStatuses] : null, note: s.note ?? null };
+    byStatus[status] = { fields: Object.values(s.fields).map((f) => field(channel, f)), lines: s.lines, partial_lines: s.partialLines, partial_amount: s.partialAmount, marketplace_statuses: s.marketplaceStatuses ? [...s.marketplaceStatuses] : null, parcels: s.parcels ? { partial: s.parcels.partial, max: s.parcels.max ?? null } : null, note: s.note ?? null };
   }
   return {
     name: a.name,

@@ -58,17 +58,24 @@ export interface OrderEvent {
   marketplace_order_id: string;
   /**
    * `order.refunded`: refunds were recorded on lines since the stored version (details.lines, one
-   * entry per line: what was added); `order.lines_canceled`: the same for cancelations.
+   * entry per line: what was added); `order.lines_canceled`: the same for cancelations;
+   * `order.shipment_added`: lines gained units in parcels (details.lines: the units per line).
    */
-  type: 'order.created' | 'order.status_changed' | 'line.status_changed' | 'order.updated' | 'order.refunded' | 'order.lines_canceled';
+  type: 'order.created' | 'order.status_changed' | 'line.status_changed' | 'order.updated' | 'order.refunded' | 'order.lines_canceled' | 'order.shipment_added';
   line_id?: string;
   from_status?: OrderStatus;
   to_status?: OrderStatus;
   from_marketplace_status?: string;
   to_marketplace_status?: string;
-  /** order.refunded and order.lines_canceled: per line, the quantity and amounts added. */
-  details?: { lines: EventLineAmounts[] };
+  /** order.refunded and order.lines_canceled: per line, the quantity and amounts added; order.shipment_added: per line, the units shipped. */
+  details?: { lines: Array<EventLineAmounts | EventLineUnits> };
   at: string;
+}
+
+/** order.shipment_added: units of a line in the parcels added. */
+export interface EventLineUnits {
+  line_id: string;
+  quantity: number;
 }
 
 export interface EventLineAmounts {
