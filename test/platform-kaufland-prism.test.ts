@@ -10,7 +10,7 @@
  * refused by Prism, a request signed otherwise refused by the stand-in. No request is answered
  * with Prism's `sl-violations` header: every one is within Kaufland's contract.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,7 @@ import type { AccountRuntime } from '../engine/sync/account.ts';
 import { ActionWorker } from '../engine/sync/action-worker.ts';
 import { submitAction } from '../engine/sync/submit-action.ts';
 import { syncWindow, type SyncDeps } from '../engine/sync/sync-window.ts';
+import { runCli } from './helpers/cli-process.ts';
 import { KAUFLAND_CLIENT, startKauflandUpstream, type KauflandUpstream } from './helpers/kaufland-upstream.ts';
 import { startPrism, type Prism } from './helpers/prism.ts';
 
@@ -287,4 +288,52 @@ describe('Kaufland: sync, ship and cancel through a Prism proxy validating Kaufl
     // The body off the contract is Prism's violation, logged; the bad signature is not its business.
     expect(violations()).toEqual([expect.stringMatching(/patch \/order-units\/\d+\/send .*UNPROCESSABLE_ENTITY/)]);
   }, 60_000);
+});
+
+describe('Kaufland from the command line: the keys from the environment, never in a file nor an output', () => {
+  let kaufland: KauflandUpstream;
+  let prism: Prism;
+  let dir: string;
+  let config: string;
+  beforeAll(async () => {
+    kaufland = await startKauflandUpstream();
+    prism = await startPrism({ mode: 'proxy', document: SPEC, upstream: kaufland.url });
+    kaufland.signedBase = prism.url;
+    dir = await mkdtemp(path.join(tmpdir(), 'orderwire-kaufland-cli-'));
+    config = path.join(dir, 'orderwire.yaml');
+    await writeFile(config, `store: orders.sqlite\naccounts:\n  - id: kaufland-de\n    channel: kaufland\n    base_url: ${prism.url}\n    credentials:\n      client_key: { env: KAUFLAND_CLIENT_KEY }\n      secret_key: { env: KAUFLAND_SECRET_KEY }\n`);
+    kaufland.addOrder({ id_order: 'MC00001', ts_created_iso: new Date(Date.now() - 3_600_000).toISOString(), units: [{ price: 2490, shipping_rate: 390 }] });
+  }, 300_000);
+  afterAll(async () => {
+    await prism?.close();
+    await kaufland?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  const since = () => new Date(Date.now() - DAY).toISOString();
+
+  it('orderwire sync signs with the keys of the environment and stores the order', async () => {
+    const env = { KAUFLAND_CLIENT_KEY: KAUFLAND_CLIENT.client_key, KAUFLAND_SECRET_KEY: KAUFLAND_CLIENT.secret_key };
+    const sync = await runCli(['sync', 'kaufland-de', '--config', config, '--since', since()], { env });
+    expect(sync.code, sync.stderr).toBe(0);
+    expect(kaufland.calls.length).toBeGreaterThan(0);
+    expect(kaufland.calls.every((c) => c.signed)).toBe(true);
+    const orders = await runCli(['orders', '--config', config, '--json']);
+    expect(orders.code, orders.stderr).toBe(0);
+    expect(orders.stdout).toContain('MC00001');
+    expect(`${sync.stdout}${sync.stderr}${orders.stdout}`).not.toContain(KAUFLAND_CLIENT.secret_key);
+  }, 120_000);
+
+  it('a wrong secret key: Kaufland refuses, the command says so and exits 2, the key in no output', async () => {
+    const wrong = 'f'.repeat(64);
+    const before = kaufland.calls.length;
+    const sync = await runCli(['sync', 'kaufland-de', '--config', config, '--since', since()], { env: { KAUFLAND_CLIENT_KEY: KAUFLAND_CLIENT.client_key, KAUFLAND_SECRET_KEY: wrong } });
+    expect(sync.code).toBe(2);
+    expect(sync.stderr).toMatch(/MARKETPLACE_AUTH_FAILED|401/);
+    expect(kaufland.calls.slice(before).every((c) => !c.signed && c.status === 401)).toBe(true);
+    expect(`${sync.stdout}${sync.stderr}`).not.toContain(wrong);
+    // No key at all: named, before any request.
+    const missing = await runCli(['sync', 'kaufland-de', '--config', config, '--since', since()], { env: { KAUFLAND_CLIENT_KEY: KAUFLAND_CLIENT.client_key } });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('KAUFLAND_SECRET_KEY');
+  }, 120_000);
 });
