@@ -16,7 +16,7 @@ import { loadChannel } from '../engine/channel/load.ts';
 import { createConnector, loadPlatform } from '../engine/connector/declarative.ts';
 import { silentLogger } from '../engine/log.ts';
 import { openStore } from '../engine/store/open.ts';
-import type { Store } from '../engine/store/store.ts';
+import type { Store, StoredAction } from '../engine/store/store.ts';
 import type { AccountRuntime } from '../engine/sync/account.ts';
 import { submitAction } from '../engine/sync/submit-action.ts';
 import { syncWindow } from '../engine/sync/sync-window.ts';
@@ -102,7 +102,7 @@ describe.each(BATCHES)('Kaufland exactly once: $name', ({ crash, faults }) => {
     } finally {
       await connector.close();
     }
-    const actions = [];
+    const actions: StoredAction[] = [];
     for (const { fault, order } of orders) {
       const submitted = await submitAction(store, account, { marketplaceOrderId: order.id_order, name: 'ship', data: { tracking_number: `T-${order.id_order}`, carrier: 'DHL' } });
       if (submitted.kind !== 'queued') throw new Error(`${order.id_order}: ${submitted.kind}`);
