@@ -23,6 +23,7 @@ import { openStore } from '../engine/store/open.ts';
 import type { Store } from '../engine/store/store.ts';
 import type { AccountRuntime } from '../engine/sync/account.ts';
 import { ActionWorker } from '../engine/sync/action-worker.ts';
+import { refreshAccountLists } from '../engine/sync/reference-lists.ts';
 import { submitAction } from '../engine/sync/submit-action.ts';
 import { syncWindow, type SyncDeps } from '../engine/sync/sync-window.ts';
 import { runCli } from './helpers/cli-process.ts';
@@ -257,6 +258,26 @@ describe('Kaufland: sync, ship and cancel through a Prism proxy validating Kaufl
     expect((await w.store.getOrder('kaufland-shop', 'kaufland', 'MQ00001'))?.order.lines[0]?.sku).toBe('SKU-BACK');
     expect((await w.store.listQuarantine({ account: 'kaufland-shop' })).items).toEqual([]);
   }, 120_000);
+
+  it('the carriers are Kaufland\'s own (GET /carriers, signed): a ship is checked against them, the file\'s list the fallback', async () => {
+    kaufland.addOrder({ id_order: 'ML00001', ts_created_iso: ago(300_000), units: [{}] });
+    await sync();
+    const ship = (carrier: string) => submitAction(w.store, w.account, { marketplaceOrderId: 'ML00001', name: 'ship', data: { tracking_number: 'L1', carrier } });
+    // Before the list was fetched: the file's values (Fedex is one, Cargo International is not).
+    expect((await ship('Cargo International')).kind).toBe('denied');
+    const before = kaufland.calls.length;
+    const outcomes = await refreshAccountLists({ store: w.store, connector: w.connector, account: w.account, log: silentLogger(), now: () => new Date() });
+    expect(outcomes.map((o) => [o.list, o.outcome])).toEqual([['carriers', 'fetched']]);
+    expect(kaufland.calls.slice(before).map((c) => [c.url, c.signed, c.status])).toEqual([['/carriers', true, 200]]);
+    const stored = await w.store.listReferenceLists({ account: 'kaufland-shop' });
+    expect(stored[0]!.values!.map((v) => v.code)).toEqual(['DHL', 'Hermes', 'GLS', 'Cargo International']);
+    // Now Kaufland's list decides: Fedex (only in the file) is refused, Cargo International taken.
+    const fedex = await ship('Fedex');
+    expect(fedex.kind === 'denied' && fedex.validation.errors.map((e) => e.code)).toEqual(['ACTION_FIELD_VALUE_NOT_ALLOWED']);
+    const cargo = await ship('Cargo International');
+    expect(cargo.kind).toBe('queued');
+    expect(violations()).toEqual([]);
+  }, 60_000);
 
   it('a request off Kaufland\'s contract is refused by Prism, one signed otherwise by Kaufland; neither changes anything', async () => {
     const text = await readFile(path.join(PLATFORMS_DIR, 'kaufland.yaml'), 'utf8');

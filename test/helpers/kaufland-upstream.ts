@@ -1,7 +1,8 @@
 /**
  * A stateful stand-in for Kaufland's Seller API v2 behind a Stoplight Prism proxy (prism.ts):
  * Prism checks every request and every answer against Kaufland's published OpenAPI document, this
- * server keeps the state the document cannot (orders whose units get sent and cancelled) and
+ * server keeps the state the document cannot (orders whose units get sent and cancelled, the
+ * carriers it takes) and
  * checks what the document does not declare: every request's HMAC signature, recomputed from the
  * URL the client signed (Prism's, given by `signedBase`), the body and the timestamp, as Kaufland
  * documents it (https://sellerapi.kaufland.com/?page=rest-api). A request badly signed is
@@ -55,6 +56,8 @@ export interface KauflandUpstream {
    * the unit sent but the answer a 500 (the client cannot tell it took effect); `500`, nothing done.
    */
   sendFaults: Array<'ok' | 'apply-then-500' | '500'>;
+  /** What GET /carriers serves (Carrier: name, isHauler). */
+  carriers: Array<{ name: string; isHauler: boolean }>;
   addOrder(input: { id_order: string; ts_created_iso: string; fulfillment_type?: KauflandOrder['fulfillment_type']; units: Partial<KauflandUnit>[] }): KauflandOrder;
   close(): Promise<void>;
 }
@@ -138,6 +141,7 @@ export async function startKauflandUpstream(): Promise<KauflandUpstream> {
     orders,
     calls,
     sendFaults: [],
+    carriers: [{ name: 'DHL', isHauler: false }, { name: 'Hermes', isHauler: false }, { name: 'GLS', isHauler: false }, { name: 'Cargo International', isHauler: true }],
     addOrder(input) {
       const now = new Date().toISOString();
       const order: KauflandOrder = {
@@ -175,6 +179,8 @@ export async function startKauflandUpstream(): Promise<KauflandUpstream> {
     const last = calls.at(-1);
     if (last) last.status = reply.statusCode;
   });
+
+  app.get('/carriers', async (_req, reply) => reply.header('content-type', 'application/json').send(JSON.stringify({ data: { carriers: upstream.carriers } })));
 
   app.get('/orders', async (req, reply) => {
     const q = req.query as Record<string, string>;
