@@ -4,7 +4,7 @@
  *   request         the validated ActionRequest
  *   order           the normalized order (order.raw: the marketplace payload)
  *   selected_lines  the targeted lines (all lines when request.lines is null), each with `raw` and
- *                   `requested` ({quantity, amount, share}: the line's part, else the whole line)
+ *                   `requested` ({quantity, amount, share, shipping_amount, shipping_left}: the line's part, else the whole line)
  *   refused_lines   accept on a subset: the other lines, each with `raw`
  *   accepted_lines  refuse on a subset: the other lines, each with `raw`
  *   parcel          a `per_parcel` request's parcel: {index, data (its fields), lines [{id, quantity, raw}]}
