@@ -78,7 +78,7 @@ async function syncFromPrism(seed: string): Promise<Synced & { prism: Prism }> {
   const work = await mkdtemp(path.join(dir, 'run-'));
   const config = path.join(work, 'orderwire.yaml');
   await writeFile(config, `store: orders.sqlite\naccounts:\n  - id: w\n    channel: worten\n    base_url: ${tap.url}\n    credentials:\n      api_key: { env: PRISM_MIRAKL_KEY }\n`);
-  const cli = await runCli(['sync', 'w', '--config', config, '--json'], { env: { PRISM_MIRAKL_KEY: API_KEY } });
+  const cli = await runCli(['sync', 'w', '--config', config, '--json'], { env: { PRISM_MIRAKL_KEY: API_KEY, ORDERWIRE_LOG_LEVEL: 'warn' } });
   const run = JSON.parse(cli.stdout || 'null') as Synced['run'];
   const returned = tap.exchanges.filter((e) => e.status === 200).flatMap((e) => (e.body as { orders?: RawOrder[] }).orders ?? []);
   const store = await openStore(path.join(work, 'orders.sqlite'));
@@ -152,6 +152,11 @@ describe.each(SEEDS)('Worten synced from Prism\'s dynamic mock of Mirakl\'s Open
       }
     }
     for (const q of s.quarantined) expect(q.reason.length).toBeGreaterThan(0);
+    // One warning per record on the command's log, with its quarantine id and order id; never the API key.
+    const warned = s.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg?: string; quarantine_id?: string; order?: string | null })
+      .filter((l) => l.msg?.startsWith('record quarantined'));
+    expect(warned.map((l) => `${l.quarantine_id} ${l.order}`).sort()).toEqual(s.quarantined.map((q) => `${q.id} ${q.marketplace_order_id ?? null}`).sort());
+    expect(s.stderr).not.toContain(API_KEY);
     // `orderwire sync` says how many, and where to look.
     if (s.quarantined.length > 0) expect(s.run.quarantined).toBe(s.quarantined.length);
   });
