@@ -14,6 +14,7 @@ import { consoleRoutes } from './console/serve.ts';
 import type { Runtime } from './daemon/runtime.ts';
 import type { DeadlineAlert, StoredAction } from './store/store.ts';
 import { ActionWorker } from './sync/action-worker.ts';
+import { ListRefresher } from './sync/list-refresher.ts';
 import { DeadlineWatcher } from './sync/deadline-watcher.ts';
 import { RetentionSweeper } from './sync/retention.ts';
 import { Scheduler } from './sync/scheduler.ts';
@@ -22,6 +23,8 @@ import type { SyncOutcome } from './sync/sync-window.ts';
 export interface DaemonHooks {
   onRun?: (account: string, outcome: SyncOutcome | Error) => void;
   onActionOutcome?: (action: StoredAction, state: StoredAction['state']) => void;
+  /** A live reference list could not be refreshed (its last values stay in use). */
+  onListFailure?: (account: string, list: string, code: string) => void;
   onDeadlineAlert?: (alert: DeadlineAlert) => void;
 }
 
@@ -30,6 +33,8 @@ export interface Daemon {
   readonly worker: ActionWorker;
   /** Redacts buyers' personal data once their retention passed (config privacy). */
   readonly retention: RetentionSweeper;
+  /** Refreshes the accounts' live reference lists (carriers, reasons) within their budgets. */
+  readonly lists: ListRefresher;
   /** Sends `order.deadline_approaching` once per order and deadline kind (config deadlines). */
   readonly deadlines: DeadlineWatcher;
   /** The back-office API (config.daemon.http.enabled); `api.ready` resolves with its URL. */
@@ -37,7 +42,7 @@ export interface Daemon {
   stop(): Promise<void>;
 }
 
-export function startDaemon(runtime: Runtime, options: { now?: () => Date; workerIntervalMs?: number; hooks?: DaemonHooks; api?: DaemonApiOptions } = {}): Daemon {
+export function startDaemon(runtime: Runtime, options: { now?: () => Date; workerIntervalMs?: number; listsEveryMs?: number; hooks?: DaemonHooks; api?: DaemonApiOptions } = {}): Daemon {
   const { config, store, accounts, log, owner } = runtime;
   const now = options.now;
   const api = config.daemon.http.enabled
@@ -69,6 +74,16 @@ export function startDaemon(runtime: Runtime, options: { now?: () => Date; worke
     ...(now && { now }),
     ...(hooks?.onActionOutcome && { onOutcome: hooks.onActionOutcome }),
   });
+  const lists = new ListRefresher({
+    store,
+    accounts,
+    log,
+    owner,
+    leaseMs: config.daemon.leaseTtlMs,
+    ...(options.listsEveryMs !== undefined && { everyMs: options.listsEveryMs }),
+    ...(now && { now }),
+    ...(hooks?.onListFailure && { onFailure: hooks.onListFailure }),
+  });
   const retention = new RetentionSweeper({ store, log, retentionMs: config.privacy.retentionMs, everyMs: config.privacy.checkEveryMs, ...(now && { now }) });
   const deadlines = new DeadlineWatcher({
     store,
@@ -80,6 +95,7 @@ export function startDaemon(runtime: Runtime, options: { now?: () => Date; worke
     accounts: [...accounts.values()].map((a) => a.account),
   });
   scheduler.start();
+  lists.start();
   retention.start();
   deadlines.start();
   // daemon.action_workers: how many actions this daemon sends at once.
@@ -90,12 +106,13 @@ export function startDaemon(runtime: Runtime, options: { now?: () => Date; worke
     scheduler,
     worker,
     retention,
+    lists,
     deadlines,
     ...(api && { api }),
     stop() {
       stopping ??= (async () => {
         log.info('daemon stopping');
-        await Promise.all([scheduler.stop(), worker.stop(), retention.stop(), deadlines.stop(), api?.close()]);
+        await Promise.all([scheduler.stop(), worker.stop(), lists.stop(), retention.stop(), deadlines.stop(), api?.close()]);
         log.info('daemon stopped');
       })();
       return stopping;
@@ -113,6 +130,10 @@ function combineHooks(api: Required<DaemonHooks>, own: DaemonHooks = {}): Daemon
     onActionOutcome: (action, state) => {
       api.onActionOutcome(action, state);
       own.onActionOutcome?.(action, state);
+    },
+    onListFailure: (account, list, code) => {
+      api.onListFailure(account, list, code);
+      own.onListFailure?.(account, list, code);
     },
     onDeadlineAlert: (alert) => {
       api.onDeadlineAlert(alert);

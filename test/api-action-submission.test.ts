@@ -124,4 +124,14 @@ describe('parts of lines over the API', () => {
     const whole = await submit(id, { action: 'refund', data: { reason: '15' }, lines: ['W9-1'] });
     expect(whole.status).toBe(202);
   });
+
+  it('parcels reach the channel rules (Worten ships whole orders: 422 at /body/parcels); a parcel without lines is 400', async () => {
+    const shippingLine = (id: string): OrderLine => ({ ...waitingLine(id), status: 'waiting_shipment', marketplace_status: 'SHIPPING' });
+    await h.store.commitOrders([order('W10', { status: 'waiting_shipment', marketplace_status: 'SHIPPING', lines: [shippingLine('W10-1')] })]);
+    const id = (await h.store.getOrder('worten-pt', 'worten', 'W10'))!.id;
+    const parcels = await submit(id, { action: 'ship', data: { carrier: 'UPS', tracking_number: '1Z1' }, parcels: [{ lines: [{ id: 'W10-1', quantity: 1 }] }] });
+    expect(parcels.status).toBe(422);
+    expect(parcels.body.errors).toEqual([expect.objectContaining({ field: '/body/parcels', code: 'ACTION_PARCELS_NOT_ALLOWED' })]);
+    expect((await submit(id, { action: 'ship', parcels: [{ carrier: 'UPS' }] })).status).toBe(400);
+  });
 });

@@ -22,10 +22,14 @@ beforeAll(async () => {
 afterAll(async () => sim.close());
 
 describe('channels/cdiscount.yaml lists match the Octopia marketplace', () => {
-  it('offers the carriers the marketplace lists (same Cdiscount source)', async () => {
+  it('offers the carriers the marketplace lists (same Cdiscount source), plus the instance\'s live-only one', async () => {
     const res = await client.get<{ items: { code: string; label: string }[] }>('/carriers');
     expect(res.status).toBe(200);
-    expect(res.body.items).toEqual(channel.lists.carriers?.values);
+    // The file's list is the fallback; a simulated instance also lists a carrier the file does not
+    // (live lists, test/channel-live-lists.test.ts, prove it is accepted only through the live list).
+    const fileCodes = new Set(codes('carriers'));
+    expect(res.body.items.filter((c) => fileCodes.has(c.code))).toEqual(channel.lists.carriers?.values);
+    expect(res.body.items.filter((c) => !fileCodes.has(c.code))).toEqual([{ code: '33', label: 'Kuehne + Nagel' }]);
   });
 
   it('splits cancellation reasons by shipment as the marketplace does', async () => {

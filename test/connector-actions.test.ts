@@ -172,17 +172,26 @@ describe('Octopia (Cdiscount) action requests', () => {
     ]);
   });
 
-  it('ship: one parcel numbered with the tracking number, carrier code and name, every line', () => {
+  it('ship: one parcel in Octopia\'s published shape {parcelNumber, carrierName, trackingUrl, orderLineIds}, every line', () => {
     const req = request(octopiaOrder, 'ship', { tracking_number: '6A0001', carrier: { code: '14', name: 'Colissimo', registered: true }, tracking_url: 'https://www.laposte.fr/outils/suivre-vos-envois?code=6A0001' }, { status: 'waiting_shipment' });
     expect(buildActionRequests(octopia, req, octopiaOrder)).toEqual([
       {
         endpoint: 'shipments',
         method: 'POST',
         path: `/orders/${id}/shipments`,
-        body: [{ parcelNumber: '6A0001', carrierCode: '14', carrierName: 'Colissimo', trackingUrl: 'https://www.laposte.fr/outils/suivre-vos-envois?code=6A0001', items: [{ orderLineId: `${id}-1`, quantity: 2 }, { orderLineId: `${id}-2`, quantity: 1 }] }],
+        body: { parcelNumber: '6A0001', carrierName: 'Colissimo', trackingUrl: 'https://www.laposte.fr/outils/suivre-vos-envois?code=6A0001', orderLineIds: [`${id}-1`, `${id}-2`] },
         idempotent: false,
       },
     ]);
+  });
+
+  it('maps a Cdiscount line in CancelRequest (the customer asked to cancel it) as waiting_shipment: its order may still ship', () => {
+    const raw = structuredClone(fixture('octopia/order.json')) as { status: string; lines: Array<{ status: string }> };
+    raw.status = 'InPreparation';
+    raw.lines.forEach((l, i) => (l.status = i === 0 ? 'InPreparation' : 'CancelRequest'));
+    const mapped = normalized(cdiscount, octopia, raw);
+    expect(mapped.status).toBe('waiting_shipment');
+    expect(mapped.lines.map((l) => [l.marketplace_status, l.status])).toEqual([['InPreparation', 'waiting_shipment'], ['CancelRequest', 'waiting_shipment']]);
   });
 
   it('refund: a cancellation request with the reason of the status (reason when accepted, refund_reason later)', () => {

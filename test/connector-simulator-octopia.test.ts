@@ -141,17 +141,29 @@ describe('Octopia simulator: every Cdiscount action', () => {
     expect((await connector.sendAction(ship, order)).kind).toBe('succeeded');
     const [call] = await callsSince(since);
     expect(call).toMatchObject({ method: 'POST', path: `/seller/v2/orders/${order.marketplace_order_id}/shipments`, status: 201 });
-    expect(call?.body).toEqual([
-      {
-        parcelNumber: '6A00012345678',
-        carrierCode: '14',
-        carrierName: 'Colissimo',
-        trackingUrl: 'https://www.laposte.fr/outils/suivre-vos-envois?code=6A00012345678',
-        items: order.lines.map((l) => ({ orderLineId: l.id, quantity: l.quantity })),
-      },
-    ]);
+    // Octopia's published shape: one parcel object, whole lines by id, the carrier by name.
+    expect(call?.body).toEqual({
+      parcelNumber: '6A00012345678',
+      carrierName: 'Colissimo',
+      trackingUrl: 'https://www.laposte.fr/outils/suivre-vos-envois?code=6A00012345678',
+      orderLineIds: order.lines.map((l) => l.id),
+    });
     expect((await simOrder(order.marketplace_order_id)).status).toBe('Shipped');
     expect(await connector.getOrder(order.marketplace_order_id)).toMatchObject({ status: 'shipped', tracking: { carrier_code: '14', carrier_name: 'Colissimo', number: '6A00012345678' } });
+  });
+
+  it('ship with a line in CancelRequest: allowed when the customer asked the cancellation, refused for the seller\'s own request', async () => {
+    for (const [requestedBy, outcome] of [['Customer', 'succeeded'], ['Seller', 'rejected']] as const) {
+      const created = await orderIn('InPreparation');
+      await admin('POST', `/_admin/orders/${created.marketplace_order_id}/cancel-request`, { lines: [created.lines[1]!.id], requested_by: requestedBy });
+      // The connector reads the line as Octopia sends it; Cdiscount maps it to waiting_shipment.
+      const order = (await connector.getOrder(created.marketplace_order_id))!;
+      expect(order.lines.map((l) => [l.marketplace_status, l.status])).toEqual([['InPreparation', 'waiting_shipment'], ['CancelRequest', 'waiting_shipment']]);
+      const ship = actionRequest(order, 'ship', { tracking_number: `6A0${requestedBy}`, carrier: { code: '14', name: 'Colissimo', registered: true } });
+      const result = await connector.sendAction(ship, order);
+      expect([requestedBy, result.kind]).toEqual([requestedBy, outcome]);
+      expect((await simOrder(order.marketplace_order_id)).status).toBe(outcome === 'succeeded' ? 'Shipped' : 'InPreparation');
+    }
   });
 
   it('refund when accepted (reason) and when shipped (refund_reason): a cancellation request', async () => {

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NormalizedOrder } from '../engine/order/model.ts';
 import { adminAdvanceClock, adminCalls, adminCreateOrder } from './helpers/sim-admin.ts';
 import { startOperationsRuntime, type OperationsRuntime } from './helpers/operations-runtime.ts';
+import { parseParcelOption } from '../engine/cli/commands/action.ts';
 
 const DAY = 86_400_000;
 
@@ -52,7 +53,8 @@ describe('parcels on Mirakl (ST01 multiple shipments, read back with ST11)', () 
       marketplaceOrderId: id,
       name: 'ship',
       data: { carrier: 'Own van' },
-      parcels: [{ lines: [{ id: l1, quantity: 1 }, l2], tracking_number: 'VAN-2', tracking_url: 'https://van.example/t/VAN-2' }],
+      // As `orderwire action ops <order> ship --data '{"carrier":"Own van"}' --parcel "..."` gives it.
+      parcels: [parseParcelOption(`lines=${l1}:1,${l2} tracking=VAN-2 url=https://van.example/t/VAN-2`)],
     });
     expect(second.state).toBe('succeeded');
     expect(second.calls.map((c) => [c.method, c.path, c.body])).toEqual([
@@ -67,6 +69,13 @@ describe('parcels on Mirakl (ST01 multiple shipments, read back with ST11)', () 
     ]);
     const [day1, day2] = shipped.parcels!.map((p) => Date.parse(p.shipped_at!));
     expect(day2! - day1!).toBeGreaterThanOrEqual(DAY);
+    // Each read that found a new parcel recorded order.shipment_added with the units per line.
+    const stored = await ops.runtime.store.getOrder('ops', 'miraklops', id);
+    const events = await ops.runtime.store.listEvents({ order_id: stored!.id });
+    expect(events.filter((e) => e.type === 'order.shipment_added').map((e) => e.details?.lines)).toEqual([
+      [{ line_id: l1, quantity: 2 }],
+      [{ line_id: l1, quantity: 1 }, { line_id: l2, quantity: 3 }],
+    ]);
   });
 
   it('refuses parcels shipping more than is left, an unknown line, a parcel without lines: located codes, nothing sent', async () => {
@@ -104,6 +113,15 @@ describe('parcels on Mirakl (ST01 multiple shipments, read back with ST11)', () 
     const shipped = await ops.pull('worten-p', id);
     expect(shipped.status).toBe('shipped');
     expect(shipped.parcels).toBeUndefined();
+  });
+});
+
+describe('orderwire action --parcel', () => {
+  it('reads lines with units, tracking and url aliases, other fields as named; refuses what it cannot read', () => {
+    expect(parseParcelOption('lines=L1:2,L2 carrier=UPS tracking=1Z9 url=https://u.example/1Z9')).toEqual({ lines: [{ id: 'L1', quantity: 2 }, 'L2'], carrier: 'UPS', tracking_number: '1Z9', tracking_url: 'https://u.example/1Z9' });
+    expect(() => parseParcelOption('carrier=UPS')).toThrow(/has no lines=/);
+    expect(() => parseParcelOption('lines=L1:0')).toThrow(/a whole number of at least 1/);
+    expect(() => parseParcelOption('lines=L1 tracking')).toThrow(/is not key=value/);
   });
 });
 

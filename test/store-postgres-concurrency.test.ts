@@ -120,5 +120,27 @@ if (SKIP_PG) {
       const got = await Promise.all(stores.map((s, i) => s.acquireLease('poll:worten-pt', `daemon-${i}`, 30_000, now)));
       expect(got.filter(Boolean)).toHaveLength(1);
     });
+
+    it('raises each deadline alert once, with one webhook event, when several daemons watch at once', async () => {
+      await Promise.all(stores.map((s) => s.migrate()));
+      await stores[0]!.createWebhookEndpoint({ url: 'http://127.0.0.1:9/hook', accounts: ['worten-pt'], events: ['order.deadline_approaching'] });
+      const T0 = '2025-03-01T10:00:00.000Z';
+      await stores[0]!.commitOrders(Array.from({ length: 60 }, (_, i) => order(`D${i}`, { acceptance_deadline: at(T0, 60 + i) })));
+      const now = new Date(T0);
+      const leads = { acceptance: 3_600_000, shipping: 0 };
+      // Every daemon runs two watch loops at once on its own pool, in small batches.
+      const raised = (await Promise.all(stores.flatMap((store) => [0, 1].map(async () => {
+        const mine: string[] = [];
+        for (;;) {
+          const alerts = await store.recordDeadlineAlerts(now, leads, 7);
+          mine.push(...alerts.map((a) => a.marketplace_order_id));
+          if (alerts.length === 0) return mine;
+        }
+      })))).flat();
+      expect(raised.sort()).toEqual(Array.from({ length: 60 }, (_, i) => `D${i}`).sort());
+      const deliveries = await stores[1]!.claimWebhookDeliveries('d', 60_000, 1000, new Date(Date.parse(T0) + 1_000));
+      expect(deliveries).toHaveLength(60);
+      expect(new Set(deliveries.map((d) => (d.event.data as { marketplace_order_id: string }).marketplace_order_id)).size).toBe(60);
+    });
   });
 }

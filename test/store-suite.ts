@@ -10,6 +10,7 @@ import type { NormalizedOrder, OrderLine } from '../engine/order/model.ts';
 import { T0, at, line, order, type StoreSuiteOptions } from './helpers/store-orders.ts';
 import { deadlineAlertSuite } from './store-suite-deadlines.ts';
 import { quarantineSuite } from './store-suite-quarantine.ts';
+import { referenceListSuite } from './store-suite-reference-lists.ts';
 
 export { at, line, order, type StoreSuiteOptions } from './helpers/store-orders.ts';
 
@@ -474,6 +475,7 @@ export function describeStoreSuite(name: string, openFresh: () => Promise<Store>
 
     quarantineSuite(() => store, options);
     deadlineAlertSuite(() => store);
+    referenceListSuite(() => store);
 
     describe('sync runs', () => {
       it('records runs, lists the newest first and reports the last success per account', async () => {

@@ -11,7 +11,7 @@
  * - 422 API_ACTION_DENIED: every validation finding, with the codes of `orderwire check`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ActionFinding, LinePartInput } from '../rules/index.ts';
+import type { ActionFinding, LinePartInput, ParcelInput } from '../rules/index.ts';
 import type { ActionState, StoredAction } from '../store/store.ts';
 import { submitAction } from '../sync/submit-action.ts';
 import { inScope, scopedAccounts } from './auth.ts';
@@ -83,6 +83,32 @@ export function actionRoutes(ctx: ApiContext) {
                 ],
               },
               description: 'Order line ids, where the channel takes the action per line; {id, quantity, amount} for part of a line (a refund of 1 of 3 units, of an amount), where the channel\'s partial_lines allows it. Bounded by what the line has left.',
+            },
+            parcels: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 100,
+              description: 'Ship where the channel takes parcels (its ship action\'s `parcels`): each parcel with its lines and units and its own values of the action\'s fields (carrier, tracking_number, tracking_url), `data` giving defaults for every parcel. Units are bounded by what each line has left to ship (ACTION_PARCEL_QUANTITY_EXCEEDED).',
+              items: {
+                type: 'object',
+                required: ['lines'],
+                additionalProperties: true,
+                properties: {
+                  lines: {
+                    type: 'array',
+                    minItems: 1,
+                    maxItems: 1000,
+                    description: 'The lines in the parcel: a line id (every unit it has left to ship) or {id, quantity}.',
+                    items: {
+                      anyOf: [
+                        { type: 'string', minLength: 1 },
+                        { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', minLength: 1 }, quantity: { type: 'integer', minimum: 1, description: 'Units of the line in the parcel.' } } },
+                      ],
+                    },
+                  },
+                },
+              },
+              examples: [[{ lines: [{ id: 'ORDER-1-1', quantity: 2 }], carrier: 'UPS', tracking_number: '1Z999AA10123456784' }, { lines: ['ORDER-1-2'], carrier: 'UPS', tracking_number: '1Z999AA10123456785' }]],
             },
           },
         },
@@ -169,6 +195,7 @@ export interface ApiActionBody {
   action: string;
   data?: Record<string, unknown>;
   lines?: (string | LinePartInput)[];
+  parcels?: ParcelInput[];
 }
 
 /**
@@ -188,6 +215,7 @@ export async function submitFromApi(ctx: ApiContext, request: FastifyRequest, re
     name: body.action,
     ...(body.data !== undefined && { data: body.data }),
     ...(body.lines !== undefined && { lines: body.lines }),
+    ...(body.parcels !== undefined && { parcels: body.parcels }),
     ...(typeof key === 'string' && { idempotencyKey: apiIdempotencyKey(stored.order.account, key) }),
   });
   switch (outcome.kind) {

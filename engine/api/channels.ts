@@ -5,6 +5,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { describeChannel } from '../channel/describe.ts';
+import { accountView } from '../sync/reference-lists.ts';
+import { inScope } from './auth.ts';
 import type { ApiContext } from './context.ts';
 import { apiError } from './problem.ts';
 import { errorResponses, idParams, security } from './schemas.ts';
@@ -26,21 +28,33 @@ export function channelRoutes(ctx: ApiContext) {
         security,
         response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: descriptionSchema } } }, ...errorResponses() },
       },
-    }, async () => ({ items: [...ctx.channels.values()].map(describeChannel) }));
+    }, async () => ({ items: [...ctx.channels.values()].map((c) => describeChannel(c)) }));
 
     app.get('/v1/channels/:id', {
       schema: {
         tags: ['channels'],
         summary: 'One channel, described',
+        description: "With `account`, the channel as that account sees it: its live lists (carriers, reasons) hold the values the account's marketplace served, with when they were fetched (`lists.<name>.values_from`, `fetched_at`), and every field's values follow them.",
         security,
         params: idParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { account: { type: 'string', minLength: 1, description: "An account of this channel among the token's: describe the channel as it sees it (its live lists)." } },
+        },
         response: { 200: descriptionSchema, ...errorResponses(404) },
       },
     }, async (request) => {
       const { id } = request.params as { id: string };
+      const { account: accountId } = request.query as { account?: string };
       const channel = ctx.channels.get(id);
       if (!channel) throw apiError('CHANNEL_NOT_FOUND', `no channel "${id}" is loaded (loaded: ${[...ctx.channels.keys()].join(', ')})`);
-      return describeChannel(channel);
+      if (accountId === undefined) return describeChannel(channel);
+      const account = ctx.accounts.get(accountId);
+      if (!account || !inScope(request, accountId)) throw apiError('ACCOUNT_NOT_FOUND', `no account "${accountId}" among this token's accounts`);
+      if (account.channel.id !== channel.id) throw apiError('ACCOUNT_NOT_FOUND', `account "${accountId}" is on channel ${account.channel.id}, not ${channel.id}`);
+      const view = await accountView(ctx.store, account);
+      return describeChannel(view.channel, view.state);
     });
   };
 }

@@ -31,6 +31,7 @@ export interface DaemonApi {
 export interface ApiHooks {
   onRun(account: string, outcome: SyncOutcome | Error): void;
   onActionOutcome(action: StoredAction, state: StoredAction['state']): void;
+  onListFailure(account: string, list: string, code: string): void;
   onDeadlineAlert(alert: DeadlineAlert): void;
 }
 
@@ -102,6 +103,7 @@ export function startDaemonApi(deps: DaemonApiDeps, options: DaemonApiOptions = 
     hooks: {
       onRun: (account, outcome) => metrics.onRun(account, outcome),
       onActionOutcome: (action, state) => metrics.onActionOutcome(action, state),
+      onListFailure: (account, list, code) => metrics.listFailures.inc({ account, list, code }),
       onDeadlineAlert: (alert) => metrics.onDeadlineAlert(alert),
     },
     async close() {

@@ -11,6 +11,9 @@
  * - orderwire_http_request_duration_seconds{route,method,status}  histogram
  * - orderwire_last_successful_sync_seconds{account}      gauge: seconds since, at scrape time
  * - orderwire_quarantined_records{account,code}          gauge: records in quarantine, at scrape time
+ * - orderwire_reference_list_failures_total{account,list,code}  counter: failed refreshes of live
+ *   reference lists (carriers, reasons); the last list fetched stays in use
+ * - orderwire_reference_list_age_seconds{account,list}   gauge: seconds since each live list was fetched, at scrape time
  * - orderwire_orders_due{account,within}                gauge: orders whose next step (acceptance,
  *   then shipping) is due before now (within="overdue") or within 24 hours (within="24h"), at scrape time
  * - orderwire_deadline_alerts_total{account,kind,overdue}  counter: order.deadline_approaching alerts raised
@@ -28,6 +31,7 @@ export class ApiMetrics {
   readonly apiErrors: Counter<'code' | 'status'>;
   readonly webhookDeliveries: Counter<'outcome'>;
   readonly httpDuration: Histogram<'route' | 'method' | 'status'>;
+  readonly listFailures: Counter<'account' | 'list' | 'code'>;
   readonly deadlineAlerts: Counter<'account' | 'kind' | 'overdue'>;
 
   constructor(store: Store, now: () => Date = () => new Date()) {
@@ -54,6 +58,23 @@ export class ApiMetrics {
       labelNames: ['route', 'method', 'status'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
+    });
+    this.listFailures = new Counter({
+      name: 'orderwire_reference_list_failures_total',
+      help: 'Failed refreshes of live reference lists (carriers, reasons) by account, list and error code; the last list fetched stays in use.',
+      labelNames: ['account', 'list', 'code'],
+      registers,
+    });
+    new Gauge({
+      name: 'orderwire_reference_list_age_seconds',
+      help: 'Seconds since each live reference list was last fetched, by account and list.',
+      labelNames: ['account', 'list'],
+      registers,
+      async collect() {
+        const lists = await store.listReferenceLists();
+        this.reset();
+        for (const l of lists) if (l.fetched_at !== undefined) this.set({ account: l.account, list: l.list }, Math.max(0, (now().getTime() - Date.parse(l.fetched_at)) / 1000));
+      },
     });
     new Gauge({
       name: 'orderwire_orders',

@@ -98,6 +98,27 @@ export const orderSchema = {
     marketplace_status: { type: 'string' },
     acceptance_deadline: { type: 'string', format: 'date-time', description: 'When the order must be accepted or refused: the marketplace\'s limit, else the channel\'s (deadlines.acceptance).' },
     shipping_deadline: { type: 'string', format: 'date-time', description: 'When the order must have shipped (Mirakl shipping_deadline, Octopia shippedAtMax).' },
+    parcels: {
+      type: 'array',
+      description: 'Parcels shipped so far, oldest first (Mirakl shipments, Octopia parcels); absent when none. Each line of the order then has `shipped_quantity`, its units in them.',
+      items: {
+        type: 'object',
+        required: ['lines'],
+        properties: {
+          id: { type: 'string', description: 'The marketplace\'s id of the parcel.' },
+          carrier_code: { type: 'string' },
+          carrier_name: { type: 'string' },
+          tracking_number: { type: 'string' },
+          tracking_url: { type: 'string' },
+          shipped_at: { type: 'string', format: 'date-time' },
+          lines: {
+            type: 'array',
+            description: 'The lines in the parcel and their units.',
+            items: { type: 'object', required: ['id', 'quantity'], properties: { id: { type: 'string' }, quantity: { type: 'integer', minimum: 1 } } },
+          },
+        },
+      },
+    },
   },
 } as const;
 

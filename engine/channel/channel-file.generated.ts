@@ -137,6 +137,18 @@ export type Description1 = string;
  */
 export type Source2 = string;
 /**
+ * The reference list of the platform file (`lists.<name>`) the values come from.
+ */
+export type PlatformList = string;
+/**
+ * Only the records of this type (Mirakl RE01: REFUND, CANCELATION, INCIDENT_OPEN...).
+ */
+export type RecordType = string;
+/**
+ * How often the list is fetched again (ISO-8601 duration); at least the spacing the platform's budget for the endpoint allows (SH21: P1D).
+ */
+export type RefreshPeriod = string;
+/**
  * The valid codes with labels.
  */
 export type Values = Value[];
@@ -423,7 +435,16 @@ export interface ValueList {
   kind: Kind;
   description?: Description1;
   source?: Source2;
+  live?: LiveValues;
   values: Values;
+}
+/**
+ * Where each account's marketplace serves this list (a reference list of the platform file: Mirakl SH21 carriers, RE01 reasons; Octopia carriers) and how often orderwire refreshes it, within the platform's budget for its endpoint. Actions are validated against the account's live list; `values` are the fallback until a fetch succeeded.
+ */
+export interface LiveValues {
+  from: PlatformList;
+  type?: RecordType;
+  refresh: RefreshPeriod;
 }
 /**
  * Seller actions by name (the action kinds: see $defs/actionName).

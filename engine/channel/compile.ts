@@ -20,6 +20,8 @@ import type {
 import { durationToMs } from './duration.ts';
 
 /* Shapes of the YAML document (snake_case), as the schema allows them. */
+/** `lists.<name>.live`: the platform list the values come from, a record type, the refresh period. */
+export interface RawLiveList { from: string; type?: string; refresh: string }
 export interface RawListValue { code: string; label: string; tracking_url?: string }
 export interface RawField {
   type: FieldType;
@@ -68,7 +70,7 @@ export interface RawChannel {
   status_notes?: Partial<Record<NormalizedStatus, string>>;
   fulfillment?: { description?: string; arrives_in?: NormalizedStatus; modes?: RawListValue[] };
   deadlines?: { acceptance: string; on_expiry?: 'refused' | 'nothing'; source?: string };
-  lists?: Record<string, { kind: ValueList['kind']; description?: string; source?: string; values: RawListValue[] }>;
+  lists?: Record<string, { kind: ValueList['kind']; description?: string; source?: string; live?: RawLiveList; values: RawListValue[] }>;
   actions: Partial<Record<ActionName, RawAction>>;
   rules?: RawRule[];
 }
@@ -175,6 +177,9 @@ export function compileChannel(raw: RawChannel, file?: string): Channel {
       kind: list.kind,
       ...(list.description !== undefined && { description: list.description }),
       ...(list.source !== undefined && { source: list.source }),
+      ...(list.live && {
+        live: Object.freeze({ from: list.live.from, ...(list.live.type !== undefined && { type: list.live.type }), refresh: list.live.refresh, refreshMs: ms(list.live.refresh) }),
+      }),
       values: Object.freeze(list.values.map(listValue)),
     });
   }

@@ -46,6 +46,16 @@ export function describeText(d: ChannelDescription): string {
     const modes = d.fulfillment.modes.map((m) => m.code).join(', ');
     out.push('', `Fulfilment: ${d.fulfillment.arrives_in ? `arrives in ${d.fulfillment.arrives_in}` : 'retrieved like other orders'}${modes ? `; modes ${modes}` : ''}`);
   }
+  const lists = Object.entries(d.lists);
+  if (lists.length > 0) {
+    out.push('', 'Value lists:');
+    for (const [name, l] of lists) {
+      const from = l.values_from === 'marketplace'
+        ? `live for ${l.account}, fetched ${l.fetched_at}`
+        : l.live ? `live from ${l.live.from}${l.live.type ? ` (${l.live.type})` : ''} every ${l.live.refresh}; the file's values until fetched` : 'static';
+      out.push(`  ${name} (${l.kind}, ${l.items.length} values; ${from})${l.source ? `: ${l.source}` : ''}`);
+    }
+  }
   if (d.rules.length > 0) {
     out.push('', 'Custom rules:');
     for (const r of d.rules) out.push(`  ${r.id} (${r.severity}${r.actions ? `, ${r.actions.join(', ')}` : ''}): ${r.message}`);

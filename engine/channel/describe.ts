@@ -33,6 +33,8 @@ export interface ActionStatusDescription {
   partial_amount: boolean;
   /** The marketplace statuses at which the action is allowed here; null: all of them. */
   marketplace_statuses: string[] | null;
+  /** Ship: the parcels it takes (partial shipments, at most `max` per request); null: one parcel, the whole order. */
+  parcels: { partial: boolean; max: number | null } | null;
   note: string | null;
 }
 export interface ActionDescription {
@@ -45,6 +47,29 @@ export interface ActionDescription {
   instead: Partial<Record<NormalizedStatus, ActionName>>;
   by_status: Partial<Record<NormalizedStatus, ActionStatusDescription>>;
 }
+/** A named value list: where its values come from, and for an account, when they were fetched. */
+export interface ListDescription {
+  kind: 'carrier' | 'reason' | 'enum';
+  description: string | null;
+  /** The source the channel file cites for its values. */
+  source: string | null;
+  /** Where each account's marketplace serves the list (channel `live`), or null for a static list. */
+  live: { from: string; type: string | null; refresh: string } | null;
+  /** `file`: the channel file's values; `marketplace`: the values the account's marketplace served. */
+  values_from: 'file' | 'marketplace';
+  /** The account the values are for (a described account), else null. */
+  account: string | null;
+  fetched_at: string | null;
+  items: ValueDescription[];
+}
+
+/** What an account's live lists add to its channel's description (engine/sync/reference-lists.ts). */
+export interface AccountListState {
+  readonly account: string;
+  /** Per list name: when the values in the channel were fetched (lists absent: the file's values). */
+  readonly fetched: Readonly<Record<string, string>>;
+}
+
 export interface ChannelDescription {
   description_version: typeof DESCRIPTION_VERSION;
   id: string;
@@ -63,6 +88,7 @@ export interface ChannelDescription {
   fulfillment: { description: string | null; arrives_in: NormalizedStatus | null; modes: ValueDescription[] } | null;
   scope: { sales_channels: string[]; note: string | null } | null;
   actions: Partial<Record<ActionName, ActionDescription>>;
+  lists: Record<string, ListDescription>;
   rules: { id: string; description: string | null; actions: ActionName[] | null; when: NormalizedStatus[] | null; severity: 'error' | 'warning'; field: string | null; message: string }[];
 }
 
@@ -99,7 +125,7 @@ function action(channel: Channel, a: ActionSpec): ActionDescription {
   const byStatus: Partial<Record<NormalizedStatus, ActionStatusDescription>> = {};
   for (const status of a.allowedIn) {
     const s = a.byStatus[status]!;
-    byStatus[status] = { fields: Object.values(s.fields).map((f) => field(channel, f)), lines: s.lines, partial_lines: s.partialLines, partial_amount: s.partialAmount, marketplace_statuses: s.marketplaceStatuses ? [...s.marketplaceStatuses] : null, note: s.note ?? null };
+    byStatus[status] = { fields: Object.values(s.fields).map((f) => field(channel, f)), lines: s.lines, partial_lines: s.partialLines, partial_amount: s.partialAmount, marketplace_statuses: s.marketplaceStatuses ? [...s.marketplaceStatuses] : null, parcels: s.parcels ? { partial: s.parcels.partial, max: s.parcels.max ?? null } : null, note: s.note ?? null };
   }
   return {
     name: a.name,
@@ -119,7 +145,29 @@ function copyMap(map: Readonly<Partial<Record<NormalizedStatus, readonly string[
   return out;
 }
 
-export function describeChannel(channel: Channel): ChannelDescription {
+function lists(channel: Channel, state: AccountListState | undefined): Record<string, ListDescription> {
+  const out: Record<string, ListDescription> = {};
+  for (const [name, list] of Object.entries(channel.lists)) {
+    const fetchedAt = list.live ? state?.fetched[name] : undefined;
+    out[name] = {
+      kind: list.kind,
+      description: list.description ?? null,
+      source: list.source ?? null,
+      live: list.live ? { from: list.live.from, type: list.live.type ?? null, refresh: list.live.refresh } : null,
+      values_from: fetchedAt !== undefined ? 'marketplace' : 'file',
+      account: state?.account ?? null,
+      fetched_at: fetchedAt ?? null,
+      items: list.values.map(value),
+    };
+  }
+  return out;
+}
+
+/**
+ * The description of a channel; with `account`, the channel as that account sees it (its live
+ * lists' values, engine/sync/reference-lists.ts accountChannel) and when they were fetched.
+ */
+export function describeChannel(channel: Channel, account?: AccountListState): ChannelDescription {
   const actions: Partial<Record<ActionName, ActionDescription>> = {};
   for (const a of Object.values(channel.actions)) actions[a.name] = action(channel, a);
   const allowed: Partial<Record<NormalizedStatus, ActionName[]>> = {};
@@ -146,6 +194,7 @@ export function describeChannel(channel: Channel): ChannelDescription {
       : null,
     scope: channel.scope ? { sales_channels: [...channel.scope.salesChannels], note: channel.scope.note ?? null } : null,
     actions,
+    lists: lists(channel, account),
     rules: channel.rules.map((r) => ({
       id: r.id,
       description: r.description ?? null,

@@ -144,6 +144,9 @@ function valueLists(out: Lines, channel: Channel): void {
     out.push('', `### ${code(list.name)} (${list.kind})`, '');
     if (list.description) out.push(list.description, '');
     if (list.source) out.push(`Source: ${list.source}`, '');
+    if (list.live) {
+      out.push(`Live: each account's marketplace serves its own list (platform list ${code(list.live.from)}${list.live.type ? `, type ${code(list.live.type)}` : ''}), fetched every ${durationInWords(list.live.refreshMs)} (${code(list.live.refresh)}); actions are validated against it. The values below are the fallback until the first fetch (\`orderwire lists ACCOUNT\` shows an account's).`, '');
+    }
     const withUrl = list.values.some((v) => v.trackingUrl);
     out.push(withUrl ? '| Code | Label | Tracking URL |' : '| Code | Label |', withUrl ? '|---|---|---|' : '|---|---|');
     for (const v of list.values) out.push(`| ${code(v.code)} | ${cell(v.label)} |${withUrl ? ` ${v.trackingUrl ? code(v.trackingUrl) : ''} |` : ''}`);

@@ -12,3 +12,11 @@ export function durationToMs(text: string): number | undefined {
   const days = Number(w ?? 0) * 7 + Number(d ?? 0);
   return ((days * 24 + Number(h ?? 0)) * 60 + Number(min ?? 0)) * 60_000 + Math.round(Number(s ?? 0) * 1000);
 }
+
+/** The shortest ISO-8601 text of a span of milliseconds in whole days, hours, minutes or seconds (P1D, PT1H). */
+export function msToDuration(ms: number): string {
+  if (ms > 0 && ms % 86_400_000 === 0) return `P${ms / 86_400_000}D`;
+  if (ms > 0 && ms % 3_600_000 === 0) return `PT${ms / 3_600_000}H`;
+  if (ms > 0 && ms % 60_000 === 0) return `PT${ms / 60_000}M`;
+  return `PT${Math.ceil(ms / 1000)}S`;
+}

@@ -50,7 +50,18 @@ export interface ValueList {
   readonly kind: 'carrier' | 'reason' | 'enum';
   readonly description?: string;
   readonly source?: string;
+  /** Where each account's marketplace serves the list (channel `live`); `values` are the fallback. */
+  readonly live?: LiveListSource;
   readonly values: readonly ListValue[];
+}
+
+/** A live list's source: the platform's reference list, the record type it keeps, how often to refresh it. */
+export interface LiveListSource {
+  /** The platform file's reference list (`lists.<from>`). */
+  readonly from: string;
+  readonly type?: string;
+  readonly refresh: string;
+  readonly refreshMs: number;
 }
 
 export interface FieldSpec {

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { durationToMs } from './duration.ts';
 
 /** Folder holding the shipped channel files. */
 export const CHANNELS_DIR = path.resolve(import.meta.dirname, '../../channels');
@@ -48,28 +49,83 @@ function platformFileFor(platform: string, channelFile?: string): string | undef
   return undefined;
 }
 
-const vocabularies = new Map<string, { stamp: string; statuses: readonly string[] | undefined }>();
+/** What channel checks read of a platform file: its statuses, its reference lists and their budgets. */
+interface PlatformFacts {
+  statuses: readonly string[] | undefined;
+  lists: Readonly<Record<string, PlatformListFacts>> | undefined;
+}
 
-/**
- * The statuses a platform declares (`statuses:` of its file), or undefined when its file is
- * missing, broken or declares none: the platform file's own validation reports those. Cached per
- * file until it changes, since every channel of a platform asks.
- */
-export function platformStatuses(platform: string, channelFile?: string): readonly string[] | undefined {
+/** A platform reference list as a channel's `live` sees it. */
+export interface PlatformListFacts {
+  readonly endpoint: string;
+  /** The list's records have a type a channel selects by (`values.type`). */
+  readonly typed: boolean;
+  /** The endpoint's budget as the shortest spacing of two requests, in ms (undefined: no budget). */
+  readonly minSpacingMs: number | undefined;
+  /** The budget as written (`1 per P1D`), for messages. */
+  readonly budget: string | undefined;
+}
+
+const facts = new Map<string, { stamp: string; facts: PlatformFacts }>();
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function readLists(data: Record<string, unknown>): Record<string, PlatformListFacts> | undefined {
+  if (!isRecord(data.lists)) return undefined;
+  const budgets = isRecord(data.budgets) && isRecord(data.budgets.endpoints) ? data.budgets.endpoints : {};
+  const out: Record<string, PlatformListFacts> = {};
+  for (const [name, list] of Object.entries(data.lists)) {
+    if (!isRecord(list) || typeof list.endpoint !== 'string') continue;
+    const budget = budgets[list.endpoint];
+    const perMs = isRecord(budget) && typeof budget.per === 'string' ? durationToMs(budget.per) : undefined;
+    const limit = isRecord(budget) && typeof budget.limit === 'number' && budget.limit > 0 ? budget.limit : undefined;
+    out[name] = Object.freeze({
+      endpoint: list.endpoint,
+      typed: isRecord(list.values) && typeof list.values.type === 'string',
+      minSpacingMs: perMs !== undefined && limit !== undefined ? perMs / limit : undefined,
+      budget: perMs !== undefined && limit !== undefined && isRecord(budget) ? `${limit} per ${String(budget.per)}` : undefined,
+    });
+  }
+  return Object.freeze(out);
+}
+
+/** The platform file's facts, cached per file until it changes, since every channel of a platform asks. */
+function platformFacts(platform: string, channelFile?: string): PlatformFacts | undefined {
   const file = platformFileFor(platform, channelFile);
   if (file === undefined) return undefined;
   const { mtimeMs, size } = statSync(file);
   const stamp = `${mtimeMs}:${size}`;
-  const cached = vocabularies.get(file);
-  if (cached?.stamp === stamp) return cached.statuses;
-  let statuses: readonly string[] | undefined;
+  const cached = facts.get(file);
+  if (cached?.stamp === stamp) return cached.facts;
+  let read: PlatformFacts = { statuses: undefined, lists: undefined };
   try {
-    const data = parse(readFileSync(file, 'utf8')) as { statuses?: unknown } | null;
-    const list = data?.statuses;
-    statuses = Array.isArray(list) && list.every((s) => typeof s === 'string') ? Object.freeze([...list] as string[]) : undefined;
+    const data = parse(readFileSync(file, 'utf8')) as unknown;
+    if (isRecord(data)) {
+      const list = data.statuses;
+      read = {
+        statuses: Array.isArray(list) && list.every((s) => typeof s === 'string') ? Object.freeze([...list] as string[]) : undefined,
+        lists: readLists(data),
+      };
+    }
   } catch {
-    statuses = undefined;
+    // A broken platform file: its own validation reports it.
   }
-  vocabularies.set(file, { stamp, statuses });
-  return statuses;
+  facts.set(file, { stamp, facts: read });
+  return read;
+}
+
+/**
+ * The statuses a platform declares (`statuses:` of its file), or undefined when its file is
+ * missing, broken or declares none: the platform file's own validation reports those.
+ */
+export function platformStatuses(platform: string, channelFile?: string): readonly string[] | undefined {
+  return platformFacts(platform, channelFile)?.statuses;
+}
+
+/** The reference lists a platform declares (`lists:`), or undefined when its file is missing or broken. */
+export function platformLists(platform: string, channelFile?: string): Readonly<Record<string, PlatformListFacts>> | undefined {
+  const read = platformFacts(platform, channelFile);
+  return read === undefined ? undefined : (read.lists ?? {});
 }

@@ -15,6 +15,7 @@ import { schemaFindings } from '../documents/schema-findings.ts';
 import { channelNamer } from './where.ts';
 import { checkActions, checkRuleScopes } from './semantic-actions.ts';
 import { checkListsAndFields } from './semantic-fields.ts';
+import { checkLiveLists } from './semantic-live-lists.ts';
 import { checkIdentity, checkStatusMap, checkWindows } from './semantic-statuses.ts';
 
 export interface ValidationResult {
@@ -50,6 +51,7 @@ export function validateChannelText(text: string, file: string, options: Validat
   checkActions(ctx);
   checkRuleScopes(ctx);
   checkListsAndFields(ctx);
+  checkLiveLists(ctx);
   if (hasErrors(findings)) return done();
 
   checkRules(ctx, options.extraOperators ? { extraOperators: options.extraOperators } : {});

@@ -6,6 +6,7 @@
 import type { Channel } from '../channel/model.ts';
 import type { NormalizedOrder } from '../order/model.ts';
 import type { ActionRequest } from '../rules/request.ts';
+import type { FetchedList } from './reference-lists.ts';
 
 export interface TimeWindow {
   /** Inclusive lower bound of the marketplace's update date (UTC). */
@@ -132,5 +133,12 @@ export interface Connector {
   effectBaseline(request: ActionRequest, order: NormalizedOrder): unknown;
   /** Whether the order read back shows the action took effect (pure: no request). */
   checkEffect(request: ActionRequest, readBack: NormalizedOrder, baseline: unknown): EffectReading;
+  /**
+   * Reads one reference list the platform declares (`lists.<name>`: carriers, reasons) from the
+   * account's marketplace, without taking the endpoint's budget (the caller keeps it).
+   */
+  fetchList(name: string, signal?: AbortSignal): Promise<FetchedList>;
+  /** The endpoint of a reference list the platform declares and its budget, if any (undefined: not declared). */
+  listSource(name: string): { endpoint: string; budget?: { limit: number; perMs: number } } | undefined;
   close(): Promise<void>;
 }

@@ -17,6 +17,7 @@ import type { RetrySettings } from './http/retry-policy.ts';
 import { listWindow } from './listing.ts';
 import { createNormalizer } from './normalize.ts';
 import { createPaginator } from './paginate/index.ts';
+import { fetchReferenceList } from './reference-lists.ts';
 import type { Budget, Platform } from './platform/model.ts';
 import { joinUrl, renderQuery } from './request-url.ts';
 import { OrderwireError } from '../errors.ts';
@@ -126,6 +127,17 @@ export function createConnector(connection: AccountConnection, platform: Platfor
       const steps = buildActionRequests(platform, request, readBack).map((r) => r.endpoint);
       const index = steps.indexOf(reading.doneThrough);
       return { verdict: 'not_yet', evidence: reading.evidence, ...(index >= 0 && { stepsDone: index + 1 }) };
+    },
+
+    fetchList: (name, signal) => fetchReferenceList(platform, http, baseUrl, name, signal),
+
+    listSource(name) {
+      const list = platform.lists[name];
+      if (!list) return undefined;
+      // The platform's budget, not this connector's overrides (a sandbox without budgets): the
+      // refresher keeps the marketplace's ceiling for lists in any case.
+      const budget = platform.budgets[list.endpoint];
+      return { endpoint: list.endpoint, ...(budget && { budget: { limit: budget.limit, perMs: budget.perMs } }) };
     },
 
     close: () => http.close(),

@@ -222,6 +222,24 @@ export const channelErrors = defineErrors({
     http: 422,
     help: 'No field refers to this list. Remove it or reference it from a field\'s `values`.',
   },
+  CHANNEL_LIST_LIVE_UNKNOWN: {
+    title: 'Live list source unknown to the platform',
+    severity: 'error',
+    http: 422,
+    help: "`live.from` names a reference list the channel's platform file does not declare under `lists:` (Mirakl: carriers for SH21, reasons for RE01; Octopia: carriers). The finding lists the platform's lists with the closest name.",
+  },
+  CHANNEL_LIST_LIVE_TYPE: {
+    title: 'Live list type cannot apply',
+    severity: 'error',
+    http: 422,
+    help: "`live.type` selects the records of one type (Mirakl RE01's reason type: REFUND, CANCELATION...), but the platform's list declares no type field (`values.type`); or the list's records have types and `live.type` is missing, so reasons of every type would be accepted. Set or remove `live.type`.",
+  },
+  CHANNEL_LIST_LIVE_OVER_BUDGET: {
+    title: 'Live list refreshed more often than the marketplace allows',
+    severity: 'error',
+    http: 422,
+    help: "`live.refresh` is shorter than the platform's budget for the list's endpoint allows (Mirakl SH21: once a day, `budgets.endpoints.SH21`). Refresh at most as often as the budget: the marketplace would refuse the extra calls.",
+  },
   CHANNEL_FIELD_SIBLING_MISSING: {
     title: '`ignored_when_registered` names a missing field',
     severity: 'error',

@@ -44,6 +44,24 @@ export const connectorErrors = defineErrors({
     http: 422,
     help: "The channel allows an action that the platform file does not say how to send. Add it under `actions:` in channels/platforms/<platform>.yaml.",
   },
+  CONNECTOR_LIST_NOT_DECLARED: {
+    title: 'Reference list not declared by the platform',
+    severity: 'error',
+    http: 422,
+    help: "A channel list takes its live values from a platform list (`live.from`) that channels/platforms/<platform>.yaml does not declare under `lists:`. Fix the name, or declare the list's request in the platform file.",
+  },
+  REFERENCE_LIST_FETCH_FAILED: {
+    title: 'Reference list could not be refreshed',
+    severity: 'warning',
+    http: 502,
+    help: 'Reading a live reference list (carriers, reasons) from the marketplace failed: the marketplace refused or did not answer, or its answer had no list. Nothing is blocked: actions are validated against the last list fetched (or the channel file\'s values when none was), the failure is logged, counted (orderwire_reference_list_failures_total) and shown by `orderwire lists ACCOUNT`, and the next refresh tries again.',
+  },
+  REFERENCE_LIST_BUDGET_SPENT: {
+    title: 'Reference list refresh not within budget',
+    severity: 'warning',
+    http: 429,
+    help: "The marketplace allows this list's endpoint only so often (Mirakl SH21: once a day), and that budget is spent for the account. The stored list stays in use; the message says when a refresh fits again.",
+  },
   CONNECTOR_TEMPLATE_VALUE_MISSING: {
     title: 'Action request needs a value that is absent',
     severity: 'error',

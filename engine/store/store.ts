@@ -58,17 +58,24 @@ export interface OrderEvent {
   marketplace_order_id: string;
   /**
    * `order.refunded`: refunds were recorded on lines since the stored version (details.lines, one
-   * entry per line: what was added); `order.lines_canceled`: the same for cancelations.
+   * entry per line: what was added); `order.lines_canceled`: the same for cancelations;
+   * `order.shipment_added`: lines gained units in parcels (details.lines: the units per line).
    */
-  type: 'order.created' | 'order.status_changed' | 'line.status_changed' | 'order.updated' | 'order.refunded' | 'order.lines_canceled';
+  type: 'order.created' | 'order.status_changed' | 'line.status_changed' | 'order.updated' | 'order.refunded' | 'order.lines_canceled' | 'order.shipment_added';
   line_id?: string;
   from_status?: OrderStatus;
   to_status?: OrderStatus;
   from_marketplace_status?: string;
   to_marketplace_status?: string;
-  /** order.refunded and order.lines_canceled: per line, the quantity and amounts added. */
-  details?: { lines: EventLineAmounts[] };
+  /** order.refunded and order.lines_canceled: per line, the quantity and amounts added; order.shipment_added: per line, the units shipped. */
+  details?: { lines: Array<EventLineAmounts | EventLineUnits> };
   at: string;
+}
+
+/** order.shipment_added: units of a line in the parcels added. */
+export interface EventLineUnits {
+  line_id: string;
+  quantity: number;
 }
 
 export interface EventLineAmounts {
@@ -129,6 +136,55 @@ export interface QuarantinedRecord {
   last_seen_at: string;
   /** The sync run that last met it. */
   last_run?: string;
+}
+
+/** One value of a reference list as the marketplace serves it (a carrier, a reason). */
+export interface ReferenceListValue {
+  code: string;
+  label: string;
+  /** Carriers: the tracking URL template with {trackingId}, when the marketplace gives one. */
+  tracking_url?: string;
+}
+
+/**
+ * A channel's value list as one account's marketplace serves it (channel `lists.<name>.live`),
+ * with when it was fetched. Kept across failures: a failed refresh records the attempt and its
+ * error, and leaves the last fetched values in place.
+ */
+export interface StoredReferenceList {
+  account: string;
+  channel: string;
+  /** The channel's list name (`carriers`, `refund_reasons`). */
+  list: string;
+  /** The platform's live source it comes from (`carriers` = Mirakl SH21). */
+  source: string;
+  /** The values last fetched; null while no fetch has succeeded. */
+  values: ReferenceListValue[] | null;
+  fetched_at?: string;
+  /** The last attempt, successful or not. */
+  attempted_at: string;
+  /** Why the last attempt failed (absent after a success). */
+  error?: string;
+  /** Failed attempts since the last success. */
+  failures: number;
+}
+
+export interface NewReferenceList {
+  account: string;
+  channel: string;
+  list: string;
+  source: string;
+  values: ReferenceListValue[];
+  fetched_at: string;
+}
+
+export interface ReferenceListFailure {
+  account: string;
+  channel: string;
+  list: string;
+  source: string;
+  attempted_at: string;
+  error: string;
 }
 
 export type NewQuarantinedRecord = Pick<QuarantinedRecord, 'account' | 'channel' | 'code' | 'reason' | 'raw'> & {
@@ -418,6 +474,16 @@ export interface Store extends ApiStore {
   releaseQuarantine(ids: string[]): Promise<number>;
   /** Quarantined records per account and reason code (for metrics and health). */
   countQuarantine(): Promise<Array<{ account: string; code: string; count: number }>>;
+  /**
+   * Stores the values of a reference list fetched for an account, replacing the previous ones,
+   * unless the stored ones were fetched later (a slower process never overwrites a newer list).
+   * Clears the failure state. Returns the list as stored.
+   */
+  saveReferenceList(list: NewReferenceList): Promise<StoredReferenceList>;
+  /** Records a failed fetch: the values and fetch time stay as they were; attempts and error are kept. */
+  recordReferenceListFailure(failure: ReferenceListFailure): Promise<StoredReferenceList>;
+  /** Stored reference lists, by account, channel and list name. */
+  listReferenceLists(filter?: { account?: string; channel?: string }): Promise<StoredReferenceList[]>;
   listRuns(filter: { account?: string; limit?: number }): Promise<SyncRun[]>;
   /** Last successful run per account (for metrics: seconds since last successful sync). */
   lastSuccessfulRuns(): Promise<Array<{ account: string; channel: string; finished_at: string }>>;

@@ -18,6 +18,7 @@
 import type { Logger } from '../log.ts';
 import type { DeadlineAlert, DeadlineLeads, StoredAction, Store } from '../store/store.ts';
 import type { AccountRuntime } from './account.ts';
+import { PeriodicTask } from './periodic-task.ts';
 import { submitAction } from './submit-action.ts';
 
 export interface DeadlineWatchOptions {
@@ -43,16 +44,15 @@ const BATCH = 200;
 
 export class DeadlineWatcher {
   readonly #o: DeadlineWatchOptions;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<DeadlineAlert[]> | undefined;
-  #stopped = false;
+  readonly #task: PeriodicTask;
 
   constructor(options: DeadlineWatchOptions) {
     this.#o = options;
+    this.#task = new PeriodicTask({ run: () => this.check(), everyMs: options.everyMs, log: options.log, failure: 'deadline watch failed; trying again next period' });
   }
 
   start(): void {
-    this.#schedule(0);
+    this.#task.start();
   }
 
   /** Records every alert due now; returns them. */
@@ -64,13 +64,13 @@ export class DeadlineWatcher {
       for (const alert of alerts) this.#o.onAlert?.(alert);
       all.push(...alerts);
       // Each kind is capped at BATCH per call: fewer than that of both means nothing is left.
-      if (alerts.length < BATCH || this.#stopped) break;
+      if (alerts.length < BATCH || this.#task.stopped) break;
     }
     if (all.length > 0) {
       this.#o.log.info({ alerts: all.length, overdue: all.filter((a) => a.overdue).length }, 'order deadlines approaching');
     }
     for (const account of this.#o.accounts ?? []) {
-      if (account.autoRefuseBeforeMs !== undefined && !this.#stopped) await this.#refuseLate(account, account.autoRefuseBeforeMs, now);
+      if (account.autoRefuseBeforeMs !== undefined && !this.#task.stopped) await this.#refuseLate(account, account.autoRefuseBeforeMs, now);
     }
     return all;
   }
@@ -102,23 +102,11 @@ export class DeadlineWatcher {
         }
       }
       after = page.next;
-    } while (after !== undefined && !this.#stopped);
+    } while (after !== undefined && !this.#task.stopped);
     return queued;
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.#running?.catch(() => undefined);
-  }
-
-  #schedule(delayMs: number): void {
-    if (this.#stopped) return;
-    this.#timer = setTimeout(() => {
-      this.#running = this.check();
-      this.#running
-        .catch((err: unknown) => this.#o.log.error({ err }, 'deadline watch failed; trying again next period'))
-        .finally(() => this.#schedule(this.#o.everyMs));
-    }, delayMs);
+    await this.#task.stop();
   }
 }

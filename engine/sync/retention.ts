@@ -6,6 +6,7 @@
  */
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
+import { PeriodicTask } from './periodic-task.ts';
 
 export interface RetentionOptions {
   store: Store;
@@ -19,16 +20,15 @@ const BATCH = 200;
 
 export class RetentionSweeper {
   readonly #o: RetentionOptions;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<number> | undefined;
-  #stopped = false;
+  readonly #task: PeriodicTask;
 
   constructor(options: RetentionOptions) {
     this.#o = options;
+    this.#task = new PeriodicTask({ run: () => this.sweep(), everyMs: options.everyMs, log: options.log, failure: 'personal data retention failed; trying again next period' });
   }
 
   start(): void {
-    this.#schedule(0);
+    this.#task.start();
   }
 
   /** Redacts every order due now; returns how many. */
@@ -38,25 +38,13 @@ export class RetentionSweeper {
     for (;;) {
       const n = await this.#o.store.redactExpiredPersonalData(cutoff, BATCH);
       total += n;
-      if (n < BATCH || this.#stopped) break;
+      if (n < BATCH || this.#task.stopped) break;
     }
     if (total > 0) this.#o.log.info({ orders: total, final_before: cutoff }, 'personal data redacted after retention');
     return total;
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.#running?.catch(() => undefined);
-  }
-
-  #schedule(delayMs: number): void {
-    if (this.#stopped) return;
-    this.#timer = setTimeout(() => {
-      this.#running = this.sweep();
-      this.#running
-        .catch((err: unknown) => this.#o.log.error({ err }, 'personal data retention failed; trying again next period'))
-        .finally(() => this.#schedule(this.#o.everyMs));
-    }, delayMs);
+    await this.#task.stop();
   }
 }

@@ -4,6 +4,8 @@
  * the normalized request. Nothing is sent here; the action worker sends queued actions, one at a
  * time per order, in queue order.
  *
+ * - Values of live lists (carriers, reasons) are checked against the account's stored live list
+ *   (engine/sync/reference-lists.ts), the channel file's values until one was fetched.
  * - The idempotency key is looked up before anything else: the same key with the same request
  *   returns the stored action whatever its state (a replay after success is not re-validated
  *   against the order's new status); the same key with another request is refused
@@ -23,6 +25,7 @@ import { validateAction, type LinePartInput, type ParcelInput, type ValidationRe
 import type { Store, StoredAction } from '../store/store.ts';
 import type { AccountRuntime } from './account.ts';
 import { projectedStatus } from './projected-status.ts';
+import { accountChannel } from './reference-lists.ts';
 
 export interface ActionInput {
   marketplaceOrderId: string;
@@ -100,12 +103,14 @@ export async function submitAction(store: Store, account: AccountRuntime, input:
       ...(input.lines !== undefined && { lines: input.lines }),
       ...(input.parcels !== undefined && { parcels: input.parcels }),
     };
-    const validation = await validateAction(account.channel, projected === stored.order.status ? stored.order : asIn(account, stored.order, projected), action);
+    // The account's live lists (carriers, reasons its marketplace serves) in place of the file's.
+    const channel = await accountChannel(store, account);
+    const validation = await validateAction(channel, projected === stored.order.status ? stored.order : asIn(account, stored.order, projected), action);
     if (!validation.allowed || !validation.request) {
       const newest = pending.at(-1);
       if (!newest || projected === stored.order.status || !notAllowedInStatus(validation)) return { kind: 'denied', validation };
       // The pending actions are the cause only when the order's status today would allow it.
-      const today = await validateAction(account.channel, stored.order, action);
+      const today = await validateAction(channel, stored.order, action);
       if (notAllowedInStatus(today)) return { kind: 'denied', validation: today };
       return { kind: 'conflict', pending: newest, projected, validation };
     }

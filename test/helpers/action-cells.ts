@@ -40,7 +40,12 @@ export interface Cell {
   lines?: number[];
   /** Lines by index with their parts (channel `partial_lines`): some units, an amount; none: the whole line. */
   parts?: Array<{ line: number; quantity?: number; amount?: number }>;
-  /** The requests the action sends, by path suffix (the matrix's fault strikes the last one). */
+  /** Ship with parcels (channel `parcels`): each parcel's lines by index (units, or every unit left) and fields. */
+  parcels?: Array<{ lines: Array<{ line: number; quantity?: number }>; data: (order: string) => Record<string, unknown> }>;
+  /**
+   * The requests the action sends, by path suffix, a suffix repeated once per request (Mirakl
+   * ST01, one call per parcel); the matrix's fault strikes the first unspent match of the last.
+   */
   requests: string[];
   /** The action's file field: the invoice fixture is stored in the daemon's document store and sent in it. */
   file?: string;
@@ -59,6 +64,18 @@ export const CELLS: readonly Cell[] = [
   { name: 'Worten refund of all lines', kind: 'mirakl', account: 'worten', create: { state: 'SHIPPED', lines: 2 }, action: 'refund', data: () => ({ reason: '15' }), requests: ['/api/orders/refund'] },
   { name: 'Mirakl partial refund (1 unit of a line, an amount of another)', kind: 'mirakl', account: 'miraklcancel', create: { state: 'SHIPPED', lines: 2, quantity: 2 }, action: 'refund', data: () => ({ reason: '15' }), parts: [{ line: 0, quantity: 1 }, { line: 1, amount: 0.5 }], requests: ['/api/orders/refund'] },
   { name: 'Mirakl cancel_lines (OR30: 1 unit of a line, another whole)', kind: 'mirakl', account: 'miraklcancel', create: { state: 'SHIPPING', lines: 2, quantity: 2 }, action: 'cancel_lines', data: () => ({ reason: '35' }), parts: [{ line: 0, quantity: 1 }, { line: 1 }], requests: ['/api/orders/cancel'] },
+  {
+    name: 'Mirakl ship in two parcels (ST01 per parcel: 1 unit, then the rest of both lines)',
+    kind: 'mirakl',
+    account: 'miraklcancel',
+    create: { state: 'SHIPPING', lines: 2, quantity: 2 },
+    action: 'ship',
+    parcels: [
+      { lines: [{ line: 0, quantity: 1 }], data: (o) => ({ carrier: 'UPS', tracking_number: `A-${o}` }) },
+      { lines: [{ line: 0, quantity: 1 }, { line: 1 }], data: (o) => ({ carrier: 'UPS', tracking_number: `B-${o}` }) },
+    ],
+    requests: ['/api/shipments', '/api/shipments'],
+  },
   { name: 'Mirakl cancel (OR29)', kind: 'mirakl', account: 'miraklcancel', create: { state: 'SHIPPING', lines: 2 }, action: 'cancel', requests: ['/cancel'] },
   { name: 'Mirakl upload_invoice (OR74, multipart from the document store)', kind: 'mirakl', account: 'miraklcancel', create: { state: 'SHIPPING', lines: 1 }, action: 'upload_invoice', file: 'invoice', requests: ['/documents'] },
   { name: 'Cdiscount accept', kind: 'octopia', account: 'cdiscount', create: { status: 'WaitingAcceptance', lines: 2 }, action: 'accept', requests: ['/approval-status'] },
@@ -199,6 +216,7 @@ export async function prepareCell(world: CellWorld, store: Store, cell: Cell): P
     ...(Object.keys(data).length > 0 && { data }),
     ...(cell.lines && { lines: cell.lines.map((i) => read.lines[i]!.id) }),
     ...(cell.parts && { lines: cell.parts.map(({ line, ...part }) => ({ id: read.lines[line]!.id, ...part })) }),
+    ...(cell.parcels && { parcels: cell.parcels.map((p) => ({ lines: p.lines.map(({ line, quantity }) => (quantity === undefined ? read.lines[line]!.id : { id: read.lines[line]!.id, quantity })), ...p.data(order) })) }),
   });
   if (submitted.kind !== 'queued') throw new Error(`${cell.name}: ${JSON.stringify(submitted)}`);
   return { cell, order, action: submitted.action };
@@ -225,7 +243,8 @@ export function deliveryOf(cell: Cell, order: string, calls: readonly CallEntry[
   const changes = changesOf(calls, order);
   const applied = cell.requests.map((suffix) => changes.filter((c) => c.path.endsWith(suffix) && c.status !== null && c.status < 300).length);
   const refused = changes.filter((c) => c.status !== null && c.status >= 400);
-  const once = applied.every((n) => n === 1) && refused.length === 0;
+  // A suffix listed n times (one call per parcel) is applied n times.
+  const once = applied.every((n, i) => n === cell.requests.filter((r) => r === cell.requests[i]).length) && refused.length === 0;
   const text = `applied ${cell.requests.map((r, i) => `${r} x${applied[i]}`).join(', ')}${refused.length ? `, refused ${refused.map((c) => `${c.method} ${c.path} ${c.status}`).join('; ')}` : ''}`;
   return { applied, refused, once, describe: text };
 }
@@ -243,6 +262,7 @@ export function outcomeOf(order: NormalizedOrder): unknown {
     tracking: order.tracking?.number !== undefined,
     // Mirakl OR11: a customer invoice is on the order (OR74).
     has_invoice: (order.raw as { has_invoice?: boolean } | undefined)?.has_invoice ?? null,
+    parcels: order.parcels?.length ?? 0,
     lines: order.lines.map((l) => ({
       status: l.status,
       refunds: l.refunds?.length ?? 0,

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { parseJsonObjectOption } from '../json-option.ts';
 import { OrderwireError } from '../../errors.ts';
 import { publicAction } from '../../api/resources.ts';
-import type { LinePartInput } from '../../rules/index.ts';
+import type { LinePartInput, ParcelInput } from '../../rules/index.ts';
 import { submitAction, type SubmitOutcome } from '../../sync/submit-action.ts';
 import { actionNamesInWords } from '../../vocabulary/action-kinds.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -12,6 +12,7 @@ interface ActionOptions {
   config?: string;
   data?: string;
   lines?: string;
+  parcel?: string[];
   idempotencyKey?: string;
   json?: boolean;
 }
@@ -47,6 +48,38 @@ export function parseLinesOption(text: string): (string | LinePartInput)[] {
   });
 }
 
+/** Short names a --parcel spec may use for the ship fields. */
+const PARCEL_ALIASES: Readonly<Record<string, string>> = { tracking: 'tracking_number', url: 'tracking_url' };
+
+/**
+ * `lines=L1:2,L2 carrier=UPS tracking=1Z999` -> {lines: [{id: 'L1', quantity: 2}, 'L2'], carrier:
+ * 'UPS', tracking_number: '1Z999'}: space-separated key=value pairs; `lines` is a comma list of
+ * line ids, each with `:units` for some of its units (a bare id: every unit it has left to ship);
+ * `tracking` and `url` stand for tracking_number and tracking_url; other keys are fields as named.
+ */
+export function parseParcelOption(text: string): ParcelInput {
+  const parcel: Record<string, unknown> = {};
+  for (const pair of text.trim().split(/\s+/).filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0 || eq === pair.length - 1) throw new OrderwireError('USAGE', `--parcel: "${pair}" in "${text}" is not key=value (e.g. lines=L1:2,L2 carrier=UPS tracking=1Z999)`);
+    const key = pair.slice(0, eq);
+    const value = pair.slice(eq + 1);
+    if (key !== 'lines') {
+      parcel[PARCEL_ALIASES[key] ?? key] = value;
+      continue;
+    }
+    parcel.lines = value.split(',').filter(Boolean).map((item) => {
+      const [id, units, extra] = item.split(':');
+      if (units === undefined) return id!;
+      const quantity = Number(units);
+      if (extra !== undefined || id === '' || !Number.isInteger(quantity) || quantity < 1) throw new OrderwireError('USAGE', `--parcel: "${item}" in lines is not <line id> or <line id>:<units> (a whole number of at least 1)`);
+      return { id: id!, quantity };
+    });
+  }
+  if (!Array.isArray(parcel.lines)) throw new OrderwireError('USAGE', `--parcel "${text}" has no lines=...: name the lines in the parcel (e.g. lines=L1:2,L2)`);
+  return parcel as ParcelInput;
+}
+
 export function register(program: Command): void {
   addConfigOption(
     program
@@ -57,11 +90,13 @@ export function register(program: Command): void {
       .argument('<name>', actionNamesInWords())
       .option('--data <json>', 'action fields as a JSON object, e.g. \'{"tracking_number":"X1","carrier":"UPS"}\'')
       .option('--lines <ids>', 'comma list of order line ids (where the channel allows line-level actions); part of a line as id:quantity=N and/or id:amount=X (e.g. L1:quantity=1,L2:amount=4.50) where the channel takes parts')
+      .option('--parcel <spec>', 'ship where the channel takes parcels, once per parcel: "lines=L1:2,L2 carrier=UPS tracking=1Z999 url=https://..." (a line as id:units for some of its units, a bare id for every unit left; --data gives defaults for every parcel)', (value: string, all: string[] = []) => [...all, value])
       .option('--idempotency-key <key>', 'your own key: submitting again with it returns the same action')
       .option('--json', 'print JSON'),
   ).action(async (account: string, order: string, name: string, opts: ActionOptions) => {
     const data = opts.data === undefined ? undefined : parseJsonObjectOption('--data', opts.data, '{"tracking_number":"X1","carrier":"UPS"}');
     const lines = opts.lines === undefined ? undefined : parseLinesOption(opts.lines);
+    const parcels = opts.parcel === undefined ? undefined : opts.parcel.map(parseParcelOption);
     await withRuntime(opts, async (rt) => {
       const entry = rt.accountConfigs.get(account);
       if (!entry) throw new OrderwireError('USAGE', `no account "${account}" in the configuration`);
@@ -70,6 +105,7 @@ export function register(program: Command): void {
         name,
         ...(data && { data }),
         ...(lines && { lines }),
+        ...(parcels && { parcels }),
         ...(opts.idempotencyKey && { idempotencyKey: opts.idempotencyKey }),
       });
       if (opts.json) process.stdout.write(`${JSON.stringify(jsonOutcome(outcome), null, 2)}\n`);

@@ -33,6 +33,7 @@ export const commands: CommandEntry[] = [
   { name: 'orders', load: () => import('./orders.ts') },
   { name: 'actions', load: () => import('./actions.ts') },
   { name: 'action', load: () => import('./action.ts') },
+  { name: 'lists', load: () => import('./lists.ts') },
   { name: 'documents', load: () => import('./documents.ts') },
   { name: 'migrate', load: () => import('./migrate.ts') },
   { name: 'token', load: () => import('./token.ts') },

@@ -15,7 +15,7 @@ import { templateCompiler } from '../template/index.ts';
 import { didYouMean } from '../../documents/suggest.ts';
 import { schemaAt, schemaDocument, type JsonSchema } from '../../documents/schemas.ts';
 import { CompileError, type Pointer } from './compile-error.ts';
-import type { Budget, CompiledAttach, CompiledPart, CompiledProcessStatus, CompiledRequest, DateFormat, Platform, RawActionRequest, RawPlatform, RawProcessStatus, RawRequest } from './model.ts';
+import type { Budget, CompiledAttach, CompiledPart, CompiledProcessStatus, CompiledReferenceList, RawReferenceList, CompiledRequest, DateFormat, Platform, RawActionRequest, RawPlatform, RawProcessStatus, RawRequest } from './model.ts';
 
 /** Names an action request template may refer to. */
 export const ACTION_ROOTS: ReadonlySet<string> = new Set(['request', 'order', 'selected_lines', 'refused_lines', 'accepted_lines']);
@@ -176,6 +176,34 @@ function compileBudgets(raw: RawPlatform['budgets']): Record<string, Budget> {
   return out;
 }
 
+/** A scalar record field as text; anything else (absent, an object) is undefined. */
+function textAt(path: string): (record: unknown) => string | undefined {
+  const get = compilePath(path);
+  return (record) => {
+    const value = get(record);
+    return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+  };
+}
+
+function compileReferenceLists(raw: RawPlatform['lists']): Record<string, CompiledReferenceList> {
+  const out: Record<string, CompiledReferenceList> = {};
+  for (const [name, list] of Object.entries(raw ?? {}) as [string, RawReferenceList][]) {
+    const { values } = list;
+    out[name] = Object.freeze({
+      name,
+      endpoint: list.endpoint,
+      path: list.path,
+      query: Object.freeze({ ...list.query }),
+      records: createExtractor(list.records),
+      code: textAt(values.code),
+      label: textAt(values.label),
+      ...(values.tracking_url !== undefined && { trackingUrl: textAt(values.tracking_url) }),
+      ...(values.type !== undefined && { type: textAt(values.type) }),
+    });
+  }
+  return out;
+}
+
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
@@ -256,6 +284,7 @@ export function compilePlatform(raw: RawPlatform, file?: string): Platform {
     attach: Object.freeze(compileAttach(raw, ['attach'])),
     actions: Object.freeze(actions),
     effects: Object.freeze(effects),
+    lists: Object.freeze(compileReferenceLists(raw.lists)),
     concurrency: raw.budgets?.concurrency ?? 2,
     budgets: Object.freeze(budgets),
     timeouts: Object.freeze({ ...(connect !== undefined && { connect }), ...(response !== undefined && { response }) }),

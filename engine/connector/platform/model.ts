@@ -143,10 +143,38 @@ export interface RawPlatform {
   actions: Partial<Record<ActionName, RawActionRequest[]>>;
   /** Per action, how a read-back proves it took effect (required for every action in `actions`). */
   effects?: Partial<Record<ActionName, EffectSpec>>;
+  /** Live sources of value lists (carriers, reasons) a channel list may take its values from. */
+  lists?: Record<string, RawReferenceList>;
   budgets?: {
     concurrency?: number;
     endpoints?: Record<string, { limit: number; per: string; counts?: 'request' | 'listing'; note?: string }>;
   };
+}
+
+/** A reference list's request and the record fields that make its values (schemas/platform.schema.json). */
+export interface RawReferenceList {
+  description?: string;
+  source?: string;
+  endpoint: string;
+  method?: 'GET';
+  path: string;
+  query?: Record<string, string>;
+  records: ExtractorSpec;
+  values: { code: string; label: string; tracking_url?: string; type?: string };
+}
+
+/** A reference list compiled: the request to send and how a response becomes values. */
+export interface CompiledReferenceList {
+  readonly name: string;
+  readonly endpoint: string;
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  readonly records: Extractor;
+  /** The record's code, label, tracking URL template and type, as text (undefined when absent). */
+  readonly code: (record: unknown) => string | undefined;
+  readonly label: (record: unknown) => string | undefined;
+  readonly trackingUrl?: (record: unknown) => string | undefined;
+  readonly type?: (record: unknown) => string | undefined;
 }
 
 /** One request compiled: every templated part is a closure over the template context. */
@@ -206,6 +234,8 @@ export interface Platform {
   readonly actions: Readonly<Partial<Record<ActionName, readonly CompiledRequest[]>>>;
   /** One effect check per action of `actions`. */
   readonly effects: Readonly<Partial<Record<ActionName, EffectCheck>>>;
+  /** Reference lists by name (platform `lists`). */
+  readonly lists: Readonly<Record<string, CompiledReferenceList>>;
   readonly concurrency: number;
   readonly budgets: Readonly<Record<string, Budget>>;
   readonly timeouts: { readonly connect?: number; readonly response?: number };

@@ -8,6 +8,7 @@ import { PgDb, type PostgresStoreOptions } from './db.ts';
 import { appliedVersion, migratePostgres } from './migrate.ts';
 import * as orders from './orders.ts';
 import * as quarantine from './quarantine.ts';
+import * as referenceLists from './reference-lists.ts';
 import * as runs from './runs.ts';
 import * as privacy from './privacy.ts';
 import * as deadlines from './deadlines.ts';
@@ -46,6 +47,6 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         }
       },
     },
-    { ...orders, ...actions, ...runs, ...quarantine, ...api, ...sharing, ...privacy, ...deadlines, countOrders: (d, filter = {}) => orders.countOrders(d, filter) },
+    { ...orders, ...actions, ...runs, ...quarantine, ...referenceLists, ...api, ...sharing, ...privacy, ...deadlines, countOrders: (d, filter = {}) => orders.countOrders(d, filter) },
   );
 }

@@ -8,7 +8,8 @@
  * - otherwise: update, version + 1, and `order.status_changed` when the order's normalized or
  *   marketplace status changed, one `line.status_changed` per line whose status changed (a new
  *   line has no from_status), `order.refunded` / `order.lines_canceled` when lines gained refunds
- *   or cancelations (with what each line gained), `order.updated` when none of these.
+ *   or cancelations (with what each line gained), `order.shipment_added` when lines gained units in
+ *   parcels (with the units each gained), `order.updated` when none of these.
  */
 import type { EventLineAmounts, OrderEvent, UpsertResult } from '../store.ts';
 import type { LineMoney, LineStatuses, PreparedOrder } from './prepare-order.ts';
@@ -130,6 +131,13 @@ function changeEvents(before: ExistingOrder, order: PreparedOrder, now: string):
   for (const [kind, type] of [['r', 'order.refunded'], ['c', 'order.lines_canceled']] as const) {
     const lines = gained(before.lines, order.lines, kind);
     if (lines.length > 0) events.push(event(order, before.id, type, now, { to_status: order.status, to_marketplace_status: order.marketplace_status, details: { lines } }));
+  }
+  // Units in new parcels. An order stored shipped before orderwire read parcels (no units
+  // recorded on any line) does not announce its old parcels when they first read back.
+  const shipped = gained(before.lines, order.lines, 's');
+  const knewParcels = Object.values(before.lines).some((l) => l[2]?.s !== undefined) || before.status === 'waiting_shipment' || before.status === 'accepted';
+  if (shipped.length > 0 && knewParcels) {
+    events.push(event(order, before.id, 'order.shipment_added', now, { to_status: order.status, to_marketplace_status: order.marketplace_status, details: { lines: shipped.map(({ line_id, quantity }) => ({ line_id, quantity })) } }));
   }
   if (events.length === 0) events.push(event(order, before.id, 'order.updated', now, {}));
   return events;

@@ -14,6 +14,8 @@ import { parseInstant } from './time.ts';
 export interface LineMoney {
   r?: [number, number, number];
   c?: [number, number, number];
+  /** Units in parcels (shipped_quantity), as [quantity, 0, 0]. */
+  s?: [number, number, number];
 }
 
 /**
@@ -85,8 +87,9 @@ export function prepareOrder(order: NormalizedOrder, path: string): PreparedOrde
     const status = statusOf(line.status, `${at}.status`);
     const marketplaceStatus = stringOf(line.marketplace_status, `${at}.marketplace_status`);
     const { refunded, canceled } = line;
-    lines[id] = refunded || canceled
-      ? [status, marketplaceStatus, { ...(refunded && { r: money(refunded, `${at}.refunded`) }), ...(canceled && { c: money(canceled, `${at}.canceled`) }) }]
+    const shipped = typeof line.shipped_quantity === 'number' && line.shipped_quantity > 0 ? line.shipped_quantity : 0;
+    lines[id] = refunded || canceled || shipped
+      ? [status, marketplaceStatus, { ...(refunded && { r: money(refunded, `${at}.refunded`) }), ...(canceled && { c: money(canceled, `${at}.canceled`) }), ...(shipped && { s: [shipped, 0, 0] as [number, number, number] }) }]
       : [status, marketplaceStatus];
   });
   const { raw, ...rest } = order;

@@ -11,6 +11,7 @@ import { SqliteDb } from './db.ts';
 import { appliedVersions, migrateSqlite } from './migrate.ts';
 import * as orders from './orders.ts';
 import * as quarantine from './quarantine.ts';
+import * as referenceLists from './reference-lists.ts';
 import * as runs from './runs.ts';
 import * as privacy from './privacy.ts';
 import * as deadlines from './deadlines.ts';
@@ -38,6 +39,6 @@ export async function openSqliteStore(file: string): Promise<Store> {
         }
       },
     },
-    { ...orders, ...actions, ...runs, ...quarantine, ...api, ...sharing, ...privacy, ...deadlines, countOrders: (d, filter = {}) => orders.countOrders(d, filter) },
+    { ...orders, ...actions, ...runs, ...quarantine, ...referenceLists, ...api, ...sharing, ...privacy, ...deadlines, countOrders: (d, filter = {}) => orders.countOrders(d, filter) },
   );
 }

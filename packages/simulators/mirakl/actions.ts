@@ -8,11 +8,11 @@ import countries from 'i18n-iso-countries';
 import { MiraklApiError, badRequest, invalid, invalidState, orderNotFound } from './api-error.ts';
 import { arr, bool, cents, int, obj, str, taxList } from './body-check.ts';
 import type { Obj } from './body-check.ts';
-import { findCarrier, findReason } from './catalog.ts';
 import type { OrderState, ReasonType } from './catalog.ts';
 import { followUps } from './lifecycle.ts';
 import type { StepKind } from './lifecycle.ts';
 import { money } from './render.ts';
+import { InstanceLists } from './reference-lists.ts';
 import type { OrderBook, OrderRecord } from './store.ts';
 import { replaceFuture, taxCode, viewAt } from './timeline.ts';
 import type { OrderView, ShippingFrom, Step, TaxAmount } from './timeline.ts';
@@ -20,7 +20,11 @@ import type { OrderView, ShippingFrom, Step, TaxAmount } from './timeline.ts';
 export interface ActionContext {
   book: OrderBook;
   now: number;
+  /** The instance's carriers (SH21) and reasons (RE01); default: the simulator's default lists. */
+  lists?: InstanceLists;
 }
+
+const DEFAULT_LISTS = new InstanceLists();
 
 function findOrder(ctx: ActionContext, orderId: string): OrderRecord {
   const order = ctx.book.get(orderId, ctx.now);
@@ -129,8 +133,9 @@ export function updateTracking(ctx: ActionContext, orderId: string, body: unknow
   const carrierUrl = str(o, 'carrier_url', 'body', false);
   const trackingNumber = str(o, 'tracking_number', 'body', false);
   str(o, 'carrier_standard_code', 'body', false);
+  const registered = carrierCode !== undefined ? (ctx.lists ?? DEFAULT_LISTS).findCarrier(carrierCode) : undefined;
   if (carrierCode !== undefined) {
-    if (!findCarrier(carrierCode)) {
+    if (!registered) {
       throw invalid(`carrier_code '${carrierCode}' is not a registered carrier (GET /api/shipping/carriers); give carrier_name and carrier_url for another carrier`);
     }
     if (trackingNumber === undefined) throw invalid(`tracking_number is required with carrier_code '${carrierCode}': its tracking URL needs it`);
@@ -141,7 +146,12 @@ export function updateTracking(ctx: ActionContext, orderId: string, body: unknow
   const order = findOrder(ctx, orderId);
   const state = viewAt(order.timeline, order.content, ctx.now).state;
   if (state !== 'SHIPPING' && state !== 'SHIPPED') throw invalidState(orderId, state, 'SHIPPING or SHIPPED');
-  const tracking = { at: ctx.now, ...(carrierCode !== undefined ? { carrierCode } : { carrierName, carrierUrl }), trackingNumber };
+  // A registered carrier is kept with its label and URL template: the instance may withdraw it later.
+  const tracking = {
+    at: ctx.now,
+    ...(registered ? { carrierCode: registered.code, carrierLabel: registered.label, carrierStandardCode: registered.standard_code, carrierUrlTemplate: registered.tracking_url } : { carrierName, carrierUrl }),
+    trackingNumber,
+  };
   for (const key of Object.keys(tracking) as (keyof typeof tracking)[]) if (tracking[key] === undefined) delete tracking[key];
   ctx.book.store(order).timeline.tracking = tracking;
 }
@@ -193,7 +203,7 @@ function moneyRequests(ctx: ActionContext, body: unknown, listKey: 'refunds' | '
     taxList(item, 'fees', path);
     const currency = str(item, 'currency_iso_code', path, false);
     if (currency !== undefined && currency !== 'EUR') throw invalid(`${path}.currency_iso_code must be EUR, the order's currency`);
-    const reason = findReason(reasonCode);
+    const reason = (ctx.lists ?? DEFAULT_LISTS).findReason(reasonCode);
     if (!reason || reason.type !== reasonType) throw invalid(`${path}.reason_code '${reasonCode}' is not a reason of type ${reasonType} (GET /api/reasons)`);
     const found = ctx.book.getLine(lineId, ctx.now);
     if (!found) throw badRequest('ORDER_LINE_NOT_FOUND', `${path}.order_line_id: order line ${lineId} does not exist`);

@@ -10,6 +10,8 @@ import type { FaultSpec } from '../shared/faults.ts';
 import { transition } from './actions.ts';
 import { isObj } from './body-check.ts';
 import { ORDER_STATES, isOrderState } from './catalog.ts';
+import type { Carrier, Reason, ReasonType } from './catalog.ts';
+import type { InstanceLists } from './reference-lists.ts';
 import { canReach } from './lifecycle.ts';
 import { renderOrder } from './render.ts';
 import type { CallLimits } from './routes.ts';
@@ -23,6 +25,40 @@ export interface MiraklAdminOptions {
   getLimits: () => CallLimits | null;
   setLimits: (limits: CallLimits | null) => void;
   defaultLimits: CallLimits;
+  lists: InstanceLists;
+}
+
+const REASON_TYPES: readonly string[] = ['INCIDENT_OPEN', 'INCIDENT_CLOSE', 'REFUND', 'CANCELATION', 'ORDER_MESSAGING'];
+
+function text(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value === '') throw badAdminRequest(`${field} must be a non-empty string`, field);
+  return value;
+}
+
+/** The body of PUT /_admin/reference-lists: carriers and/or reasons, shaped as SH21 and RE01 serve them. */
+function parseReferenceLists(body: unknown): { carriers?: Carrier[]; reasons?: Reason[] } {
+  if (!isObj(body) || (body.carriers === undefined && body.reasons === undefined)) throw badAdminRequest('body must be {"carriers"?: [...], "reasons"?: [...]}', 'body');
+  const out: { carriers?: Carrier[]; reasons?: Reason[] } = {};
+  if (body.carriers !== undefined) {
+    if (!Array.isArray(body.carriers)) throw badAdminRequest('carriers must be a list', 'carriers');
+    out.carriers = body.carriers.map((c: unknown, i: number) => {
+      const at = `carriers[${i}]`;
+      if (!isObj(c)) throw badAdminRequest(`${at} must be {code, label, tracking_url}`, at);
+      const code = text(c.code, `${at}.code`);
+      return { code, label: text(c.label, `${at}.label`), standard_code: typeof c.standard_code === 'string' ? c.standard_code : code, tracking_url: text(c.tracking_url, `${at}.tracking_url`) };
+    });
+  }
+  if (body.reasons !== undefined) {
+    if (!Array.isArray(body.reasons)) throw badAdminRequest('reasons must be a list', 'reasons');
+    out.reasons = body.reasons.map((r: unknown, i: number) => {
+      const at = `reasons[${i}]`;
+      if (!isObj(r)) throw badAdminRequest(`${at} must be {code, label, type}`, at);
+      const type = text(r.type, `${at}.type`);
+      if (!REASON_TYPES.includes(type)) throw badAdminRequest(`${at}.type must be one of ${REASON_TYPES.join(', ')}`, `${at}.type`);
+      return { code: text(r.code, `${at}.code`), label: text(r.label, `${at}.label`), type: type as ReasonType, is_shop_right: r.is_shop_right !== false };
+    });
+  }
+  return out;
 }
 
 const iso = (t: number) => new Date(t).toISOString();
@@ -106,6 +142,18 @@ export function registerMiraklAdminRoutes(app: FastifyInstance, opts: MiraklAdmi
     if (!order) throw new SimulatorError('SIM_ORDER_NOT_FOUND', `order ${id} does not exist (yet) in this simulator`, { order_id: id });
     return order;
   };
+
+  // The instance's carriers (SH21) and reasons (RE01): read them, or replace either list.
+  const lists = () => ({ carriers: opts.lists.carriers, reasons: opts.lists.reasons });
+  app.get('/_admin/reference-lists', async () => lists());
+  app.put('/_admin/reference-lists', async (request, reply) => {
+    try {
+      opts.lists.replace(parseReferenceLists(request.body));
+      return lists();
+    } catch (error) {
+      return sendAdminError(reply, error);
+    }
+  });
 
   app.post('/_admin/orders', async (request, reply) => {
     try {

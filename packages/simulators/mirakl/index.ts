@@ -22,6 +22,8 @@ import { MIRAKL_CALL_LIMITS, registerMiraklRoutes } from './routes.ts';
 import type { CallLimits } from './routes.ts';
 import { Schedule } from './schedule.ts';
 import { OrderBook } from './store.ts';
+import { InstanceLists } from './reference-lists.ts';
+import type { Carrier, Reason } from './catalog.ts';
 
 export interface MiraklSimulatorOptions extends SimulatorOptions {
   /** Enforce Mirakl's call-frequency ceilings (true: the documented ones). Default off. */
@@ -32,6 +34,8 @@ export interface MiraklSimulatorOptions extends SimulatorOptions {
   updateDeltaMinutes?: number;
   /** Cap of paginate=false listings. Default 10,000. */
   unpaginatedCap?: number;
+  /** The instance's carriers (SH21) and reasons (RE01); default: Mirakl's examples plus a few (reference-lists.ts). */
+  referenceLists?: { carriers?: readonly Carrier[]; reasons?: readonly Reason[] };
   /** Largest file OR74 accepts, in bytes. Default 10 MiB. */
   maxDocumentBytes?: number;
 }
@@ -41,6 +45,8 @@ export interface RunningMiraklSimulator extends RunningSimulator {
   readonly app: FastifyInstance;
   readonly book: OrderBook;
   readonly callLog: CallLog;
+  /** The instance's carriers and reasons (replace them to add or withdraw one). */
+  readonly lists: InstanceLists;
   /** Order documents: uploaded by the seller (OR74) or produced by the marketplace. */
   readonly documents: DocumentShelf;
 }
@@ -104,8 +110,10 @@ export async function startMiraklSimulator(opts: MiraklSimulatorOptions = {}): P
     errorBody: (status, message) => ({ contentType: 'application/json; charset=utf-8', body: JSON.stringify({ status, message }) }),
     now: () => clock.now(),
   });
+  const lists = new InstanceLists(opts.referenceLists?.carriers, opts.referenceLists?.reasons);
   registerMiraklRoutes(app, {
     book,
+    lists,
     clock,
     apiKey,
     getFaults: () => faults,
@@ -126,6 +134,7 @@ export async function startMiraklSimulator(opts: MiraklSimulatorOptions = {}): P
   });
   registerMiraklAdminRoutes(app, {
     book,
+    lists,
     clock,
     getFaults: () => faults,
     getLimits: () => limits,
@@ -144,6 +153,7 @@ export async function startMiraklSimulator(opts: MiraklSimulatorOptions = {}): P
     app,
     book,
     callLog,
+    lists,
     documents,
     close: () => app.close(),
   };

@@ -221,7 +221,11 @@ export function renderOrder(order: OrderRecord, ctx: RenderContext, view: OrderV
   }
   const t = view.tracking;
   if (t) {
-    const carrier = t.carrierCode ? findCarrier(t.carrierCode) : undefined;
+    const carrier = !t.carrierCode
+      ? undefined
+      : t.carrierLabel !== undefined
+        ? { code: t.carrierCode, label: t.carrierLabel, standard_code: t.carrierStandardCode ?? t.carrierCode, tracking_url: t.carrierUrlTemplate ?? '' }
+        : findCarrier(t.carrierCode);
     if (carrier) {
       out.shipping_carrier_code = carrier.code;
       out.shipping_carrier_standard_code = carrier.standard_code;

@@ -12,7 +12,7 @@ import { RateLimiter } from '../shared/rate-limit.ts';
 import { accept, cancelLines, cancelOrder, refund, ship, updateShippingFrom, updateTracking } from './actions.ts';
 import type { ActionContext } from './actions.ts';
 import { MiraklApiError } from './api-error.ts';
-import { CARRIERS, REASONS } from './catalog.ts';
+import type { InstanceLists } from './reference-lists.ts';
 import { parseOr11 } from './or11-params.ts';
 import type { Query } from './or11-params.ts';
 import { listOrders } from './query.ts';
@@ -35,6 +35,8 @@ export const MIRAKL_CALL_LIMITS: CallLimits = {
 
 export interface MiraklRoutesOptions {
   book: OrderBook;
+  /** The instance's carriers (SH21) and reasons (RE01). */
+  lists: InstanceLists;
   clock: SimClock;
   apiKey: string;
   getFaults: () => FaultSpec;
@@ -96,7 +98,7 @@ export function registerMiraklRoutes(app: FastifyInstance, opts: MiraklRoutesOpt
     return false;
   };
 
-  const actionCtx = (): ActionContext => ({ book, now: clock.now() });
+  const actionCtx = (): ActionContext => ({ book, now: clock.now(), lists: opts.lists });
   const renderCtx = (now: number): RenderContext => ({ now, skewMs: opts.getFaults().clockSkewMs ?? 0, hasInvoice: (id) => hasInvoice(opts.documents, id) });
 
   registerMiraklDocumentRoutes(app, { book, clock, shelf: opts.documents, maxFileBytes: opts.maxDocumentBytes });
@@ -179,11 +181,11 @@ export function registerMiraklRoutes(app: FastifyInstance, opts: MiraklRoutesOpt
   app.get('/api/shipments', async (request) => listShipments(actionCtx(), request.query as Record<string, unknown>));
 
   // RE01
-  app.get('/api/reasons', async () => ({ reasons: REASONS.map((r) => ({ ...r })), total_count: REASONS.length }));
+  app.get('/api/reasons', async () => ({ reasons: opts.lists.reasons.map((r) => ({ ...r })), total_count: opts.lists.reasons.length }));
 
   // SH21
   app.get('/api/shipping/carriers', async (request, reply) => {
     if (!limit('SH21', request, reply)) return reply;
-    return { carriers: CARRIERS.map((c) => ({ ...c })) };
+    return { carriers: opts.lists.carriers.map((c) => ({ ...c })) };
   });
 }

@@ -58,6 +58,10 @@ export interface CancelationRecord {
 export interface Tracking {
   at: number;
   carrierCode?: string;
+  /** A registered carrier as the instance listed it when the tracking was set (OR23). */
+  carrierLabel?: string;
+  carrierStandardCode?: string;
+  carrierUrlTemplate?: string;
   carrierName?: string;
   carrierUrl?: string;
   trackingNumber?: string;

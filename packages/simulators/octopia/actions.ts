@@ -8,7 +8,7 @@
 import { ORDER_KINDS, STATUS_CODE, type OrderStatus } from './domain.ts';
 import type { OrderBook, RecordedParcel } from './order-book.ts';
 import { ProblemError } from './problems.ts';
-import { CANCELLABLE_STATUSES, type Carrier, carrierByCode, carrierByName, reasonByCode, reasonsFor } from './reference-data.ts';
+import { CANCELLABLE_STATUSES, type Carrier, type CarrierList, reasonByCode, reasonsFor } from './reference-data.ts';
 import { statusName } from './render.ts';
 
 const S = STATUS_CODE;
@@ -60,12 +60,18 @@ interface ShipmentRequest {
   items: { line: number; quantity: number }[];
 }
 
-/** POST /orders/{id}/shipments [{parcelNumber, carrierCode|carrierName, trackingUrl?, items[{orderLineId, quantity}]}]. */
+/**
+ * POST /orders/{id}/shipments. Octopia's published shape (changelog "Cdiscount now supports
+ * shipping CancelRequest lines"): a parcel `{parcelNumber, carrierName, trackingUrl?,
+ * orderLineIds}` shipping whole lines, or an array of them ("one or more parcels"). Also taken:
+ * `carrierCode` beside or instead of `carrierName`, and `items[{orderLineId, quantity}]` instead
+ * of `orderLineIds` for part of a line (an SDK's shape; Octopia's pages do not show it).
+ */
 export function ship(book: OrderBook, ref: number, body: unknown, now: number): void {
   const facts = book.facts(ref);
   const content = book.orderContent(ref, facts);
   const lineIndex = new Map(content.lines.map((l, i) => [l.orderLineId, i]));
-  const parcels = parseShipments(body, lineIndex);
+  const parcels = parseShipments(body, lineIndex, content.lines.map((l) => l.quantity), book.carriers);
   const status = currentStatus(book, ref, now);
   if (status !== S.InPreparation) throw invalidState('switch to shipped status', status, ['InPreparation']);
   const supplyMode = (ORDER_KINDS[facts.kind] ?? ORDER_KINDS[0]).supplyMode;
@@ -79,7 +85,13 @@ export function ship(book: OrderBook, ref: number, body: unknown, now: number): 
     known.add(p.parcelNumber);
     for (const item of p.items) shipped[item.line] = (shipped[item.line] ?? 0) + item.quantity;
   }
+  const request = record?.cancelRequest;
   parcels.forEach((p, n) => {
+    for (const item of p.items) {
+      if (request?.lines.includes(item.line) && request.requestedBy !== 'Customer') {
+        throw new ProblemError(400, 'invalid-state', `Cannot switch to shipped status: line ${content.lines[item.line]?.orderLineId} is CancelRequest, requested by ${request.requestedBy}; only a line whose cancellation the customer requested may still be shipped`);
+      }
+    }
     if (known.has(p.parcelNumber)) throw badBody(`[${n}].parcelNumber ${p.parcelNumber} is already used on this order`);
     known.add(p.parcelNumber);
     for (const item of p.items) {
@@ -100,25 +112,33 @@ export function ship(book: OrderBook, ref: number, body: unknown, now: number): 
   }
 }
 
-function parseShipments(body: unknown, lineIndex: Map<string, number>): ShipmentRequest[] {
-  if (!Array.isArray(body) || body.length === 0) {
-    throw badBody('body must be a non-empty JSON array of parcels [{"parcelNumber", "carrierCode" or "carrierName", "trackingUrl"?, "items": [{"orderLineId", "quantity"}]}]');
+function parseShipments(body: unknown, lineIndex: Map<string, number>, quantities: readonly number[], carriers: CarrierList): ShipmentRequest[] {
+  const parcels = isObject(body) ? [body] : body;
+  if (!Array.isArray(parcels) || parcels.length === 0) {
+    throw badBody('body must be a parcel {"parcelNumber", "carrierCode" or "carrierName", "trackingUrl"?, "orderLineIds": [...]} or a non-empty JSON array of them');
   }
-  return body.map((raw: unknown, n): ShipmentRequest => {
+  return parcels.map((given: unknown, n): ShipmentRequest => {
     const at = `[${n}]`;
-    if (!isObject(raw)) throw badBody(`${at} must be an object`);
-    rejectUnknown(raw, ['parcelNumber', 'carrierCode', 'carrierName', 'trackingUrl', 'items'], `${at}.`);
+    if (!isObject(given)) throw badBody(`${at} must be an object`);
+    let raw: Record<string, unknown> = given;
+    rejectUnknown(raw, ['parcelNumber', 'carrierCode', 'carrierName', 'trackingUrl', 'orderLineIds', 'items'], `${at}.`);
+    if (raw.orderLineIds !== undefined && raw.items !== undefined) throw badBody(`${at}: give orderLineIds (whole lines) or items (lines and quantities), not both`);
+    if (raw.orderLineIds !== undefined) {
+      const ids = raw.orderLineIds;
+      if (!Array.isArray(ids) || ids.length === 0) throw badBody(`${at}.orderLineIds must list the lines in the parcel`);
+      raw = { ...raw, orderLineIds: undefined, items: ids.map((id: unknown) => ({ orderLineId: id, quantity: typeof id === 'string' && lineIndex.has(id) ? quantities[lineIndex.get(id)!] : 1 })) };
+    }
     // JSON null in an optional field means "not given", as most APIs read it.
     const { parcelNumber, items } = raw;
     const carrierCode = raw.carrierCode ?? undefined;
     const carrierName = raw.carrierName ?? undefined;
     const trackingUrl = raw.trackingUrl ?? undefined;
     if (typeof parcelNumber !== 'string' || parcelNumber.trim() === '') throw badBody(`${at}.parcelNumber (the tracking number) is required`);
-    const carrier = parseCarrier(carrierCode, carrierName, at);
+    const carrier = parseCarrier(carrierCode, carrierName, at, carriers);
     if (trackingUrl !== undefined && (typeof trackingUrl !== 'string' || !/^https?:\/\/\S+$/i.test(trackingUrl))) {
       throw badBody(`${at}.trackingUrl must be an http(s) URL`);
     }
-    if (!Array.isArray(items) || items.length === 0) throw badBody(`${at}.items must list the lines in the parcel [{"orderLineId", "quantity"}]`);
+    if (!Array.isArray(items) || items.length === 0) throw badBody(`${at}.orderLineIds (or items [{"orderLineId", "quantity"}]) must list the lines in the parcel`);
     const seen = new Set<number>();
     const parsed = items.map((item: unknown, k) => {
       const where = `${at}.items[${k}]`;
@@ -139,12 +159,12 @@ function parseShipments(body: unknown, lineIndex: Map<string, number>): Shipment
   });
 }
 
-function parseCarrier(code: unknown, name: unknown, at: string): Carrier {
+function parseCarrier(code: unknown, name: unknown, at: string, carriers: CarrierList): Carrier {
   if (code === undefined && name === undefined) throw badBody(`${at}: carrierCode or carrierName is required (see GET /seller/v2/carriers)`);
   if (code !== undefined && typeof code !== 'string') throw badBody(`${at}.carrierCode must be a string`);
   if (name !== undefined && typeof name !== 'string') throw badBody(`${at}.carrierName must be a string`);
-  const byCode = code === undefined ? undefined : carrierByCode(code);
-  const byName = name === undefined ? undefined : carrierByName(name);
+  const byCode = code === undefined ? undefined : carriers.byCode(code);
+  const byName = name === undefined ? undefined : carriers.byName(name);
   if (code !== undefined && !byCode) throw new ProblemError(400, 'unsupported-carrier', `${at}.carrierCode "${code}" is not a supported carrier (see GET /seller/v2/carriers)`);
   if (name !== undefined && !byName) throw new ProblemError(400, 'unsupported-carrier', `${at}.carrierName "${name}" is not a supported carrier (see GET /seller/v2/carriers)`);
   if (byCode && byName && byCode !== byName) throw badBody(`${at}: carrierCode "${code}" is ${byCode.name}, not "${name}"`);

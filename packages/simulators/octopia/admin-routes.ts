@@ -161,6 +161,54 @@ export function registerOctopiaAdminRoutes(app: FastifyInstance, book: OrderBook
     }
   });
 
+  // A cancellation requested on lines of an InPreparation order: they show CancelRequest.
+  app.post('/_admin/orders/:id/cancel-request', async (request, reply) => {
+    try {
+      const { id } = request.params as { id: string };
+      const body = request.body;
+      const by = isObject(body) ? body.requested_by : undefined;
+      if (!isObject(body) || !Array.isArray(body.lines) || body.lines.length === 0 || (by !== 'Customer' && by !== 'Seller' && by !== 'SalesChannel')) {
+        throw badAdminRequest('body must be {"lines": [orderLineId, ...], "requested_by": "Customer" | "Seller" | "SalesChannel"}', 'body');
+      }
+      const now = clock.now();
+      const ref = book.refOf(id, now);
+      const view = ref === undefined ? undefined : viewOrder(book, ref, now);
+      if (ref === undefined || !view) throw notFound(id);
+      const status = statusName(view.timeline.status[view.current] as number);
+      if (status !== 'InPreparation') throw new SimulatorError('SIM_BAD_TRANSITION', `order ${id} is ${status}; a line cancellation request is simulated on InPreparation orders only`, { field: 'lines' });
+      const lines = body.lines.map((lineId: unknown) => {
+        const i = view.content.lines.findIndex((l) => l.orderLineId === lineId);
+        if (i < 0) throw badAdminRequest(`${String(lineId)} is not a line of order ${id}`, 'lines');
+        return i;
+      });
+      book.recordFor(ref, now).cancelRequest = { lines, requestedBy: by, at: now };
+      book.touch();
+      return { order: renderOrder(book, viewOrder(book, ref, now) as NonNullable<typeof view>) };
+    } catch (error) {
+      return sendAdminError(reply, error);
+    }
+  });
+
+  // The instance's reference lists: read them, or replace the carriers (a marketplace adding or
+  // withdrawing one) with [{code, label}].
+  app.get('/_admin/reference-lists', async () => ({ carriers: book.carriers.all.map((c) => ({ code: c.code, label: c.name })) }));
+  app.put('/_admin/reference-lists', async (request, reply) => {
+    try {
+      const body = request.body;
+      if (!isObject(body) || !Array.isArray(body.carriers)) throw badAdminRequest('body must be {"carriers": [{"code", "label"}, ...]}', 'carriers');
+      const carriers = body.carriers.map((c: unknown, i: number) => {
+        if (!isObject(c) || typeof c.code !== 'string' || c.code === '' || typeof c.label !== 'string' || c.label === '') {
+          throw badAdminRequest(`carriers[${i}] must be {"code": "<text>", "label": "<text>"}`, `carriers[${i}]`);
+        }
+        return { code: c.code, name: c.label };
+      });
+      book.carriers.replace(carriers);
+      return { carriers: book.carriers.all.map((c) => ({ code: c.code, label: c.name })) };
+    } catch (error) {
+      return sendAdminError(reply, error);
+    }
+  });
+
   // Life is computed from the clock on every read, so there is nothing to run; the route reports.
   app.post('/_admin/tick', async () => {
     const now = clock.now();

@@ -7,6 +7,7 @@ import { ContentGenerator, type OrderContent } from './content.ts';
 import { refOfOrderId } from './ids.ts';
 import { type Timeline, eventAt, naturalTimeline, newTimeline, recordedTimeline } from './timeline.ts';
 import { ADMIN_REF_BASE, type Facts, type World, emptyFacts } from './world.ts';
+import { CarrierList } from './reference-data.ts';
 
 export interface RecordedParcel {
   parcelNumber: string;
@@ -26,11 +27,24 @@ export interface Cancellation {
   refundShipping: boolean;
 }
 
+/**
+ * A cancellation requested on some lines of an InPreparation order (line status CancelRequest).
+ * Octopia lets the seller still ship such a line only when the customer asked (changelog
+ * "Cdiscount now supports shipping CancelRequest lines").
+ */
+export interface CancelRequest {
+  /** Line indexes (0-based). */
+  lines: number[];
+  requestedBy: 'Customer' | 'Seller' | 'SalesChannel';
+  at: number;
+}
+
 export interface OrderRecord {
   /** Explicit history; the clock continues from its last event. */
   events: { status: number; at: number }[];
   parcels: RecordedParcel[];
   cancellation?: Cancellation;
+  cancelRequest?: CancelRequest;
 }
 
 interface AdminOrder {
@@ -57,6 +71,9 @@ export class OrderBook {
   #version = 0;
   readonly #facts = emptyFacts();
   readonly #tl = newTimeline();
+
+  /** The carriers this instance offers (GET /carriers) and accepts in shipments. */
+  readonly carriers = new CarrierList();
 
   constructor(world: World) {
     this.world = world;

@@ -44,6 +44,43 @@ export const CARRIERS: readonly Carrier[] = Object.freeze([
   { code: '32', name: 'DHL ecommerce asia' },
 ]);
 
+/**
+ * The carriers one simulated seller account is offered (GET /carriers), by default Cdiscount's
+ * list plus one carrier it does not publish, so that a client relying on a channel file's static
+ * list meets a carrier it does not know. Tests replace the list (/_admin/reference-lists) to
+ * play a marketplace that adds or withdraws a carrier.
+ */
+export const INSTANCE_CARRIERS: readonly Carrier[] = Object.freeze([...CARRIERS, { code: '33', name: 'Kuehne + Nagel' }]);
+
+/** The instance's carrier list, looked up by code or (case-insensitively) by name. */
+export class CarrierList {
+  #all: readonly Carrier[] = [];
+  #byCode = new Map<string, Carrier>();
+  #byName = new Map<string, Carrier>();
+
+  constructor(carriers: readonly Carrier[] = INSTANCE_CARRIERS) {
+    this.replace(carriers);
+  }
+
+  get all(): readonly Carrier[] {
+    return this.#all;
+  }
+
+  replace(carriers: readonly Carrier[]): void {
+    this.#all = Object.freeze(carriers.map((c) => Object.freeze({ code: c.code, name: c.name })));
+    this.#byCode = new Map(this.#all.map((c) => [c.code, c]));
+    this.#byName = new Map(this.#all.map((c) => [c.name.toLowerCase(), c]));
+  }
+
+  byCode(code: string): Carrier | undefined {
+    return this.#byCode.get(code);
+  }
+
+  byName(name: string): Carrier | undefined {
+    return this.#byName.get(name.trim().toLowerCase());
+  }
+}
+
 const carriersByCode = new Map(CARRIERS.map((c) => [c.code, c]));
 const carriersByName = new Map(CARRIERS.map((c) => [c.name.toLowerCase(), c]));
 

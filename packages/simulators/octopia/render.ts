@@ -27,7 +27,8 @@ export interface ApiParcel {
 
 export interface ApiOrderLine {
   orderLineId: string;
-  status: OrderStatus;
+  /** The order's status, Shipped once its parcels hold it all, or CancelRequest (lines only). */
+  status: OrderStatus | 'CancelRequest';
   quantity: number;
   offer: {
     sellerProductId: string;
@@ -111,9 +112,10 @@ export function renderOrder(book: OrderBook, view: OrderView, skewMs = 0): ApiOr
     const parcels = parcelsByLine[i] ?? [];
     const shippedQty = parcels.reduce((sum, p) => sum + p.quantity, 0);
     const lineStatus = status === S.InPreparation && shippedQty >= line.quantity ? S.Shipped : status;
+    const cancelRequested = lineStatus === S.InPreparation && view.record?.cancelRequest?.lines.includes(i) === true;
     return {
       orderLineId: line.orderLineId,
-      status: statusName(lineStatus),
+      status: cancelRequested ? 'CancelRequest' : statusName(lineStatus),
       quantity: line.quantity,
       offer: {
         sellerProductId: line.sellerProductId,

@@ -12,7 +12,7 @@ import { parseListQuery } from './list-query.ts';
 import type { OrderLister } from './listing.ts';
 import type { OrderBook } from './order-book.ts';
 import { ProblemError, problem, sendProblem } from './problems.ts';
-import { CANCELLATION_REASONS, CARRIERS, reasonsFor } from './reference-data.ts';
+import { CANCELLATION_REASONS, reasonsFor } from './reference-data.ts';
 import { renderOrder, viewOrder } from './render.ts';
 import { pagePositions } from '../shared/paging-faults.ts';
 import type { DocumentShelf } from '../shared/documents.ts';
@@ -74,7 +74,7 @@ export function registerSellerRoutes(app: FastifyInstance, ctx: RouteContext): v
     registerInvoiceRoutes(api, { clock, book, shelf: ctx.invoices, maxFileBytes: ctx.maxInvoiceBytes, orderRef: (request) => refOrThrow(request, ctx) });
 
     api.get('/carriers', async (_request, reply) =>
-      sendJson(reply, 200, { items: CARRIERS.map((c) => ({ code: c.code, label: c.name })) }),
+      sendJson(reply, 200, { items: book.carriers.all.map((c) => ({ code: c.code, label: c.name })) }),
     );
 
     api.get('/cancellation-reasons', async (request, reply) => {

@@ -151,11 +151,15 @@ describe('Mirakl simulator contract (seller OpenAPI)', () => {
     expect((await call('GET', '/api/orders/SIM999999999-A')).status).toBe(404);
   });
 
-  it('RE01 and SH21', async () => {
+  it('RE01 and SH21: the instance own lists (the examples and more), sorted as documented', async () => {
     const reasons = (await call('GET', '/api/reasons?shop_id=1')).json?.reasons as Json[];
-    expect(reasons.map((r) => `${r.type}:${r.code}`)).toEqual(expect.arrayContaining(['REFUND:15', 'REFUND:16', 'REFUND:17', 'REFUND:18', 'CANCELATION:34']));
+    expect(reasons.map((r) => `${r.type}:${r.code}`)).toEqual(expect.arrayContaining(['REFUND:15', 'REFUND:16', 'REFUND:17', 'REFUND:18', 'REFUND:19', 'CANCELATION:34', 'CANCELATION:37']));
+    // "Reasons are sorted by type then sort index".
+    const types = reasons.map((r) => r.type as string);
+    expect(types.filter((t, i) => types.indexOf(t) !== i && types[i - 1] !== t)).toEqual([]);
     const carriers = (await call('GET', '/api/shipping/carriers')).json?.carriers as Json[];
-    expect(carriers.map((c) => c.code)).toEqual(['FED', 'UPS', 'DHL', 'DPD', 'TNT']);
+    // "Results are sorted alphabetically by carrier label"; CTT and SEUR are not in Mirakl's example.
+    expect(carriers.map((c) => c.label)).toEqual(['CTT Expresso', 'DHL', 'DPD', 'Fed Ex', 'SEUR', 'TNT', 'UPS']);
   });
 
   it('actions: every success and error body, and the orders they leave behind', async () => {
@@ -245,5 +249,28 @@ describe('Mirakl simulator contract (seller OpenAPI)', () => {
       expect(ops.some((o) => o.startsWith(`${op} 4`)), `${op} error`).toBe(true);
     }
     expect([...checked.requests].sort()).toEqual(['OR07', 'OR21', 'OR23', 'OR28', 'OR30']);
+  });
+
+  // Last: its admin-created order would shift the generated content of the orders above.
+  it('RE01 and SH21: an instance that withdraws and adds values serves them, and OR23/OR28 follow', async () => {
+    const before = await admin('GET', '/_admin/reference-lists');
+    try {
+      await admin('PUT', '/_admin/reference-lists', {
+        carriers: [{ code: 'GLS', label: 'GLS', tracking_url: 'https://gls.example/{trackingId}' }, { code: 'UPS', label: 'UPS', tracking_url: 'https://ups.example/{trackingId}' }],
+        reasons: [{ code: '15', label: 'Out of stock', type: 'REFUND' }, { code: '40', label: 'Damaged on arrival', type: 'REFUND' }],
+      });
+      expect(((await call('GET', '/api/shipping/carriers')).json?.carriers as Json[]).map((c) => c.code)).toEqual(['GLS', 'UPS']);
+      expect(((await call('GET', '/api/reasons')).json?.reasons as Json[]).map((r) => r.code)).toEqual(['15', '40']);
+      const order = (await admin('POST', '/_admin/orders', { state: 'SHIPPING' })).order as Json;
+      const id = order.order_id as string;
+      expect((await call('PUT', `/api/orders/${id}/tracking`, { carrier_code: 'FED', tracking_number: '1' })).status).toBe(400);
+      expect((await call('PUT', `/api/orders/${id}/tracking`, { carrier_code: 'GLS', tracking_number: 'G1' })).status).toBe(204);
+      const read = (await call('GET', `/api/orders?order_ids=${id}`)).json?.orders as Json[];
+      expect(read[0]).toMatchObject({ shipping_carrier_code: 'GLS', shipping_company: 'GLS', shipping_tracking_url: 'https://gls.example/G1' });
+      const bad = await admin('PUT', '/_admin/reference-lists', { reasons: [{ code: '1', label: 'x', type: 'NOPE' }] });
+      expect(bad.error).toMatchObject({ code: 'SIM_BAD_ADMIN_REQUEST', field: 'reasons[0].type' });
+    } finally {
+      await admin('PUT', '/_admin/reference-lists', before);
+    }
   });
 });

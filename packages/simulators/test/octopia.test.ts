@@ -159,6 +159,29 @@ describe('reference lists', () => {
     const res = await client.get<{ items: { code: string; label: string }[] }>('/carriers');
     assertValid(v.carriers, res.body, 'carriers');
     expect(res.body.items).toContainEqual({ code: '14', label: 'Colissimo' });
+    // The instance's own list: one carrier more than Cdiscount publishes.
+    expect(res.body.items).toContainEqual({ code: '33', label: 'Kuehne + Nagel' });
+  });
+
+  it('serves the carriers the instance is given, and ships only with those', async () => {
+    const admin = async (method: string, body?: unknown) => {
+      const res = await fetch(`${sim.baseUrl}/_admin/reference-lists`, { method, ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+      return { status: res.status, body: (await res.json()) as { carriers: { code: string; label: string }[]; error?: { field: string } } };
+    };
+    const before = (await admin('GET')).body;
+    try {
+      expect((await admin('PUT', { carriers: [{ code: '14', label: 'Colissimo' }, { code: '40', label: 'Paack' }] })).status).toBe(200);
+      const res = await client.get<{ items: { code: string; label: string }[] }>('/carriers');
+      assertValid(v.carriers, res.body, 'carriers');
+      expect(res.body.items).toEqual([{ code: '14', label: 'Colissimo' }, { code: '40', label: 'Paack' }]);
+      const order = await anOrder('InPreparation');
+      const items = order.lines.map((l) => ({ orderLineId: l.orderLineId, quantity: l.quantity }));
+      expectProblem(await client.post(`/orders/${order.orderId}/shipments`, [{ parcelNumber: 'P1', carrierCode: '13', items }]), 400, 'unsupported-carrier');
+      expect((await client.post(`/orders/${order.orderId}/shipments`, [{ parcelNumber: 'P1', carrierCode: '40', items }])).status).toBe(201);
+      expect((await admin('PUT', { carriers: [{ code: '' }] })).body.error).toMatchObject({ field: 'carriers[0]' });
+    } finally {
+      await admin('PUT', { carriers: before.carriers });
+    }
   });
 
   it('lists cancellation reasons per status (before shipment, after shipment, none)', async () => {
