@@ -10,7 +10,7 @@ import { actionKind } from '../vocabulary/action-kinds.ts';
 import { compiledRules, type CompiledRules, type RunInput } from './engine.ts';
 import { checkData } from './fields.ts';
 import { actionFinding, FindingList, type ActionFinding } from './findings.ts';
-import { checkLineParts } from './line-parts.ts';
+import { checkLineParts, remainderParts } from './line-parts.ts';
 import { checkLines, orderLines, parseLines, type LineSelection } from './lines.ts';
 import { checkParcels } from './parcels.ts';
 import { show } from './field-types.ts';
@@ -74,6 +74,8 @@ function evaluatePlan(plan: ActionPlan, order: NormalizedOrder, data: Record<str
   const normalized = checkData(plan, data, order, findings);
   const selection = checkLines(plan, order, lines, findings);
   const parts = lines === 'invalid' || selection.lines === null ? {} : checkLineParts(plan, order, rawLines, findings);
+  // Refunds and cancellations of lines already partly refunded or cancelled ask for what is left.
+  if (lines !== 'invalid') remainderParts(plan, order, selection.lines, rawLines, parts, findings);
   return { errors: findings.errors.length, data: normalized, selection, parts };
 }
 
