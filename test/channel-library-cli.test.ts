@@ -54,7 +54,7 @@ describe('what the library channels say', () => {
   it('La Redoute alone refunds while waiting for shipment', async () => {
     for (const id of LIBRARY_CHANNELS) {
       const channel = await loadChannel(id);
-      // bol.com has no refund action at all (orders are cancelled before shipping).
+      // bol.com and Kaufland have no refund action at all (orders are cancelled before shipping).
       expect(channel.actions.refund?.allowedIn.includes('waiting_shipment') ?? false, id).toBe(id === 'laredoute' || id === 'cdiscount');
     }
   });

@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 it('covers every Mirakl channel of the library', () => {
-  expect(mirakl.map((c) => c.id).sort()).toEqual(LIBRARY_CHANNELS.filter((id) => id !== 'cdiscount' && id !== 'bol'));
+  expect(mirakl.map((c) => c.id).sort()).toEqual(LIBRARY_CHANNELS.filter((id) => id !== 'cdiscount' && id !== 'bol' && id !== 'kaufland'));
   // Declared acceptance limits: Jardiland refuses after 5 days, MediaMarkt gives 48 hours.
   expect(Object.fromEntries(mirakl.filter((c) => c.deadlines).map((c) => [c.id, c.deadlines!.acceptance]))).toEqual({ jardiland: 'P5D', mediamarkt: 'PT48H' });
 });

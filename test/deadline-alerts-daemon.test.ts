@@ -101,7 +101,7 @@ function alertsFor(marketplaceOrderId: string, secret: string): DeadlineAlert[] 
 
 it('sends each deadline alert once, at its lead time on the simulated clock, across a restart', async () => {
   clock = sim.clock.now();
-  // Created an hour ago: inside the daemon's first window (which ends a safety margin before now).
+  // Created an hour ago: inside the daemon's first window.
   const created = await adminCreateOrder(sim.baseUrl, { state: 'WAITING_ACCEPTANCE', lines: 1, created_date: new Date(clock - HOUR).toISOString() });
   const first = await runDaemon();
   const endpoint = await first.runtime.store.createWebhookEndpoint({ url: receiverUrl, accounts: ['jardiland-fr'], events: ['order.deadline_approaching'] });

@@ -94,6 +94,32 @@ describe('cancel_lines before shipment on Mirakl (OR30)', () => {
     // quantity - 1 units are left on the first line: all of them again is refused before anything is sent.
     const denied = await submitAction(runtime.store, runtime.accounts.get('ops')!.account, { marketplaceOrderId: order.marketplace_order_id, name: 'cancel_lines', data: { reason: '35' }, lines: [{ id: first.id, quantity: first.quantity }] });
     expect(denied.kind === 'denied' && denied.validation.errors.map((e) => [e.code, e.field])).toEqual([['ACTION_LINE_QUANTITY_EXCEEDED', 'lines[0].quantity']]);
+
+    // The first line named whole now cancels what it has left (quantity - 1 units), not every
+    // unit again, which Mirakl would refuse; then the line has nothing left and is refused.
+    const leftShare = (first.quantity - 1) / first.quantity;
+    const rest = await deliver({ marketplaceOrderId: order.marketplace_order_id, name: 'cancel_lines', data: { reason: '35' }, lines: [first.id] });
+    expect(rest.state).toBe('succeeded');
+    expect(rest.calls.map((c) => c.body)).toEqual([{
+      order_tax_mode: (order.raw as Json).order_tax_mode,
+      cancelations: [{
+        order_line_id: first.id,
+        amount: cents(first.unit_price * (first.quantity - 1)),
+        quantity: first.quantity - 1,
+        currency_iso_code: 'EUR',
+        reason_code: '35',
+        // What the line has left of its shipping: never a cent more than the halves add up to.
+        shipping_amount: cents(first.shipping_price - (after.lines[0]!.canceled?.shipping_amount ?? 0)),
+        taxes: scaled(raw(first.id).taxes, leftShare),
+        shipping_taxes: scaled(raw(first.id).shipping_taxes, leftShare),
+      }],
+    }]);
+    const done = await pull('ops', order.marketplace_order_id);
+    expect(done.lines.map((l) => l.canceled?.quantity)).toEqual([first.quantity, second.quantity]);
+    // Every unit of both lines is cancelled: Mirakl cancels the order, and nothing more is sent.
+    expect(done.status).toBe('canceled');
+    const nothing = await submitAction(runtime.store, runtime.accounts.get('ops')!.account, { marketplaceOrderId: order.marketplace_order_id, name: 'cancel_lines', data: { reason: '34' }, lines: [first.id] });
+    expect(nothing.kind).toBe('denied');
   });
 
   it('refuses an amount per line (the channel takes units only) and a shipped order, with codes', async () => {

@@ -86,6 +86,18 @@ describe('partial refunds on a Mirakl channel that declares them (OR28)', () => 
     const afterSecond = (await pull('ops', order.marketplace_order_id)).lines.find((l) => l.id === line.id)!;
     expect(afterSecond.refunds?.map((r) => [r.quantity, r.amount])).toEqual([[1, line.unit_price], [0, 1.5]]);
     expect(afterSecond.refunded).toMatchObject({ quantity: 1, amount: Math.round((line.unit_price + 1.5) * 100) / 100 });
+
+    // The line named whole now refunds what it has left (2 units, less the gesture), with its shipping.
+    const rest = await deliver('ops', { marketplaceOrderId: order.marketplace_order_id, name: 'refund', data: { reason: '16', refund_shipping: true }, lines: [line.id] });
+    expect(rest.state).toBe('succeeded');
+    const left = Math.round((whole - line.unit_price - 1.5) * 100) / 100;
+    expect(rest.calls.map((c) => c.body)).toEqual([{
+      order_tax_mode: (order.raw as Json).order_tax_mode,
+      refunds: [{ order_line_id: line.id, amount: left, quantity: 2, currency_iso_code: 'EUR', reason_code: '16', shipping_amount: line.shipping_price, taxes: taxesScaled(raw.taxes, left / whole), shipping_taxes: zeroed(raw.shipping_taxes) }],
+    }]);
+    // Nothing is left on the line: named again (another reason, so not the same action), it is refused before sending.
+    const spent = await submitAction(runtime.store, runtime.accounts.get('ops')!.account, { marketplaceOrderId: order.marketplace_order_id, name: 'refund', data: { reason: '18' }, lines: [line.id] });
+    expect(spent.kind === 'denied' && spent.validation.errors.map((e) => [e.code, e.field])).toEqual([['ACTION_LINE_QUANTITY_EXCEEDED', 'lines[0]']]);
   });
 
   it('refuses a part larger than what the line has left, with a located code, and sends nothing', async () => {

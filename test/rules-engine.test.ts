@@ -1,6 +1,6 @@
 /**
- * The compiled json-rules-engine Engine of a channel: built once per Channel object, custom rules
- * guarded so they only run where they apply, every documented fact available to them, and runs
+ * The compiled rules of a channel: built once per Channel object, custom rules run only where
+ * their actions and statuses apply, every documented fact available to them, and runs
  * of one Engine kept apart (json-rules-engine keeps its running state on the Engine).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -53,11 +53,22 @@ describe('compilation', () => {
     ].sort());
   });
 
-  it('holds the structural rule and one rule per custom rule of the channel', () => {
-    const { engine } = compiledRules(worten);
-    const names = (engine as unknown as { rules: Array<{ name: string }> }).rules.map((r) => r.name);
-    expect(names).toEqual(['orderwire/action-plan', ...worten.rules.map((r) => r.id)]);
-    expect(names).toContain('partial-acceptance-refuses-the-rest');
+  it('runs, per (action, status), only the custom rules whose actions and statuses take it in', () => {
+    const compiled = compiledRules(worten);
+    expect(compiled.rulesFor('accept', 'waiting_acceptance')).toEqual(['partial-acceptance-refuses-the-rest']);
+    expect(compiled.rulesFor('refuse', 'waiting_acceptance')).toEqual(['partial-refusal-accepts-the-rest']);
+    expect(compiled.rulesFor('ship', 'waiting_shipment')).toEqual([]);
+    expect(compiled.rulesFor('no-such-action', 'waiting_acceptance')).toEqual([]);
+    const channel = channelWithRules([
+      { id: 'everywhere', message: 'm', severity: 'warning', conditions: { all: [{ fact: 'action', operator: 'equal', value: 'x' }] } },
+      { id: 'refund-shipped', actions: ['refund'], when: ['shipped'], message: 'm', severity: 'warning', conditions: { all: [{ fact: 'action', operator: 'equal', value: 'x' }] } },
+      { id: 'when-shipped', when: ['shipped'], message: 'm', severity: 'warning', conditions: { all: [{ fact: 'action', operator: 'equal', value: 'x' }] } },
+    ]);
+    const rules = compiledRules(channel);
+    expect(rules.rulesFor('refund', 'shipped')).toEqual(['everywhere', 'refund-shipped', 'when-shipped']);
+    expect(rules.rulesFor('refund', 'waiting_acceptance')).toEqual(['everywhere']);
+    expect(rules.rulesFor('accept', 'shipped')).toEqual(['everywhere', 'when-shipped']);
+    expect(rules.rulesFor('made-up', 'shipped')).toEqual(['everywhere', 'when-shipped']);
   });
 });
 

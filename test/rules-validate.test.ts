@@ -349,6 +349,30 @@ describe('parts of lines (partial_lines)', () => {
     expect((await validateAction(labParts, partly, { name: 'refund', lines: [{ id: '1', amount: 10.01 }] })).errors.map((e) => e.code)).toEqual(['ACTION_LINE_AMOUNT_EXCEEDED']);
   });
 
+  it('a line named whole after a part of it went asks for what it has left, not the whole line again', async () => {
+    const o = order(lab, 'SH', [{ id: '1' }, { id: '2' }]);
+    const partly = { ...o, lines: [{ ...o.lines[0]!, quantity: 3, unit_price: 10, shipping_price: 4, refunded: { quantity: 1, amount: 10, shipping_amount: 0 }, canceled: { quantity: 1, amount: 10, shipping_amount: 1.5 } }, o.lines[1]!] };
+    const named = await validateAction(labParts, partly, { name: 'refund', lines: ['1', '2'] });
+    expect(named.errors).toEqual([]);
+    // Line 2 was never touched: it stays whole (no part); line 1 has 1 unit, 10, and 2.5 of shipping left.
+    expect(named.request?.line_parts).toEqual({ 1: { quantity: 1, amount: 10, shipping_amount: 2.5 } });
+    // The same channel with lines optional: a refund of the whole order.
+    const labOrder = compileChannel({ ...LAB, actions: { ...LAB.actions, refund: { ...LAB.actions.refund!, lines: 'optional', partial_lines: ['quantity', 'amount'] } } });
+    const wholeOrder = await validateAction(labOrder, partly, { name: 'refund' });
+    expect(wholeOrder.request).toMatchObject({ lines: null, line_parts: { 1: { quantity: 1, amount: 10, shipping_amount: 2.5 } } });
+    // An amount alone (a gesture) leaves every unit but less money.
+    const gesture = { ...o, lines: [{ ...o.lines[0]!, quantity: 2, unit_price: 10, shipping_price: 0, refunded: { quantity: 0, amount: 5, shipping_amount: 0 } }] };
+    expect((await validateAction(labParts, gesture, { name: 'refund', lines: ['1'] })).request?.line_parts).toEqual({ 1: { quantity: 2, amount: 15, shipping_amount: 0 } });
+    // Nothing left: refused at the line's place; in a whole-order refund the line is left out.
+    const spent = { ...o, lines: [{ ...o.lines[0]!, quantity: 2, unit_price: 10, refunded: { quantity: 2, amount: 20, shipping_amount: 0 } }, o.lines[1]!] };
+    const denied = await validateAction(labParts, spent, { name: 'refund', lines: ['2', '1'] });
+    expect(denied.errors.map((e) => [e.code, e.field])).toEqual([['ACTION_LINE_QUANTITY_EXCEEDED', 'lines[1]']]);
+    expect((await validateAction(labOrder, spent, { name: 'refund' })).request).toMatchObject({ lines: null });
+    expect((await validateAction(labOrder, spent, { name: 'refund' })).request?.line_parts).toBeUndefined();
+    // A channel taking whole lines only sends them as they are (its platform sends no part).
+    expect((await validateAction(lab, { ...partly, lines: [partly.lines[0]!] }, { name: 'refund', lines: ['1'] })).request?.line_parts).toBeUndefined();
+  });
+
   it('Cdiscount keeps "no partial amount or line-level refund": a part is a line, and lines are refused', async () => {
     const result = await validateAction(cdiscount, order(cdiscount, 'Shipped'), { name: 'refund', data: { refund_reason: 'ClientClaim' }, lines: [{ id: '1', amount: 1 }] });
     expect(result.errors.map((e) => e.code)).toEqual(['ACTION_LINES_NOT_ACCEPTED']);

@@ -118,7 +118,8 @@ describe('action delivery failures', () => {
     const pending = await h.store.getAction(s.action.id);
     expect(pending?.state).toBe('queued');
     // The unsure outcome is the worker's own bookkeeping, never in the result the API and webhooks show.
-    expect(pending?.progress?.unsure).toMatchObject({ step: 0, message: expect.stringContaining('timeout') });
+    // Step 1 of the plan: OR21, after OR07 (shipping_from_country), which this accept leaves out.
+    expect(pending?.progress?.unsure).toMatchObject({ step: 1, message: expect.stringContaining('timeout') });
     expect(pending?.result).toBeUndefined();
     await adminSetFaults(h.sim.baseUrl, '');
     await w.runOnce();

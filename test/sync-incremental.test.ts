@@ -24,12 +24,12 @@ describe('incremental sync and catch-up', () => {
     // 20 simulated minutes pass: new orders arrive, some orders move on by themselves.
     h.sim.clock.advance(20 * MIN);
     const { order_id } = await adminCreateOrder(h.sim.baseUrl, { state: 'WAITING_ACCEPTANCE' });
-    // Past the safety margin: an update younger than it waits for the next poll.
     h.sim.clock.advance(MIN);
     const second = await syncWindow(h.deps, 'incremental');
     expect(second.window.kind).toBe('incremental');
-    // The window starts at the committed cursor minus the overlap.
-    expect(second.window.from.getTime()).toBe(first.window.to.getTime() - 2 * MIN);
+    // The window starts at the committed cursor minus the overlap and the safety margin, and ends at now.
+    expect(second.window.from.getTime()).toBe(first.window.to.getTime() - 2 * MIN - 30_000);
+    expect(second.window.to.getTime()).toBe(h.now().getTime());
     expect(second.inserted).toBeGreaterThan(0);
     expect(await h.store.countOrders({ account: h.account.id })).toBe(before + second.inserted);
     expect((await h.store.getOrder(h.account.id, 'worten', order_id))?.order.status).toBe('waiting_acceptance');
@@ -48,6 +48,34 @@ describe('incremental sync and catch-up', () => {
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['order.created', 'order.status_changed']));
     const change = events.find((e) => e.type === 'order.status_changed');
     expect(change).toMatchObject({ from_status: 'waiting_acceptance', to_status: 'accepted', from_marketplace_status: 'WAITING_ACCEPTANCE', to_marketplace_status: 'WAITING_DEBIT' });
+  });
+
+  it('an order placed seconds before a poll is listed by that poll, not one period later (the safety margin widens the next window\'s start, not this one\'s end)', async () => {
+    h = await startSyncHarness({ kind: 'mirakl', sim: { orders: 40, historyDays: 2 } });
+    await syncWindow(h.deps, 'incremental');
+    h.sim.clock.advance(15 * MIN);
+    const { order_id } = await adminCreateOrder(h.sim.baseUrl, { state: 'WAITING_ACCEPTANCE' });
+    h.sim.clock.advance(5_000);
+    await syncWindow(h.deps, 'incremental');
+    expect((await h.store.getOrder(h.account.id, 'worten', order_id))?.order.status).toBe('waiting_acceptance');
+  });
+
+  it('an update the marketplace makes visible late, stamped inside the safety margin before a window\'s end, is listed by the next window even with no overlap', async () => {
+    h = await startSyncHarness({ kind: 'mirakl', sim: { orders: 40, historyDays: 2 } });
+    const deps = { ...h.deps, windows: { overlapMs: 0, safetyMarginMs: 30_000 } };
+    await syncWindow(deps, 'incremental');
+    h.sim.clock.advance(15 * MIN);
+    const first = await syncWindow(deps, 'incremental');
+    // Committed at the marketplace after `first` listed its window, stamped 25 s before that window's end.
+    h.sim.clock.advance(2_000);
+    const stamped = new Date(first.window.to.getTime() - 25_000).toISOString();
+    const { order_id } = await adminCreateOrder(h.sim.baseUrl, { state: 'WAITING_ACCEPTANCE', created_date: stamped });
+    expect(await h.store.getOrder(h.account.id, 'worten', order_id)).toBeUndefined();
+    h.sim.clock.advance(15 * MIN);
+    const next = await syncWindow(deps, 'incremental');
+    expect(next.window.from.getTime()).toBeLessThanOrEqual(Date.parse(stamped));
+    expect((await h.store.getOrder(h.account.id, 'worten', order_id))?.order.status).toBe('waiting_acceptance');
+    expect(await h.store.getCursor(h.account.id, 'worten', 'incremental')).toMatchObject({ position: next.window.to.toISOString() });
   });
 
   it('a window --since a time is one-off: it leaves the incremental cursor alone, so orders between the cursor and --since still arrive', async () => {
@@ -76,7 +104,7 @@ describe('incremental sync and catch-up', () => {
 
     // ...so the next poll lists from it and the order before --since is not skipped.
     const next = await syncWindow(h.deps, 'incremental');
-    expect(next.window.from.getTime()).toBe(Date.parse(cursor!.position) - 2 * MIN);
+    expect(next.window.from.getTime()).toBe(Date.parse(cursor!.position) - 2 * MIN - 30_000);
     expect((await h.store.getOrder(h.account.id, 'worten', beforeSince))?.order.status).toBe('waiting_acceptance');
   });
 

@@ -8,7 +8,8 @@
  *
  * Scenarios: the channel's defaults (worten: a poll every PT15M, the daemon's 30 s safety
  * margin) and the tightest legal settings (a poll every PT1M, OR11's once-a-minute contract),
- * with the default safety margin and with none. Only orders placed early enough that a poll must
+ * with the default safety margin and with none (the margin widens each window's start, so it
+ * should not move these figures: the two scenarios show it). Only orders placed early enough that a poll must
  * have listed them are counted (the simulator's own list, by creation time), and the run fails
  * unless every one of them reached both the feed and the webhook receiver: nothing is lost.
  */

@@ -20,8 +20,9 @@
  *
  * Counted: the orders the simulator says were placed from the start until one poll period and
  * the safety margin before the end; the run goes on (up to 10 more periods) until each of them is
- * in the feed and at the receiver. An order updated again after a window's end is listed by the
- * next window only (OR11 filters on the last update), so some take two periods.
+ * in the feed and at the receiver. Windows end at the poll's now (the safety margin widens the
+ * next window's start instead, engine/sync/windows.ts), so an order is listed by the first poll
+ * after its last update.
  *
  * Prints one JSON line: per counted order, its feed and webhook latencies (null: never arrived).
  *

@@ -4,7 +4,7 @@
  *   request         the validated ActionRequest
  *   order           the normalized order (order.raw: the marketplace payload)
  *   selected_lines  the targeted lines (all lines when request.lines is null), each with `raw` and
- *                   `requested` ({quantity, amount, share}: the line's part, else the whole line)
+ *                   `requested` ({quantity, amount, share, shipping_amount, shipping_left}: the line's part, else the whole line)
  *   refused_lines   accept on a subset: the other lines, each with `raw`
  *   accepted_lines  refuse on a subset: the other lines, each with `raw`
  *   parcel          a `per_parcel` request's parcel: {index, data (its fields), lines [{id, quantity, raw}]}
@@ -84,8 +84,25 @@ function build(step: CompiledRequest, ctx: TemplateContext): BuiltRequest {
   };
 }
 
+/** A step of an action left out by its `when:` / `unless:`: kept in the plan so indexes hold. */
+export interface SkippedRequest {
+  skipped: true;
+  endpoint: string;
+}
+
 /** The requests an action sends, in order, with `when:` applied. Throws CONNECTOR_* errors. */
 export function buildActionRequests(platform: Platform, request: ActionRequest, order: NormalizedOrder): BuiltRequest[] {
+  return planActionRequests(platform, request, order).filter((r): r is BuiltRequest => !('skipped' in r));
+}
+
+/**
+ * Every step of an action, one per targeted line (parcel) for per-line (per-parcel) requests,
+ * those its `when:` / `unless:` leave out kept as skipped. The indexes depend only on the request
+ * and the order's lines, not on their state: a resumed action (`fromStep`) built from an order
+ * read back, where a `when:` now leaves out the lines already done (Kaufland: units already
+ * sent), still finds each remaining step at the index it had, and sends it.
+ */
+export function planActionRequests(platform: Platform, request: ActionRequest, order: NormalizedOrder): Array<BuiltRequest | SkippedRequest> {
   const steps = platform.actions[request.action];
   if (!steps) {
     throw new OrderwireError('CONNECTOR_ACTION_NOT_DECLARED', `platform ${platform.id} declares no request for action "${request.action}"`, { platform: platform.id, action: request.action });
@@ -97,7 +114,18 @@ export function buildActionRequests(platform: Platform, request: ActionRequest, 
   const raw = platform.mapper.rawLines(order.raw);
   const parcels = (request.parcels ?? []).map((p, index) => ({ index, data: p.data, lines: p.lines.map((l) => ({ ...l, raw: raw.get(l.id) })) }));
   const scopes = (step: CompiledRequest): TemplateContext[] => (step.perLine ? lines.map((line) => ({ ...ctx, line })) : step.perParcel ? parcels.map((parcel) => ({ ...ctx, parcel })) : [ctx]);
-  return steps.flatMap((step) => scopes(step).filter((c) => (!step.when || isTruthy(step.when(c))) && (!step.unless || !isTruthy(step.unless(c)))).map((c) => build(step, c)));
+  const sent = (step: CompiledRequest, c: TemplateContext) => (!step.when || isTruthy(step.when(c))) && (!step.unless || !isTruthy(step.unless(c)));
+  return steps.flatMap((step) => scopes(step).map((c) => (sent(step, c) ? build(step, c) : { skipped: true as const, endpoint: step.endpoint })));
+}
+
+/** The plan index just after its `sent`-th request that is sent (skipped steps do not count). */
+export function stepAfterSent(plan: ReadonlyArray<BuiltRequest | SkippedRequest>, sent: number): number {
+  let seen = 0;
+  for (let i = 0; i < plan.length; i++) {
+    if ('skipped' in plan[i]!) continue;
+    if (++seen === sent) return i + 1;
+  }
+  return plan.length;
 }
 
 /** The parts as the HTTP client streams them: each document from where the file store keeps it. */
@@ -171,10 +199,11 @@ export async function sendActionRequests(
   const done: string[] = [];
   let step = fromStep;
   try {
-    const steps = buildActionRequests(deps.platform, request, order);
+    const steps = planActionRequests(deps.platform, request, order);
     for (; step < steps.length; step++) {
       signal?.throwIfAborted();
       const built = steps[step]!;
+      if ('skipped' in built) continue;
       const exchange = await deps.client.send(
         {
           endpoint: built.endpoint,

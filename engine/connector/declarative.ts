@@ -6,7 +6,7 @@
 import type { Logger } from '../log.ts';
 import { createAuth } from './auth/index.ts';
 import { resolveValue } from './auth/oauth2-client-credentials.ts';
-import { buildActionRequests, sendActionRequests, type FileSource } from './actions.ts';
+import { planActionRequests, sendActionRequests, stepAfterSent, type FileSource } from './actions.ts';
 import { attachReads } from './attach.ts';
 import type { AccountConnection, Connector, EffectReading } from './connector.ts';
 import { exchangeError } from './exchange-error.ts';
@@ -118,14 +118,19 @@ export function createConnector(connection: AccountConnection, platform: Platfor
       const check = platform.effects[request.action];
       if (!check) return { verdict: 'unclear', evidence: {}, reason: `platform ${platform.id} declares no effect check for ${request.action}` };
       const reading = check.check(request, readBack, baseline);
-      if (reading.verdict === 'not_yet' && reading.stepsDone !== undefined) return { verdict: 'not_yet', evidence: reading.evidence, ...(reading.stepsDone > 0 && { stepsDone: reading.stepsDone }) };
+      if (reading.verdict === 'not_yet' && reading.stepsDone !== undefined) {
+        // The check counts requests sent (parcels read back); resumption counts steps of the
+        // plan, where the steps a `when:` leaves out keep their place (planActionRequests).
+        const stepsDone = reading.stepsDone > 0 ? stepAfterSent(planActionRequests(platform, request, readBack), reading.stepsDone) : 0;
+        return { verdict: 'not_yet', evidence: reading.evidence, ...(stepsDone > 0 && { stepsDone }) };
+      }
       if (reading.verdict !== 'not_yet' || reading.doneThrough === undefined) {
         const { doneThrough: _done, ...rest } = reading as typeof reading & { doneThrough?: string };
         return rest as EffectReading;
       }
       // The read-back shows a request's own effect (a tracking number set): resume after it.
-      const steps = buildActionRequests(platform, request, readBack).map((r) => r.endpoint);
-      const index = steps.indexOf(reading.doneThrough);
+      const steps = planActionRequests(platform, request, readBack);
+      const index = steps.findIndex((r) => !('skipped' in r) && r.endpoint === reading.doneThrough);
       return { verdict: 'not_yet', evidence: reading.evidence, ...(index >= 0 && { stepsDone: index + 1 }) };
     },
 

@@ -1,15 +1,15 @@
 /**
- * One json-rules-engine Engine per channel, compiled once and cached per Channel object.
+ * A channel's custom rules compiled into json-rules-engine Engines, once per Channel object.
  *
  * Cost model (measured, see bench/validation.ts): json-rules-engine spends ~8-10 µs per rule per
  * run whatever the rule's conditions (it deep-clones each rule's conditions and chains promises),
- * so guarding one rule per (action, status) or per check would cost every validation the sum of
- * all of them. Instead the Engine holds:
- *  - one structural rule, fed by the `action_plan` fact, which evaluates only the precompiled plan
- *    of the request's (action, status) (plan.ts: fields, lines, amounts);
- *  - one rule per custom rule of the channel file, guarded by `action` / `status` conditions with
- *    a higher priority, so a rule's own conditions (and their JSONPath lookups) only run when it
- *    applies; its conditions sit behind a condition reference, cloned only when reached.
+ * plus the run's own setup (an Almanac, events, promises). So:
+ *  - the structural checks (fields, lines, amounts) are not a rule: validate.ts evaluates the
+ *    precompiled plan of the request's (action, status) directly (plan.ts);
+ *  - a custom rule's `actions` and `when` guards are decided when the Engine is built, not at
+ *    every run: each (action, status) a validation meets gets an Engine holding only the rules
+ *    that apply there, built on first use (at most one per action the rules name, plus one for
+ *    any other action, times the statuses), and a validation no rule applies to runs no Engine.
  * Facts are derived lazily from a single runtime fact, so a run pays only for the facts it reads.
  *
  * json-rules-engine keeps its running state on the Engine (`engine.status`): a run that finishes
@@ -17,7 +17,7 @@
  * one Engine are therefore queued (RunQueue); validation is CPU-bound, so this costs nothing in
  * throughput.
  */
-import { Engine, Fact, type EngineResult, type TopLevelCondition } from 'json-rules-engine';
+import { Engine, Fact, type TopLevelCondition } from 'json-rules-engine';
 import type { Channel, CustomRule } from '../channel/model.ts';
 import type { NormalizedOrder, OrderStatus } from '../order/model.ts';
 import { resolvePath } from './path.ts';
@@ -33,27 +33,24 @@ export interface RunInput {
   /** Selected line ids (all the order's lines when the action targets the whole order). */
   lines: readonly string[];
   selection: { selected: number; unselected: number; total: number };
-  /** Evaluates the plan of (action, status); called by the `action_plan` fact, at most once. */
-  evaluatePlan(): PlanVerdict;
-}
-
-export interface PlanVerdict {
-  readonly errors: number;
 }
 
 /** Facts custom rules may use (documented in the channel schema's `rules` description). */
 export const RULE_FACTS = ['order', 'action', 'data', 'status', 'lines', 'selection'] as const;
 
-export const STRUCTURE_EVENT = 'orderwire/action-plan';
 /** Event type of a custom rule that matched: the prefix and the rule's id. */
 export const CUSTOM_RULE_EVENT_PREFIX = 'rule:';
 
 export interface CompiledRules {
   readonly channel: Channel;
   readonly plans: ReadonlyMap<string, ActionPlan>;
-  readonly engine: Engine;
-  /** Runs the Engine (queued behind any run in progress on it). */
-  run(input: RunInput): Promise<EngineResult>;
+  /** The ids of the custom rules that apply to this action in this status, in file order. */
+  rulesFor(action: string, status: OrderStatus): readonly string[];
+  /**
+   * Runs the custom rules that apply to the input's action and status (queued behind any run in
+   * progress on their Engine); the ids of those that matched. No Engine runs when none applies.
+   */
+  run(input: RunInput): Promise<ReadonlySet<string>>;
 }
 
 class RunQueue {
@@ -66,49 +63,59 @@ class RunQueue {
   }
 }
 
-function guarded(rule: CustomRule, reference: string): TopLevelCondition {
-  const guards = [
-    ...(rule.actions ? [{ fact: 'action', operator: 'in', value: [...rule.actions], priority: 10 }] : []),
-    ...(rule.when ? [{ fact: 'status', operator: 'in', value: [...rule.when], priority: 10 }] : []),
-  ];
-  return { all: [...guards, { condition: reference, priority: 1 }] };
+const NO_MATCH: ReadonlySet<string> = Object.freeze(new Set<string>());
+/** The key of every action no custom rule names: rules guarded by `actions` never apply to it. */
+const OTHER_ACTION = '\u0000other';
+
+function applies(rule: CustomRule, action: string, status: OrderStatus): boolean {
+  return (!rule.actions || (rule.actions as readonly string[]).includes(action)) && (!rule.when || (rule.when as readonly string[]).includes(status));
 }
 
-function buildEngine(channel: Channel): Engine {
+interface ScopedEngine {
+  readonly rules: readonly string[];
+  run(input: RunInput): Promise<ReadonlySet<string>>;
+}
+
+function buildEngine(rules: readonly CustomRule[]): ScopedEngine {
+  if (rules.length === 0) return { rules: [], run: () => Promise.resolve(NO_MATCH) };
   const engine = new Engine([], { allowUndefinedFacts: false, pathResolver: resolvePath });
   const input = (almanac: { factValue<T>(id: string): Promise<T> }): Promise<RunInput> => almanac.factValue<RunInput>('input');
   // Facts are read from the one runtime fact; caching them would cost a hash per read for nothing.
   for (const fact of RULE_FACTS) engine.addFact(fact, (_params, almanac) => input(almanac).then((i) => i[fact]), { cache: false });
-  engine.addFact('action_plan', (_params, almanac) => input(almanac).then((i) => i.evaluatePlan()), { cache: false });
-  engine.addOperator('rejects', (verdict: PlanVerdict, expected: boolean) => (verdict.errors > 0) === expected);
-  engine.addRule({
-    name: STRUCTURE_EVENT,
-    conditions: { all: [{ fact: 'action_plan', operator: 'rejects', value: true }] },
-    event: { type: STRUCTURE_EVENT },
-  });
-  for (const rule of channel.rules) {
-    const reference = `rule:${rule.id}`;
-    engine.setCondition(reference, rule.conditions as unknown as TopLevelCondition);
-    engine.addRule({ name: rule.id, conditions: guarded(rule, reference), event: { type: `${CUSTOM_RULE_EVENT_PREFIX}${rule.id}` } });
-  }
-  return engine;
+  for (const rule of rules) engine.addRule({ name: rule.id, conditions: rule.conditions as unknown as TopLevelCondition, event: { type: `${CUSTOM_RULE_EVENT_PREFIX}${rule.id}` } });
+  const queue = new RunQueue();
+  return {
+    rules: rules.map((r) => r.id),
+    run: async (runInput) => {
+      const result = await queue.push(() => engine.run({ input: new Fact('input', runInput, { cache: false }) }));
+      return new Set(result.events.map((e) => (e.type ?? '').slice(CUSTOM_RULE_EVENT_PREFIX.length)));
+    },
+  };
 }
 
 let compilations = 0;
 
-/** Compiles the channel's Engine and plans. Prefer `compiledRules`, which caches per channel. */
+/** Compiles the channel's plans and rule scopes. Prefer `compiledRules`, which caches per channel. */
 export function compileRules(channel: Channel): CompiledRules {
   compilations++;
-  const engine = buildEngine(channel);
-  const queue = new RunQueue();
+  const named = new Set(channel.rules.flatMap((r) => (r.actions ?? []) as readonly string[]));
+  const engines = new Map<string, ScopedEngine>();
+  const scoped = (action: string, status: OrderStatus): ScopedEngine => {
+    const key = `${named.has(action) ? action : OTHER_ACTION}@${status}`;
+    let engine = engines.get(key);
+    if (!engine) {
+      engine = buildEngine(channel.rules.filter((rule) => applies(rule, named.has(action) ? action : OTHER_ACTION, status)));
+      engines.set(key, engine);
+    }
+    return engine;
+  };
   return Object.freeze({
     channel,
     plans: compilePlans(channel),
-    engine,
-    run: (input: RunInput) => queue.push(() => engine.run({ input: new Fact('input', input, { cache: false }) })),
+    rulesFor: (action: string, status: OrderStatus) => scoped(action, status).rules,
+    run: (input: RunInput) => scoped(input.action, input.status).run(input),
   });
 }
-
 const cache = new WeakMap<Channel, CompiledRules>();
 
 /** The channel's compiled Engine, built on first use (or at load time) and kept with the channel. */

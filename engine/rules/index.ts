@@ -1,7 +1,7 @@
 /**
  * Action validation: which seller actions a channel allows in which status, with which fields,
- * and the normalized request a valid action becomes. See engine.ts for how each channel's rules
- * are compiled into one json-rules-engine Engine.
+ * and the normalized request a valid action becomes. See engine.ts for how each channel's custom
+ * rules are compiled into json-rules-engine Engines.
  */
 export { validateAction, type ActionInput, type LinePartInput, type ParcelInput, type ValidationResult } from './validate.ts';
 export { compiledRules, compileRules, compiledEngineCount, RULE_FACTS, type CompiledRules } from './engine.ts';

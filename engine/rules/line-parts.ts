@@ -14,6 +14,11 @@ import type { LinePartRequest } from './request.ts';
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
+/** The shipping a line has left: its shipping price less what its refunds and cancelations took. */
+export function shippingLeft(line: OrderLine): number {
+  return Math.max(0, round2(line.shipping_price - (line.refunded?.shipping_amount ?? 0) - (line.canceled?.shipping_amount ?? 0)));
+}
+
 /** What a line has left to refund or cancel: units and amount. */
 export function lineLeft(line: OrderLine): { quantity: number; amount: number } {
   const quantity = line.quantity - (line.refunded?.quantity ?? 0) - (line.canceled?.quantity ?? 0);
@@ -80,13 +85,43 @@ export function checkLineParts(plan: ActionPlan, order: NormalizedOrder, rawLine
 }
 
 /**
+ * A line named whole (a bare id, or every line of a whole-order action) that already had units or
+ * part of its amount refunded or cancelled: the action asks for what the line has left, not the
+ * whole line again, which the marketplace would refuse as more than the line holds. Only where
+ * the channel takes parts of lines (its platform then sends `line.requested`). A line named by id
+ * with nothing left is refused; in a whole-order action it is left out of the parts.
+ */
+export function remainderParts(plan: ActionPlan, order: NormalizedOrder, selected: readonly string[] | null, rawLines: unknown, parts: Record<string, LinePartRequest>, findings: FindingList): void {
+  if (plan.rules.partialLines.length === 0) return;
+  const named = selected === null ? undefined : new Set(selected);
+  for (const line of orderLines(order)) {
+    const id = String(line.id);
+    if ((named && !named.has(id)) || parts[id]) continue;
+    const left = lineLeft(line);
+    const touched = left.quantity !== line.quantity || Math.abs(left.amount - round2(line.unit_price * line.quantity)) >= 0.005;
+    if (!touched) continue;
+    if (left.quantity > 0 || left.amount > 0) {
+      parts[id] = { quantity: left.quantity, amount: left.amount, shipping_amount: shippingLeft(line) };
+    } else if (named) {
+      const i = Array.isArray(rawLines) ? rawLines.findIndex((item) => item === id) : -1;
+      findings.error('ACTION_LINE_QUANTITY_EXCEEDED', `line ${id} has nothing left to ${plan.action.name === 'refund' ? 'refund' : 'cancel'}: its ${line.quantity} unit(s) and amount were already refunded or cancelled`, { field: i >= 0 ? `lines[${i}]` : 'lines' });
+    }
+  }
+}
+
+/**
  * What an action asks of one line, as the platform's templates and effect checks see it
  * (`line.requested`): its part when it has one, else the whole line. `share` is the part of the
- * line's price, to scale the line's taxes.
+ * line's price, to scale the line's taxes; `shipping_amount` the part's share of the shipping,
+ * never more than the line has left (two rounded halves must not add up to a cent too many);
+ * `shipping_left` all the shipping the line has left (a part's line; a whole line: its shipping).
  */
-export function requestedOf(parts: Readonly<Record<string, LinePartRequest>> | undefined, line: OrderLine): { quantity: number; amount: number; share: number } {
+export function requestedOf(parts: Readonly<Record<string, LinePartRequest>> | undefined, line: OrderLine): { quantity: number; amount: number; share: number; shipping_amount: number; shipping_left: number } {
   const whole = Math.round(line.unit_price * line.quantity * 1e6) / 1e6;
   const part = parts?.[line.id];
-  if (!part) return { quantity: line.quantity, amount: whole, share: 1 };
-  return { quantity: part.quantity, amount: part.amount, share: whole > 0 ? part.amount / whole : 0 };
+  // A whole line is the whole line, as the marketplace shows it (a channel taking whole lines only).
+  if (!part) return { quantity: line.quantity, amount: whole, share: 1, shipping_amount: line.shipping_price, shipping_left: line.shipping_price };
+  const left = shippingLeft(line);
+  const share = whole > 0 ? part.amount / whole : 0;
+  return { quantity: part.quantity, amount: part.amount, share, shipping_amount: part.shipping_amount ?? Math.min(round2(line.shipping_price * share), left), shipping_left: left };
 }

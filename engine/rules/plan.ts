@@ -1,7 +1,7 @@
 /**
  * Compiled action plans: for each (action, status) a channel allows, everything a validation needs,
- * precomputed once per channel so that a validation does no lookups beyond its own plan. The
- * channel's Engine (engine.ts) evaluates the plan of the request's (action, status) only.
+ * precomputed once per channel so that a validation does no lookups beyond its own plan: it
+ * evaluates the plan of the request's (action, status) only (validate.ts).
  */
 import type { ActionInStatus, ActionName, ActionSpec, Channel, FieldSpec, NormalizedStatus } from '../channel/model.ts';
 

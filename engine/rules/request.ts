@@ -34,6 +34,8 @@ export interface LinePartRequest {
   quantity: number;
   /** Amount, in the order's currency (the units' price when only a quantity was given). */
   amount: number;
+  /** Shipping that goes with the part: set for a line's remainder (all the shipping it has left). */
+  shipping_amount?: number;
 }
 
 /**

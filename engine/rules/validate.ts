@@ -7,10 +7,10 @@ import type { ActionName, Channel, NormalizedStatus } from '../channel/model.ts'
 import type { NormalizedOrder, OrderStatus } from '../order/model.ts';
 import { mapOrderStatus } from '../order/status.ts';
 import { actionKind } from '../vocabulary/action-kinds.ts';
-import { CUSTOM_RULE_EVENT_PREFIX, compiledRules, type CompiledRules, type PlanVerdict, type RunInput } from './engine.ts';
+import { compiledRules, type CompiledRules, type RunInput } from './engine.ts';
 import { checkData } from './fields.ts';
 import { actionFinding, FindingList, type ActionFinding } from './findings.ts';
-import { checkLineParts } from './line-parts.ts';
+import { checkLineParts, remainderParts } from './line-parts.ts';
 import { checkLines, orderLines, parseLines, type LineSelection } from './lines.ts';
 import { checkParcels } from './parcels.ts';
 import { show } from './field-types.ts';
@@ -51,7 +51,8 @@ export interface LinePartInput {
   amount?: number;
 }
 
-interface PlanOutcome extends PlanVerdict {
+interface PlanOutcome {
+  errors: number;
   data: Record<string, ActionValue>;
   selection: LineSelection;
   parts: Record<string, LinePartRequest>;
@@ -73,6 +74,8 @@ function evaluatePlan(plan: ActionPlan, order: NormalizedOrder, data: Record<str
   const normalized = checkData(plan, data, order, findings);
   const selection = checkLines(plan, order, lines, findings);
   const parts = lines === 'invalid' || selection.lines === null ? {} : checkLineParts(plan, order, rawLines, findings);
+  // Refunds and cancellations of lines already partly refunded or cancelled ask for what is left.
+  if (lines !== 'invalid') remainderParts(plan, order, selection.lines, rawLines, parts, findings);
   return { errors: findings.errors.length, data: normalized, selection, parts };
 }
 
@@ -114,11 +117,10 @@ async function validate(compiled: CompiledRules, order: NormalizedOrder, action:
   const allIds = orderLines(order).map((l) => String(l.id));
   const selected = Array.isArray(lines) ? lines : allIds;
 
-  // Evaluated by the Engine's structural rule, once; again here only if the run failed before it.
-  let outcome: PlanOutcome | undefined;
-  const planOutcome = (): PlanOutcome => (outcome ??= plan
+  // The plan's findings first, then the custom rules' (in file order).
+  const checked = plan
     ? evaluatePlan(plan, order, data, lines, action.lines, action.parcels, findings)
-    : { errors: findings.errors.length, data: {}, selection: { lines: null, refused: [] }, parts: {} });
+    : { errors: findings.errors.length, data: {}, selection: { lines: null, refused: [] }, parts: {} };
   const input: RunInput = {
     order,
     action: typeof name === 'string' ? name : show(name),
@@ -126,23 +128,21 @@ async function validate(compiled: CompiledRules, order: NormalizedOrder, action:
     status,
     lines: selected,
     selection: { selected: selected.length, unselected: Math.max(0, allIds.length - selected.length), total: allIds.length },
-    evaluatePlan: planOutcome,
   };
 
   try {
-    const result = await compiled.run(input);
-    const matched = new Set(result.events.map((e) => e.type));
-    // In file order: rules of one priority finish in no particular order.
-    for (const rule of channel.rules) {
-      if (!matched.has(`${CUSTOM_RULE_EVENT_PREFIX}${rule.id}`)) continue;
-      const extra = { ...(rule.field !== undefined && { field: rule.field }), rule: rule.id };
-      if (rule.severity === 'warning') findings.warning('ACTION_RULE_WARNING', rule.message, extra);
-      else findings.error('ACTION_RULE_VIOLATED', rule.message, extra);
+    const matched = await compiled.run(input);
+    if (matched.size > 0) {
+      for (const rule of channel.rules) {
+        if (!matched.has(rule.id)) continue;
+        const extra = { ...(rule.field !== undefined && { field: rule.field }), rule: rule.id };
+        if (rule.severity === 'warning') findings.warning('ACTION_RULE_WARNING', rule.message, extra);
+        else findings.error('ACTION_RULE_VIOLATED', rule.message, extra);
+      }
     }
   } catch (err) {
     findings.error('ACTION_RULE_FAILED', `the custom rules of ${channel.id} could not be evaluated: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const checked = planOutcome();
 
   const allowed = findings.errors.length === 0 && plan !== undefined && spec !== undefined;
   return {

@@ -113,7 +113,8 @@ export class Scheduler {
       let kind: 'incremental' | 'catch_up' | undefined;
       // The first run (no incremental cursor) backfills the lookback, which is a catch-up too.
       if (incremental && catchUpDue(catchUp?.position, now, account.channel.retrieval.catchUp.everyMs)) kind = 'catch_up';
-      else if (force || !incremental || now.getTime() - Date.parse(incremental.position) >= account.pollEveryMs + this.#o.windows.safetyMarginMs - 1_000) kind = 'incremental';
+      // The cursor is the previous window's end (its poll's clock), so a period after it is due.
+      else if (force || !incremental || now.getTime() - Date.parse(incremental.position) >= account.pollEveryMs - 1_000) kind = 'incremental';
       if (!kind) {
         this.#o.activity?.pollFinished(accountId, 'skipped');
         return undefined;

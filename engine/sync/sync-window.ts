@@ -66,7 +66,7 @@ export async function planWindow(deps: SyncDeps, kind: SyncKind, since?: Date): 
   const settings = { ...deps.windows, lookbackMs: account.channel.retrieval.catchUp.lookbackMs };
   if (kind === 'catch_up') return catchUpWindow(now(), settings);
   if (kind === 'manual' && since) {
-    const w = incrementalWindow(since.toISOString(), now(), { ...settings, overlapMs: 0 });
+    const w = incrementalWindow(since.toISOString(), now(), { ...settings, overlapMs: 0, safetyMarginMs: 0 });
     return { ...w, kind: 'incremental' };
   }
   const cursor = await store.getCursor(account.id, account.channel.id, 'incremental');

@@ -7,18 +7,28 @@ const settings = { overlapMs: 2 * MIN, safetyMarginMs: 30_000, lookbackMs: 5 * D
 const now = new Date('2026-11-22T12:00:00.000Z');
 
 describe('retrieval windows', () => {
-  it('first run backfills the lookback up to now minus the safety margin', () => {
+  it('first run backfills the lookback up to now', () => {
     const w = incrementalWindow(undefined, now, settings);
     expect(w.kind).toBe('backfill');
-    expect(w.to.toISOString()).toBe('2026-11-22T11:59:30.000Z');
-    expect(w.from.toISOString()).toBe('2026-11-17T11:59:30.000Z');
+    expect(w.to.toISOString()).toBe('2026-11-22T12:00:00.000Z');
+    expect(w.from.toISOString()).toBe('2026-11-17T12:00:00.000Z');
   });
 
-  it('incremental window starts at the cursor minus the overlap', () => {
+  it('incremental window ends at now and starts at the cursor minus the overlap and the safety margin', () => {
     const w = incrementalWindow('2026-11-22T11:45:00.000Z', now, settings);
     expect(w.kind).toBe('incremental');
-    expect(w.from.toISOString()).toBe('2026-11-22T11:43:00.000Z');
-    expect(w.to.toISOString()).toBe('2026-11-22T11:59:30.000Z');
+    expect(w.from.toISOString()).toBe('2026-11-22T11:42:30.000Z');
+    expect(w.to.toISOString()).toBe('2026-11-22T12:00:00.000Z');
+  });
+
+  it('an update stamped inside the safety margin of a window\'s end is inside the next window, even with no overlap', () => {
+    const noOverlap = { ...settings, overlapMs: 0 };
+    const first = incrementalWindow('2026-11-22T11:45:00.000Z', now, noOverlap);
+    // Stamped 29 s before the first window's end, visible at the marketplace only after it was listed.
+    const lateUpdate = first.to.getTime() - 29_000;
+    const next = incrementalWindow(first.to.toISOString(), new Date(now.getTime() + MIN), noOverlap);
+    expect(next.from.getTime()).toBeLessThanOrEqual(lateUpdate);
+    expect(next.to.getTime()).toBeGreaterThan(lateUpdate);
   });
 
   it('never starts after it ends, even with a cursor ahead of the clock (clock skew)', () => {

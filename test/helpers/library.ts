@@ -1,5 +1,5 @@
 /** The channels shipped in channels/ (the library), sorted: tests that list channels compare to it. */
 export const LIBRARY_CHANNELS: readonly string[] = [
-  'bol', 'carrefour', 'cdiscount', 'conforama', 'conrad', 'decathlon', 'galerieslafayette', 'jardiland', 'laredoute', 'leroymerlin',
+  'bol', 'carrefour', 'cdiscount', 'conforama', 'conrad', 'decathlon', 'galerieslafayette', 'jardiland', 'kaufland', 'laredoute', 'leroymerlin',
   'maisonsdumonde', 'manor', 'mediamarkt', 'pccomponentes', 'placedestendances', 'printemps', 'rueducommerce', 'worten',
 ];

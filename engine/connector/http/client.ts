@@ -16,7 +16,7 @@ import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import got, { RequestError, TimeoutError, type Got, type Response } from 'got';
 import pRetry from 'p-retry';
-import type { AuthStrategy } from '../auth/index.ts';
+import type { AuthStrategy, SignedRequest } from '../auth/index.ts';
 import type { AccountLimiter } from './limiter.ts';
 import type { Redactor } from './redact.ts';
 import {
@@ -255,19 +255,26 @@ export class HttpClient {
   }
 
   async #attempt(request: HttpRequest, budget: boolean, signal?: AbortSignal): Promise<AttemptOutcome> {
+    const strategy = request.auth !== false ? this.#options.auth : undefined;
+    // A signing strategy signs the request as it goes on the wire: the URL with its query and
+    // the JSON text are fixed here and sent as signed (a form or multipart body is signed as '').
+    const wire = strategy?.signs ? onTheWire(request) : undefined;
     // Auth first: a token request takes a slot of its own, and must not wait behind this one.
-    const auth = this.#options.auth && request.auth !== false ? await this.#options.auth.headers(signal) : {};
+    const auth = strategy ? await strategy.headers(signal, wire) : {};
     const release = await this.#options.limiter.acquire(request.endpoint, { budget, ...(signal && { signal }) });
     try {
+      const headers = requestHeaders(this.#options.headers, request, auth);
+      if (wire && request.body !== undefined && !request.multipart && !request.form && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
       const options = {
         method: request.method as 'GET',
-        ...(request.query && { searchParams: request.query as Record<string, string> }),
-        headers: requestHeaders(this.#options.headers, request, auth),
-        ...(request.multipart ? { body: await formData(request.multipart) } : request.form ? { form: request.form } : request.body !== undefined ? { json: request.body } : {}),
+        ...(request.query && !wire && { searchParams: request.query as Record<string, string> }),
+        headers,
+        ...(request.multipart ? { body: await formData(request.multipart) } : request.form ? { form: request.form } : request.body !== undefined ? (wire ? { body: wire.body } : { json: request.body }) : {}),
         ...(signal && { signal }),
       };
-      if (request.saveTo) return await this.#download(request.url, options, request.saveTo);
-      const response = await this.#got(request.url, options);
+      const url = wire?.url ?? request.url;
+      if (request.saveTo) return await this.#download(url, options, request.saveTo);
+      const response = await this.#got(url, options);
       const retryAfter = response.headers['retry-after'];
       const { body, unreadable } = parseBody(response);
       // A success that cannot be read (truncated, malformed) is no success: see AttemptResult.
@@ -367,6 +374,14 @@ export class HttpClient {
     }
     return undefined;
   }
+}
+
+/** A request's method, absolute URL with its query, and JSON text, exactly as they will be sent. */
+export function onTheWire(request: Pick<HttpRequest, 'method' | 'url' | 'query' | 'body' | 'form' | 'multipart'>): SignedRequest {
+  const url = new URL(request.url);
+  for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.append(name, value);
+  const body = request.body !== undefined && !request.form && !request.multipart ? JSON.stringify(request.body) : '';
+  return { method: request.method.toUpperCase(), url: url.toString(), body };
 }
 
 /**

@@ -87,6 +87,19 @@ describe('transforms', () => {
     expect(dt({})).toBeUndefined();
   });
 
+  it('cents: an integer of hundredths to the unit (Kaufland); anything else absent', () => {
+    const c = TRANSFORMS.cents!;
+    expect(c(5900)).toBe(59);
+    expect(c(1999)).toBe(19.99);
+    expect(c('490')).toBe(4.9);
+    expect(c(0)).toBe(0);
+    expect(c(19.99)).toBeUndefined();
+    expect(c('abc')).toBeUndefined();
+    expect(c(null)).toBeUndefined();
+    // Summed to the cent: no binary noise.
+    expect(compileExpression({ sum: 'units', of: { path: 'price', transform: 'cents' } }, [])({ units: [{ price: 10 }, { price: 20 }] })).toBe(0.3);
+  });
+
   it('country_alpha2: alpha-3 to alpha-2, alpha-2 kept, unknown absent', () => {
     const c = TRANSFORMS.country_alpha2!;
     expect(c('PRT')).toBe('PT');

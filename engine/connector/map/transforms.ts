@@ -114,6 +114,15 @@ function locale(value: unknown): unknown {
   return typeof value === 'string' && value !== '' ? value.replace('_', '-') : undefined;
 }
 
+/**
+ * An amount in hundredths to the unit (Kaufland sends 5900 for 59.00 EUR, CZK and PLN alike):
+ * an integer, or a text of one; anything else is no amount.
+ */
+function cents(value: unknown): unknown {
+  const n = number(value);
+  return typeof n === 'number' && Number.isInteger(n) ? n / 100 : undefined;
+}
+
 /** Every named transform, by name: the one table mapping files select from. */
 export const TRANSFORMS: Readonly<Record<string, Transform>> = Object.freeze({
   datetime,
@@ -126,6 +135,7 @@ export const TRANSFORMS: Readonly<Record<string, Transform>> = Object.freeze({
   lower,
   trim,
   locale,
+  cents,
 });
 
 export const TRANSFORM_NAMES = Object.freeze(Object.keys(TRANSFORMS));

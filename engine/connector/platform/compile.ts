@@ -6,6 +6,7 @@
  */
 import { ACTION_NAMES, type ActionName } from '../../channel/model.ts';
 import { durationToMs } from '../../channel/duration.ts';
+import { compileHmac } from '../auth/hmac-signature.ts';
 import { compileEffect, type EffectCheck } from '../effects/index.ts';
 import { createExtractor } from '../extract/index.ts';
 import { createMapper } from '../map/index.ts';
@@ -232,6 +233,8 @@ function compileProcessStatus(raw: RawProcessStatus, scope: ReadonlySet<string>,
 
 export function compilePlatform(raw: RawPlatform, file?: string): Platform {
   const compile = templateCompiler(raw.templates);
+  // The signing templates are checked here, located, rather than when an account first connects.
+  if (raw.auth.type === 'hmac_signature') compileHmac(raw.auth);
   const list = raw.list_orders;
   // Strategies are built once here to report configuration errors at load, not at first sync.
   createPaginator(list.pagination);

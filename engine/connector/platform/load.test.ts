@@ -4,6 +4,7 @@ import { OrderwireError } from '../../errors.ts';
 import { loadPlatform, parsePlatform, PLATFORMS_DIR } from './load.ts';
 
 const mirakl = readFileSync(`${PLATFORMS_DIR}/mirakl.yaml`, 'utf8');
+const kaufland = readFileSync(`${PLATFORMS_DIR}/kaufland.yaml`, 'utf8');
 
 function findings(text: string): Array<{ line: number; column: number; message: string }> {
   try {
@@ -111,8 +112,35 @@ describe('platform schema messages', () => {
   it('within the form the author meant, only that form\'s problems', () => {
     expect(findings(mirakl.replace('currency: currency_iso_code', 'currency: { path: x, trnsform: number }')).map((f) => f.message)).toEqual(['unknown key `trnsform` in `mapping.currency`']);
     expect(findings(mirakl.replace('transform: country_alpha2 }, { path: country,', 'transform: alpha2 }, { path: country,')).map((f) => f.message)).toEqual([
-      '`alpha2` is not a transform (`mapping.billing_address.country.first[0].transform`); allowed: `datetime`, `number`, `string`, `boolean`, `country_alpha2`, `country_unresolved`, `upper`, `lower`, `trim` or `locale`',
+      '`alpha2` is not a transform (`mapping.billing_address.country.first[0].transform`); allowed: `datetime`, `number`, `string`, `boolean`, `country_alpha2`, `country_unresolved`, `upper`, `lower`, `trim`, `locale` or `cents`',
     ]);
     expect(findings(mirakl.replace('currency: currency_iso_code', 'currency: a..b'))[0]?.message).toMatch(/^`mapping\.currency` "a\.\.b" is not in the required form: A dotted path/);
+  });
+
+  it('a request signature is checked at load: its references, a header carrying it, never the secret sent', () => {
+    const typo = kaufland.replace('"${method}\\n${url}\\n${body}', '"${method}\\n${url}\\n${bdy}');
+    expect(typo).not.toBe(kaufland);
+    const [f] = findings(typo);
+    expect(f).toMatchObject({ code: 'PLATFORM_TEMPLATE_REFERENCE', line: lineOf(typo, '${bdy}') });
+    expect(f?.message).toMatch(/`auth\.string_to_sign`: "\$\{bdy\}" refers to "bdy", which is not in scope here/);
+    expect(JSON.stringify(f)).toContain('body');
+
+    const unsigned = kaufland.replace('    Shop-Signature: ${signature}\n', '');
+    expect(findings(unsigned)[0]?.message).toMatch(/`auth\.headers`: no header carries the signature/);
+
+    const leak = kaufland.replace('Shop-Client-Key: { credential: client_key }', 'Shop-Client-Key: { credential: secret_key }');
+    const [l] = findings(leak);
+    expect(l).toMatchObject({ code: 'PLATFORM_INCONSISTENT', line: lineOf(leak, 'Shop-Client-Key:') });
+    expect(l?.message).toMatch(/would send the secret itself/);
+
+    expect(findings(kaufland.replace('encoding: hex', 'encoding: base32'))[0]?.message).toMatch(/`auth\.encoding`/);
+  });
+
+  it('a `when` membership test is a reference and a list, checked like any template', () => {
+    const text = kaufland.replace('when: { $in: ["${line.marketplace_status}", [need_to_be_sent]] }', 'when: { $in: ["${lines.marketplace_status}", [need_to_be_sent]] }');
+    expect(text).not.toBe(kaufland);
+    const [f] = findings(text);
+    expect(f).toMatchObject({ code: 'PLATFORM_TEMPLATE_REFERENCE', line: lineOf(text, '${lines.marketplace_status}') });
+    expect(findings(kaufland.replace('[need_to_be_sent]] }', 'need_to_be_sent] }'))[0]?.message).toMatch(/`actions\.ship\[0\]\.when\.\$in\[1\]`/);
   });
 });

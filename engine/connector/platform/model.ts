@@ -38,8 +38,8 @@ export interface RawMultipartPart {
 export interface RawActionRequest extends RawRequest {
   /** multipart/form-data body instead of `body`. */
   multipart?: RawMultipartPart[];
-  /** Send this request only when the reference is truthy. */
-  when?: string;
+  /** Send this request only when the reference is truthy, or the value is one of a list (`$in`). */
+  when?: string | { $in: [string, ReadonlyArray<string | number | boolean>] };
   /** Send this request only when the reference is falsy (absent, empty). */
   unless?: string;
   /** One request per targeted line, the line in scope as `line`. */

@@ -60,6 +60,15 @@ describe('substitution templates', () => {
     expect(compileTemplate(t, { roots })(ctx)).toEqual({ code: 'UPS', ship: 0 });
   });
 
+  it('$in says whether a value is one of a list, compared as texts; an absent value is in none', () => {
+    expect(compileTemplate({ $in: ['${request.data.carrier.code}', ['DHL', 'UPS']] }, { roots })(ctx)).toBe(true);
+    expect(compileTemplate({ $in: ['${request.data.carrier.code}', ['DHL']] }, { roots })(ctx)).toBe(false);
+    expect(compileTemplate({ $in: ['${request.data.qty}', ['3']] }, { roots })(ctx)).toBe(true);
+    expect(compileTemplate({ $in: ['${request.data.nothing}', ['']] }, { roots })(ctx)).toBe(false);
+    expect(() => compileTemplate({ $in: ['${request.data.qty}', 3] }, { roots }, ['when'])).toThrow(CompileError);
+    expect(() => compileTemplate({ $in: ['${credentials.key}', ['x']] }, { roots }, ['when'])).toThrow(/not in scope/);
+  });
+
   it('$first takes the first present value', () => {
     expect(compileTemplate({ $first: ['${request.data.reason.code}', '${request.data.tracking_number}'] }, { roots })(ctx)).toBe('TN1');
   });

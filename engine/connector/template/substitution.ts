@@ -9,6 +9,8 @@
  *   { $first: [x, y] }                   the first value that is present
  *   { $mul: [x, y] }                     a product of numbers (line price x quantity)
  *   { $round: x }                        a number to the cent (a tax scaled to part of a line)
+ *   { $in: [x, [a, b]] }                 whether x is one of a, b (as texts): a `when:` on a
+ *                                        line's status (Kaufland sends only units still to send)
  * Keys whose value ends up undefined are left out of objects. Compiled once into closures;
  * references are checked against the names in scope at compile time.
  */
@@ -35,7 +37,7 @@ export interface CompileOptions {
 
 const WHOLE = /^\$\{([^{}]+)\}$/;
 const PART = /\$\{([^{}]+)\}/g;
-const OPERATORS = ['$each', '$concat', '$if', '$first', '$mul', '$round'] as const;
+const OPERATORS = ['$each', '$concat', '$if', '$first', '$mul', '$round', '$in'] as const;
 
 /** Falsy for templates: absent, false, 0, "", and the empty list. */
 export function isTruthy(value: unknown): boolean {
@@ -152,6 +154,16 @@ function compileOperator(op: (typeof OPERATORS)[number], node: Record<string, un
         const v = value(ctx);
         if (typeof v !== 'number') throw new OrderwireError('CONNECTOR_TEMPLATE_VALUE_MISSING', `$round at ${pointer.join('.')} needs a number, got ${JSON.stringify(v)}`, { pointer: pointer.join('.') });
         return Math.round(v * 100) / 100;
+      };
+    }
+    case '$in': {
+      if (!Array.isArray(arg) || arg.length !== 2 || !Array.isArray(arg[1])) throw new CompileError([...pointer, op], '$in takes [value, [candidates...]]: a value and the list it must be one of');
+      const value = compileTemplate(arg[0], opts, [...pointer, op, 0]);
+      const candidates = compileTemplate(arg[1], opts, [...pointer, op, 1]);
+      const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
+      return (ctx) => {
+        const v = text(value(ctx));
+        return v !== undefined && (candidates(ctx) as unknown[]).some((c) => text(c) === v);
       };
     }
     case '$mul': {
