@@ -107,7 +107,7 @@ export function createNormalizer(channel: Channel, account: string, mapper: Orde
     // A status the marketplace keeps on lines only (status_from_lines): the order has it when every line does.
     const common = lines[0]?.status;
     if (common !== undefined && common !== 'unknown' && fromLines.has(common) && lines.every((l) => l.status === common)) status = common;
-    const { fulfillment_code, lines: _lines, parcels: _parcels, ...rest } = mapped;
+    const { fulfillment_code, lines: _lines, parcels: _parcels, documents, ...rest } = mapped;
     for (const key of ['billing_address', 'shipping_address'] as const) {
       const address = rest[key];
       // The flag is for a country that resolved to no code; another field that did resolve wins.
@@ -125,6 +125,8 @@ export function createNormalizer(channel: Channel, account: string, mapper: Orde
       ...(status === undefined && { status_unknown: true }),
       lines,
       ...(shipping?.parcels && { parcels: shipping.parcels }),
+      // Documents listed (attached read): absent when there are none, like parcels.
+      ...(documents && documents.length > 0 && { documents }),
       delivered_by_marketplace: delivered,
       ...(delivered && { fulfillment_code }),
       raw: record,
