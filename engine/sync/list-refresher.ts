@@ -8,6 +8,7 @@
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import type { WorkerAccount } from './action-worker.ts';
+import { PeriodicTask } from './periodic-task.ts';
 import { liveLists, refreshAccountLists, type ListRefreshOutcome } from './reference-lists.ts';
 
 export interface ListRefresherOptions {
@@ -31,23 +32,23 @@ export function listLeaseName(accountId: string): string {
 export class ListRefresher {
   readonly #o: ListRefresherOptions;
   readonly #abort = new AbortController();
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<unknown> | undefined;
-  #stopped = false;
+  readonly #task: PeriodicTask;
 
   constructor(options: ListRefresherOptions) {
     this.#o = options;
+    // refreshDue logs its own failures per account; a failure here is the pass itself.
+    this.#task = new PeriodicTask({ run: () => this.refreshDue(), everyMs: options.everyMs ?? DEFAULT_EVERY_MS, log: options.log, failure: 'reference list refresh pass failed; trying again next pass' });
   }
 
   start(): void {
-    this.#schedule(0);
+    this.#task.start();
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
+    // Stopped first (synchronously), then the fetch in flight is aborted and awaited.
+    const stopping = this.#task.stop();
     this.#abort.abort();
-    await this.#running?.catch(() => undefined);
+    await stopping;
   }
 
   /** One pass over every enabled account with live lists; outcomes by account. */
@@ -56,7 +57,7 @@ export class ListRefresher {
     const now = (): Date => this.#o.now?.() ?? new Date();
     const out = new Map<string, ListRefreshOutcome[]>();
     for (const [id, { account, connector }] of this.#o.accounts) {
-      if (this.#stopped) break;
+      if (this.#task.stopped) break;
       if (!account.enabled || liveLists(account.channel).length === 0) continue;
       const lease = listLeaseName(id);
       if (!(await store.acquireLease(lease, owner, leaseMs, now()))) continue;
@@ -67,19 +68,11 @@ export class ListRefresher {
         ));
       } catch (err) {
         // A store failure: the next pass tries again; nothing else waits for the lists.
-        if (!this.#stopped) log.error({ account: id, err: err instanceof Error ? err.message : String(err) }, 'reference list refresh failed; trying again next pass');
+        if (!this.#task.stopped) log.error({ account: id, err: err instanceof Error ? err.message : String(err) }, 'reference list refresh failed; trying again next pass');
       } finally {
         await store.releaseLease(lease, owner).catch(() => undefined);
       }
     }
     return out;
-  }
-
-  #schedule(delayMs: number): void {
-    if (this.#stopped) return;
-    this.#timer = setTimeout(() => {
-      this.#running = this.refreshDue().finally(() => this.#schedule(this.#o.everyMs ?? DEFAULT_EVERY_MS));
-    }, delayMs);
-    this.#timer.unref?.();
   }
 }
