@@ -70,6 +70,7 @@ function resolveRef(node: JsonSchema): JsonSchema | undefined {
   return schemaAt('order', ref.replace(/^#/, ''));
 }
 const GET_ROOTS: ReadonlySet<string> = new Set(['id']);
+const DOCUMENT_ROOTS: ReadonlySet<string> = new Set(['document', 'order']);
 
 const DATE_FORMATS: Readonly<Record<DateFormat, (d: Date) => string>> = {
   // Second precision: Mirakl documents 2026-11-22T10:15:00Z. The lower bound is floored, so the
@@ -136,6 +137,7 @@ function compileAttach(raw: RawPlatform, pointer: Pointer): CompiledAttach[] {
       endpoint: a.endpoint,
       path: a.path,
       idsParam: a.ids_param,
+      idsStyle: a.ids_style ?? 'repeat',
       batch: a.batch ?? 100,
       query: Object.freeze({ ...a.query }),
       records: createExtractor(a.records),
@@ -285,6 +287,7 @@ export function compilePlatform(raw: RawPlatform, file?: string): Platform {
     }),
     mapper,
     attach: Object.freeze(compileAttach(raw, ['attach'])),
+    ...(raw.documents && { documents: Object.freeze({ download: compileRequest(raw.documents.download, DOCUMENT_ROOTS, ['documents', 'download'], compile) }) }),
     actions: Object.freeze(actions),
     effects: Object.freeze(effects),
     lists: Object.freeze(compileReferenceLists(raw.lists)),
