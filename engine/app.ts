@@ -61,6 +61,7 @@ export function startDaemon(runtime: Runtime, options: { now?: () => Date; worke
     leaseMs: config.daemon.leaseTtlMs,
     windows: { overlapMs: config.daemon.overlapMs, safetyMarginMs: config.daemon.safetyMarginMs },
     activity: runtime.activity,
+    files: runtime.files,
     ...(now && { now }),
     ...(hooks?.onRun && { onRun: hooks.onRun }),
   });

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NORMALIZED_STATUSES } from '../engine/channel/model.ts';
-import type { Address, Buyer, LineRefund, NormalizedOrder, OrderLine, OrderTotals, Parcel, ParcelLine, RefundTotals, Tax, Tracking } from '../engine/order/model.ts';
+import type { Address, Buyer, LineRefund, MarketplaceDocument, NormalizedOrder, OrderLine, OrderTotals, Parcel, ParcelLine, RefundTotals, Tax, Tracking } from '../engine/order/model.ts';
 import { ORDER_SCHEMA_FILE, orderProblems } from '../engine/order/schema.ts';
 
 /** For each key of T: 'optional' when T allows leaving it out, else 'required'. */
@@ -33,6 +33,7 @@ const orderKeys = {
   fulfillment_code: 'optional',
   tracking: 'optional',
   parcels: 'optional',
+  documents: 'optional',
   acceptance_deadline: 'optional',
   shipping_deadline: 'optional',
   raw: 'required',
@@ -46,6 +47,7 @@ const lineKeys = {
 const parcelKeys = {
   id: 'optional', carrier_code: 'optional', carrier_name: 'optional', tracking_number: 'optional', tracking_url: 'optional', shipped_at: 'optional', lines: 'required',
 } as const satisfies KeyKinds<Parcel>;
+const documentKeys = { id: 'required', type: 'required', file_name: 'optional', size: 'optional', uploaded_at: 'optional' } as const satisfies KeyKinds<MarketplaceDocument>;
 const parcelLineKeys = { id: 'required', quantity: 'required' } as const satisfies KeyKinds<ParcelLine>;
 const refundKeys = {
   id: 'optional', quantity: 'required', amount: 'required', shipping_amount: 'optional', reason_code: 'optional', created_at: 'optional', state: 'optional',
@@ -92,6 +94,7 @@ const full: DeepRequired<NormalizedOrder> = {
   fulfillment_code: 'MKPFBC',
   tracking: { carrier_code: 'UPS', carrier_name: 'UPS', number: '1Z999', url: 'https://www.ups.com/track?tracknum=1Z999' },
   parcels: [{ id: 'P1', carrier_code: 'UPS', carrier_name: 'UPS', tracking_number: '1Z999', tracking_url: 'https://www.ups.com/track?tracknum=1Z999', shipped_at: '2024-05-31T12:00:00Z', lines: [{ id: '1', quantity: 1 }] }],
+  documents: [{ id: '7', type: 'SYSTEM_DELIVERY_BILL', file_name: 'delivery-slip-WRT-1.pdf', size: 1024, uploaded_at: '2024-05-31T12:00:00Z' }],
   acceptance_deadline: '2024-06-05T10:00:00Z',
   shipping_deadline: '2024-06-03T10:00:00Z',
   raw: { order_id: 'WRT-1' },
@@ -127,6 +130,7 @@ const tables: Array<[string, Record<string, 'required' | 'optional'>, (string | 
   ['tracking', trackingKeys, ['tracking']],
   ['parcel', parcelKeys, ['parcels', 0]],
   ['parcelLine', parcelLineKeys, ['parcels', 0, 'lines', 0]],
+  ['marketplaceDocument', documentKeys, ['documents', 0]],
 ];
 
 function at(value: unknown, path: (string | number)[]): Record<string, unknown> {

@@ -125,6 +125,20 @@ export type WhatTheMarketplaceDoesAtTheLimit = "refused" | "nothing";
  */
 export type Source1 = string;
 /**
+ * The marketplace's document type codes to download, spelt as it lists them (Mirakl OR72 `type`: SYSTEM_DELIVERY_BILL).
+ *
+ * @minItems 1
+ */
+export type TypesToDownload = string[];
+/**
+ * A document larger than this is not kept (default 25 MiB).
+ */
+export type LargestDownload = number;
+/**
+ * Where the marketplace says it provides these documents.
+ */
+export type Source2 = string;
+/**
  * What the list holds; a field of type carrier must use a carrier list.
  */
 export type Kind = "carrier" | "reason" | "enum";
@@ -135,7 +149,7 @@ export type Description1 = string;
 /**
  * Where the values come from (cite it).
  */
-export type Source2 = string;
+export type Source3 = string;
 /**
  * The reference list of the platform file (`lists.<name>`) the values come from.
  */
@@ -193,7 +207,7 @@ export type ParcelsPerRequest = number;
 /**
  * Where the marketplace says it takes several parcels.
  */
-export type Source3 = string;
+export type Source4 = string;
 /**
  * Kind of value. carrier and reason take their valid values from a list; country is an ISO 3166-1 code; url an absolute http(s) URL; amount a non-negative decimal; file a document the merchant uploads (an invoice), with `content_types` and `max_bytes`.
  */
@@ -341,6 +355,7 @@ export interface OrderwireChannel {
   status_notes?: StatusNotes;
   fulfillment?: MarketplaceFulfilment;
   deadlines?: Deadlines;
+  documents?: MarketplaceDocuments;
   lists?: ValueLists;
   actions: Actions;
   rules?: CustomRules;
@@ -423,6 +438,14 @@ export interface Deadlines {
   source?: Source1;
 }
 /**
+ * Documents the marketplace produces for its orders (a delivery slip to put in the parcel) that orderwire downloads into its document store and serves at GET /v1/documents/{id}. The platform says how they are listed and downloaded (platform `documents`); the channel says which types it wants, from its sources.
+ */
+export interface MarketplaceDocuments {
+  download: TypesToDownload;
+  max_bytes?: LargestDownload;
+  source?: Source2;
+}
+/**
  * Named lists of valid values (carriers, reasons) referenced by fields.
  */
 export interface ValueLists {
@@ -434,7 +457,7 @@ export interface ValueLists {
 export interface ValueList {
   kind: Kind;
   description?: Description1;
-  source?: Source2;
+  source?: Source3;
   live?: LiveValues;
   values: Values;
 }
@@ -475,7 +498,7 @@ export interface Action {
 export interface Parcels {
   partial?: PartialShipments;
   max?: ParcelsPerRequest;
-  source?: Source3;
+  source?: Source4;
 }
 /**
  * Inputs of the action, by name, valid in every allowed status.
@@ -531,7 +554,7 @@ export interface Fields1 {
 export interface Parcels1 {
   partial?: PartialShipments;
   max?: ParcelsPerRequest;
-  source?: Source3;
+  source?: Source4;
 }
 /**
  * Per normalized status, the action to use instead of this one.

@@ -18,6 +18,7 @@ import type {
   ValueList,
 } from './model.ts';
 import { durationToMs } from './duration.ts';
+import { DEFAULT_DOCUMENT_MAX_BYTES } from './model.ts';
 
 /* Shapes of the YAML document (snake_case), as the schema allows them. */
 /** `lists.<name>.live`: the platform list the values come from, a record type, the refresh period. */
@@ -70,6 +71,7 @@ export interface RawChannel {
   status_notes?: Partial<Record<NormalizedStatus, string>>;
   fulfillment?: { description?: string; arrives_in?: NormalizedStatus; modes?: RawListValue[] };
   deadlines?: { acceptance: string; on_expiry?: 'refused' | 'nothing'; source?: string };
+  documents?: { download: string[]; max_bytes?: number; source?: string };
   lists?: Record<string, { kind: ValueList['kind']; description?: string; source?: string; live?: RawLiveList; values: RawListValue[] }>;
   actions: Partial<Record<ActionName, RawAction>>;
   rules?: RawRule[];
@@ -222,6 +224,13 @@ export function compileChannel(raw: RawChannel, file?: string): Channel {
         acceptanceMs: ms(raw.deadlines.acceptance),
         ...(raw.deadlines.on_expiry !== undefined && { onExpiry: raw.deadlines.on_expiry }),
         ...(raw.deadlines.source !== undefined && { source: raw.deadlines.source }),
+      }),
+    }),
+    ...(raw.documents && {
+      documents: Object.freeze({
+        download: Object.freeze([...raw.documents.download]),
+        maxBytes: raw.documents.max_bytes ?? DEFAULT_DOCUMENT_MAX_BYTES,
+        ...(raw.documents.source !== undefined && { source: raw.documents.source }),
       }),
     }),
     lists,

@@ -38,6 +38,11 @@ function identity(out: Lines, channel: Channel, d: ChannelDescription): void {
     out.push('', '## Deadlines', '', `An order may wait for acceptance ${durationInWords(dl.acceptanceMs)} (${code(dl.acceptance)}) after its creation: orders carry it as \`acceptance_deadline\`, and the API lists the orders due before an instant (\`due_before\`).${then}`);
     if (dl.source) out.push('', `Source: ${dl.source}`);
   }
+  if (channel.documents) {
+    const docs = channel.documents;
+    out.push('', '## Marketplace documents', '', `orderwire downloads the marketplace's ${docs.download.map(code).join(', ')} documents of each order into its document store, once each, and serves them at \`GET /v1/documents/{id}\`.`);
+    if (docs.source) out.push('', `Source: ${docs.source}`);
+  }
   if (d.scope) {
     out.push('', '## Scope', '', `Only orders of the sales channel${d.scope.sales_channels.length === 1 ? '' : 's'} ${d.scope.sales_channels.map(code).join(', ')} are imported; orders of other sales channels are skipped.`);
     if (d.scope.note) out.push('', d.scope.note);

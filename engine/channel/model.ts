@@ -158,6 +158,16 @@ export interface ChannelDeadlines {
   readonly source?: string;
 }
 
+/** The largest marketplace document kept, unless the channel says otherwise. */
+export const DEFAULT_DOCUMENT_MAX_BYTES = 25 * 1024 * 1024;
+
+export interface ChannelDocuments {
+  /** The marketplace's type codes to download (Mirakl OR72 `type`), exactly as listed. */
+  readonly download: readonly string[];
+  readonly maxBytes: number;
+  readonly source?: string;
+}
+
 export interface Channel {
   readonly id: string;
   readonly name: string;
@@ -178,6 +188,8 @@ export interface Channel {
   readonly fulfillment?: Fulfillment;
   /** Limits the channel declares (the marketplace does not send them with each order). */
   readonly deadlines?: ChannelDeadlines;
+  /** Marketplace documents the channel downloads (a delivery slip), by the marketplace's type codes. */
+  readonly documents?: ChannelDocuments;
   readonly lists: Readonly<Record<string, ValueList>>;
   readonly actions: Readonly<Partial<Record<ActionName, ActionSpec>>>;
   readonly rules: readonly CustomRule[];

@@ -16,6 +16,7 @@ import { OrderwireError } from '../errors.ts';
 /** Does the channel use this attached read? */
 export function attachApplies(attach: CompiledAttach, channel: Channel): boolean {
   if (attach.for === 'ship_parcels') return Object.values(channel.actions.ship?.byStatus ?? {}).some((s) => s?.parcels !== undefined);
+  if (attach.for === 'documents') return channel.documents !== undefined;
   return true;
 }
 
@@ -44,7 +45,8 @@ export async function attachReads(deps: { platform: Platform; client: HttpClient
       let token: string | undefined;
       do {
         const params = new URLSearchParams(attach.query);
-        for (const id of chunk) params.append(attach.idsParam, id);
+        if (attach.idsStyle === 'comma') params.set(attach.idsParam, chunk.join(','));
+        else for (const id of chunk) params.append(attach.idsParam, id);
         if (token !== undefined && attach.nextPage) params.set(attach.nextPage.param, token);
         const url = `${joinUrl(deps.baseUrl, attach.path)}?${params.toString()}`;
         const exchange = await deps.client.send({ endpoint: attach.endpoint, method: 'GET', url, idempotent: true }, signal);

@@ -4,7 +4,8 @@
  * extractor, mapper, request template) are small modules selected by `type`.
  */
 import type { Channel } from '../channel/model.ts';
-import type { NormalizedOrder } from '../order/model.ts';
+import type { MarketplaceDocument, NormalizedOrder } from '../order/model.ts';
+import type { SavedFile } from './http/client.ts';
 import type { ActionRequest } from '../rules/request.ts';
 import type { FetchedList } from './reference-lists.ts';
 
@@ -140,5 +141,11 @@ export interface Connector {
   fetchList(name: string, signal?: AbortSignal): Promise<FetchedList>;
   /** The endpoint of a reference list the platform declares and its budget, if any (undefined: not declared). */
   listSource(name: string): { endpoint: string; budget?: { limit: number; perMs: number } } | undefined;
+  /**
+   * Downloads one document the marketplace lists on the order (platform `documents.download`),
+   * streamed into `saveTo.path` (never held in memory; past `maxBytes` it stops and throws
+   * DOCUMENT_TOO_LARGE). Throws CONNECTOR_DOCUMENTS_UNSUPPORTED where the platform declares none.
+   */
+  downloadDocument(order: NormalizedOrder, document: MarketplaceDocument, saveTo: { path: string; maxBytes: number }, signal?: AbortSignal): Promise<SavedFile>;
   close(): Promise<void>;
 }

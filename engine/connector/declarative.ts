@@ -145,6 +145,19 @@ export function createConnector(connection: AccountConnection, platform: Platfor
       return { endpoint: list.endpoint, ...(budget && { budget: { limit: budget.limit, perMs: budget.perMs } }) };
     },
 
+    async downloadDocument(order, document, saveTo, signal) {
+      const download = platform.documents?.download;
+      if (!download) throw new OrderwireError('CONNECTOR_DOCUMENTS_UNSUPPORTED', `platform ${platform.id} declares no documents.download request`);
+      const ctx = { document, order };
+      const exchange = await http.send(
+        { endpoint: download.endpoint, method: download.method, url: joinUrl(baseUrl, String(download.path(ctx))), query: renderQuery(download, ctx), idempotent: true, saveTo, ...(download.headers && { headers: download.headers }) },
+        signal,
+      );
+      if (exchange.final === 'success' && exchange.saved) return exchange.saved;
+      if (exchange.status === 413) throw new OrderwireError('DOCUMENT_TOO_LARGE', `document ${document.id} of order ${order.marketplace_order_id} is larger than ${saveTo.maxBytes} bytes`, { limit: saveTo.maxBytes });
+      throw exchangeError(exchange, `download of document ${document.id}`);
+    },
+
     close: () => http.close(),
   };
 }

@@ -17,4 +17,16 @@ export const documentErrors = defineErrors({
     http: 413,
     help: 'The file is larger than the channel accepts for this action (its `file` field\'s `max_bytes`, see `orderwire describe <channel>`), or than orderwire keeps for a downloaded document. Nothing was stored.',
   },
+  DOCUMENT_DOWNLOAD_FAILED: {
+    title: 'Marketplace document not downloaded',
+    severity: 'warning',
+    http: 502,
+    help: 'A document the marketplace lists on an order (a delivery slip) could not be downloaded: the marketplace refused or did not answer, or the document is larger than the channel keeps (`documents.max_bytes`). Nothing is blocked: the order is stored, the failure is logged with the marketplace\'s answer, and the download is tried again the next time the order is listed. Nothing partial is kept.',
+  },
+  CONNECTOR_DOCUMENTS_UNSUPPORTED: {
+    title: 'Platform downloads no documents',
+    severity: 'error',
+    http: 422,
+    help: 'The channel declares `documents` to download but its platform file has no `documents.download` request (nor an attached read listing them). Declare them in channels/platforms/<platform>.yaml, or remove `documents` from the channel.',
+  },
 });

@@ -112,6 +112,23 @@ export interface Parcel {
   lines: ParcelLine[];
 }
 
+/**
+ * A document the marketplace lists on the order (Mirakl OR72): its delivery slip, an invoice the
+ * seller uploaded... The channel's `documents.download` types are downloaded into the document
+ * store; the API shows where to fetch each one.
+ */
+export interface MarketplaceDocument {
+  /** The marketplace's document id (Mirakl OR72 `id`). */
+  id: string;
+  /** The marketplace's type code (SYSTEM_DELIVERY_BILL, CUSTOMER_INVOICE...). */
+  type: string;
+  file_name?: string;
+  /** Bytes, as the marketplace lists it. */
+  size?: number;
+  /** UTC ISO-8601. */
+  uploaded_at?: string;
+}
+
 export interface Tracking {
   carrier_code?: string;
   carrier_name?: string;
@@ -151,6 +168,8 @@ export interface NormalizedOrder {
   tracking?: Tracking;
   /** Parcels shipped so far, oldest first, where the platform reads them; absent when none. */
   parcels?: Parcel[];
+  /** Documents the marketplace lists on the order, where the platform reads them; absent when none. */
+  documents?: MarketplaceDocument[];
   /**
    * When the seller must have accepted or refused the order (UTC ISO-8601): the marketplace's own
    * limit when it sends one, else the channel's declared limit (`deadlines.acceptance`) counted

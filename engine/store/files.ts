@@ -26,6 +26,18 @@ export interface StoredFile {
   /** The account and order the document belongs to (the API serves it to tokens of that account only). */
   account?: string;
   order_id?: string;
+  /** A document downloaded from the marketplace: its id, type code and size as the marketplace lists them. */
+  marketplace?: { document_id: string; type: string; size?: number };
+}
+
+/**
+ * The store id of a marketplace document: derived from the account, the channel, the order and
+ * the marketplace's document id, so a document listed again maps to the document already stored
+ * and is never downloaded twice (nor by two daemons sharing the directory).
+ */
+export function marketplaceDocumentFileId(key: { account: string; channel: string; marketplace_order_id: string; document_id: string }): string {
+  const hex = createHash('sha256').update([key.account, key.channel, key.marketplace_order_id, key.document_id].join('\0')).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** Who a document belongs to, kept in its metadata. */
@@ -41,6 +53,11 @@ export class FileStore {
 
   constructor(dir: string) {
     this.dir = dir;
+  }
+
+  /** marketplaceDocumentFileId, for callers that see the store through its type only. */
+  marketplaceDocumentId(key: Parameters<typeof marketplaceDocumentFileId>[0]): string {
+    return marketplaceDocumentFileId(key);
   }
 
   /** Where a stored file's bytes are (the HTTP client streams uploads from it). */
@@ -94,11 +111,42 @@ export class FileStore {
     return this.#commit(id, meta);
   }
 
-  async #commit(id: string, meta: Omit<StoredFile, 'id' | 'stored_at'>): Promise<StoredFile> {
+  /**
+   * Downloads a document under a known id (`marketplaceDocumentFileId`): `download` streams into
+   * a temporary file of its own; when a document of that id is stored already with the same
+   * SHA-256 the download is dropped (`changed: false`), else it takes the id's place.
+   */
+  async saveDownload(
+    id: string,
+    download: (path: string) => Promise<{ size: number; sha256: string; contentType: string }>,
+    meta: Omit<StoredFile, 'id' | 'stored_at' | 'size' | 'sha256' | 'content_type'> & { content_type?: string },
+  ): Promise<{ stored: StoredFile; changed: boolean }> {
+    await mkdir(this.dir, { recursive: true });
+    const temp = `${this.pathOf(id)}.${randomUUID()}.download`;
+    let saved: { size: number; sha256: string; contentType: string };
+    try {
+      saved = await download(temp);
+    } catch (err) {
+      await rm(temp, { force: true });
+      throw err;
+    }
+    const existing = await this.get(id);
+    if (existing?.sha256 === saved.sha256) {
+      await rm(temp, { force: true });
+      // What the marketplace now lists about it, so the same listing asks for nothing again.
+      const kept: StoredFile = { ...existing, ...(meta.marketplace && { marketplace: meta.marketplace }) };
+      if (meta.marketplace) await writeFile(`${this.pathOf(id)}.json`, `${JSON.stringify(kept)}\n`);
+      return { stored: kept, changed: false };
+    }
+    const contentType = saved.contentType.split(';')[0]!.trim() || meta.content_type || 'application/octet-stream';
+    return { stored: await this.#commit(id, { ...meta, content_type: contentType, size: saved.size, sha256: saved.sha256 }, temp), changed: true };
+  }
+
+  async #commit(id: string, meta: Omit<StoredFile, 'id' | 'stored_at'>, from = `${this.pathOf(id)}.part`): Promise<StoredFile> {
     const stored: StoredFile = { id, ...meta, stored_at: new Date().toISOString() };
     const path = this.pathOf(id);
     await writeFile(`${path}.json`, `${JSON.stringify(stored)}\n`);
-    await rename(`${path}.part`, path);
+    await rename(from, path);
     return stored;
   }
 

@@ -28,6 +28,9 @@ export interface SchedulerOptions {
   onRun?: (account: string, outcome: SyncOutcome | Error) => void;
   /** Told when each account's next poll is due and how each poll ends (engine/sync/activity.ts). */
   activity?: PollActivity;
+  /** The document store marketplace documents are downloaded into (SyncDeps.files). */
+  files?: SyncDeps['files'];
+  onDocumentStored?: SyncDeps['onDocumentStored'];
 }
 
 export interface PollActivity {
@@ -102,7 +105,11 @@ export class Scheduler {
       const now = this.#now();
       const catchUp = await store.getCursor(account.id, account.channel.id, 'catch_up');
       const incremental = await store.getCursor(account.id, account.channel.id, 'incremental');
-      const deps: SyncDeps = { store, connector, account, log, now: () => this.#now(), windows: this.#o.windows };
+      const deps: SyncDeps = {
+        store, connector, account, log, now: () => this.#now(), windows: this.#o.windows,
+        ...(this.#o.files && { files: this.#o.files }),
+        ...(this.#o.onDocumentStored && { onDocumentStored: this.#o.onDocumentStored }),
+      };
       let kind: 'incremental' | 'catch_up' | undefined;
       // The first run (no incremental cursor) backfills the lookback, which is a catch-up too.
       if (incremental && catchUpDue(catchUp?.position, now, account.channel.retrieval.catchUp.everyMs)) kind = 'catch_up';

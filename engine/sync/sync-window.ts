@@ -8,6 +8,7 @@ import type { Logger } from '../log.ts';
 import type { NormalizedOrder } from '../order/model.ts';
 import type { Store, SyncRun } from '../store/store.ts';
 import type { AccountRuntime } from './account.ts';
+import { fetchMarketplaceDocuments, type DocumentFetchDeps, type DownloadStore } from './marketplace-documents.ts';
 import { RunQuarantine } from './quarantine.ts';
 import { catchUpWindow, incrementalWindow, type PlannedWindow, type WindowSettings } from './windows.ts';
 
@@ -31,6 +32,13 @@ export interface SyncDeps {
    */
   commitBatch?: number;
   onPageCommitted?: (info: { orders: number; page: number }) => void;
+  /**
+   * The document store: where the channel downloads marketplace documents (channel `documents`),
+   * those the committed orders list are downloaded into it after each batch (marketplace-documents.ts).
+   */
+  files?: DownloadStore;
+  /** A marketplace document newly stored (the API records `order.document_available`). */
+  onDocumentStored?: DocumentFetchDeps['onStored'];
 }
 
 export interface SyncOutcome {
@@ -47,6 +55,8 @@ export interface SyncOutcome {
   released: number;
   /** The listing never proved itself complete: the cursor stayed where it was. */
   cursorHeld: boolean;
+  /** Marketplace documents downloaded into the document store in this run. */
+  documents: number;
 }
 
 export type SyncKind = 'incremental' | 'catch_up' | 'manual';
@@ -79,7 +89,7 @@ export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { sinc
     window_to: planned.to.toISOString(),
     started_at: deps.now().toISOString(),
   });
-  const totals = { pages: 0, orders: 0, requests: 0, inserted: 0, updated: 0, unknown: 0, skipped: 0 };
+  const totals = { pages: 0, orders: 0, requests: 0, inserted: 0, updated: 0, unknown: 0, skipped: 0, documents: 0 };
   const runLog = log.child({ account: account.id, channel: account.channel.id, run: run.id, window: window.kind });
   runLog.info({ from: window.from.toISOString(), to: window.to.toISOString() }, 'sync started');
   const quarantine = new RunQuarantine(store, account, run.id, runLog);
@@ -92,6 +102,14 @@ export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { sinc
     const res = await quarantine.commit(orders);
     totals.inserted += res.inserted;
     totals.updated += res.updated;
+    if (deps.files && account.channel.documents) {
+      const docs = await fetchMarketplaceDocuments(
+        { store, connector, files: deps.files, account, log: runLog, ...(deps.onDocumentStored && { onStored: deps.onDocumentStored }) },
+        orders,
+        options.signal,
+      );
+      totals.documents += docs.downloaded;
+    }
     deps.onPageCommitted?.({ orders: orders.length, page });
   };
   try {
@@ -140,7 +158,7 @@ export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { sinc
     const quarantined = await quarantine.count();
     const counts = { pages: totals.pages, orders: totals.orders, requests: totals.requests, errors: 0, quarantined };
     await store.finishRun(run.id, { state: 'succeeded', ...counts });
-    runLog.info({ ...counts, inserted: totals.inserted, updated: totals.updated, released: quarantine.released }, 'sync finished');
+    runLog.info({ ...counts, inserted: totals.inserted, updated: totals.updated, released: quarantine.released, ...(totals.documents > 0 && { documents: totals.documents }) }, 'sync finished');
     return {
       run: { ...run, state: 'succeeded', ...counts },
       window: planned,
@@ -151,6 +169,7 @@ export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { sinc
       quarantined,
       released: quarantine.released,
       cursorHeld: !proven,
+      documents: totals.documents,
     };
   } catch (err) {
     // Keep what was listed before the failure (or a graceful stop); the cursor stays put anyway.

@@ -51,6 +51,7 @@ export function register(program: Command): void {
           log: rt.log,
           now: () => new Date(),
           windows: { overlapMs: rt.config.daemon.overlapMs, safetyMarginMs: rt.config.daemon.safetyMarginMs },
+          files: rt.files,
           onPageCommitted: ({ orders: n, page }) => {
             orders += n;
             if (progress) process.stderr.write(`\r  page ${page}: ${orders} orders committed`);

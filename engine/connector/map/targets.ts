@@ -60,6 +60,9 @@ export const PARCEL_TARGET: TargetObject = {
   lines: { kind: 'array', required: true, item: { id: str(true), quantity: num(true) } },
 };
 
+/** A document the marketplace lists on the order (Mirakl OR72). */
+export const DOCUMENT_TARGET: TargetObject = { id: str(true), type: str(true), file_name: str(), size: num(), uploaded_at: date() };
+
 export const LINE_TARGET: TargetObject = {
   id: str(true),
   sku: str(true),
@@ -93,6 +96,7 @@ export const ORDER_TARGET: TargetObject = {
   fulfillment_code: str(),
   tracking: { kind: 'object', required: false, fields: { carrier_code: str(), carrier_name: str(), number: str(), url: str() } },
   parcels: { kind: 'array', required: false, item: PARCEL_TARGET },
+  documents: { kind: 'array', required: false, item: DOCUMENT_TARGET },
   acceptance_deadline: date(),
   shipping_deadline: date(),
 };

@@ -71,6 +71,7 @@ function resolveRef(node: JsonSchema): JsonSchema | undefined {
   return schemaAt('order', ref.replace(/^#/, ''));
 }
 const GET_ROOTS: ReadonlySet<string> = new Set(['id']);
+const DOCUMENT_ROOTS: ReadonlySet<string> = new Set(['document', 'order']);
 
 const DATE_FORMATS: Readonly<Record<DateFormat, (d: Date) => string>> = {
   // Second precision: Mirakl documents 2026-11-22T10:15:00Z. The lower bound is floored, so the
@@ -178,6 +179,7 @@ function compileOneAttach(raw: RawPlatform, a: NonNullable<RawPlatform['attach']
       endpoint: a.endpoint,
       path: a.path,
       idsParam: a.ids_param,
+      idsStyle: a.ids_style ?? 'repeat',
       batch: a.batch ?? 100,
       query: Object.freeze({ ...a.query }),
       records: createExtractor(a.records),
@@ -344,6 +346,7 @@ export function compilePlatformReport(raw: RawPlatform, file?: string, broken: r
   const getMapper = raw.get_order?.mapping ? c.step(['get_order', 'mapping'], () => createMapper(raw.get_order.mapping!, ['get_order', 'mapping'])) : mapper;
   const attach = compileAttach(raw, ['attach'], c);
   const lists = compileReferenceLists(raw.lists, c);
+  const documentDownload = raw.documents ? compileRequest(raw.documents.download, DOCUMENT_ROOTS, ['documents', 'download'], compile, c) : undefined;
   if (c.errors.length > 0 || broken.length > 0) return { errors: c.errors };
   const platform: Platform = {
     id: raw.id,
@@ -360,6 +363,7 @@ export function compilePlatformReport(raw: RawPlatform, file?: string, broken: r
     get: Object.freeze({ request: getRequest!, records: getRecords!, mapper: getMapper! }),
     mapper: mapper!,
     attach: Object.freeze(attach),
+    ...(documentDownload && { documents: Object.freeze({ download: documentDownload }) }),
     actions: Object.freeze(actions),
     effects: Object.freeze(effects),
     lists: Object.freeze(lists),

@@ -81,8 +81,9 @@ export interface RawAttach {
   as: string;
   endpoint: string;
   path: string;
-  /** Query parameter naming the orders, repeated once per order. */
+  /** Query parameter naming the orders, repeated once per order (`ids_style: repeat`) or once, comma-separated (`comma`). */
   ids_param: string;
+  ids_style?: 'repeat' | 'comma';
   /** Orders per request (default 100). */
   batch?: number;
   /** Constant query parameters. */
@@ -94,8 +95,8 @@ export interface RawAttach {
   next_page?: { token: string; param: string };
   /** Only orders in these marketplace statuses (the mapping's marketplace_status). */
   statuses?: string[];
-  /** Only on channels that use it: `ship_parcels`, where the channel's ship takes parcels. */
-  for?: 'ship_parcels';
+  /** Only on channels that use it: `ship_parcels`, where the channel's ship takes parcels; `documents`, where the channel downloads marketplace documents. */
+  for?: 'ship_parcels' | 'documents';
 }
 
 export interface CompiledAttach {
@@ -103,6 +104,7 @@ export interface CompiledAttach {
   readonly endpoint: string;
   readonly path: string;
   readonly idsParam: string;
+  readonly idsStyle: 'repeat' | 'comma';
   readonly batch: number;
   readonly query: Readonly<Record<string, string>>;
   readonly records: Extractor;
@@ -110,7 +112,7 @@ export interface CompiledAttach {
   readonly nextPage?: { readonly token: (body: unknown) => unknown; readonly param: string };
   readonly status: (record: unknown) => unknown;
   readonly statuses?: ReadonlySet<string>;
-  readonly for?: 'ship_parcels';
+  readonly for?: 'ship_parcels' | 'documents';
 }
 
 export interface RawPlatform {
@@ -139,6 +141,8 @@ export interface RawPlatform {
   get_order: RawRequest & { records: ExtractorSpec; mapping?: MapperSpec };
   /** Resources read apart from the order and set on each order record before mapping. */
   attach?: RawAttach[];
+  /** Marketplace documents (a delivery slip): how one listed on an order (`documents` of the mapping) is downloaded. */
+  documents?: { download: RawRequest };
   mapping: MapperSpec;
   actions: Partial<Record<ActionName, RawActionRequest[]>>;
   /** Per action, how a read-back proves it took effect (required for every action in `actions`). */
@@ -231,6 +235,8 @@ export interface Platform {
   readonly mapper: OrderMapper;
   /** Attached reads, in file order (none when the platform declares none). */
   readonly attach: readonly CompiledAttach[];
+  /** The download of one marketplace document (`document` and `order` in scope); absent when the platform has none. */
+  readonly documents?: { readonly download: CompiledRequest };
   readonly actions: Readonly<Partial<Record<ActionName, readonly CompiledRequest[]>>>;
   /** One effect check per action of `actions`. */
   readonly effects: Readonly<Partial<Record<ActionName, EffectCheck>>>;

@@ -1,0 +1,113 @@
+/**
+ * Marketplace documents (a delivery slip to put in the parcel): after a batch of orders is
+ * committed, each document a channel downloads (`documents.download` types) that the orders list
+ * is streamed into the document store, once. Its store id is derived from the account, channel,
+ * order and the marketplace's document id, so a document already stored is not asked for again;
+ * one listed with another size is downloaded again and kept only when its SHA-256 differs. A
+ * body whose size is not the listed one (cut short) is not kept.
+ * A failed download never fails the sync: it is logged (DOCUMENT_DOWNLOAD_FAILED) and tried again
+ * the next time the order is listed.
+ */
+import type { Connector } from '../connector/connector.ts';
+import { OrderwireError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { MarketplaceDocument, NormalizedOrder } from '../order/model.ts';
+import type { Store } from '../store/store.ts';
+import type { AccountRuntime } from './account.ts';
+
+/** A document as the document store keeps it (engine/store/files.ts StoredFile, the part used here). */
+export interface KeptDocument {
+  id: string;
+  file_name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  marketplace?: { document_id: string; type: string; size?: number };
+}
+
+/** What this step needs of the document store (engine/store/files.ts FileStore; sync sees the store layer through types it declares). */
+export interface DownloadStore {
+  marketplaceDocumentId(key: { account: string; channel: string; marketplace_order_id: string; document_id: string }): string;
+  get(id: string): Promise<KeptDocument | undefined>;
+  saveDownload(
+    id: string,
+    download: (path: string) => Promise<{ size: number; sha256: string; contentType: string }>,
+    meta: { file_name: string; account: string; order_id: string; marketplace: { document_id: string; type: string; size?: number } },
+  ): Promise<{ stored: KeptDocument; changed: boolean }>;
+}
+
+export interface DocumentFetchDeps {
+  store: Pick<Store, 'getOrder'>;
+  connector: Pick<Connector, 'downloadDocument'>;
+  files: DownloadStore;
+  account: AccountRuntime;
+  log: Logger;
+  /** A document newly stored (or replaced by different bytes). */
+  onStored?: (order: { id: string; order: NormalizedOrder }, document: MarketplaceDocument, stored: KeptDocument) => Promise<void>;
+}
+
+export interface DocumentFetchOutcome {
+  downloaded: number;
+  /** Downloaded again (listed with another size) and found identical: nothing kept. */
+  unchanged: number;
+  failed: number;
+}
+
+/** The documents of `order` the channel downloads. */
+export function documentsToFetch(account: AccountRuntime, order: NormalizedOrder): MarketplaceDocument[] {
+  const wanted = account.channel.documents?.download;
+  if (!wanted || !order.documents) return [];
+  return order.documents.filter((d) => wanted.includes(d.type));
+}
+
+export async function fetchMarketplaceDocuments(deps: DocumentFetchDeps, orders: readonly NormalizedOrder[], signal?: AbortSignal): Promise<DocumentFetchOutcome> {
+  const out: DocumentFetchOutcome = { downloaded: 0, unchanged: 0, failed: 0 };
+  const spec = deps.account.channel.documents;
+  if (!spec) return out;
+  for (const order of orders) {
+    const docs = documentsToFetch(deps.account, order);
+    if (docs.length === 0) continue;
+    let stored: { id: string; order: NormalizedOrder } | undefined;
+    for (const doc of docs) {
+      if (signal?.aborted) return out;
+      const id = deps.files.marketplaceDocumentId({ account: order.account, channel: order.channel, marketplace_order_id: order.marketplace_order_id, document_id: doc.id });
+      const existing = await deps.files.get(id);
+      // Stored already: never asked for again, unless the marketplace now lists another size.
+      if (existing && (doc.size === undefined || existing.marketplace?.size === doc.size)) continue;
+      stored ??= await deps.store.getOrder(order.account, order.channel, order.marketplace_order_id);
+      // Refused by the store (quarantined): its documents wait until the order is stored.
+      if (!stored) break;
+      const where = { account: order.account, order: order.marketplace_order_id, document: doc.id, type: doc.type };
+      try {
+        const result = await deps.files.saveDownload(
+          id,
+          async (path) => {
+            const saved = await deps.connector.downloadDocument(order, doc, { path, maxBytes: spec.maxBytes }, signal);
+            // The listing says how big it is: a body of another size was cut short (or is not it).
+            if (doc.size !== undefined && saved.size !== doc.size) throw new OrderwireError('DOCUMENT_DOWNLOAD_FAILED', `document ${doc.id}: ${saved.size} bytes received, the marketplace lists ${doc.size}`);
+            return saved;
+          },
+          {
+            file_name: doc.file_name ?? `${doc.type}-${doc.id}`,
+            account: order.account,
+            order_id: stored.id,
+            marketplace: { document_id: doc.id, type: doc.type, ...(doc.size !== undefined && { size: doc.size }) },
+          },
+        );
+        if (!result.changed) {
+          out.unchanged++;
+          continue;
+        }
+        out.downloaded++;
+        deps.log.info({ ...where, id: result.stored.id, size: result.stored.size }, 'marketplace document stored');
+        await deps.onStored?.(stored, doc, result.stored);
+      } catch (err) {
+        if (signal?.aborted) return out;
+        out.failed++;
+        const e = err as { code?: string; message?: string };
+        deps.log.warn({ ...where, code: 'DOCUMENT_DOWNLOAD_FAILED', cause: e.code, err: e.message ?? String(err) }, 'marketplace document not downloaded; tried again when the order is listed again');
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,116 @@
+/**
+ * Delivery slips (issue 16): Printemps declares the marketplace's delivery slip
+ * (`documents.download: [SYSTEM_DELIVERY_BILL]`). A sync lists the documents of its orders that
+ * wait for shipment or later (Mirakl OR72, the ids comma-separated), downloads each slip once
+ * (OR73, one document id per call, streamed into the document store) and the API serves it with
+ * its content type. A second sync lists them again but downloads nothing; a channel that declares
+ * no documents (Worten) never asks for them. The simulator's call log asserts the exact requests.
+ */
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startMiraklSimulator, type RunningMiraklSimulator } from '@orderwire/simulators';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApiServer } from '../engine/api/server.ts';
+import { createToken } from '../engine/api/tokens.ts';
+import { CHANNELS_DIR } from '../engine/channel/load.ts';
+import { loadConfigFile } from '../engine/config/load.ts';
+import { openRuntime, type Runtime } from '../engine/daemon/runtime.ts';
+import { silentLogger } from '../engine/log.ts';
+import { marketplaceDocumentFileId } from '../engine/store/files.ts';
+import { syncWindow } from '../engine/sync/sync-window.ts';
+import { adminCalls, adminCreateOrder, type CallEntry } from './helpers/sim-admin.ts';
+
+let mirakl: RunningMiraklSimulator;
+let dir: string;
+let runtime: Runtime;
+let api: FastifyInstance;
+let base: string;
+let token: string;
+
+beforeAll(async () => {
+  mirakl = await startMiraklSimulator({ orders: 0, seed: 71, speed: 0, start: new Date(Date.now() - 3_600_000) });
+  dir = await mkdtemp(path.join(tmpdir(), 'orderwire-slips-'));
+  const channels = path.join(dir, 'channels');
+  await mkdir(path.join(channels, 'platforms'), { recursive: true });
+  for (const name of ['printemps', 'worten']) await copyFile(path.join(CHANNELS_DIR, `${name}.yaml`), path.join(channels, `${name}.yaml`));
+  await copyFile(path.join(CHANNELS_DIR, 'platforms', 'mirakl.yaml'), path.join(channels, 'platforms', 'mirakl.yaml'));
+  const account = (id: string, channel: string) => `  - id: ${id}\n    channel: ${channel}\n    base_url: ${mirakl.baseUrl}\n    credentials:\n      api_key: { env: SLIP_KEY }\n    options: { budgets: { OR11: { limit: 600, per: PT1M } } }\n`;
+  await writeFile(path.join(dir, 'orderwire.yaml'), `store: slips.sqlite\nchannels_dir: channels\naccounts:\n${account('pt', 'printemps')}${account('wt', 'worten')}`);
+  runtime = await openRuntime(await loadConfigFile(path.join(dir, 'orderwire.yaml')), silentLogger(), { env: { SLIP_KEY: mirakl.credentials.apiKey! } });
+  api = await buildApiServer({ store: runtime.store, channels: runtime.channels, accounts: runtime.accountConfigs, secretKey: undefined, files: runtime.files });
+  await api.listen({ host: '127.0.0.1', port: 0 });
+  base = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
+  token = (await createToken(runtime.store, { name: 'slips', accounts: ['pt', 'wt'] })).token;
+}, 60_000);
+
+afterAll(async () => {
+  await api?.close();
+  await runtime?.close();
+  await mirakl?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function sync(account: string): Promise<{ documents: number; calls: CallEntry[] }> {
+  const since = (await adminCalls(mirakl.baseUrl)).at(-1)?.seq ?? 0;
+  const entry = runtime.accounts.get(account)!;
+  const outcome = await syncWindow(
+    { store: runtime.store, connector: entry.connector, account: entry.account, log: runtime.log, now: () => new Date(), windows: { overlapMs: 60_000, safetyMarginMs: 0 }, files: runtime.files },
+    'manual',
+    { since: new Date(Date.now() - 3_600_000) },
+  );
+  return { documents: outcome.documents, calls: (await adminCalls(mirakl.baseUrl, since)).filter((c) => c.path.startsWith('/api/orders/documents')) };
+}
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+describe('delivery slips (Mirakl OR72 + OR73) for a channel that declares them', () => {
+  it('downloads each slip once into the document store, and the API serves it', async () => {
+    const a = (await adminCreateOrder(mirakl.baseUrl, { state: 'SHIPPING', lines: 1 })).order_id;
+    const b = (await adminCreateOrder(mirakl.baseUrl, { state: 'SHIPPED', lines: 2 })).order_id;
+    const waiting = (await adminCreateOrder(mirakl.baseUrl, { state: 'WAITING_ACCEPTANCE', lines: 1 })).order_id;
+
+    const first = await sync('pt');
+    // OR72 once for the page's orders that can have a slip (not the one waiting for acceptance),
+    // comma-separated; then OR73 once per slip, by its id.
+    expect(first.calls[0]).toMatchObject({ method: 'GET', path: '/api/orders/documents', status: 200 });
+    expect(String(first.calls[0]!.query.order_ids).split(',').sort()).toEqual([a, b].sort());
+    const slips = [a, b].map((id) => mirakl.documents.list(id).find((d) => d.typeCode === 'SYSTEM_DELIVERY_BILL')!);
+    expect(first.calls.slice(1).map((c) => [c.method, c.path, c.query, c.status]).sort()).toEqual(
+      slips.map((s) => ['GET', '/api/orders/documents/download', { document_ids: s.id }, 200]).sort(),
+    );
+    expect(first.calls).toHaveLength(3);
+    expect(first.documents).toBe(2);
+    expect(mirakl.documents.list(waiting)).toEqual([]);
+
+    // The stored order lists its documents as the marketplace does.
+    const stored = await runtime.store.getOrder('pt', 'printemps', a);
+    expect(stored!.order.documents).toEqual([{ id: slips[0]!.id, type: 'SYSTEM_DELIVERY_BILL', file_name: `delivery-slip-${a}.pdf`, size: slips[0]!.size, uploaded_at: expect.any(String) }]);
+
+    // Served by the API: the marketplace's exact bytes, with its content type.
+    const fileId = marketplaceDocumentFileId({ account: 'pt', channel: 'printemps', marketplace_order_id: a, document_id: slips[0]!.id });
+    const res = await fetch(`${base}/v1/documents/${fileId}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="delivery-slip-${a}.pdf"`);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(sha(bytes)).toBe(slips[0]!.sha256);
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(await runtime.files.get(fileId)).toMatchObject({ account: 'pt', order_id: stored!.id, marketplace: { document_id: slips[0]!.id, type: 'SYSTEM_DELIVERY_BILL', size: slips[0]!.size } });
+
+    // Listed again by the next sync: never downloaded twice.
+    const second = await sync('pt');
+    expect(second.calls.map((c) => c.path)).toEqual(['/api/orders/documents']);
+    expect(second.documents).toBe(0);
+  });
+
+  it('a channel that declares no documents never lists them (Worten)', async () => {
+    await adminCreateOrder(mirakl.baseUrl, { state: 'SHIPPED', lines: 1 });
+    const run = await sync('wt');
+    expect(run.calls).toEqual([]);
+    expect(run.documents).toBe(0);
+  });
+});
