@@ -24,7 +24,7 @@ export const connectorErrors = defineErrors({
     title: 'Platform file cannot work as written',
     severity: 'error',
     http: 422,
-    help: 'The platform file matches its schema, but something in it cannot work: a request path without a leading /, a GET with a body, an action without an effect check, a budget on an endpoint that is not the listing, an effect status the platform does not declare. The finding says what and where.',
+    help: 'The platform file matches its schema, but something in it cannot work: a request path without a leading /, a header name that is not an HTTP header name (`Authorization:`), a GET with a body, an action without an effect check, a budget on an endpoint that is not the listing, an effect status the platform does not declare. The finding says what and where.',
   },
   PLATFORM_TEMPLATE_REFERENCE: {
     title: 'Template reference to nothing',

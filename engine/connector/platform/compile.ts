@@ -15,6 +15,7 @@ import { createPaginator } from '../paginate/index.ts';
 import { templateCompiler } from '../template/index.ts';
 import { didYouMean } from '../../documents/suggest.ts';
 import { schemaAt, schemaDocument, type JsonSchema } from '../../documents/schemas.ts';
+import { Collector } from './collect.ts';
 import { CompileError, type Pointer } from './compile-error.ts';
 import type { Budget, CompiledAttach, CompiledPart, CompiledProcessStatus, CompiledReferenceList, RawReferenceList, CompiledRequest, DateFormat, Platform, RawActionRequest, RawPlatform, RawProcessStatus, RawRequest } from './model.ts';
 
@@ -90,19 +91,53 @@ function ms(text: string | undefined, pointer: Pointer): number | undefined {
   return value;
 }
 
-function compileRequest(raw: RawRequest | RawActionRequest, scope: ReadonlySet<string>, pointer: Pointer, compile: ReturnType<typeof templateCompiler>): CompiledRequest {
+/** An HTTP header name is a token (RFC 9110 5.1): no spaces, colons or quotes. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** `headers` unchanged, or a CompileError at the first name that is not a header name, with the name it probably meant. */
+function checkHeaderNames<T extends object>(headers: T, pointer: Pointer): T {
+  for (const name of Object.keys(headers)) {
+    if (HEADER_NAME.test(name)) continue;
+    const cleaned = name.trim().replace(/:$/, '').trim().replace(/\s+/g, '-');
+    throw new CompileError([...pointer, name], `"${name}" is not an HTTP header name (letters, digits and !#$%&'*+-.^_\`|~ only: no spaces, colons or quotes)`, 'PLATFORM_INCONSISTENT', HEADER_NAME.test(cleaned) ? `did you mean \`${cleaned}\`?` : undefined);
+  }
+  return headers;
+}
+
+/** The header name at `pointer` (a value, as auth.header), checked like checkHeaderNames. */
+function checkHeaderName(name: string, pointer: Pointer): void {
+  try {
+    checkHeaderNames({ [name]: true }, pointer);
+  } catch (err) {
+    if (err instanceof CompileError) throw new CompileError(pointer, err.message, err.code, err.suggestion);
+    throw err;
+  }
+}
+
+function compileRequest(raw: RawRequest | RawActionRequest, scope: ReadonlySet<string>, pointer: Pointer, compile: ReturnType<typeof templateCompiler>, c: Collector): CompiledRequest | undefined {
   const roots = { roots: scope, ...((scope === ACTION_ROOTS || scope === PER_LINE_ROOTS || scope === PER_PARCEL_ROOTS) && { checkReference: checkActionReference }) };
-  if (!raw.path.startsWith('/')) throw new CompileError([...pointer, 'path'], 'a request path starts with / (it is appended to the account base URL)');
-  const when = 'when' in raw && raw.when !== undefined ? compile(raw.when, roots, [...pointer, 'when']) : undefined;
-  const unless = 'unless' in raw && raw.unless !== undefined ? compile(raw.unless, roots, [...pointer, 'unless']) : undefined;
-  if ((raw.method === 'GET' || raw.method === 'DELETE') && raw.body !== undefined) throw new CompileError([...pointer, 'body'], `a ${raw.method} request has no body`);
+  const errors = c.errors.length;
+  const part = <T>(key: string, fn: (at: Pointer) => T): T | undefined => c.step([...pointer, key], () => fn([...pointer, key]));
+  const path = part('path', (at) => {
+    if (!raw.path.startsWith('/')) throw new CompileError(at, 'a request path starts with / (it is appended to the account base URL)');
+    return compile(raw.path, { ...roots, encode: encodeURIComponent }, at);
+  });
+  const when = 'when' in raw && raw.when !== undefined ? part('when', (at) => compile(raw.when, roots, at)) : undefined;
+  const unless = 'unless' in raw && raw.unless !== undefined ? part('unless', (at) => compile(raw.unless, roots, at)) : undefined;
+  const query = raw.query !== undefined ? part('query', (at) => compile(raw.query, roots, at)) : undefined;
+  const headers = raw.headers !== undefined ? part('headers', (at) => Object.freeze({ ...checkHeaderNames(raw.headers!, at) })) : undefined;
+  const body = raw.body !== undefined ? part('body', (at) => {
+    if (raw.method === 'GET' || raw.method === 'DELETE') throw new CompileError(at, `a ${raw.method} request has no body`);
+    return compile(raw.body, roots, at);
+  }) : undefined;
+  if (c.errors.length > errors || path === undefined) return undefined;
   return {
     endpoint: raw.endpoint,
     method: raw.method,
-    path: compile(raw.path, { ...roots, encode: encodeURIComponent }, [...pointer, 'path']),
-    ...(raw.query !== undefined && { query: compile(raw.query, roots, [...pointer, 'query']) }),
-    ...(raw.headers !== undefined && { headers: Object.freeze({ ...raw.headers }) }),
-    ...(raw.body !== undefined && { body: compile(raw.body, roots, [...pointer, 'body']) }),
+    path,
+    ...(query !== undefined && { query }),
+    ...(headers !== undefined && { headers }),
+    ...(body !== undefined && { body }),
     idempotent: raw.idempotent ?? raw.method === 'GET',
     ...(when && { when }),
     ...(unless && { unless }),
@@ -126,9 +161,16 @@ function compileMultipart(raw: RawActionRequest, scope: ReadonlySet<string>, poi
   });
 }
 
-function compileAttach(raw: RawPlatform, pointer: Pointer): CompiledAttach[] {
-  return (raw.attach ?? []).map((a, i) => {
+function compileAttach(raw: RawPlatform, pointer: Pointer, c: Collector): CompiledAttach[] {
+  return (raw.attach ?? []).flatMap((a, i) => {
     const at = [...pointer, i];
+    const compiled = c.step(at, () => compileOneAttach(raw, a, at));
+    return compiled ? [compiled] : [];
+  });
+}
+
+function compileOneAttach(raw: RawPlatform, a: NonNullable<RawPlatform['attach']>[number], at: Pointer): CompiledAttach {
+  {
     if (!a.path.startsWith('/')) throw new CompileError([...at, 'path'], 'a request path starts with / (it is appended to the account base URL)');
     const statusPath = raw.mapping.marketplace_status;
     if (a.statuses && typeof statusPath !== 'string') throw new CompileError([...at, 'statuses'], '`statuses` needs mapping.marketplace_status to be a path');
@@ -147,34 +189,48 @@ function compileAttach(raw: RawPlatform, pointer: Pointer): CompiledAttach[] {
       ...(a.statuses && { statuses: new Set(a.statuses) }),
       ...(a.for && { for: a.for }),
     });
-  });
+  }
 }
 
 /**
  * Every action the platform sends must say how a read-back proves it took effect: without it an
  * action interrupted mid-send could only be left to a human or sent twice.
  */
-function compileEffects(raw: RawPlatform, compile: ReturnType<typeof templateCompiler>): Partial<Record<ActionName, EffectCheck>> {
+function compileEffects(raw: RawPlatform, compile: ReturnType<typeof templateCompiler>, c: Collector): Partial<Record<ActionName, EffectCheck>> {
   const out: Partial<Record<ActionName, EffectCheck>> = {};
+  // A misspelt action (reported as unknown) leaves its effect check without an action, and itself
+  // without an effect check: one mistake, so neither consequence is reported.
+  const misspelt = Object.keys(raw.actions ?? {}).some((name) => !ACTION_NAMES.includes(name as ActionName));
   for (const name of Object.keys(raw.effects ?? {}) as ActionName[]) {
-    if (!raw.actions[name]) throw new CompileError(['effects', name], `an effect check for "${name}", which the platform does not send (no actions.${name})`);
+    if (!raw.actions[name] && !misspelt && !c.isBroken(['effects', name])) c.errors.push(new CompileError(['effects', name], `an effect check for "${name}", which the platform does not send (no actions.${name})`));
   }
-  for (const [name, requests] of Object.entries(raw.actions) as [ActionName, RawActionRequest[]][]) {
+  for (const [name, requests] of Object.entries(raw.actions ?? {}) as [ActionName, RawActionRequest[]][]) {
+    if (!ACTION_NAMES.includes(name)) continue;
     const spec = raw.effects?.[name];
     if (!spec) {
-      throw new CompileError(raw.effects ? ['effects'] : [], `actions.${name} has no effect check: add effects.${name}, how an order read back proves the action took effect (see schemas/platform.schema.json)`);
+      if (raw.effects && Object.keys(raw.effects).some((n) => !raw.actions[n as ActionName])) continue; // a misspelt effect name, reported above
+      c.errors.push(new CompileError(raw.effects ? ['effects'] : [], `actions.${name} has no effect check: add effects.${name}, how an order read back proves the action took effect (see schemas/platform.schema.json)`));
+      continue;
     }
-    out[name] = compileEffect(spec, compile, ['effects', name], requests.map((r) => r.endpoint));
+    // An effect check names the action's requests (tracking_step): not judged against a request the schema refused.
+    if (c.isBroken(['actions', name])) continue;
+    const check = c.step(['effects', name], () => compileEffect(spec, compile, ['effects', name], requests.map((r) => r.endpoint)));
+    if (check) out[name] = check;
   }
   return out;
 }
 
-function compileBudgets(raw: RawPlatform['budgets']): Record<string, Budget> {
+function compileBudgets(raw: RawPlatform['budgets'], listEndpoint: string | undefined, c: Collector): Record<string, Budget> {
   const out: Record<string, Budget> = {};
   for (const [name, b] of Object.entries(raw?.endpoints ?? {})) {
-    const perMs = ms(b.per, ['budgets', 'endpoints', name, 'per'])!;
-    if (perMs <= 0) throw new CompileError(['budgets', 'endpoints', name, 'per'], 'a budget period must be longer than zero');
-    out[name] = Object.freeze({ limit: b.limit, perMs, counts: b.counts ?? 'request' });
+    const at = ['budgets', 'endpoints', name];
+    const budget = c.step(at, () => {
+      const perMs = ms(b.per, [...at, 'per'])!;
+      if (perMs <= 0) throw new CompileError([...at, 'per'], 'a budget period must be longer than zero');
+      if (b.counts === 'listing' && listEndpoint !== undefined && name !== listEndpoint) throw new CompileError([...at, 'counts'], '`counts: listing` applies to the order-list endpoint only (list_orders.endpoint)');
+      return Object.freeze({ limit: b.limit, perMs, counts: b.counts ?? 'request' });
+    });
+    if (budget) out[name] = budget;
   }
   return out;
 }
@@ -188,11 +244,11 @@ function textAt(path: string): (record: unknown) => string | undefined {
   };
 }
 
-function compileReferenceLists(raw: RawPlatform['lists']): Record<string, CompiledReferenceList> {
+function compileReferenceLists(raw: RawPlatform['lists'], c: Collector): Record<string, CompiledReferenceList> {
   const out: Record<string, CompiledReferenceList> = {};
   for (const [name, list] of Object.entries(raw ?? {}) as [string, RawReferenceList][]) {
     const { values } = list;
-    out[name] = Object.freeze({
+    const compiled = c.step(['lists', name], (): CompiledReferenceList => Object.freeze({
       name,
       endpoint: list.endpoint,
       path: list.path,
@@ -202,7 +258,8 @@ function compileReferenceLists(raw: RawPlatform['lists']): Record<string, Compil
       label: textAt(values.label),
       ...(values.tracking_url !== undefined && { trackingUrl: textAt(values.tracking_url) }),
       ...(values.type !== undefined && { type: textAt(values.type) }),
-    });
+    }));
+    if (compiled) out[name] = compiled;
   }
   return out;
 }
@@ -231,66 +288,85 @@ function compileProcessStatus(raw: RawProcessStatus, scope: ReadonlySet<string>,
   });
 }
 
+export interface PlatformCompilation {
+  /** The compiled platform, when nothing was found wrong. */
+  readonly platform?: Platform;
+  /** Every problem found, in the order compiled. */
+  readonly errors: readonly CompileError[];
+}
+
+/** Compiles a schema-valid platform, throwing the first problem found (see compilePlatformReport for all of them). */
 export function compilePlatform(raw: RawPlatform, file?: string): Platform {
-  const compile = templateCompiler(raw.templates);
+  const { platform, errors } = compilePlatformReport(raw, file);
+  if (!platform) throw errors[0]!;
+  return platform;
+}
+
+/**
+ * Compiles a platform document, collecting every problem (collect.ts). `broken` are the pointers
+ * the schema refused: the parts there are not compiled, the rest is, so a file with a schema error
+ * still gets its templates, effects and budgets checked in the same run.
+ */
+export function compilePlatformReport(raw: RawPlatform, file?: string, broken: readonly Pointer[] = []): PlatformCompilation {
+  const c = new Collector(broken);
+  const compile = c.step(['templates'], () => templateCompiler(raw.templates)) ?? templateCompiler();
   // The signing templates are checked here, located, rather than when an account first connects.
-  if (raw.auth.type === 'hmac_signature') compileHmac(raw.auth);
+  if (raw.auth?.type === 'hmac_signature') c.step(['auth'], () => compileHmac(raw.auth as Parameters<typeof compileHmac>[0]));
+  const auth = raw.auth;
+  if (auth?.type === 'api_key_header') c.step(['auth', 'header'], () => checkHeaderName(auth.header, ['auth', 'header']));
+  if (auth?.type === 'hmac_signature') c.step(['auth', 'headers'], () => checkHeaderNames(auth.headers, ['auth', 'headers']));
+  if (raw.headers !== undefined) c.step(['headers'], () => checkHeaderNames(raw.headers!, ['headers']));
   const list = raw.list_orders;
   // Strategies are built once here to report configuration errors at load, not at first sync.
-  createPaginator(list.pagination);
+  if (list) c.step(['list_orders', 'pagination'], () => createPaginator(list.pagination));
   const actions: Partial<Record<ActionName, readonly CompiledRequest[]>> = {};
-  for (const [name, requests] of Object.entries(raw.actions) as [ActionName, RawActionRequest[]][]) {
-    if (!ACTION_NAMES.includes(name)) throw new CompileError(['actions', name], `unknown action "${name}" (known: ${ACTION_NAMES.join(', ')})`);
-    actions[name] = Object.freeze(
-      requests.map((r, i) => {
-        const at = ['actions', name, i];
-        if (r.per_line && r.per_parcel) throw new CompileError([...at, 'per_parcel'], 'a request is sent per line or per parcel, not both');
-        const scope = r.per_line ? PER_LINE_ROOTS : r.per_parcel ? PER_PARCEL_ROOTS : ACTION_ROOTS;
-        return {
-          ...compileRequest(r, scope, at, compile),
-          ...(r.multipart && { multipart: compileMultipart(r, scope, at, compile) }),
-          ...(r.per_line && { perLine: true }),
-          ...(r.per_parcel && { perParcel: true }),
-          ...(r.answer_errors && { answerErrors: Object.freeze({ path: compilePath(r.answer_errors.path), ...(r.answer_errors.message !== undefined && { message: compilePath(r.answer_errors.message) }) }) }),
-          ...(r.process_status && { processStatus: compileProcessStatus(r.process_status, scope, [...at, 'process_status'], compile) }),
-        };
-      }),
-    );
+  for (const [name, requests] of Object.entries(raw.actions ?? {}) as [ActionName, RawActionRequest[]][]) {
+    // An unknown action's requests are not compiled: its name is the one mistake to report.
+    if (!ACTION_NAMES.includes(name)) {
+      c.step(['actions', name], () => { throw new CompileError(['actions', name], `unknown action "${name}" (known: ${ACTION_NAMES.join(', ')})`, 'PLATFORM_INCONSISTENT', didYouMean(name, ACTION_NAMES)); });
+      continue;
+    }
+    const compiled = requests.map((r, i) => c.step(['actions', name, i], () => compileActionRequest(r, ['actions', name, i], compile, c)));
+    if (compiled.every((r) => r !== undefined)) actions[name] = Object.freeze(compiled as CompiledRequest[]);
   }
-  const effects = compileEffects(raw, compile);
-  const budgets = compileBudgets(raw.budgets);
-  const listing = Object.entries(budgets).filter(([name, b]) => b.counts === 'listing' && name !== list.endpoint);
-  if (listing.length) throw new CompileError(['budgets', 'endpoints', listing[0]![0], 'counts'], '`counts: listing` applies to the order-list endpoint only (list_orders.endpoint)');
+  const effects = compileEffects(raw, compile, c);
+  const budgets = compileBudgets(raw.budgets, c.isBroken(['list_orders', 'endpoint']) ? undefined : list?.endpoint, c);
   const timeouts = raw.http?.timeouts;
   const retry = raw.http?.retry;
-  const connect = ms(timeouts?.connect, ['http', 'timeouts', 'connect']);
-  const response = ms(timeouts?.response, ['http', 'timeouts', 'response']);
-  const baseDelayMs = ms(retry?.base_delay, ['http', 'retry', 'base_delay']);
-  const maxDelayMs = ms(retry?.max_delay, ['http', 'retry', 'max_delay']);
-  const mapper = createMapper(raw.mapping, ['mapping']);
+  const connect = c.step(['http', 'timeouts', 'connect'], () => ms(timeouts?.connect, ['http', 'timeouts', 'connect']));
+  const response = c.step(['http', 'timeouts', 'response'], () => ms(timeouts?.response, ['http', 'timeouts', 'response']));
+  const baseDelayMs = c.step(['http', 'retry', 'base_delay'], () => ms(retry?.base_delay, ['http', 'retry', 'base_delay']));
+  const maxDelayMs = c.step(['http', 'retry', 'max_delay'], () => ms(retry?.max_delay, ['http', 'retry', 'max_delay']));
+  const mapper = c.step(['mapping'], () => createMapper(raw.mapping, ['mapping']));
+  // Not one step: a request's parts are compiled one by one, so a refused pagination option does not hide its path.
+  const listRequest = list ? compileRequest(list, LIST_ROOTS, ['list_orders'], compile, c) : undefined;
+  const listRecords = c.step(['list_orders', 'records'], () => createExtractor(list.records));
+  const getRequest = raw.get_order ? compileRequest(raw.get_order, GET_ROOTS, ['get_order'], compile, c) : undefined;
+  const getRecords = c.step(['get_order', 'records'], () => createExtractor(raw.get_order.records));
+  const getMapper = raw.get_order?.mapping ? c.step(['get_order', 'mapping'], () => createMapper(raw.get_order.mapping!, ['get_order', 'mapping'])) : mapper;
+  const attach = compileAttach(raw, ['attach'], c);
+  const lists = compileReferenceLists(raw.lists, c);
+  const documentDownload = raw.documents ? compileRequest(raw.documents.download, DOCUMENT_ROOTS, ['documents', 'download'], compile, c) : undefined;
+  if (c.errors.length > 0 || broken.length > 0) return { errors: c.errors };
   const platform: Platform = {
     id: raw.id,
     name: raw.name,
     ...(file !== undefined && { file }),
     spec: deepFreeze(structuredClone(raw)),
     list: Object.freeze({
-      request: compileRequest(list, LIST_ROOTS, ['list_orders'], compile),
+      request: listRequest!,
       formatDate: DATE_FORMATS[list.window.format],
       window: Object.freeze({ from: list.window.from, ...(list.window.to !== undefined && { to: list.window.to }) }),
-      records: createExtractor(list.records),
+      records: listRecords!,
       ...(list.detail && { detail: Object.freeze({ concurrency: list.detail.concurrency ?? 2 }) }),
     }),
-    get: Object.freeze({
-      request: compileRequest(raw.get_order, GET_ROOTS, ['get_order'], compile),
-      records: createExtractor(raw.get_order.records),
-      mapper: raw.get_order.mapping ? createMapper(raw.get_order.mapping, ['get_order', 'mapping']) : mapper,
-    }),
-    mapper,
-    attach: Object.freeze(compileAttach(raw, ['attach'])),
-    ...(raw.documents && { documents: Object.freeze({ download: compileRequest(raw.documents.download, DOCUMENT_ROOTS, ['documents', 'download'], compile) }) }),
+    get: Object.freeze({ request: getRequest!, records: getRecords!, mapper: getMapper! }),
+    mapper: mapper!,
+    attach: Object.freeze(attach),
+    ...(documentDownload && { documents: Object.freeze({ download: documentDownload }) }),
     actions: Object.freeze(actions),
     effects: Object.freeze(effects),
-    lists: Object.freeze(compileReferenceLists(raw.lists)),
+    lists: Object.freeze(lists),
     concurrency: raw.budgets?.concurrency ?? 2,
     budgets: Object.freeze(budgets),
     timeouts: Object.freeze({ ...(connect !== undefined && { connect }), ...(response !== undefined && { response }) }),
@@ -301,5 +377,25 @@ export function compilePlatform(raw: RawPlatform, file?: string): Platform {
     }),
     errorMessagePaths: Object.freeze([...(raw.http?.error_message ?? ['message'])]),
   };
-  return Object.freeze(platform);
+  return { platform: Object.freeze(platform), errors: [] };
+}
+
+/** One request of an action: its parts are compiled independently; undefined when any is wrong. */
+function compileActionRequest(r: RawActionRequest, at: Pointer, compile: ReturnType<typeof templateCompiler>, c: Collector): CompiledRequest | undefined {
+  if (r.per_line && r.per_parcel) throw new CompileError([...at, 'per_parcel'], 'a request is sent per line or per parcel, not both');
+  const scope = r.per_line ? PER_LINE_ROOTS : r.per_parcel ? PER_PARCEL_ROOTS : ACTION_ROOTS;
+  const errors = c.errors.length;
+  const request = compileRequest(r, scope, at, compile, c);
+  const multipart = r.multipart && c.step([...at, 'multipart'], () => compileMultipart(r, scope, at, compile));
+  const answerErrors = r.answer_errors && c.step([...at, 'answer_errors'], () => Object.freeze({ path: compilePath(r.answer_errors!.path), ...(r.answer_errors!.message !== undefined && { message: compilePath(r.answer_errors!.message) }) }));
+  const processStatus = r.process_status && c.step([...at, 'process_status'], () => compileProcessStatus(r.process_status!, scope, [...at, 'process_status'], compile));
+  if (!request || c.errors.length > errors) return undefined;
+  return {
+    ...request,
+    ...(multipart && { multipart }),
+    ...(r.per_line && { perLine: true }),
+    ...(r.per_parcel && { perParcel: true }),
+    ...(answerErrors && { answerErrors }),
+    ...(processStatus && { processStatus }),
+  };
 }

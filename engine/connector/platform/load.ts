@@ -2,19 +2,19 @@
  * Loading platform files through the document front end (engine/documents/): YAML with positions
  * -> schemas/platform.schema.json -> compile. Every problem is a located finding (file:line:column,
  * a catalogue code, the JSON pointer, a suggestion), all of them at once, in one OrderwireError
- * (PLATFORM_SYNTAX or PLATFORM_INVALID) whose `details.findings` carry the list.
+ * (PLATFORM_SYNTAX or PLATFORM_INVALID) whose `details.findings` carry the list. The compile step
+ * collects every problem too (collect.ts), beside the schema's, skipping only what they make moot.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { finding, hasErrors, sortFindings, type Finding } from '../../documents/finding.ts';
 import { DOCUMENT_KINDS } from '../../documents/kinds.ts';
-import { toPointer } from '../../documents/pointer.ts';
+import { fromPointer, toPointer } from '../../documents/pointer.ts';
 import { plainNamer, schemaFindings } from '../../documents/schema-findings.ts';
 import { schemaFile } from '../../documents/schemas.ts';
 import { parseYaml } from '../../documents/yaml.ts';
 import { OrderwireError } from '../../errors.ts';
-import { CompileError } from './compile-error.ts';
-import { compilePlatform } from './compile.ts';
+import { compilePlatformReport } from './compile.ts';
 import type { Platform, RawPlatform } from './model.ts';
 
 export const PLATFORMS_DIR = path.resolve(import.meta.dirname, '../../../channels/platforms');
@@ -36,18 +36,20 @@ export function validatePlatformText(text: string, file: string): PlatformValida
   const parsed = parseYaml(text, file, { emptyHint: KIND.emptyHint });
   const findings: Finding[] = [...parsed.findings];
   if (hasErrors(findings)) return { findings: sortFindings(findings) };
-  findings.push(...schemaFindings(parsed, 'platform', platformNamer));
-  if (hasErrors(findings)) return { findings: sortFindings(findings) };
+  const schema = schemaFindings(parsed, 'platform', platformNamer);
+  findings.push(...schema);
+  // Compiled even when the schema refused something: the parts it refused are skipped, the
+  // rest (templates, references, effects, budgets) is checked, so one run shows every problem.
+  const broken = schema.filter((f) => f.severity === 'error').map((f) => fromPointer(f.pointer));
   const raw = parsed.data as RawPlatform;
-  try {
-    return { platform: compilePlatform(raw, file), raw, findings: sortFindings(findings) };
-  } catch (err) {
-    if (!(err instanceof CompileError)) throw err;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { findings: sortFindings(findings) };
+  const { platform, errors } = compilePlatformReport(raw, file, broken);
+  for (const err of errors) {
     const pointer = toPointer(err.pointer);
-    const subject = platformNamer.nodeName(pointer);
-    findings.push(finding(file, parsed.locate(pointer), err.code, `${subject}: ${err.message}`, pointer, err.suggestion));
-    return { raw, findings: sortFindings(findings) };
+    findings.push(finding(file, parsed.locate(pointer), err.code, `${platformNamer.nodeName(pointer)}: ${err.message}`, pointer, err.suggestion));
   }
+  if (broken.length > 0) return { findings: sortFindings(findings) };
+  return { ...(platform && { platform }), raw, findings: sortFindings(findings) };
 }
 
 function fail(file: string, findings: readonly Finding[]): never {

@@ -31,7 +31,11 @@ const VALIDATORS: Readonly<Record<DocumentKind, KindValidator>> = {
   channel: async (text, file) => validateChannelText(text, file).findings,
   platform: async (text, file) => {
     const findings = validatePlatformText(text, file).findings;
-    return findings.some((f) => f.severity === 'error') ? findings : [...findings, ...(await platformFitFindings(text, file))];
+    if (findings.some((f) => f.code.startsWith('YAML_'))) return findings;
+    // The fit across files is checked beside the file's own problems, except where one of them already sits.
+    const taken = findings.filter((f) => f.severity === 'error').map((f) => f.pointer);
+    const fit = (await platformFitFindings(text, file)).filter((f) => !taken.some((p) => f.pointer === p || f.pointer.startsWith(`${p}/`)));
+    return [...findings, ...fit];
   },
   config: async (text, file) => (await validateConfigText(text, file)).findings,
   'channel-test': async (text, file) => (await loadTestText(text, file)).problems,
