@@ -101,6 +101,14 @@ describe('delivery slips (Mirakl OR72 + OR73) for a channel that declares them',
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
     expect(await runtime.files.get(fileId)).toMatchObject({ account: 'pt', order_id: stored!.id, marketplace: { document_id: slips[0]!.id, type: 'SYSTEM_DELIVERY_BILL', size: slips[0]!.size } });
 
+    // The order route lists it with where to fetch it; the order waiting for acceptance has none.
+    const resource = (await fetch(`${base}/v1/orders/${stored!.id}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json())) as Record<string, unknown>;
+    expect(resource.documents).toEqual([{
+      id: fileId, source: 'marketplace', type: 'SYSTEM_DELIVERY_BILL', file_name: `delivery-slip-${a}.pdf`, size: slips[0]!.size,
+      content_type: 'application/pdf', url: `/v1/documents/${fileId}`, marketplace_document_id: slips[0]!.id,
+    }]);
+    expect(resource.invoice).toEqual({ status: 'none', marketplace_has_invoice: false });
+
     // Listed again by the next sync: never downloaded twice.
     const second = await sync('pt');
     expect(second.calls.map((c) => c.path)).toEqual(['/api/orders/documents']);
