@@ -109,10 +109,20 @@ describe('delivery slips (Mirakl OR72 + OR73) for a channel that declares them',
     }]);
     expect(resource.invoice).toEqual({ status: 'none', marketplace_has_invoice: false });
 
-    // Listed again by the next sync: never downloaded twice.
+    // order.document_available, once per slip, with where to fetch it.
+    const documentEvents = async () => (await runtime.store.listEvents({ account: 'pt' })).filter((e) => e.type === 'order.document_available');
+    const announced = await documentEvents();
+    expect(announced.map((e) => e.marketplace_order_id).sort()).toEqual([a, b].sort());
+    expect(announced.find((e) => e.marketplace_order_id === a)!.details!.document).toEqual({
+      id: fileId, source: 'marketplace', type: 'SYSTEM_DELIVERY_BILL', file_name: `delivery-slip-${a}.pdf`, content_type: 'application/pdf',
+      size: slips[0]!.size, url: `/v1/documents/${fileId}`, marketplace_document_id: slips[0]!.id,
+    });
+
+    // Listed again by the next sync: never downloaded twice, never announced twice.
     const second = await sync('pt');
     expect(second.calls.map((c) => c.path)).toEqual(['/api/orders/documents']);
     expect(second.documents).toBe(0);
+    expect(await documentEvents()).toHaveLength(2);
   });
 
   it('a channel that declares no documents never lists them (Worten)', async () => {

@@ -130,6 +130,12 @@ describe('upload_invoice through the API to both marketplaces', () => {
     expect(action.state).toBe('succeeded');
     const readBack = await runtime.accounts.get('pcc')!.connector.getOrder(order.marketplaceId);
     expect((readBack!.raw as Json).has_invoice).toBe(true);
+    // order.document_available: the invoice the marketplace accepted.
+    const announced = (await runtime.store.listEvents({ order_id: order.id })).filter((e) => e.type === 'order.document_available');
+    expect(announced.map((e) => e.details!.document)).toEqual([{
+      id: sent.body.request.data.invoice.id, source: 'upload', type: 'upload_invoice', file_name: 'invoice-F2025-0042.pdf', content_type: 'application/pdf',
+      size: pdf.length, url: `/v1/documents/${sent.body.request.data.invoice.id}`, action_id: sent.body.id,
+    }]);
     // Sent: uploaded, as the marketplace now says too (the worker stored the order read back).
     expect((await orderView()).invoice).toEqual({ status: 'uploaded', action_id: sent.body.id, marketplace_has_invoice: true });
 

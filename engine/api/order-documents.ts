@@ -8,6 +8,7 @@
 import type { FileStore } from '../store/files.ts';
 import { marketplaceDocumentFileId } from '../store/files.ts';
 import type { StoredAction, StoredOrder, Store } from '../store/store.ts';
+import { documentUrl } from '../sync/marketplace-documents.ts';
 
 export interface OrderDocumentView {
   /** orderwire's document id (GET /v1/documents/{id}); null while a marketplace document is not downloaded yet. */
@@ -35,10 +36,6 @@ export interface InvoiceView {
   action_id?: string;
   /** What the marketplace says (Mirakl has_invoice), when it says. */
   marketplace_has_invoice?: boolean;
-}
-
-export function documentUrl(id: string): string {
-  return `/v1/documents/${encodeURIComponent(id)}`;
 }
 
 /** The invoice status from the latest upload_invoice action and the marketplace's flag. */
