@@ -49,6 +49,9 @@ function poison(good: readonly RawOrder[]): { served: RawOrder[]; bad: Map<strin
     if (taxes.length === 0) taxes.push({ code: 'VAT_23', amount: 1, rate: 23 });
     taxes[0]!.amount = null;
   });
+  // Mapped, but not a normalized order the back office could trust (schemas/order.schema.json).
+  plant(89, 'ORDER_UNMAPPABLE', /^the normalized order breaks its schema .*`currency` "Euro" is not in the required form/, (o) => (o.currency_iso_code = 'Euro'));
+  plant(101, 'ORDER_UNMAPPABLE', /^the normalized order breaks its schema .*`lines\[0\]\.quantity` must be >= 0/, (o) => (lines(o)[0]!.quantity = -1));
   // No order id at all: quarantined under a hash of its payload.
   served[77]!.order_id = '';
   bad.set('', { code: 'ORDER_UNMAPPABLE', reason: /^marketplace_order_id: / });

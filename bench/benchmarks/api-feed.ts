@@ -52,7 +52,7 @@ interface Prepared {
 const prepared = new Map<string, Prepared>();
 
 async function startApi(store: string, worker = 'workers/api-server.ts'): Promise<{ child: LineChild; url: string }> {
-  const child = new LineChild(benchScript(worker), ['--store', store]);
+  const child = new LineChild(benchScript(worker), ['--store', store], { measured: true });
   const { url } = JSON.parse(await child.nextLine()) as { url: string };
   return { child, url };
 }

@@ -53,8 +53,9 @@ export class LineChild {
   readonly #waiting: Array<(line: string) => void> = [];
   #exited: Promise<number | null>;
 
-  constructor(script: string, args: string[]) {
-    this.#child = spawn(process.execPath, [...NODE_FLAGS, script, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  /** `measured`: the child is a measured worker, so it gets the extra Node flags (--cpu-prof) too. */
+  constructor(script: string, args: string[], options: { measured?: boolean } = {}) {
+    this.#child = spawn(process.execPath, [...NODE_FLAGS, ...(options.measured ? workerNodeArgs : []), script, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
     this.#lines = createInterface({ input: this.#child.stdout });
     this.#lines.on('line', (line) => this.#waiting.shift()?.(line));
     this.#exited = new Promise((resolve) => this.#child.once('exit', resolve));

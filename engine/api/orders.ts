@@ -104,7 +104,8 @@ export function orderRoutes(ctx: ApiContext) {
       const page = await store.listOrderDocuments(filter);
       const acks = await store.getAcknowledgements(page.items.map((o) => o.id));
       const next = linkNext(request, reply, page.next);
-      return reply.type('application/json; charset=utf-8').send(`{"items":[${page.items.map((o) => orderResourceText(o, acks.get(o.id))).join(',')}],"next":${JSON.stringify(next)}}`);
+      // As bytes: encoded once, its length known (a string would be measured, then encoded again on write).
+      return reply.type('application/json; charset=utf-8').send(Buffer.from(`{"items":[${page.items.map((o) => orderResourceText(o, acks.get(o.id))).join(',')}],"next":${JSON.stringify(next)}}`));
     });
 
     app.get('/v1/orders/:id', {

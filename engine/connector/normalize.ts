@@ -2,10 +2,13 @@
  * From a mapped marketplace record to the normalized order, with what only the channel knows:
  * statuses through the channel's exact (case-sensitive) maps, `unknown` + status_unknown for a
  * status it does not map (the order is kept, never dropped), the sales-channel scope, and the
- * delivered-by-marketplace flag from the channel's fulfilment modes.
+ * delivered-by-marketplace flag from the channel's fulfilment modes. The result is checked against
+ * the normalized order's schema (order/conform.ts): an order the back office could not trust (a
+ * currency that is no ISO code, a negative quantity) comes back unmapped, to be quarantined.
  */
 import type { Channel } from '../channel/model.ts';
 import type { LineRefund, NormalizedOrder, OrderLine, RefundTotals } from '../order/model.ts';
+import { conformOrder } from '../order/conform.ts';
 import type { MappedOrder, OrderMapper } from './map/index.ts';
 import type { OrderPage, RecordOutcome } from './connector.ts';
 import { collectParcels } from './parcels.ts';
@@ -14,6 +17,9 @@ export type Skip = OrderPage['skipped'][number];
 
 /** Never throws: a record that cannot become an order comes back `unmapped`, with why. */
 export type Normalize = (record: unknown) => RecordOutcome;
+
+/** Problems named in an unmapped record's reason at most (the first ones, in the schema's order). */
+const MAX_PROBLEMS_NAMED = 5;
 
 /** Money sums without binary noise (0.1 + 0.2). */
 const round = (n: number): number => Math.round(n * 1e6) / 1e6;
@@ -125,6 +131,13 @@ export function createNormalizer(channel: Channel, account: string, mapper: Orde
       ...(delivered && { fulfillment_code }),
       raw: record,
     };
-    return { order };
+    const conformed = conformOrder(order);
+    if ('problems' in conformed) {
+      const { problems } = conformed;
+      const named = problems.slice(0, MAX_PROBLEMS_NAMED).map((p) => p.message);
+      if (problems.length > named.length) named.push(`and ${problems.length - named.length} more`);
+      return unmapped(record, `the normalized order breaks its schema (schemas/order.schema.json): ${named.join('; ')}`, order.marketplace_order_id);
+    }
+    return { order: conformed.order };
   }
 }

@@ -108,6 +108,6 @@ export const connectorErrors = defineErrors({
     title: 'Order could not be mapped',
     severity: 'error',
     http: 200,
-    help: 'A marketplace order lacks a field the normalized order needs (id, status, dates, currency, line ids...) or has one of the wrong type. It is skipped and reported with the field; the rest of the page is imported.',
+    help: 'A marketplace order lacks a field the normalized order needs (id, status, dates, currency, line ids...), has one of the wrong type, or maps to an order that breaks the normalized order\'s schema (a currency that is no ISO 4217 code, a negative quantity). It is quarantined with the fields named (`orderwire orders --quarantined`); the rest of the page is imported, and later windows retry it.',
   },
 });

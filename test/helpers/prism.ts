@@ -22,6 +22,10 @@ export interface PrismOptions {
   mode: 'mock' | 'proxy';
   document: string;
   upstream?: string;
+  /** Answers generated from the document's schemas (json-schema-faker) instead of its examples. */
+  dynamic?: boolean;
+  /** With `dynamic`: the same answer for the same request on every run (Prism's `--seed`). */
+  seed?: string;
   startTimeoutMs?: number;
   attempts?: number;
 }
@@ -53,6 +57,8 @@ async function startOnce(options: PrismOptions, timeoutMs: number): Promise<Pris
     if (!options.upstream) throw new Error('a Prism proxy needs an upstream');
     args.push(options.upstream);
   }
+  if (options.dynamic) args.push('--dynamic');
+  if (options.seed !== undefined) args.push('--seed', options.seed);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {

@@ -1,8 +1,9 @@
 /**
  * Orders, their change feed and the window cursors on PostgreSQL. A page is written with a fixed
- * number of statements whatever its size (arrays through unnest), under a transaction advisory
- * lock that makes event seqs (and so the orders feed) visible in increasing order: a reader that
- * has seen seq N never later finds a committed seq below N.
+ * number of statements whatever its size (orders as one JSON row set, events as arrays through
+ * unnest), under a transaction advisory lock that makes event seqs (and so the orders feed)
+ * visible in increasing order: a reader that has seen seq N never later finds a committed seq
+ * below N.
  */
 import { newId } from '../shared/ids.ts';
 import type { NormalizedOrder } from '../../order/model.ts';
@@ -23,17 +24,23 @@ export const FEED_LOCK = `SELECT pg_advisory_xact_lock(hashtext('orderwire:feed:
 const SELECT_EXISTING = `SELECT id, account, channel, marketplace_order_id, updated_at, content_hash, status, marketplace_status, line_statuses, version, first_seen_at, personal_data_redacted_at
   FROM orders WHERE (account, channel, marketplace_order_id) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))`;
 const NEXT_SEQS = `SELECT nextval('order_change_seq') AS seq FROM generate_series(1, $1::int)`;
-// Columns written on insert and update, in the order of the unnest arrays below.
-const ROW_ARRAYS = `unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::boolean[], $6::timestamptz[], $7::timestamptz[], $8::int[], $9::timestamptz[], $10::bigint[],
-  $11::text[], $12::jsonb[], $13::jsonb[], $14::json[], $15::text[], $16::text[], $17::text[], $18::timestamptz[])
-  AS u(id, status, marketplace_status, status_unknown, delivered_by_marketplace, created_at, updated_at, version, last_changed_at, change_seq,
-    content_hash, line_statuses, document, raw, account, channel, marketplace_order_id, first_seen_at)`;
+/**
+ * The rows written on insert and update, as one JSON array parameter: the stored document and raw
+ * texts are spliced in as they are (already JSON), so a page of 1,000 orders is neither escaped
+ * into 18 array literals on this side nor unescaped on the server's. A raw payload that is JSON
+ * `null` comes out of json_to_recordset as SQL NULL: written back as JSON null.
+ */
+const ROW_SET = `json_to_recordset($1::json) AS u(id text, status text, marketplace_status text, status_unknown boolean, delivered_by_marketplace boolean,
+  created_at timestamptz, updated_at timestamptz, version int, last_changed_at timestamptz, change_seq bigint, content_hash text, line_statuses jsonb,
+  document jsonb, raw json, account text, channel text, marketplace_order_id text, first_seen_at timestamptz)`;
+const ROW_SOURCE = `(SELECT id, status, marketplace_status, status_unknown, delivered_by_marketplace, created_at, updated_at, version, last_changed_at, change_seq,
+  content_hash, line_statuses, document, coalesce(raw, 'null'::json) AS raw, account, channel, marketplace_order_id, first_seen_at FROM ${ROW_SET}) AS u`;
 const UPDATE_ORDERS = `UPDATE orders o SET status = u.status, marketplace_status = u.marketplace_status, status_unknown = u.status_unknown,
   delivered_by_marketplace = u.delivered_by_marketplace, created_at = u.created_at, updated_at = u.updated_at, version = u.version, last_changed_at = u.last_changed_at,
   change_seq = u.change_seq, content_hash = u.content_hash, line_statuses = u.line_statuses, document = u.document, raw = u.raw
-  FROM ${ROW_ARRAYS} WHERE o.id = u.id`;
+  FROM ${ROW_SOURCE} WHERE o.id = u.id`;
 const INSERT_ORDERS = `INSERT INTO orders (id, status, marketplace_status, status_unknown, delivered_by_marketplace, created_at, updated_at, version, last_changed_at, change_seq,
-  content_hash, line_statuses, document, raw, account, channel, marketplace_order_id, first_seen_at) SELECT * FROM ${ROW_ARRAYS}`;
+  content_hash, line_statuses, document, raw, account, channel, marketplace_order_id, first_seen_at) SELECT * FROM ${ROW_SOURCE}`;
 const INSERT_EVENTS = `INSERT INTO order_events (seq, order_id, account, channel, marketplace_order_id, type, line_id, from_status, to_status, from_marketplace_status, to_marketplace_status, at, details)
   SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::jsonb[])`;
 const CURSOR_FORWARD = `INSERT INTO cursors (account, channel, kind, position, updated_at) VALUES ($1, $2, $3, $4, $5)
@@ -99,9 +106,9 @@ async function writePage(q: PgQuery, page: PreparedOrder[], now: string): Promis
   }
   // Updates first: a failure on a later statement must visibly undo them (tested).
   const updates = plan.writes.filter((w) => w.kind === 'update');
-  if (updates.length) await q.query(UPDATE_ORDERS, rowArrays(updates, changeSeq, now));
+  if (updates.length) await q.query(UPDATE_ORDERS, rowSet(updates, changeSeq, now));
   const inserts = plan.writes.filter((w) => w.kind === 'insert');
-  if (inserts.length) await q.query(INSERT_ORDERS, rowArrays(inserts, changeSeq, now));
+  if (inserts.length) await q.query(INSERT_ORDERS, rowSet(inserts, changeSeq, now));
   if (events.length) {
     await q.query(INSERT_EVENTS, [seqs, ...(['order_id', 'account', 'channel', 'marketplace_order_id', 'type', 'line_id', 'from_status', 'to_status',
       'from_marketplace_status', 'to_marketplace_status', 'at'] as const).map((key) => events.map((e) => e[key] ?? null)), events.map((e) => (e.details === undefined ? null : JSON.stringify(e.details)))]);
@@ -136,28 +143,19 @@ async function loadExisting(q: PgQuery, page: readonly PreparedOrder[]): Promise
   return existing;
 }
 
-function rowArrays(writes: PlannedWrite[], changeSeq: Map<PlannedWrite, number>, now: string): unknown[][] {
-  const column = <T>(pick: (w: PlannedWrite) => T): T[] => writes.map(pick);
-  return [
-    column((w) => w.id),
-    column((w) => w.order.status),
-    column((w) => w.order.marketplace_status),
-    column((w) => w.order.status_unknown),
-    column((w) => w.order.delivered_by_marketplace),
-    column((w) => w.order.created_at),
-    column((w) => w.order.updated_at),
-    column((w) => w.version),
-    column(() => now),
-    column((w) => changeSeq.get(w)!),
-    column((w) => w.order.hash),
-    column((w) => JSON.stringify(w.order.lines)),
-    column((w) => w.order.document),
-    column((w) => w.order.raw),
-    column((w) => w.order.account),
-    column((w) => w.order.channel),
-    column((w) => w.order.marketplace_order_id),
-    column((w) => w.first_seen_at),
-  ];
+/** The rows of ROW_SET: one JSON array, each order's document and raw spliced in as stored text. */
+function rowSet(writes: PlannedWrite[], changeSeq: Map<PlannedWrite, number>, now: string): [string] {
+  const nowJson = JSON.stringify(now);
+  const rows = writes.map((w) => {
+    const o = w.order;
+    return `{"id":${JSON.stringify(w.id)},"status":${JSON.stringify(o.status)},"marketplace_status":${JSON.stringify(o.marketplace_status)},`
+      + `"status_unknown":${o.status_unknown},"delivered_by_marketplace":${o.delivered_by_marketplace},"created_at":${JSON.stringify(o.created_at)},`
+      + `"updated_at":${JSON.stringify(o.updated_at)},"version":${w.version},"last_changed_at":${nowJson},"change_seq":${changeSeq.get(w)!},`
+      + `"content_hash":${JSON.stringify(o.hash)},"line_statuses":${JSON.stringify(o.lines)},"document":${o.document},"raw":${o.raw},`
+      + `"account":${JSON.stringify(o.account)},"channel":${JSON.stringify(o.channel)},"marketplace_order_id":${JSON.stringify(o.marketplace_order_id)},`
+      + `"first_seen_at":${JSON.stringify(w.first_seen_at)}}`;
+  });
+  return [`[${rows.join(',')}]`];
 }
 
 function checkCursor(cursor: CursorInput): string {
