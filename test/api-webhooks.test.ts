@@ -58,7 +58,7 @@ describe('webhooks', () => {
       const created = await h.call('POST', '/v1/webhooks', { token, body: { url: receiver.url, description: 'ERP' } });
       expect(created.status).toBe(201);
       expect(created.headers.get('location')).toBe(`/v1/webhooks/${created.body.id}`);
-      expect(created.body).toMatchObject({ url: receiver.url, accounts: ['worten-pt'], events: ['order.created', 'order.status_changed', 'order.refunded', 'order.lines_canceled', 'order.shipment_added', 'order.deadline_approaching', 'action.succeeded', 'action.failed'] });
+      expect(created.body).toMatchObject({ url: receiver.url, accounts: ['worten-pt'], events: ['order.created', 'order.status_changed', 'order.refunded', 'order.lines_canceled', 'order.shipment_added', 'order.document_available', 'order.deadline_approaching', 'action.succeeded', 'action.failed'] });
       const secret: string = created.body.secret;
       expect(secret).toBe(endpointSecret(TEST_SECRET_KEY, created.body.id));
       const listed = await h.call('GET', '/v1/webhooks', { token });

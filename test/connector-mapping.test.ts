@@ -88,6 +88,8 @@ describe('Mirakl mapping (OR11 examples from the OpenAPI document)', () => {
       updated_at: '2019-04-02T14:59:58.000Z',
       currency: 'USD',
       totals: { items: 165, shipping: 8, taxes: 40, total: 173 },
+      // OR11 has_invoice of the example.
+      has_invoice: false,
       sales_channel: 'US',
       buyer: {
         id: 'Customer_id_001',

@@ -7,6 +7,7 @@
  * no documents (Worten) never asks for them. The simulator's call log asserts the exact requests.
  */
 import { createHash } from 'node:crypto';
+import http from 'node:http';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -30,6 +31,8 @@ let runtime: Runtime;
 let api: FastifyInstance;
 let base: string;
 let token: string;
+let proxy: http.Server;
+let refuseDownloads = false;
 
 beforeAll(async () => {
   mirakl = await startMiraklSimulator({ orders: 0, seed: 71, speed: 0, start: new Date(Date.now() - 3_600_000) });
@@ -38,8 +41,20 @@ beforeAll(async () => {
   await mkdir(path.join(channels, 'platforms'), { recursive: true });
   for (const name of ['printemps', 'worten']) await copyFile(path.join(CHANNELS_DIR, `${name}.yaml`), path.join(channels, `${name}.yaml`));
   await copyFile(path.join(CHANNELS_DIR, 'platforms', 'mirakl.yaml'), path.join(channels, 'platforms', 'mirakl.yaml'));
-  const account = (id: string, channel: string) => `  - id: ${id}\n    channel: ${channel}\n    base_url: ${mirakl.baseUrl}\n    credentials:\n      api_key: { env: SLIP_KEY }\n    options: { budgets: { OR11: { limit: 600, per: PT1M } } }\n`;
-  await writeFile(path.join(dir, 'orderwire.yaml'), `store: slips.sqlite\nchannels_dir: channels\naccounts:\n${account('pt', 'printemps')}${account('wt', 'worten')}`);
+  // Account pf reaches the marketplace through a loopback proxy that refuses OR73 while `refuseDownloads`.
+  proxy = http.createServer((req, res) => {
+    if (refuseDownloads && req.url?.startsWith('/api/orders/documents/download')) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 404, message: 'Document not available yet' }));
+      return;
+    }
+    void fetch(`${mirakl.baseUrl}${req.url}`, { method: req.method, headers: { authorization: String(req.headers.authorization) } }).then(async (answer) => {
+      res.writeHead(answer.status, Object.fromEntries(answer.headers)).end(Buffer.from(await answer.arrayBuffer()));
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const proxied = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  const account = (id: string, channel: string, baseUrl = mirakl.baseUrl) => `  - id: ${id}\n    channel: ${channel}\n    base_url: ${baseUrl}\n    credentials:\n      api_key: { env: SLIP_KEY }\n    options: { budgets: { OR11: { limit: 600, per: PT1M } } }\n`;
+  await writeFile(path.join(dir, 'orderwire.yaml'), `store: slips.sqlite\nchannels_dir: channels\naccounts:\n${account('pt', 'printemps')}${account('wt', 'worten')}${account('pf', 'printemps', proxied)}`);
   runtime = await openRuntime(await loadConfigFile(path.join(dir, 'orderwire.yaml')), silentLogger(), { env: { SLIP_KEY: mirakl.credentials.apiKey! } });
   api = await buildApiServer({ store: runtime.store, channels: runtime.channels, accounts: runtime.accountConfigs, secretKey: undefined, files: runtime.files });
   await api.listen({ host: '127.0.0.1', port: 0 });
@@ -51,6 +66,7 @@ afterAll(async () => {
   await api?.close();
   await runtime?.close();
   await mirakl?.close();
+  proxy?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -101,10 +117,28 @@ describe('delivery slips (Mirakl OR72 + OR73) for a channel that declares them',
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
     expect(await runtime.files.get(fileId)).toMatchObject({ account: 'pt', order_id: stored!.id, marketplace: { document_id: slips[0]!.id, type: 'SYSTEM_DELIVERY_BILL', size: slips[0]!.size } });
 
-    // Listed again by the next sync: never downloaded twice.
+    // The order route lists it with where to fetch it; the order waiting for acceptance has none.
+    const resource = (await fetch(`${base}/v1/orders/${stored!.id}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json())) as Record<string, unknown>;
+    expect(resource.documents).toEqual([{
+      id: fileId, source: 'marketplace', type: 'SYSTEM_DELIVERY_BILL', file_name: `delivery-slip-${a}.pdf`, size: slips[0]!.size,
+      content_type: 'application/pdf', url: `/v1/documents/${fileId}`, marketplace_document_id: slips[0]!.id,
+    }]);
+    expect(resource.invoice).toEqual({ status: 'none', marketplace_has_invoice: false });
+
+    // order.document_available, once per slip, with where to fetch it.
+    const documentEvents = async () => (await runtime.store.listEvents({ account: 'pt' })).filter((e) => e.type === 'order.document_available');
+    const announced = await documentEvents();
+    expect(announced.map((e) => e.marketplace_order_id).sort()).toEqual([a, b].sort());
+    expect(announced.find((e) => e.marketplace_order_id === a)!.details!.document).toEqual({
+      id: fileId, source: 'marketplace', type: 'SYSTEM_DELIVERY_BILL', file_name: `delivery-slip-${a}.pdf`, content_type: 'application/pdf',
+      size: slips[0]!.size, url: `/v1/documents/${fileId}`, marketplace_document_id: slips[0]!.id,
+    });
+
+    // Listed again by the next sync: never downloaded twice, never announced twice.
     const second = await sync('pt');
     expect(second.calls.map((c) => c.path)).toEqual(['/api/orders/documents']);
     expect(second.documents).toBe(0);
+    expect(await documentEvents()).toHaveLength(2);
   });
 
   it('a channel that declares no documents never lists them (Worten)', async () => {
@@ -112,5 +146,23 @@ describe('delivery slips (Mirakl OR72 + OR73) for a channel that declares them',
     const run = await sync('wt');
     expect(run.calls).toEqual([]);
     expect(run.documents).toBe(0);
+  });
+
+  it('a download the marketplace refuses fails nothing: the order is stored, the slip comes with a later sync', async () => {
+    const id = (await adminCreateOrder(mirakl.baseUrl, { state: 'SHIPPED', lines: 1 })).order_id;
+    refuseDownloads = true;
+    const first = await sync('pf');
+    expect(first.documents).toBe(0);
+    const stored = await runtime.store.getOrder('pf', 'printemps', id);
+    expect(stored!.order.documents).toHaveLength(1);
+    const fileId = marketplaceDocumentFileId({ account: 'pf', channel: 'printemps', marketplace_order_id: id, document_id: stored!.order.documents![0]!.id });
+    expect(await runtime.files.get(fileId)).toBeUndefined();
+    refuseDownloads = false;
+    const second = await sync('pf');
+    // Every slip the account's orders list, refused before, now downloaded once each.
+    const listed = (await runtime.store.listOrders({ account: 'pf', limit: 100 })).items.flatMap((o) => o.order.documents ?? []);
+    expect(listed.length).toBeGreaterThan(0);
+    expect(second.documents).toBe(listed.length);
+    expect(await runtime.files.get(fileId)).toMatchObject({ account: 'pf', order_id: stored!.id });
   });
 });

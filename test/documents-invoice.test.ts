@@ -112,6 +112,14 @@ describe('upload_invoice through the API to both marketplaces', () => {
     const sent = await upload(order.id, { bytes: pdf, name: 'invoice-F2025-0042.pdf', type: 'application/pdf' }, { key: 'inv-1' });
     expect(sent.status).toBe(202);
     expect(sent.body).toMatchObject({ action: 'upload_invoice', state: 'queued' });
+    // Queued: the order shows the invoice uploading, with the stored file and where to fetch it.
+    const orderView = async () => (await fetch(`${base}/v1/orders/${order.id}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json())) as Json;
+    const queued = await orderView();
+    expect(queued.invoice).toEqual({ status: 'uploading', action_id: sent.body.id, marketplace_has_invoice: false });
+    expect(queued.documents).toEqual([{
+      id: sent.body.request.data.invoice.id, source: 'upload', type: 'upload_invoice', file_name: 'invoice-F2025-0042.pdf', size: pdf.length,
+      content_type: 'application/pdf', url: `/v1/documents/${sent.body.request.data.invoice.id}`, action_id: sent.body.id, action_state: 'queued',
+    }]);
     const calls = await deliver(mirakl);
     expect(calls.map((c) => [c.method, c.path, c.status])).toEqual([['POST', `/api/orders/${order.marketplaceId}/documents`, 200]]);
     expect(calls[0]!.body).toEqual({
@@ -122,6 +130,14 @@ describe('upload_invoice through the API to both marketplaces', () => {
     expect(action.state).toBe('succeeded');
     const readBack = await runtime.accounts.get('pcc')!.connector.getOrder(order.marketplaceId);
     expect((readBack!.raw as Json).has_invoice).toBe(true);
+    // order.document_available: the invoice the marketplace accepted.
+    const announced = (await runtime.store.listEvents({ order_id: order.id })).filter((e) => e.type === 'order.document_available');
+    expect(announced.map((e) => e.details!.document)).toEqual([{
+      id: sent.body.request.data.invoice.id, source: 'upload', type: 'upload_invoice', file_name: 'invoice-F2025-0042.pdf', content_type: 'application/pdf',
+      size: pdf.length, url: `/v1/documents/${sent.body.request.data.invoice.id}`, action_id: sent.body.id,
+    }]);
+    // Sent: uploaded, as the marketplace now says too (the worker stored the order read back).
+    expect((await orderView()).invoice).toEqual({ status: 'uploaded', action_id: sent.body.id, marketplace_has_invoice: true });
 
     // The stored document, served with its type and digest to tokens of its account.
     const documentId = action.request.data.invoice.id as string;

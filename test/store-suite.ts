@@ -9,6 +9,7 @@ import type { NewAction, Store, StoredOrder } from '../engine/store/store.ts';
 import type { NormalizedOrder, OrderLine } from '../engine/order/model.ts';
 import { T0, at, line, order, type StoreSuiteOptions } from './helpers/store-orders.ts';
 import { deadlineAlertSuite } from './store-suite-deadlines.ts';
+import { documentEventSuite } from './store-suite-documents.ts';
 import { quarantineSuite } from './store-suite-quarantine.ts';
 import { referenceListSuite } from './store-suite-reference-lists.ts';
 
@@ -475,6 +476,7 @@ export function describeStoreSuite(name: string, openFresh: () => Promise<Store>
 
     quarantineSuite(() => store, options);
     deadlineAlertSuite(() => store);
+    documentEventSuite(() => store);
     referenceListSuite(() => store);
 
     describe('sync runs', () => {

@@ -16,6 +16,7 @@ import { inScope, scopedAccounts } from './auth.ts';
 import type { ApiContext } from './context.ts';
 import { OrderwireError } from '../errors.ts';
 import { apiError } from './problem.ts';
+import { orderDocumentsView } from './order-documents.ts';
 import { historyEntry, linkNext, orderResource, orderResourceText } from './resources.ts';
 import { errorResponses, idParams, limitParam, ORDER_STATUSES, orderSchema, pageOf, security } from './schemas.ts';
 
@@ -111,7 +112,7 @@ export function orderRoutes(ctx: ApiContext) {
       schema: {
         tags: ['orders'],
         summary: 'One order with its lines and status history',
-        description: '`history` lists the order\'s stored events (created, status changes of the order and of its lines, refunds and cancelations recorded on lines with what each added, other updates). `include=raw` adds the marketplace payload as received.',
+        description: '`documents` lists the order\'s documents (those the marketplace lists, with `url` once orderwire downloaded them, and the invoices uploaded through orderwire) and `invoice` its invoice status; the feed (GET /v1/orders) carries the marketplace\'s listing only. `history` lists the order\'s stored events (created, status changes of the order and of its lines, refunds and cancelations recorded on lines with what each added, other updates). `include=raw` adds the marketplace payload as received.',
         security,
         params: idParams,
         querystring: {
@@ -125,8 +126,12 @@ export function orderRoutes(ctx: ApiContext) {
       const { id } = request.params as { id: string };
       const { include } = request.query as { include?: 'raw' };
       const stored = await scopedOrder(request, id);
-      const [acks, history] = await Promise.all([store.getAcknowledgements([id]), store.listEvents({ order_id: id, limit: 1000 })]);
-      return { ...orderResource(stored, acks.get(id), { raw: include === 'raw' }), history: history.map(historyEntry) };
+      const [acks, history, documents] = await Promise.all([
+        store.getAcknowledgements([id]),
+        store.listEvents({ order_id: id, limit: 1000 }),
+        orderDocumentsView({ store, files: ctx.files }, stored),
+      ]);
+      return { ...orderResource(stored, acks.get(id), { raw: include === 'raw' }), ...documents, history: history.map(historyEntry) };
     });
 
     app.put('/v1/orders/:id/acknowledgement', {

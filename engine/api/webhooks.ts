@@ -1,7 +1,7 @@
 /**
  * Webhook endpoints: register (the signing secret is returned once), list, get, delete, and the
  * delivery log. Events: order.created, order.status_changed, order.refunded, order.lines_canceled, order.shipment_added,
- * order.deadline_approaching (engine/sync/deadline-watcher.ts), action.succeeded, action.failed (failed or needs_attention). See engine/webhooks/ for signing
+ * order.document_available (engine/sync/marketplace-documents.ts, the action worker), order.deadline_approaching (engine/sync/deadline-watcher.ts), action.succeeded, action.failed (failed or needs_attention). See engine/webhooks/ for signing
  * and delivery.
  * An endpoint is visible to a token when all its accounts are in the token's scope. Where an
  * endpoint may point is the destination policy's to say (engine/webhooks/destination.ts).

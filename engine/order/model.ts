@@ -168,6 +168,8 @@ export interface NormalizedOrder {
   tracking?: Tracking;
   /** Parcels shipped so far, oldest first, where the platform reads them; absent when none. */
   parcels?: Parcel[];
+  /** Whether the marketplace has the customer invoice of the order (Mirakl OR11 `has_invoice`), where it says. */
+  has_invoice?: boolean;
   /** Documents the marketplace lists on the order, where the platform reads them; absent when none. */
   documents?: MarketplaceDocument[];
   /**

@@ -33,8 +33,8 @@ export interface OrderAcknowledgement {
   import_error_at?: string;
 }
 
-export type WebhookEventType = 'order.created' | 'order.status_changed' | 'order.refunded' | 'order.lines_canceled' | 'order.shipment_added' | 'order.deadline_approaching' | 'action.succeeded' | 'action.failed';
-export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = ['order.created', 'order.status_changed', 'order.refunded', 'order.lines_canceled', 'order.shipment_added', 'order.deadline_approaching', 'action.succeeded', 'action.failed'];
+export type WebhookEventType = 'order.created' | 'order.status_changed' | 'order.refunded' | 'order.lines_canceled' | 'order.shipment_added' | 'order.document_available' | 'order.deadline_approaching' | 'action.succeeded' | 'action.failed';
+export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = ['order.created', 'order.status_changed', 'order.refunded', 'order.lines_canceled', 'order.shipment_added', 'order.document_available', 'order.deadline_approaching', 'action.succeeded', 'action.failed'];
 
 export interface WebhookEndpoint {
   id: string;

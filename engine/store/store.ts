@@ -61,15 +61,43 @@ export interface OrderEvent {
    * entry per line: what was added); `order.lines_canceled`: the same for cancelations;
    * `order.shipment_added`: lines gained units in parcels (details.lines: the units per line).
    */
-  type: 'order.created' | 'order.status_changed' | 'line.status_changed' | 'order.updated' | 'order.refunded' | 'order.lines_canceled' | 'order.shipment_added';
+  type: 'order.created' | 'order.status_changed' | 'line.status_changed' | 'order.updated' | 'order.refunded' | 'order.lines_canceled' | 'order.shipment_added' | 'order.document_available';
   line_id?: string;
   from_status?: OrderStatus;
   to_status?: OrderStatus;
   from_marketplace_status?: string;
   to_marketplace_status?: string;
-  /** order.refunded and order.lines_canceled: per line, the quantity and amounts added; order.shipment_added: per line, the units shipped. */
-  details?: { lines: Array<EventLineAmounts | EventLineUnits> };
+  /** order.refunded and order.lines_canceled: per line, the quantity and amounts added; order.shipment_added: per line, the units shipped; order.document_available: the document (and no lines). */
+  details?: { lines: Array<EventLineAmounts | EventLineUnits>; document?: EventDocument };
   at: string;
+}
+
+/**
+ * order.document_available: a document of the order can be fetched from orderwire (a marketplace
+ * document downloaded into the document store), or the marketplace confirmed the invoice uploaded.
+ */
+export interface EventDocument {
+  /** orderwire's document id (GET /v1/documents/{id}). */
+  id: string;
+  source: 'marketplace' | 'upload';
+  /** The marketplace's type code, or upload_invoice. */
+  type: string;
+  file_name: string;
+  content_type: string;
+  size: number;
+  url: string;
+  marketplace_document_id?: string;
+  action_id?: string;
+}
+
+/** A document event to record: the order it belongs to and the document. */
+export interface NewDocumentEvent {
+  order_id: string;
+  account: string;
+  channel: string;
+  marketplace_order_id: string;
+  document: EventDocument;
+  at?: string;
 }
 
 /** order.shipment_added: units of a line in the parcels added. */
@@ -416,6 +444,11 @@ export interface Store extends ApiStore {
    * daemons.
    */
   recordDeadlineAlerts(now: Date, leads: DeadlineLeads, limit?: number): Promise<DeadlineAlert[]>;
+  /**
+   * Records `order.document_available` in the order's events (and its webhook, when endpoints
+   * exist), without changing the order's version. Returns the event.
+   */
+  recordDocumentEvent(event: NewDocumentEvent): Promise<OrderEvent>;
 
   /**
    * Queues an action. Same idempotency key -> the stored one with `existing: true` (never a

@@ -23,6 +23,7 @@ import type { Logger } from '../log.ts';
 import type { NormalizedOrder } from '../order/model.ts';
 import type { ActionPatch, ActionProgress, Store, StoredAction } from '../store/store.ts';
 import type { AccountRuntime } from './account.ts';
+import { documentUrl } from './marketplace-documents.ts';
 
 export interface WorkerAccount {
   account: AccountRuntime;
@@ -287,8 +288,29 @@ class Attempt {
   }
 
   async #finish(state: 'succeeded' | 'failed' | 'needs_attention', patch: ActionPatch): Promise<void> {
+    // Before the action is marked done: a crash in between settles it again by read-back and
+    // records the event again (at least once, like every webhook), never not at all.
+    if (state === 'succeeded') await this.#documentsSent();
     await this.#update({ state, ...patch, release: true });
     this.#o.onOutcome?.({ ...this.#action, state }, state);
+  }
+
+  /** order.document_available for each file a succeeded action sent (the invoice of upload_invoice). */
+  async #documentsSent(): Promise<void> {
+    const action = this.#action;
+    const files = Object.values(action.request.data).filter(isSentFile);
+    if (files.length === 0) return;
+    const stored = await this.#o.store.getOrder(action.account, action.channel, action.marketplace_order_id);
+    if (!stored) return;
+    for (const file of files) {
+      await this.#o.store.recordDocumentEvent({
+        order_id: stored.id,
+        account: action.account,
+        channel: action.channel,
+        marketplace_order_id: action.marketplace_order_id,
+        document: { id: file.id, source: 'upload', type: action.action, file_name: file.file_name, content_type: file.content_type, size: file.size, url: documentUrl(file.id), action_id: action.id },
+      });
+    }
   }
 
   async #refresh(entry: WorkerAccount): Promise<void> {
@@ -300,4 +322,10 @@ class Attempt {
       this.#log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not re-read the order after the action');
     }
   }
+}
+
+/** A stored document in an action's data (a `file` field's value). */
+function isSentFile(v: unknown): v is { id: string; file_name: string; content_type: string; size: number; sha256: string } {
+  const f = v as { id?: unknown; sha256?: unknown; file_name?: unknown; content_type?: unknown; size?: unknown } | null;
+  return f !== null && typeof f === 'object' && typeof f.id === 'string' && typeof f.sha256 === 'string' && typeof f.file_name === 'string' && typeof f.content_type === 'string' && typeof f.size === 'number';
 }

@@ -53,6 +53,24 @@ export interface DocumentFetchOutcome {
   failed: number;
 }
 
+/** Where the API serves a stored document. */
+export function documentUrl(id: string): string {
+  return `/v1/documents/${encodeURIComponent(id)}`;
+}
+
+/** order.document_available for a marketplace document just stored. */
+export function recordMarketplaceDocument(store: Pick<Store, 'recordDocumentEvent'>) {
+  return async (order: { id: string; order: NormalizedOrder }, doc: MarketplaceDocument, kept: KeptDocument): Promise<void> => {
+    await store.recordDocumentEvent({
+      order_id: order.id,
+      account: order.order.account,
+      channel: order.order.channel,
+      marketplace_order_id: order.order.marketplace_order_id,
+      document: { id: kept.id, source: 'marketplace', type: doc.type, file_name: kept.file_name, content_type: kept.content_type, size: kept.size, url: documentUrl(kept.id), marketplace_document_id: doc.id },
+    });
+  };
+}
+
 /** The documents of `order` the channel downloads. */
 export function documentsToFetch(account: AccountRuntime, order: NormalizedOrder): MarketplaceDocument[] {
   const wanted = account.channel.documents?.download;

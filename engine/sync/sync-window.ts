@@ -8,7 +8,7 @@ import type { Logger } from '../log.ts';
 import type { NormalizedOrder } from '../order/model.ts';
 import type { Store, SyncRun } from '../store/store.ts';
 import type { AccountRuntime } from './account.ts';
-import { fetchMarketplaceDocuments, type DocumentFetchDeps, type DownloadStore } from './marketplace-documents.ts';
+import { fetchMarketplaceDocuments, recordMarketplaceDocument, type DocumentFetchDeps, type DownloadStore } from './marketplace-documents.ts';
 import { RunQuarantine } from './quarantine.ts';
 import { catchUpWindow, incrementalWindow, type PlannedWindow, type WindowSettings } from './windows.ts';
 
@@ -94,6 +94,7 @@ export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { sinc
   runLog.info({ from: window.from.toISOString(), to: window.to.toISOString() }, 'sync started');
   const quarantine = new RunQuarantine(store, account, run.id, runLog);
   const batchSize = deps.commitBatch ?? 1_000;
+  const recordDocument = recordMarketplaceDocument(store);
   let buffer: NormalizedOrder[] = [];
   const flush = async (page: number): Promise<void> => {
     if (buffer.length === 0) return;
@@ -104,7 +105,14 @@ export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { sinc
     totals.updated += res.updated;
     if (deps.files && account.channel.documents) {
       const docs = await fetchMarketplaceDocuments(
-        { store, connector, files: deps.files, account, log: runLog, ...(deps.onDocumentStored && { onStored: deps.onDocumentStored }) },
+        {
+          store, connector, files: deps.files, account, log: runLog,
+          // order.document_available (event and webhook), then the caller's hook.
+          onStored: async (order, doc, kept) => {
+            await recordDocument(order, doc, kept);
+            await deps.onDocumentStored?.(order, doc, kept);
+          },
+        },
         orders,
         options.signal,
       );

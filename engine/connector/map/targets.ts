@@ -5,7 +5,7 @@
  * and must have) and the check of every mapped order.
  */
 export type TargetField =
-  | { kind: 'string' | 'number' | 'date'; required: boolean }
+  | { kind: 'string' | 'number' | 'date' | 'boolean'; required: boolean }
   | { kind: 'object'; required: boolean; fields: TargetObject }
   | { kind: 'array'; required: boolean; item: TargetObject };
 
@@ -96,6 +96,7 @@ export const ORDER_TARGET: TargetObject = {
   fulfillment_code: str(),
   tracking: { kind: 'object', required: false, fields: { carrier_code: str(), carrier_name: str(), number: str(), url: str() } },
   parcels: { kind: 'array', required: false, item: PARCEL_TARGET },
+  has_invoice: { kind: 'boolean', required: false },
   documents: { kind: 'array', required: false, item: DOCUMENT_TARGET },
   acceptance_deadline: date(),
   shipping_deadline: date(),
@@ -122,6 +123,9 @@ export function checkObject(value: Record<string, unknown>, target: TargetObject
         break;
       case 'number':
         if (typeof v !== 'number' || !Number.isFinite(v)) return `${where}: expected a number, got ${JSON.stringify(v)}`;
+        break;
+      case 'boolean':
+        if (typeof v !== 'boolean') return `${where}: expected true or false, got ${JSON.stringify(v)}`;
         break;
       case 'date':
         if (typeof v !== 'string' || !ISO_UTC.test(v)) return `${where}: expected a UTC ISO-8601 date, got ${JSON.stringify(v)}`;

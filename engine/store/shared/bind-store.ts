@@ -21,7 +21,7 @@ export const DATA_METHODS = [
   'createApiToken', 'findApiToken', 'listApiTokens', 'revokeApiToken', 'acknowledgeOrder', 'reportImportError', 'getAcknowledgements',
   'createWebhookEndpoint', 'getWebhookEndpoint', 'listWebhookEndpoints', 'deleteWebhookEndpoint', 'claimWebhookDeliveries',
   'recordDeliveryAttempt', 'listWebhookDeliveries', 'countOrdersByStatus', 'countActionsByState', 'lastEventSeq',
-  'redactExpiredPersonalData', 'erasePersonalData', 'recordDeadlineAlerts',
+  'redactExpiredPersonalData', 'erasePersonalData', 'recordDeadlineAlerts', 'recordDocumentEvent',
 ] as const satisfies readonly DataMethod[];
 
 // Fails to compile when the Store gains a data method the list above does not name.

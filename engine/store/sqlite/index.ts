@@ -15,6 +15,7 @@ import * as referenceLists from './reference-lists.ts';
 import * as runs from './runs.ts';
 import * as privacy from './privacy.ts';
 import * as deadlines from './deadlines.ts';
+import * as documents from './documents.ts';
 import * as sharing from './sharing.ts';
 
 export async function openSqliteStore(file: string): Promise<Store> {
@@ -39,6 +40,6 @@ export async function openSqliteStore(file: string): Promise<Store> {
         }
       },
     },
-    { ...orders, ...actions, ...runs, ...quarantine, ...referenceLists, ...api, ...sharing, ...privacy, ...deadlines, countOrders: (d, filter = {}) => orders.countOrders(d, filter) },
+    { ...orders, ...actions, ...runs, ...quarantine, ...referenceLists, ...api, ...sharing, ...privacy, ...deadlines, ...documents, countOrders: (d, filter = {}) => orders.countOrders(d, filter) },
   );
 }
