@@ -10,57 +10,25 @@
  *   through the action worker, each 202 followed on /shared/process-status until bol.com says
  *   SUCCESS or FAILURE, and a request off the contract refused by Prism before bol.com sees it.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadChannel } from '../engine/channel/load.ts';
-import type { Channel } from '../engine/channel/model.ts';
-import type { Connector } from '../engine/connector/connector.ts';
-import { createConnector, loadPlatform, parsePlatform, PLATFORMS_DIR } from '../engine/connector/declarative.ts';
+import { createConnector, parsePlatform, PLATFORMS_DIR } from '../engine/connector/declarative.ts';
 import { silentLogger } from '../engine/log.ts';
-import { openStore } from '../engine/store/open.ts';
-import type { Store } from '../engine/store/store.ts';
-import type { AccountRuntime } from '../engine/sync/account.ts';
 import { ActionWorker } from '../engine/sync/action-worker.ts';
 import { submitAction } from '../engine/sync/submit-action.ts';
-import { syncWindow, type SyncDeps } from '../engine/sync/sync-window.ts';
+import { syncWindow } from '../engine/sync/sync-window.ts';
 import { BOL_CLIENT, startBolUpstream, type BolUpstream } from './helpers/bol-upstream.ts';
+import { openAccountWorld, type AccountWorld } from './helpers/account-world.ts';
 import { startPrism, type Prism } from './helpers/prism.ts';
 
 const SPEC = path.resolve(import.meta.dirname, 'fixtures/marketplace/bol/retailer-v10-orders.openapi.json');
 
-interface World {
-  store: Store;
-  channel: Channel;
-  account: AccountRuntime;
-  connector: Connector;
-  deps: SyncDeps;
-  dir: string;
-  close(): Promise<void>;
-}
+type World = AccountWorld;
 
-async function world(baseUrl: string, authUrl: string, importFulfilledOrders = false): Promise<World> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'orderwire-bol-'));
-  const store = await openStore(path.join(dir, 'orderwire.sqlite'));
-  await store.migrate();
-  const channel = await loadChannel('bol');
-  const account: AccountRuntime = { id: 'bol-shop', channel, baseUrl, authUrl, credentials: BOL_CLIENT, enabled: true, importFulfilledOrders, pollEveryMs: 900_000, concurrency: 2 };
-  const connector = createConnector({ account: account.id, channel, baseUrl, authUrl, credentials: account.credentials }, await loadPlatform('bol'), { budgets: false, retry: { baseDelayMs: 5, maxDelayMs: 50 } });
-  const deps: SyncDeps = { store, connector, account, log: silentLogger(), now: () => new Date(), windows: { overlapMs: 120_000, safetyMarginMs: 0 } };
-  return {
-    store,
-    channel,
-    account,
-    connector,
-    deps,
-    dir,
-    async close() {
-      await connector.close();
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+function world(baseUrl: string, authUrl: string, importFulfilledOrders = false): Promise<World> {
+  return openAccountWorld({ channel: 'bol', account: 'bol-shop', baseUrl, authUrl, credentials: BOL_CLIENT, importFulfilledOrders });
 }
 
 it('the bol channel\'s cancellation reasons are exactly the reason codes of bol.com\'s document', async () => {

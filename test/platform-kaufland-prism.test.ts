@@ -15,56 +15,28 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadChannel } from '../engine/channel/load.ts';
-import type { Channel } from '../engine/channel/model.ts';
-import type { Connector } from '../engine/connector/connector.ts';
 import { createConnector, loadPlatform, parsePlatform, PLATFORMS_DIR } from '../engine/connector/declarative.ts';
 import { silentLogger } from '../engine/log.ts';
-import { openStore } from '../engine/store/open.ts';
-import type { Store } from '../engine/store/store.ts';
-import type { AccountRuntime } from '../engine/sync/account.ts';
 import { ActionWorker } from '../engine/sync/action-worker.ts';
 import { refreshAccountLists } from '../engine/sync/reference-lists.ts';
 import { submitAction } from '../engine/sync/submit-action.ts';
-import { syncWindow, type SyncDeps } from '../engine/sync/sync-window.ts';
+import { syncWindow } from '../engine/sync/sync-window.ts';
 import { runCli } from './helpers/cli-process.ts';
 import { KAUFLAND_CLIENT, startKauflandUpstream, type KauflandUpstream } from './helpers/kaufland-upstream.ts';
+import { openAccountWorld, type AccountWorld } from './helpers/account-world.ts';
 import { startPrism, type Prism } from './helpers/prism.ts';
 
 const SPEC = path.resolve(import.meta.dirname, 'fixtures/marketplace/kaufland/seller-api-v2-orders.openapi.json');
 const DAY = 86_400_000;
 
-interface World {
-  store: Store;
-  channel: Channel;
-  account: AccountRuntime;
-  connector: Connector;
-  deps: SyncDeps;
+interface World extends AccountWorld {
   worker: ActionWorker;
-  close(): Promise<void>;
 }
 
 async function world(baseUrl: string): Promise<World> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'orderwire-kaufland-'));
-  const store = await openStore(path.join(dir, 'orderwire.sqlite'));
-  await store.migrate();
-  const channel = await loadChannel('kaufland');
-  const account: AccountRuntime = { id: 'kaufland-shop', channel, baseUrl, credentials: KAUFLAND_CLIENT, enabled: true, importFulfilledOrders: false, pollEveryMs: 900_000, concurrency: 2 };
-  const connector = createConnector({ account: account.id, channel, baseUrl, credentials: account.credentials }, await loadPlatform('kaufland'), { budgets: false, retry: { baseDelayMs: 5, maxDelayMs: 50 } });
-  const deps: SyncDeps = { store, connector, account, log: silentLogger(), now: () => new Date(), windows: { overlapMs: 120_000, safetyMarginMs: 0 } };
-  const worker = new ActionWorker({ store, accounts: new Map([[account.id, { account, connector }]]), log: silentLogger(), owner: 'kaufland-test', leaseMs: 120_000, maxAttempts: 3, backoffMs: () => 0 });
-  return {
-    store,
-    channel,
-    account,
-    connector,
-    deps,
-    worker,
-    async close() {
-      await connector.close();
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  const w = await openAccountWorld({ channel: 'kaufland', account: 'kaufland-shop', baseUrl, credentials: KAUFLAND_CLIENT });
+  const worker = new ActionWorker({ store: w.store, accounts: new Map([[w.account.id, { account: w.account, connector: w.connector }]]), log: silentLogger(), owner: 'kaufland-test', leaseMs: 120_000, maxAttempts: 3, backoffMs: () => 0 });
+  return { ...w, worker };
 }
 
 interface Spec {
