@@ -5,9 +5,10 @@
  * not kept; a document listed with a new size is downloaded again and kept only if its bytes
  * differ (SHA-256); only the channel's types are asked for.
  */
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadChannel } from '../engine/channel/load.ts';
 import type { Connector } from '../engine/connector/connector.ts';
@@ -45,7 +46,7 @@ function connector(answers: Array<Buffer | Error>): Pick<Connector, 'downloadDoc
       calls.push(doc.id);
       const next = answers.shift();
       if (!next || next instanceof Error) throw next ?? new Error('no answer');
-      await writeFile(saveTo.path, next);
+      await saveTo.write(Readable.from([next]));
       return { size: next.length, sha256: createHash('sha256').update(next).digest('hex'), contentType: 'application/pdf' };
     },
   };

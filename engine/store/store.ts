@@ -15,6 +15,7 @@ import type { ActionName, NormalizedStatus } from '../channel/model.ts';
 import type { NormalizedOrder, OrderStatus } from '../order/model.ts';
 import type { ActionRequest } from '../rules/request.ts';
 import type { ApiStore } from './api-store.ts';
+import type { StoredFile } from './document-store.ts';
 
 export type * from './api-store.ts';
 
@@ -91,6 +92,12 @@ export interface EventDocument {
 }
 
 /** A document event to record: the order it belongs to and the document. */
+/** A document kept in the database: its metadata, the content holding its bytes and how many chunks it has. */
+export interface StoredFileRecord extends StoredFile {
+  content: string;
+  chunks: number;
+}
+
 export interface NewDocumentEvent {
   order_id: string;
   account: string;
@@ -449,6 +456,29 @@ export interface Store extends ApiStore {
    * exist), without changing the order's version. Returns the event.
    */
   recordDocumentEvent(event: NewDocumentEvent): Promise<OrderEvent>;
+
+  /*
+   * Document bytes in the database (config `documents.store: database`, migration 016; the
+   * document store over them is engine/store/database-documents.ts). A document's bytes are a
+   * `content` (an id of its own) written as numbered chunks; a document names the content it has.
+   */
+  /** One chunk of a content being written (seq from 0). */
+  writeFileChunk(content: string, seq: number, data: Uint8Array): Promise<void>;
+  /**
+   * Makes `content` (its `chunks` written) document `file.id` in one transaction: inserted, or
+   * replacing the metadata and content it had (the replaced content's chunks are deleted).
+   */
+  commitStoredFile(file: StoredFile, content: string, chunks: number): Promise<void>;
+  /** A document's metadata and content, or undefined. */
+  getStoredFile(id: string): Promise<StoredFileRecord | undefined>;
+  /** Every document's metadata, oldest first. */
+  listStoredFiles(): Promise<StoredFile[]>;
+  /** One chunk of a content, or undefined when there is none at `seq`. */
+  readFileChunk(content: string, seq: number): Promise<Uint8Array | undefined>;
+  /** Deletes a document and its chunks; absent already is fine. */
+  removeStoredFile(id: string): Promise<void>;
+  /** Deletes the chunks of a content no document names (a write that failed or lost a race). */
+  discardFileContent(content: string): Promise<void>;
 
   /**
    * Queues an action. Same idempotency key -> the stored one with `existing: true` (never a

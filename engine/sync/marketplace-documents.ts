@@ -9,6 +9,7 @@
  * the next time the order is listed.
  */
 import type { Connector } from '../connector/connector.ts';
+import type { DownloadSink } from '../connector/http/client.ts';
 import { OrderwireError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { MarketplaceDocument, NormalizedOrder } from '../order/model.ts';
@@ -25,13 +26,13 @@ export interface KeptDocument {
   marketplace?: { document_id: string; type: string; size?: number };
 }
 
-/** What this step needs of the document store (engine/store/files.ts FileStore; sync sees the store layer through types it declares). */
+/** What this step needs of the document store (engine/store/document-store.ts, files or database; sync sees the store layer through types it declares). */
 export interface DownloadStore {
   marketplaceDocumentId(key: { account: string; channel: string; marketplace_order_id: string; document_id: string }): string;
   get(id: string): Promise<KeptDocument | undefined>;
   saveDownload(
     id: string,
-    download: (path: string) => Promise<{ size: number; sha256: string; contentType: string }>,
+    download: (sink: DownloadSink) => Promise<{ size: number; sha256: string; contentType: string }>,
     meta: { file_name: string; account: string; order_id: string; marketplace: { document_id: string; type: string; size?: number } },
   ): Promise<{ stored: KeptDocument; changed: boolean }>;
 }
@@ -99,8 +100,8 @@ export async function fetchMarketplaceDocuments(deps: DocumentFetchDeps, orders:
       try {
         const result = await deps.files.saveDownload(
           id,
-          async (path) => {
-            const saved = await deps.connector.downloadDocument(order, doc, { path, maxBytes: spec.maxBytes }, signal);
+          async (write) => {
+            const saved = await deps.connector.downloadDocument(order, doc, { write, maxBytes: spec.maxBytes }, signal);
             // The listing says how big it is: a body of another size was cut short (or is not it).
             if (doc.size !== undefined && saved.size !== doc.size) throw new OrderwireError('DOCUMENT_DOWNLOAD_FAILED', `document ${doc.id}: ${saved.size} bytes received, the marketplace lists ${doc.size}`);
             return saved;
