@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
+import { Writable } from 'node:stream';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,8 +21,10 @@ import { createToken } from '../engine/api/tokens.ts';
 import { CHANNELS_DIR } from '../engine/channel/load.ts';
 import { loadConfigFile } from '../engine/config/load.ts';
 import { openRuntime, type Runtime } from '../engine/daemon/runtime.ts';
-import { silentLogger } from '../engine/log.ts';
+import { createLogger, silentLogger } from '../engine/log.ts';
 import { marketplaceDocumentFileId } from '../engine/store/files.ts';
+import { DocumentDownloadRetrier } from '../engine/sync/document-retrier.ts';
+import { DEFAULT_DOWNLOAD_RETRY } from '../engine/sync/marketplace-documents.ts';
 import { syncWindow } from '../engine/sync/sync-window.ts';
 import { DOCUMENT_BACKENDS, type DocumentBackendSetup } from './helpers/document-backends.ts';
 import { adminCalls, adminCreateOrder, type CallEntry } from './helpers/sim-admin.ts';
@@ -35,6 +38,8 @@ for (const backend of DOCUMENT_BACKENDS) describe.skipIf(backend.skip)(`delivery
   let token: string;
   let proxy: http.Server;
   let refuseDownloads = false;
+  /** OR73 requests the proxy refused (they never reach the marketplace's call log). */
+  let refused = 0;
   let backendSetup: DocumentBackendSetup;
 
   beforeAll(async () => {
@@ -48,6 +53,7 @@ for (const backend of DOCUMENT_BACKENDS) describe.skipIf(backend.skip)(`delivery
     // Account pf reaches the marketplace through a loopback proxy that refuses OR73 while `refuseDownloads`.
     proxy = http.createServer((req, res) => {
       if (refuseDownloads && req.url?.startsWith('/api/orders/documents/download')) {
+      refused++;
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 404, message: 'Document not available yet' }));
         return;
       }
@@ -170,6 +176,85 @@ for (const backend of DOCUMENT_BACKENDS) describe.skipIf(backend.skip)(`delivery
       expect(listed.length).toBeGreaterThan(0);
       expect(second.documents).toBe(listed.length);
       expect(await runtime.files.get(fileId)).toMatchObject({ account: 'pf', order_id: stored!.id });
+    });
+
+    it('a refused download is tried again by the daemon on its own, without the order being listed again, on a backoff', async () => {
+      const id = (await adminCreateOrder(mirakl.baseUrl, { state: 'SHIPPED', lines: 1 })).order_id;
+      refuseDownloads = true;
+      let clock = Date.now();
+      expect((await sync('pf')).documents).toBe(0);
+      const stored = (await runtime.store.getOrder('pf', 'printemps', id))!;
+      const fileId = marketplaceDocumentFileId({ account: 'pf', channel: 'printemps', marketplace_order_id: id, document_id: stored.order.documents![0]!.id });
+      const outcomes: string[] = [];
+      const retrier = new DocumentDownloadRetrier({ store: runtime.store, accounts: runtime.accounts, files: runtime.files, log: runtime.log, now: () => new Date(clock), retry: DEFAULT_DOWNLOAD_RETRY, onOutcome: (_a, o) => outcomes.push(o) });
+      const calls = async (since: number) => (await adminCalls(mirakl.baseUrl, since)).filter((c) => c.path.startsWith('/api/orders'));
+      const lastSeq = async () => (await adminCalls(mirakl.baseUrl)).at(-1)?.seq ?? 0;
+
+      // Not due before the backoff's first minute: nothing is asked of the marketplace.
+      let since = await lastSeq();
+      expect(await retrier.runOnce()).toEqual({ downloaded: 0, failed: 0, cleared: 0 });
+      expect(await calls(since)).toEqual([]);
+      // Due, still refused: one OR73 (refused by the proxy) and nothing else (no listing), tried again later.
+      clock += 61_000;
+      since = await lastSeq();
+      const refusedBefore = refused;
+      expect(await retrier.runOnce()).toEqual({ downloaded: 0, failed: 1, cleared: 0 });
+      expect(refused - refusedBefore).toBe(1);
+      expect(await calls(since)).toEqual([]);
+      // The next attempt waits twice as long: a minute later nothing is due.
+      clock += 61_000;
+      expect(await retrier.runOnce()).toEqual({ downloaded: 0, failed: 0, cleared: 0 });
+      // The marketplace serves it again: the daemon downloads it on its own, from the order it stored.
+      refuseDownloads = false;
+      clock += 121_000;
+      since = await lastSeq();
+      expect(await retrier.runOnce()).toEqual({ downloaded: 1, failed: 0, cleared: 0 });
+      expect((await calls(since)).map((c) => [c.path, c.status])).toEqual([['/api/orders/documents/download', 200]]);
+      expect(await runtime.files.get(fileId)).toMatchObject({ account: 'pf', order_id: stored.id });
+      expect(outcomes).toEqual(['failed', 'downloaded']);
+      // order.document_available, as when a sync downloads it.
+      expect((await runtime.store.listEvents({ order_id: stored.id })).filter((e) => e.type === 'order.document_available')).toHaveLength(1);
+      // Nothing pending any more.
+      clock += 3_600_000;
+      expect(await retrier.runOnce()).toEqual({ downloaded: 0, failed: 0, cleared: 0 });
+    });
+
+    it('gives up after the last attempt, reported once as an error (DOCUMENT_DOWNLOAD_FAILED), and tries no more', async () => {
+      const id = (await adminCreateOrder(mirakl.baseUrl, { state: 'SHIPPED', lines: 1 })).order_id;
+      refuseDownloads = true;
+      try {
+        let clock = Date.now();
+        const logs: Array<Record<string, unknown>> = [];
+        const log = createLogger({ level: 'info', destination: new Writable({ write(chunk, _enc, done) { logs.push(JSON.parse(String(chunk)) as Record<string, unknown>); done(); } }) });
+        const policy = { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 2_000 };
+        const entry = runtime.accounts.get('pf')!;
+        const syncOutcome = await syncWindow(
+          { store: runtime.store, connector: entry.connector, account: entry.account, log, now: () => new Date(clock), windows: { overlapMs: 60_000, safetyMarginMs: 0 }, files: runtime.files },
+          'manual',
+          { since: new Date(Date.now() - 3_600_000) },
+        );
+        expect(syncOutcome.documents).toBe(0);
+        const outcomes: string[] = [];
+        const retrier = new DocumentDownloadRetrier({ store: runtime.store, accounts: new Map([['pf', entry]]), files: runtime.files, log, now: () => new Date(clock), retry: policy, onOutcome: (_a, o) => outcomes.push(o) });
+        const attempts = async () => {
+          const before = refused;
+          // Past any backoff (the sync's first failure waits the default minute).
+          clock += 3_600_000;
+          await retrier.runOnce();
+          return refused - before;
+        };
+        // The sync's attempt was the first; the daemon's second and third (its last) follow, then none.
+        const tried = [await attempts(), await attempts(), await attempts(), await attempts()];
+        expect(tried.map((n) => n > 0)).toEqual([true, true, false, false]);
+        expect(outcomes).toEqual(['failed', 'gave_up']);
+        const stored = (await runtime.store.getOrder('pf', 'printemps', id))!;
+        const gaveUp = logs.filter((l) => l.level === 50 && l.code === 'DOCUMENT_DOWNLOAD_FAILED');
+        expect(gaveUp.filter((l) => l.order === id)).toEqual([expect.objectContaining({ attempts: 3, msg: expect.stringContaining('given up') })]);
+        const fileId = marketplaceDocumentFileId({ account: 'pf', channel: 'printemps', marketplace_order_id: id, document_id: stored.order.documents![0]!.id });
+        expect(await runtime.files.get(fileId)).toBeUndefined();
+      } finally {
+        refuseDownloads = false;
+      }
     });
   });
 });

@@ -23,6 +23,7 @@ export const DATA_METHODS = [
   'recordDeliveryAttempt', 'listWebhookDeliveries', 'countOrdersByStatus', 'countActionsByState', 'lastEventSeq',
   'redactExpiredPersonalData', 'erasePersonalData', 'recordDeadlineAlerts', 'recordDocumentEvent',
   'writeFileChunk', 'commitStoredFile', 'getStoredFile', 'listStoredFiles', 'readFileChunk', 'removeStoredFile', 'discardFileContent',
+  'failDocumentDownload', 'clearDocumentDownload', 'claimDocumentDownloads',
 ] as const satisfies readonly DataMethod[];
 
 // Fails to compile when the Store gains a data method the list above does not name.
