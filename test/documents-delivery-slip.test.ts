@@ -153,6 +153,11 @@ for (const backend of DOCUMENT_BACKENDS) describe.skipIf(backend.skip)(`delivery
       expect(await documentEvents()).toHaveLength(2);
     });
 
+    it('GET /v1/channels/{id} says which documents the channel downloads', async () => {
+      const described = (await fetch(`${base}/v1/channels/printemps`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json())) as { documents: unknown };
+      expect(described.documents).toEqual({ download: { types: ['SYSTEM_DELIVERY_BILL'], max_bytes: expect.any(Number), source: expect.any(String) }, upload: [] });
+    });
+
     it('a channel that declares no documents never lists them (Worten)', async () => {
       await adminCreateOrder(mirakl.baseUrl, { state: 'SHIPPED', lines: 1 });
       const run = await sync('wt');

@@ -165,6 +165,14 @@ for (const backend of DOCUMENT_BACKENDS) describe.skipIf(backend.skip)(`invoices
       expect(await backendSetup.footprint()).toEqual(before);
     });
 
+    it('GET /v1/channels/{id} says which file each action uploads, of which types and how large', async () => {
+      const described = (await fetch(`${base}/v1/channels/pccomponentes`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json())) as Json;
+      expect(described.documents).toEqual({
+        download: null,
+        upload: [{ action: 'upload_invoice', field: 'invoice', statuses: ['accepted', 'waiting_shipment', 'shipped', 'closed'], required: true, content_types: ['application/pdf'], max_bytes: 10_485_760 }],
+      });
+    });
+
     it('Octopia (invoice-documents): the PDF of a shipped order reaches the marketplace exactly', async () => {
       const order = await storedOrder('cd', octopia, { status: 'Shipped', lines: 1 });
       const sent = await upload(order.id, { bytes: pdf, name: 'invoice-F2025-0042.pdf', type: 'application/pdf' });
