@@ -1,7 +1,8 @@
 /**
  * Listing a window: page after page through the platform's paginator, each page mapped and handed
- * to the caller in order. The next page is requested while the caller handles this one (at most
- * one page ahead), so pages are streamed, never accumulated.
+ * to the caller in order. The next page is requested as soon as this one is read, before its
+ * records are mapped, so the marketplace prepares it while this one is mapped and committed (at
+ * most one page ahead): pages are streamed, never accumulated.
  */
 import { OrderwireError } from '../errors.ts';
 import type { ListResult, OrderPage, TimeWindow } from './connector.ts';
@@ -61,12 +62,13 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
   let fresh = 0;
   let lastTotal: number | undefined;
   const result: ListResult = { pages: 0, records: 0, requests: 0 };
-  const fetchPage = (q: PageQuery) =>
+  // A budget counted per listing is spent by its first request only.
+  const fetchPage = (q: PageQuery, first = false) =>
     client.send(
-      { endpoint: request.endpoint, method: request.method, url, query: { ...base, ...q }, idempotent: true, ...(request.headers && { headers: request.headers }), budget: !perListing || result.pages === 0 },
+      { endpoint: request.endpoint, method: request.method, url, query: { ...base, ...q }, idempotent: true, ...(request.headers && { headers: request.headers }), budget: !perListing || first },
       signal,
     );
-  let pending = fetchPage(query);
+  let pending = fetchPage(query, true);
   while (query) {
     const exchange = await pending;
     result.requests += exchange.attempts;
@@ -79,6 +81,15 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
     }
     let list = listed;
     let normalizeRecord = normalize;
+    // The page after this one, asked before this one is mapped: what it is depends on this page's
+    // records only through a gap (below), which is rare; then it is dropped and the re-read asked.
+    // Not with detail requests: their records replace the list the next page is computed from.
+    // Attached reads only add to each record, so their requests simply run beside this one.
+    let ahead: { query: PageQuery; exchange: ReturnType<typeof fetchPage> } | undefined;
+    if (!platform.list.detail) {
+      const guess = paginator.next(query, exchange.body, listed.length, listed);
+      if (guess) ahead = { query: guess, exchange: settled(fetchPage(guess)) };
+    }
     if (platform.list.detail) {
       const details = await fetchDetails(deps, listed, platform.list.detail.concurrency, signal);
       result.requests += details.requests;
@@ -124,10 +135,15 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
       chained = ids;
       next = paginator.next(query, exchange.body, list.length, list);
     }
-    if (next) {
-      pending = fetchPage(next);
-      // A failure of the prefetch surfaces when it is awaited; never as an unhandled rejection.
-      pending.catch(() => undefined);
+    if (ahead && next && sameQuery(ahead.query, next)) {
+      pending = ahead.exchange;
+    } else {
+      if (ahead) {
+        // Asked for nothing: its requests still count, its records are not used.
+        const dropped = await ahead.exchange.catch(() => undefined);
+        if (dropped) result.requests += dropped.attempts;
+      }
+      if (next) pending = settled(fetchPage(next));
     }
     try {
       await onPage(page);
@@ -144,6 +160,17 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
   }
   if (backSteps > 0) result.backSteps = backSteps;
   return result;
+}
+
+/** A request made ahead: its failure surfaces when it is awaited, never as an unhandled rejection. */
+function settled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+function sameQuery(a: PageQuery, b: PageQuery): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
 }
 
 function overlaps(page: ReadonlySet<string>, before: ReadonlySet<string>): boolean {
