@@ -134,22 +134,30 @@ export class PgDb implements PgQuery {
 /**
  * Streams rows (each one line of COPY's text format, newline included) into `COPY ... FROM STDIN`,
  * in chunks of about 64 KB so a batch is never one string in memory; resolves when the server
- * has accepted them all, rejects with the server's error (its SQLSTATE kept) otherwise.
+ * has accepted them all, rejects with the server's error (its SQLSTATE kept) otherwise. A row
+ * source that throws aborts the COPY (CopyFail), so the connection is left usable for ROLLBACK.
  */
 async function copyIn(client: pg.PoolClient, sql: string, rows: Iterable<string>): Promise<void> {
   const stream = client.query(copyFrom(sql));
   const done = finished(stream);
-  // The error surfaces through `done`; a write after it is ignored by the stream.
+  // A server error rejects `done` while rows are still being made: awaited below, never lost.
   done.catch(() => undefined);
   let chunk = '';
-  for (const row of rows) {
-    chunk += row;
-    if (chunk.length < COPY_CHUNK) continue;
-    const flowing = stream.write(chunk);
-    chunk = '';
-    if (!flowing) await Promise.race([once(stream, 'drain'), done]);
+  try {
+    for (const row of rows) {
+      chunk += row;
+      if (chunk.length < COPY_CHUNK) continue;
+      if (stream.destroyed) break;
+      const flowing = stream.write(chunk);
+      chunk = '';
+      if (!flowing) await Promise.race([once(stream, 'drain'), done]);
+    }
+  } catch (err) {
+    stream.destroy(err instanceof Error ? err : new Error(String(err)));
+    await done.catch(() => undefined);
+    throw err;
   }
-  stream.end(chunk);
+  if (!stream.destroyed) stream.end(chunk);
   await done;
 }
 
