@@ -3,7 +3,7 @@
  * number of statements whatever its size (new orders and events streamed through COPY, updated
  * orders as one JSON row set), under a transaction advisory lock that makes event seqs (and so the
  * orders feed) visible in increasing order: a reader that has seen seq N never later finds a
- * committed seq below N. The raw payload is text (migration 016): stored as received, never
+ * committed seq below N. The raw payload is text (migration 018): stored as received, never
  * parsed by the server; read back as json.
  */
 import { newId } from '../shared/ids.ts';
