@@ -1,7 +1,8 @@
 /**
  * The composition root: the one place that wires a running orderwire together. From a runtime
  * (channels, the migrated store, one connector per account: daemon/runtime.ts) it starts the
- * poll scheduler, the action worker, the personal data retention sweep, the deadline watch and the back-office API with its webhook dispatcher, and
+ * poll scheduler, the action worker, the personal data retention sweep, the deadline watch, the
+ * retry of failed document downloads and the back-office API with its webhook dispatcher, and
  * feeds the API's metrics from the workers' hooks. Lower layers never import upper ones (the
  * direction is checked by `npm run lint:layers`); only this file and the CLI see them all.
  *
@@ -16,6 +17,7 @@ import type { DeadlineAlert, StoredAction } from './store/store.ts';
 import { ActionWorker } from './sync/action-worker.ts';
 import { ListRefresher } from './sync/list-refresher.ts';
 import { DeadlineWatcher } from './sync/deadline-watcher.ts';
+import { DocumentDownloadRetrier } from './sync/document-retrier.ts';
 import { RetentionSweeper } from './sync/retention.ts';
 import { Scheduler } from './sync/scheduler.ts';
 import type { SyncOutcome } from './sync/sync-window.ts';
@@ -26,6 +28,7 @@ export interface DaemonHooks {
   /** A live reference list could not be refreshed (its last values stay in use). */
   onListFailure?: (account: string, list: string, code: string) => void;
   onDeadlineAlert?: (alert: DeadlineAlert) => void;
+  onDocumentRetry?: (account: string, outcome: 'downloaded' | 'failed' | 'gave_up') => void;
 }
 
 export interface Daemon {
@@ -37,12 +40,14 @@ export interface Daemon {
   readonly lists: ListRefresher;
   /** Sends `order.deadline_approaching` once per order and deadline kind (config deadlines). */
   readonly deadlines: DeadlineWatcher;
+  /** Tries failed marketplace document downloads again on a bounded backoff. */
+  readonly documents: DocumentDownloadRetrier;
   /** The back-office API (config.daemon.http.enabled); `api.ready` resolves with its URL. */
   readonly api?: DaemonApi;
   stop(): Promise<void>;
 }
 
-export function startDaemon(runtime: Runtime, options: { now?: () => Date; workerIntervalMs?: number; listsEveryMs?: number; hooks?: DaemonHooks; api?: DaemonApiOptions } = {}): Daemon {
+export function startDaemon(runtime: Runtime, options: { now?: () => Date; workerIntervalMs?: number; listsEveryMs?: number; documentRetryEveryMs?: number; hooks?: DaemonHooks; api?: DaemonApiOptions } = {}): Daemon {
   const { config, store, accounts, log, owner } = runtime;
   const now = options.now;
   const api = config.daemon.http.enabled
@@ -95,8 +100,18 @@ export function startDaemon(runtime: Runtime, options: { now?: () => Date; worke
     ...(hooks?.onDeadlineAlert && { onAlert: hooks.onDeadlineAlert }),
     accounts: [...accounts.values()].map((a) => a.account),
   });
+  const documents = new DocumentDownloadRetrier({
+    store,
+    accounts,
+    files: runtime.files,
+    log,
+    ...(options.documentRetryEveryMs !== undefined && { everyMs: options.documentRetryEveryMs }),
+    ...(now && { now }),
+    ...(hooks?.onDocumentRetry && { onOutcome: hooks.onDocumentRetry }),
+  });
   scheduler.start();
   lists.start();
+  documents.start();
   retention.start();
   deadlines.start();
   // daemon.action_workers: how many actions this daemon sends at once.
@@ -109,11 +124,12 @@ export function startDaemon(runtime: Runtime, options: { now?: () => Date; worke
     retention,
     lists,
     deadlines,
+    documents,
     ...(api && { api }),
     stop() {
       stopping ??= (async () => {
         log.info('daemon stopping');
-        await Promise.all([scheduler.stop(), worker.stop(), lists.stop(), retention.stop(), deadlines.stop(), api?.close()]);
+        await Promise.all([scheduler.stop(), worker.stop(), lists.stop(), retention.stop(), deadlines.stop(), documents.stop(), api?.close()]);
         log.info('daemon stopped');
       })();
       return stopping;
@@ -139,6 +155,10 @@ function combineHooks(api: Required<DaemonHooks>, own: DaemonHooks = {}): Daemon
     onDeadlineAlert: (alert) => {
       api.onDeadlineAlert(alert);
       own.onDeadlineAlert?.(alert);
+    },
+    onDocumentRetry: (account, outcome) => {
+      api.onDocumentRetry(account, outcome);
+      own.onDocumentRetry?.(account, outcome);
     },
   };
 }

@@ -13,7 +13,7 @@ const ajv = new Ajv2020Module.default({ allErrors: true, strict: true, allowUnio
 addFormatsModule.default(ajv);
 const validate = ajv.compile(JSON.parse(readFileSync(path.join(ROOT, 'schemas/channel-description.schema.json'), 'utf8')) as object);
 
-const channels = ['worten', 'cdiscount', path.join(ROOT, 'test/fixtures/channels/valid/rich.yaml')];
+const channels = ['worten', 'cdiscount', 'printemps', 'pccomponentes', path.join(ROOT, 'test/fixtures/channels/valid/rich.yaml')];
 
 describe('describeChannel', () => {
   it.each(channels)('%s validates against schemas/channel-description.schema.json', async (idOrFile) => {
@@ -47,6 +47,21 @@ describe('describeChannel', () => {
     expect(d.actions.cancel).toMatchObject({ allowed_in: [], by_status: {}, instead: { waiting_acceptance: 'refuse', shipped: 'refund' } });
     expect(d.scope).toEqual({ sales_channels: ['CDISCOUNT'], note: 'Only Cdiscount orders are supported, not orders from other Octopia partners.' });
     expect(d.fulfillment!.modes.map((m) => m.code)).toEqual(['MKPFBC', 'EXTFBC']);
+  });
+
+  it('lists the documents: those downloaded from the marketplace, and the files actions upload with their content types and size limits', async () => {
+    const printemps = describeChannel(await loadChannel('printemps'));
+    expect(printemps.documents.download).toEqual({ types: ['SYSTEM_DELIVERY_BILL'], max_bytes: expect.any(Number), source: expect.stringContaining('http') });
+    const pcc = describeChannel(await loadChannel('pccomponentes'));
+    expect(pcc.documents).toEqual({
+      download: null,
+      upload: [{ action: 'upload_invoice', field: 'invoice', statuses: ['accepted', 'waiting_shipment', 'shipped', 'closed'], required: true, content_types: ['application/pdf'], max_bytes: 10_485_760 }],
+    });
+    expect(describeChannel(await loadChannel('worten')).documents).toEqual({ download: null, upload: [] });
+    const text = describeText(pcc);
+    expect(text).toContain('Documents:\n  uploaded by upload_invoice: field invoice* (application/pdf, up to 10485760 bytes) in accepted, waiting_shipment, shipped, closed\n');
+    expect(describeText(printemps)).toMatch(/Documents:\n {2}downloaded from the marketplace: SYSTEM_DELIVERY_BILL \(up to \d+ bytes each\), served at GET \/v1\/documents\/\{id\}/);
+    expect(describeText(describeChannel(await loadChannel('worten')))).not.toContain('Documents:');
   });
 
   it('marks inline values with list null and keeps carriers tracking URLs', async () => {

@@ -5,9 +5,10 @@
  * not kept; a document listed with a new size is downloaded again and kept only if its bytes
  * differ (SHA-256); only the channel's types are asked for.
  */
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadChannel } from '../engine/channel/load.ts';
 import type { Connector } from '../engine/connector/connector.ts';
@@ -15,8 +16,9 @@ import { OrderwireError } from '../engine/errors.ts';
 import { silentLogger } from '../engine/log.ts';
 import type { MarketplaceDocument, NormalizedOrder } from '../engine/order/model.ts';
 import { FileStore } from '../engine/store/files.ts';
+import type { PendingDownload } from '../engine/store/store.ts';
 import type { AccountRuntime } from '../engine/sync/account.ts';
-import { fetchMarketplaceDocuments } from '../engine/sync/marketplace-documents.ts';
+import { fetchMarketplaceDocuments, type DocumentFetchDeps } from '../engine/sync/marketplace-documents.ts';
 import { createHash } from 'node:crypto';
 
 let dir: string;
@@ -24,6 +26,7 @@ let files: FileStore;
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'orderwire-mdocs-'));
   files = new FileStore(dir);
+  pending.clear();
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -45,13 +48,24 @@ function connector(answers: Array<Buffer | Error>): Pick<Connector, 'downloadDoc
       calls.push(doc.id);
       const next = answers.shift();
       if (!next || next instanceof Error) throw next ?? new Error('no answer');
-      await writeFile(saveTo.path, next);
+      await saveTo.write(Readable.from([next]));
       return { size: next.length, sha256: createHash('sha256').update(next).digest('hex'), contentType: 'application/pdf' };
     },
   };
 }
 
-const store = { getOrder: async () => ({ id: 'ord-1', order: {} as NormalizedOrder, version: 1, first_seen_at: '', last_changed_at: '' }) };
+/** The store as this step sees it: the stored order, and the pending downloads it records (kept here by id). */
+const pending = new Map<string, PendingDownload>();
+const store: DocumentFetchDeps['store'] = {
+  getOrder: async () => ({ id: 'ord-1', order: {} as NormalizedOrder, version: 1, first_seen_at: '', last_changed_at: '' }),
+  failDocumentDownload: async (f, policy) => {
+    const attempts = (pending.get(f.id)?.attempts ?? 0) + 1;
+    const entry: PendingDownload = { id: f.id, order_id: f.order_id, account: f.account, channel: f.channel, marketplace_order_id: f.marketplace_order_id, document_id: f.document_id, attempts, next_attempt_at: f.at.toISOString(), last_error: f.error, ...(attempts >= policy.maxAttempts && { gave_up_at: f.at.toISOString() }) };
+    pending.set(f.id, entry);
+    return entry;
+  },
+  clearDocumentDownload: async (id) => void pending.delete(id),
+};
 const slip = (size: number): MarketplaceDocument => ({ id: '9', type: 'SYSTEM_DELIVERY_BILL', file_name: 'slip.pdf', size });
 const pdf = Buffer.from('%PDF-1.4 slip');
 
@@ -62,7 +76,10 @@ describe('fetchMarketplaceDocuments', () => {
     const deps = { store, connector: c, files, account, log: silentLogger(), onStored: async (_o: unknown, d: MarketplaceDocument) => void stored.push(d.id) };
     expect(await fetchMarketplaceDocuments(deps, [order([slip(pdf.length)])])).toEqual({ downloaded: 0, unchanged: 0, failed: 1 });
     expect(await readdir(dir)).toEqual([]);
+    // Kept as a pending download, with why, for the daemon to try again on its own.
+    expect([...pending.values()]).toEqual([expect.objectContaining({ order_id: 'ord-1', account: 'pt', marketplace_order_id: 'M-1', document_id: '9', attempts: 1, last_error: 'MARKETPLACE_UNAVAILABLE: HTTP 503' })]);
     expect(await fetchMarketplaceDocuments(deps, [order([slip(pdf.length)])])).toEqual({ downloaded: 1, unchanged: 0, failed: 0 });
+    expect(pending.size).toBe(0);
     expect(stored).toEqual(['9']);
     // Stored: a third pass asks for nothing.
     expect(await fetchMarketplaceDocuments(deps, [order([slip(pdf.length)])])).toEqual({ downloaded: 0, unchanged: 0, failed: 0 });

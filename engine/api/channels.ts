@@ -16,7 +16,37 @@ const descriptionSchema = {
   additionalProperties: true,
   description: 'The channel description document (schemas/channel-description.schema.json), identical to `orderwire describe <id> --json`.',
   required: ['description_version', 'id', 'name', 'platform'],
-  properties: { description_version: { type: 'integer' }, id: { type: 'string' }, name: { type: 'string' }, platform: { type: 'string' } },
+  properties: {
+    description_version: { type: 'integer' },
+    id: { type: 'string' },
+    name: { type: 'string' },
+    platform: { type: 'string' },
+    documents: {
+      type: 'object',
+      description: 'The documents orderwire downloads from the marketplace (`download`: type codes and size limit, null when none) and the files the actions upload (`upload`: action, file field, statuses, content types, size limit): what POST /v1/orders/{id}/documents takes.',
+      required: ['download', 'upload'],
+      properties: {
+        download: {
+          type: ['object', 'null'],
+          properties: { types: { type: 'array', items: { type: 'string' } }, max_bytes: { type: 'integer' }, source: { type: ['string', 'null'] } },
+        },
+        upload: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              action: { type: 'string' },
+              field: { type: 'string' },
+              statuses: { type: 'array', items: { type: 'string' } },
+              required: { type: 'boolean' },
+              content_types: { type: 'array', items: { type: 'string' } },
+              max_bytes: { type: ['integer', 'null'] },
+            },
+          },
+        },
+      },
+    },
+  },
 } as const;
 
 export function channelRoutes(ctx: ApiContext) {

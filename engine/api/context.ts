@@ -1,5 +1,5 @@
 /** What route groups need from the daemon: the store, channels and accounts, and settings. */
-import type { FileStore } from '../store/files.ts';
+import type { DocumentStore } from '../store/document-store.ts';
 import type { Channel } from '../channel/model.ts';
 import type { AccountActivitySnapshot } from '../sync/activity.ts';
 import type { Store } from '../store/store.ts';
@@ -28,5 +28,5 @@ export interface ApiContext {
   /** What the daemon is doing per account (next poll, budget waits); absent when no daemon runs the accounts. */
   readonly activity?: { snapshot(account: string): AccountActivitySnapshot };
   /** Order documents (uploads for file fields, downloads); without it the document routes answer 404. */
-  readonly files?: FileStore;
+  readonly files?: DocumentStore;
 }

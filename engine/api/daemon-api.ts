@@ -33,6 +33,8 @@ export interface ApiHooks {
   onActionOutcome(action: StoredAction, state: StoredAction['state']): void;
   onListFailure(account: string, list: string, code: string): void;
   onDeadlineAlert(alert: DeadlineAlert): void;
+  /** A failed document download tried again by the daemon: downloaded, failed again, or given up. */
+  onDocumentRetry(account: string, outcome: 'downloaded' | 'failed' | 'gave_up'): void;
 }
 
 /** What the API serves and with whom it shares leases; engine/app.ts takes them from the runtime. */
@@ -105,6 +107,7 @@ export function startDaemonApi(deps: DaemonApiDeps, options: DaemonApiOptions = 
       onActionOutcome: (action, state) => metrics.onActionOutcome(action, state),
       onListFailure: (account, list, code) => metrics.listFailures.inc({ account, list, code }),
       onDeadlineAlert: (alert) => metrics.onDeadlineAlert(alert),
+      onDocumentRetry: (account, outcome) => metrics.documentRetries.inc({ account, outcome }),
     },
     async close() {
       await ready.catch(() => undefined);

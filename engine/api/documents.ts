@@ -12,7 +12,7 @@ import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Channel, ActionName } from '../channel/model.ts';
 import type { OrderwireError } from '../errors.ts';
-import type { FileStore, StoredFile } from '../store/files.ts';
+import type { DocumentStore, StoredFile } from '../store/document-store.ts';
 import { apiIdempotencyKey, submitFromApi } from './actions.ts';
 import { inScope } from './auth.ts';
 import type { ApiContext } from './context.ts';
@@ -45,7 +45,7 @@ function dispositionName(name: string): string {
 
 export function documentRoutes(ctx: ApiContext) {
   return async function routes(app: FastifyInstance): Promise<void> {
-    const files = (): FileStore => {
+    const files = (): DocumentStore => {
       if (!ctx.files) throw apiError('DOCUMENT_NOT_FOUND', 'this server keeps no documents');
       return ctx.files;
     };

@@ -32,6 +32,7 @@ export class ApiMetrics {
   readonly webhookDeliveries: Counter<'outcome'>;
   readonly httpDuration: Histogram<'route' | 'method' | 'status'>;
   readonly listFailures: Counter<'account' | 'list' | 'code'>;
+  readonly documentRetries: Counter<'account' | 'outcome'>;
   readonly deadlineAlerts: Counter<'account' | 'kind' | 'overdue'>;
 
   constructor(store: Store, now: () => Date = () => new Date()) {
@@ -63,6 +64,12 @@ export class ApiMetrics {
       name: 'orderwire_reference_list_failures_total',
       help: 'Failed refreshes of live reference lists (carriers, reasons) by account, list and error code; the last list fetched stays in use.',
       labelNames: ['account', 'list', 'code'],
+      registers,
+    });
+    this.documentRetries = new Counter({
+      name: 'orderwire_document_download_retries_total',
+      help: 'Failed marketplace document downloads (delivery slips) tried again by the daemon, by account and outcome: downloaded, failed (tried again later), gave_up (DOCUMENT_DOWNLOAD_FAILED logged as an error).',
+      labelNames: ['account', 'outcome'],
       registers,
     });
     new Gauge({

@@ -5,8 +5,7 @@
  * invoice status: the latest upload_invoice action's state, else what the marketplace says
  * (`has_invoice`, Mirakl OR11).
  */
-import type { FileStore } from '../store/files.ts';
-import { marketplaceDocumentFileId } from '../store/files.ts';
+import { marketplaceDocumentFileId, type DocumentStore } from '../store/document-store.ts';
 import type { StoredAction, StoredOrder, Store } from '../store/store.ts';
 import { documentUrl } from '../sync/marketplace-documents.ts';
 
@@ -54,7 +53,7 @@ function isFileValue(v: unknown): v is FileValue {
   return v !== null && typeof v === 'object' && typeof (v as FileValue).id === 'string' && typeof (v as FileValue).sha256 === 'string';
 }
 
-export async function orderDocumentsView(deps: { store: Pick<Store, 'listActions'>; files: FileStore | undefined }, stored: StoredOrder): Promise<{ documents: OrderDocumentView[]; invoice: InvoiceView }> {
+export async function orderDocumentsView(deps: { store: Pick<Store, 'listActions'>; files: DocumentStore | undefined }, stored: StoredOrder): Promise<{ documents: OrderDocumentView[]; invoice: InvoiceView }> {
   const { order } = stored;
   const documents: OrderDocumentView[] = [];
   for (const doc of order.documents ?? []) {

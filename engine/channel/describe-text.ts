@@ -56,6 +56,15 @@ export function describeText(d: ChannelDescription): string {
       out.push(`  ${name} (${l.kind}, ${l.items.length} values; ${from})${l.source ? `: ${l.source}` : ''}`);
     }
   }
+  const { download, upload } = d.documents;
+  if (download || upload.length > 0) {
+    out.push('', 'Documents:');
+    if (download) out.push(`  downloaded from the marketplace: ${download.types.join(', ')} (up to ${download.max_bytes} bytes each), served at GET /v1/documents/{id}${download.source ? `: ${download.source}` : ''}`);
+    for (const u of upload) {
+      const size = u.max_bytes === null ? '' : `, up to ${u.max_bytes} bytes`;
+      out.push(`  uploaded by ${u.action}: field ${u.field}${u.required ? '*' : ''} (${u.content_types.join(', ') || 'any type'}${size}) in ${u.statuses.join(', ')}`);
+    }
+  }
   if (d.rules.length > 0) {
     out.push('', 'Custom rules:');
     for (const r of d.rules) out.push(`  ${r.id} (${r.severity}${r.actions ? `, ${r.actions.join(', ')}` : ''}): ${r.message}`);

@@ -70,6 +70,15 @@ export interface AccountListState {
   readonly fetched: Readonly<Record<string, string>>;
 }
 
+/**
+ * The documents of a channel: those orderwire downloads from the marketplace (`documents`), and
+ * the files its actions upload (each action's `file` fields, with what the marketplace takes).
+ */
+export interface DocumentsDescription {
+  download: { types: string[]; max_bytes: number; source: string | null } | null;
+  upload: { action: ActionName; field: string; statuses: NormalizedStatus[]; required: boolean; content_types: string[]; max_bytes: number | null }[];
+}
+
 export interface ChannelDescription {
   description_version: typeof DESCRIPTION_VERSION;
   id: string;
@@ -89,6 +98,7 @@ export interface ChannelDescription {
   scope: { sales_channels: string[]; note: string | null } | null;
   actions: Partial<Record<ActionName, ActionDescription>>;
   lists: Record<string, ListDescription>;
+  documents: DocumentsDescription;
   rules: { id: string; description: string | null; actions: ActionName[] | null; when: NormalizedStatus[] | null; severity: 'error' | 'warning'; field: string | null; message: string }[];
 }
 
@@ -163,6 +173,27 @@ function lists(channel: Channel, state: AccountListState | undefined): Record<st
   return out;
 }
 
+function documents(channel: Channel): DocumentsDescription {
+  const upload: DocumentsDescription['upload'] = [];
+  for (const a of Object.values(channel.actions)) {
+    const byField = new Map<string, DocumentsDescription['upload'][number]>();
+    for (const status of a.allowedIn) {
+      for (const f of Object.values(a.byStatus[status]!.fields)) {
+        if (f.type !== 'file') continue;
+        const entry = byField.get(f.name) ?? { action: a.name, field: f.name, statuses: [], required: true, content_types: [], max_bytes: null };
+        entry.statuses.push(status);
+        entry.required &&= f.required;
+        for (const t of f.contentTypes ?? []) if (!entry.content_types.includes(t)) entry.content_types.push(t);
+        if (f.maxBytes !== undefined) entry.max_bytes = Math.max(entry.max_bytes ?? 0, f.maxBytes);
+        byField.set(f.name, entry);
+      }
+    }
+    upload.push(...byField.values());
+  }
+  const d = channel.documents;
+  return { download: d ? { types: [...d.download], max_bytes: d.maxBytes, source: d.source ?? null } : null, upload };
+}
+
 /**
  * The description of a channel; with `account`, the channel as that account sees it (its live
  * lists' values, engine/sync/reference-lists.ts accountChannel) and when they were fetched.
@@ -195,6 +226,7 @@ export function describeChannel(channel: Channel, account?: AccountListState): C
     scope: channel.scope ? { sales_channels: [...channel.scope.salesChannels], note: channel.scope.note ?? null } : null,
     actions,
     lists: lists(channel, account),
+    documents: documents(channel),
     rules: channel.rules.map((r) => ({
       id: r.id,
       description: r.description ?? null,

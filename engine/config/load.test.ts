@@ -95,6 +95,17 @@ describe('configuration file', () => {
     expect((await validateConfigText(valid, 'c.yaml')).config?.webhooks).toEqual({ allowedDestinations: [], maxEndpointsPerToken: 20 });
   });
 
+  it('keeps documents in a directory by default, or in the database; a directory with the database, or another store, is a located error', async () => {
+    expect((await validateConfigText(valid, '/etc/orderwire/orderwire.yaml')).config?.documents).toEqual({ store: 'files', dir: '/etc/orderwire/data/documents' });
+    const inDatabase = await validateConfigText(`${valid}documents:\n  store: database\n`, '/etc/orderwire/orderwire.yaml');
+    expect(inDatabase.findings).toEqual([]);
+    expect(inDatabase.config?.documents.store).toBe('database');
+    const both = await validateConfigText(`${valid}documents:\n  store: database\n  dir: /var/lib/docs\n`, 'c.yaml');
+    expect(both.config).toBeUndefined();
+    expect(both.findings).toEqual([expect.objectContaining({ code: 'CONFIG_DOCUMENTS_DIR_UNUSED', line: 21, column: 3, pointer: '/documents/dir' })]);
+    expect((await codes(`${valid}documents:\n  store: s3\n`))[0]).toMatch(/^SCHEMA_\w+ 20:10/);
+  });
+
   it('locates an unknown channel with a suggestion', async () => {
     const { findings } = await validateConfigText(valid.replace('channel: worten', 'channel: wortem'), 'c.yaml');
     expect(findings[0]).toMatchObject({ code: 'CONFIG_UNKNOWN_CHANNEL', line: 5, column: 14 });

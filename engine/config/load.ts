@@ -52,7 +52,7 @@ interface RawConfig {
   };
   webhooks?: { allowed_destinations?: string[]; max_endpoints_per_token?: number };
   privacy?: { retention?: string; check_every?: string };
-  documents?: { dir?: string };
+  documents?: { store?: 'files' | 'database'; dir?: string };
   deadlines?: { alert_before?: { acceptance?: string; shipping?: string }; check_every?: string };
 }
 
@@ -79,6 +79,9 @@ function semanticFindings(raw: RawConfig, parsed: ParsedYaml, channels: Readonly
     const parsed = parseAllowEntry(entry);
     if ('error' in parsed) report(['webhooks', 'allowed_destinations', i], 'value', 'CONFIG_DESTINATION_INVALID', parsed.error);
   });
+  if (raw.documents?.store === 'database' && raw.documents.dir !== undefined) {
+    report(['documents', 'dir'], 'key', 'CONFIG_DOCUMENTS_DIR_UNUSED', 'documents.dir is set, but documents.store is database: documents are kept in the store\'s database and no directory is used', 'remove `dir:`, or set `store: files` to keep documents in that directory');
+  }
   const seen = new Set<string>();
   raw.accounts.forEach((account, i) => {
     if (seen.has(account.id)) report(['accounts', i, 'id'], 'value', 'CONFIG_DUPLICATE_ACCOUNT', `account id "${account.id}" is used twice`);
@@ -185,7 +188,7 @@ function build(raw: RawConfig, file: string, channelsDir: string): Config {
       maxEndpointsPerToken: raw.webhooks?.max_endpoints_per_token ?? 20,
     }),
     privacy: Object.freeze({ retentionMs: ms(raw.privacy?.retention, DEFAULT_RETENTION_MS), checkEveryMs: ms(raw.privacy?.check_every, 3_600_000) }),
-    documents: Object.freeze({ dir: documentsDir(raw.documents?.dir, storeSpec, dir) }),
+    documents: Object.freeze({ store: raw.documents?.store ?? 'files', dir: documentsDir(raw.documents?.dir, storeSpec, dir) }),
     deadlines: Object.freeze({
       alertBeforeMs: Object.freeze({
         acceptance: ms(raw.deadlines?.alert_before?.acceptance, DEFAULT_ALERT_BEFORE_MS.acceptance),

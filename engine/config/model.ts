@@ -40,8 +40,12 @@ export interface Config {
   readonly webhooks: { readonly allowedDestinations: readonly string[]; readonly maxEndpointsPerToken: number };
   /** Buyers' personal data: kept `retentionMs` after an order's final status, checked every `checkEveryMs`. */
   readonly privacy: { readonly retentionMs: number; readonly checkEveryMs: number };
-  /** Where order documents are kept (engine/store/files.ts): an absolute directory. */
-  readonly documents: { readonly dir: string };
+  /**
+   * Where order documents are kept (engine/store/document-store.ts): `files` in `dir` (an absolute
+   * directory; engine/store/files.ts), or `database` in the store's own database
+   * (engine/store/database-documents.ts; `dir` unused).
+   */
+  readonly documents: { readonly store: 'files' | 'database'; readonly dir: string };
   /** `order.deadline_approaching`: how long before each kind of deadline, checked every `checkEveryMs`. */
   readonly deadlines: { readonly alertBeforeMs: { readonly acceptance: number; readonly shipping: number }; readonly checkEveryMs: number };
 }

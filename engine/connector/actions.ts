@@ -10,6 +10,7 @@
  *   parcel          a `per_parcel` request's parcel: {index, data (its fields), lines [{id, quantity, raw}]}
  * Credentials are never in the template context.
  */
+import type { Readable } from 'node:stream';
 import { OrderwireError } from '../errors.ts';
 import type { NormalizedOrder } from '../order/model.ts';
 import { requestedOf } from '../rules/line-parts.ts';
@@ -22,8 +23,14 @@ import { followProcess, type ProcessToFollow } from './process-status.ts';
 import { joinUrl, renderQuery } from './request-url.ts';
 import { isTruthy, type TemplateContext } from './template/index.ts';
 
-/** Where a stored document's bytes are, by id (FileStore.pathOf); the HTTP client streams from there. */
-export type FileSource = (id: string) => string;
+/**
+ * The document store as the connector reads it (engine/store/document-store.ts): a document's
+ * size, and its bytes as a stream the HTTP client reads while it sends them.
+ */
+export interface FileSource {
+  get(id: string): Promise<{ size: number } | undefined>;
+  open(id: string): Readable;
+}
 
 /** A multipart part ready to send: text, or a stored document (by reference, streamed when sent). */
 export type BuiltPart = { name: string; value: string } | { name: string; file: FileValue; fileName: string };
@@ -128,13 +135,24 @@ export function stepAfterSent(plan: ReadonlyArray<BuiltRequest | SkippedRequest>
   return plan.length;
 }
 
-/** The parts as the HTTP client streams them: each document from where the file store keeps it. */
-function multipartParts(parts: readonly BuiltPart[], files: FileSource | undefined): MultipartPart[] {
-  return parts.map((part) => {
-    if ('value' in part) return part;
-    if (!files) throw new OrderwireError('DOCUMENT_NOT_FOUND', `document ${part.file.id} cannot be sent: this connector has no document store`, { id: part.file.id });
-    return { name: part.name, file: { path: files(part.file.id), fileName: part.fileName, contentType: part.file.content_type } };
-  });
+/**
+ * The parts as the HTTP client streams them: each document from the document store, whichever
+ * keeps it (files or database). A document no longer kept is refused here, before any request.
+ */
+async function multipartParts(parts: readonly BuiltPart[], files: FileSource | undefined): Promise<MultipartPart[]> {
+  const out: MultipartPart[] = [];
+  for (const part of parts) {
+    if ('value' in part) {
+      out.push(part);
+      continue;
+    }
+    const { id } = part.file;
+    if (!files) throw new OrderwireError('DOCUMENT_NOT_FOUND', `document ${id} cannot be sent: this connector has no document store`, { id });
+    const kept = await files.get(id);
+    if (!kept) throw new OrderwireError('DOCUMENT_NOT_FOUND', `document ${id} is not in the document store: it cannot be sent`, { id });
+    out.push({ name: part.name, file: { fileName: part.fileName, contentType: part.file.content_type, size: kept.size, open: () => files.open(id) } });
+  }
+  return out;
 }
 
 function outcomeOf(exchange: Exchange, done: readonly string[], step: number): ActionOutcome | undefined {
@@ -204,6 +222,7 @@ export async function sendActionRequests(
       signal?.throwIfAborted();
       const built = steps[step]!;
       if ('skipped' in built) continue;
+      const multipart = built.multipart && (await multipartParts(built.multipart, deps.files));
       const exchange = await deps.client.send(
         {
           endpoint: built.endpoint,
@@ -212,7 +231,7 @@ export async function sendActionRequests(
           ...(built.query && { query: built.query }),
           ...(built.headers && { headers: built.headers }),
           ...(built.body !== undefined && { body: built.body }),
-          ...(built.multipart && { multipart: multipartParts(built.multipart, deps.files) }),
+          ...(multipart && { multipart }),
           idempotent: built.idempotent,
         },
         signal,

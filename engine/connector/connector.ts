@@ -5,7 +5,7 @@
  */
 import type { Channel } from '../channel/model.ts';
 import type { MarketplaceDocument, NormalizedOrder } from '../order/model.ts';
-import type { SavedFile } from './http/client.ts';
+import type { DownloadSink, SavedFile } from './http/client.ts';
 import type { ActionRequest } from '../rules/request.ts';
 import type { FetchedList } from './reference-lists.ts';
 
@@ -143,9 +143,10 @@ export interface Connector {
   listSource(name: string): { endpoint: string; budget?: { limit: number; perMs: number } } | undefined;
   /**
    * Downloads one document the marketplace lists on the order (platform `documents.download`),
-   * streamed into `saveTo.path` (never held in memory; past `maxBytes` it stops and throws
-   * DOCUMENT_TOO_LARGE). Throws CONNECTOR_DOCUMENTS_UNSUPPORTED where the platform declares none.
+   * streamed into `saveTo.write` (the document store's sink: never held in memory; past `maxBytes`
+   * it stops and throws DOCUMENT_TOO_LARGE). Throws CONNECTOR_DOCUMENTS_UNSUPPORTED where the
+   * platform declares none.
    */
-  downloadDocument(order: NormalizedOrder, document: MarketplaceDocument, saveTo: { path: string; maxBytes: number }, signal?: AbortSignal): Promise<SavedFile>;
+  downloadDocument(order: NormalizedOrder, document: MarketplaceDocument, saveTo: { write: DownloadSink; maxBytes: number }, signal?: AbortSignal): Promise<SavedFile>;
   close(): Promise<void>;
 }

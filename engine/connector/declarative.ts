@@ -38,7 +38,7 @@ export interface ConnectorOptions {
   log?: Pick<Logger, 'warn' | 'debug'>;
   /** Injected for tests of jitter. */
   random?: () => number;
-  /** Where a stored document's bytes are (engine/store/files.ts): file parts of action requests stream from it. */
+  /** The document store (engine/store/document-store.ts): file parts of action requests stream from it. */
   files?: FileSource;
 }
 

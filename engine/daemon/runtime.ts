@@ -14,6 +14,8 @@ import { OrderwireError } from '../errors.ts';
 import { AccountLimiter, type LimiterOptions } from '../connector/http/limiter.ts';
 import type { Logger } from '../log.ts';
 import { compiledRules } from '../rules/index.ts';
+import { DatabaseDocumentStore } from '../store/database-documents.ts';
+import type { DocumentStore } from '../store/document-store.ts';
 import { FileStore } from '../store/files.ts';
 import { openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
@@ -35,8 +37,8 @@ export interface Runtime {
   readonly owner: string;
   /** What this process is doing per account (next poll, budget waits), for the API's account health. */
   readonly activity: AccountActivity;
-  /** Order documents (config `documents.dir`): uploads the actions send, downloads from marketplaces. */
-  readonly files: FileStore;
+  /** Order documents (config `documents`: a directory or the store's database): uploads the actions send, downloads from marketplaces. */
+  readonly files: DocumentStore;
   close(): Promise<void>;
 }
 
@@ -64,7 +66,7 @@ export async function openRuntime(config: Config, log: Logger, options: { env?: 
     const accountConfigs = new Map<string, AccountRuntime>();
     const accounts = new Map<string, WorkerAccount>();
     const activity = new AccountActivity();
-    const files = new FileStore(config.documents.dir);
+    const files: DocumentStore = config.documents.store === 'database' ? new DatabaseDocumentStore(store) : new FileStore(config.documents.dir);
     for (const accountConfig of config.accounts) {
       if (options.accountIds && !options.accountIds.includes(accountConfig.id)) continue;
       const account = resolveAccount(accountConfig, channels, options.env, connect);
@@ -81,7 +83,7 @@ export async function openRuntime(config: Config, log: Logger, options: { env?: 
       const connector = createConnector(
         { account: account.id, channel: account.channel, baseUrl: account.baseUrl, credentials: account.credentials, ...(account.authUrl !== undefined && { authUrl: account.authUrl }) },
         platform,
-        { concurrency: account.concurrency, log: accountLog, limiter, files: (id) => files.pathOf(id), ...(account.timeouts && { timeouts: account.timeouts }) },
+        { concurrency: account.concurrency, log: accountLog, limiter, files, ...(account.timeouts && { timeouts: account.timeouts }) },
       );
       accounts.set(account.id, { account, connector });
     }

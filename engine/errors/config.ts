@@ -38,6 +38,12 @@ export const configErrors = defineErrors({
     http: 400,
     help: "An account opts in to options.auto_refuse, but its channel cannot refuse an order on its own: `refuse` is not allowed while an order waits for acceptance (Decathlon accepts automatically), or it needs a field without a default (a reason) that the daemon would have to invent. Remove the option for this account.",
   },
+  CONFIG_DOCUMENTS_DIR_UNUSED: {
+    title: 'Documents directory set for documents kept in the database',
+    severity: 'error',
+    http: 400,
+    help: 'The configuration sets `documents.dir` and `documents.store: database`: documents are then kept in the store\'s database and no directory is used. Remove `documents.dir`, or set `documents.store: files` to keep them in that directory.',
+  },
   CONFIG_SECRET_MISSING: {
     title: 'Credential environment variable not set',
     severity: 'error',

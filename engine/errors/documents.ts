@@ -21,7 +21,7 @@ export const documentErrors = defineErrors({
     title: 'Marketplace document not downloaded',
     severity: 'warning',
     http: 502,
-    help: 'A document the marketplace lists on an order (a delivery slip) could not be downloaded: the marketplace refused or did not answer, or the document is larger than the channel keeps (`documents.max_bytes`). Nothing is blocked: the order is stored, the failure is logged with the marketplace\'s answer, and the download is tried again the next time the order is listed. Nothing partial is kept.',
+    help: 'A document the marketplace lists on an order (a delivery slip) could not be downloaded: the marketplace refused or did not answer, or the document is larger than the channel keeps (`documents.max_bytes`). Nothing is blocked: the order is stored, the failure is logged with the marketplace\'s answer, and the download is kept pending: the daemon tries it again on its own (after a minute, then 2, 4, ... up to an hour apart) and whenever the order is listed again. After 8 attempts it gives up, logged once as an error with this code (metric orderwire_document_download_retries_total{outcome="gave_up"}); a later listing of the order may still download it. Nothing partial is kept.',
   },
   CONNECTOR_DOCUMENTS_UNSUPPORTED: {
     title: 'Platform downloads no documents',

@@ -15,6 +15,7 @@ import type { ActionName, NormalizedStatus } from '../channel/model.ts';
 import type { NormalizedOrder, OrderStatus } from '../order/model.ts';
 import type { ActionRequest } from '../rules/request.ts';
 import type { ApiStore } from './api-store.ts';
+import type { StoredFile } from './document-store.ts';
 
 export type * from './api-store.ts';
 
@@ -91,6 +92,40 @@ export interface EventDocument {
 }
 
 /** A document event to record: the order it belongs to and the document. */
+/** A marketplace document whose download failed: who it belongs to, and why. */
+export interface DocumentDownloadFailure {
+  /** The document's store id (marketplaceDocumentFileId). */
+  id: string;
+  order_id: string;
+  account: string;
+  channel: string;
+  marketplace_order_id: string;
+  /** The marketplace's document id. */
+  document_id: string;
+  error: string;
+  at: Date;
+}
+
+/** How failed downloads are tried again: after `baseDelayMs`, doubling up to `maxDelayMs`; given up after `maxAttempts`. */
+export interface DownloadRetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface PendingDownload extends Omit<DocumentDownloadFailure, 'error' | 'at'> {
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string;
+  gave_up_at?: string;
+}
+
+/** A document kept in the database: its metadata, the content holding its bytes and how many chunks it has. */
+export interface StoredFileRecord extends StoredFile {
+  content: string;
+  chunks: number;
+}
+
 export interface NewDocumentEvent {
   order_id: string;
   account: string;
@@ -449,6 +484,47 @@ export interface Store extends ApiStore {
    * exist), without changing the order's version. Returns the event.
    */
   recordDocumentEvent(event: NewDocumentEvent): Promise<OrderEvent>;
+
+  /*
+   * Document bytes in the database (config `documents.store: database`, migration 016; the
+   * document store over them is engine/store/database-documents.ts). A document's bytes are a
+   * `content` (an id of its own) written as numbered chunks; a document names the content it has.
+   */
+  /** One chunk of a content being written (seq from 0). */
+  writeFileChunk(content: string, seq: number, data: Uint8Array): Promise<void>;
+  /**
+   * Makes `content` (its `chunks` written) document `file.id` in one transaction: inserted, or
+   * replacing the metadata and content it had (the replaced content's chunks are deleted).
+   */
+  commitStoredFile(file: StoredFile, content: string, chunks: number): Promise<void>;
+  /** A document's metadata and content, or undefined. */
+  getStoredFile(id: string): Promise<StoredFileRecord | undefined>;
+  /** Every document's metadata, oldest first. */
+  listStoredFiles(): Promise<StoredFile[]>;
+  /** One chunk of a content, or undefined when there is none at `seq`. */
+  readFileChunk(content: string, seq: number): Promise<Uint8Array | undefined>;
+  /** Deletes a document and its chunks; absent already is fine. */
+  removeStoredFile(id: string): Promise<void>;
+  /** Deletes the chunks of a content no document names (a write that failed or lost a race). */
+  discardFileContent(content: string): Promise<void>;
+
+  /*
+   * Pending marketplace document downloads (migration 017; engine/sync/document-retrier.ts):
+   * a download that failed, kept until it succeeds, retried on a bounded backoff.
+   */
+  /**
+   * Records a failed attempt (the first creates the entry): attempts + 1 and the next attempt
+   * after the backoff (shared/download-rules.ts); at `policy.maxAttempts` it gives up
+   * (`gave_up_at`). Returns the entry as recorded.
+   */
+  failDocumentDownload(failure: DocumentDownloadFailure, policy: DownloadRetryPolicy): Promise<PendingDownload>;
+  /** The download succeeded (or is no longer wanted): the entry goes; absent already is fine. */
+  clearDocumentDownload(id: string): Promise<void>;
+  /**
+   * Claims up to `limit` entries of `accounts` due at `now` (not given up): their next attempt
+   * moves `leaseMs` ahead, so another daemon does not take them meanwhile. Oldest due first.
+   */
+  claimDocumentDownloads(accounts: readonly string[], now: Date, leaseMs: number, limit: number): Promise<PendingDownload[]>;
 
   /**
    * Queues an action. Same idempotency key -> the stored one with `existing: true` (never a

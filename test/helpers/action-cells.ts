@@ -183,7 +183,7 @@ export function runtimeOf(world: CellWorld, account: CellAccount): AccountRuntim
 
 async function withConnector<T>(world: CellWorld, account: CellAccount, use: (connector: Connector) => Promise<T>): Promise<T> {
   const runtime = runtimeOf(world, account);
-  const connector = createConnector({ account: runtime.id, channel: runtime.channel, ...connectionUrls(world.sims[kindOf(account)]), credentials: runtime.credentials }, await loadPlatform(runtime.channel.platform), { budgets: false, files: (id) => world.documents.pathOf(id) });
+  const connector = createConnector({ account: runtime.id, channel: runtime.channel, ...connectionUrls(world.sims[kindOf(account)]), credentials: runtime.credentials }, await loadPlatform(runtime.channel.platform), { budgets: false, files: world.documents });
   try {
     return await use(connector);
   } finally {

@@ -7,8 +7,6 @@
  * downloads (`saveTo`) are streamed: a file is never held whole in memory.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, openAsBlob } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { Transform } from 'node:stream';
@@ -18,6 +16,7 @@ import got, { RequestError, TimeoutError, type Got, type Response } from 'got';
 import pRetry from 'p-retry';
 import type { AuthStrategy, SignedRequest } from '../auth/index.ts';
 import type { AccountLimiter } from './limiter.ts';
+import { multipartBody, type MultipartPart } from './multipart.ts';
 import type { Redactor } from './redact.ts';
 import {
   DEFAULT_RETRY,
@@ -52,12 +51,12 @@ export interface HttpRequest {
   /** Form body (application/x-www-form-urlencoded), instead of `body`. */
   form?: Readonly<Record<string, string>>;
   /**
-   * multipart/form-data body, instead of `body`: each file part is read from disk while it is
-   * sent (never held whole in memory), again on each attempt.
+   * multipart/form-data body, instead of `body`: each file part is read from its source while it
+   * is sent (never held whole in memory), opened again on each attempt.
    */
   multipart?: readonly MultipartPart[];
-  /** Stream a 2xx answer's body into this file instead of parsing it (a document download). */
-  saveTo?: { path: string; maxBytes: number };
+  /** Stream a 2xx answer's body into `write` instead of parsing it (a document download). */
+  saveTo?: { write: DownloadSink; maxBytes: number };
   /** Add the auth strategy's headers (default true; false for token requests). */
   auth?: boolean;
   /** Whether repeating the request is harmless (default: GET/HEAD/OPTIONS only). */
@@ -66,11 +65,17 @@ export interface HttpRequest {
   budget?: boolean;
 }
 
-export type MultipartPart =
-  | { name: string; value: string }
-  | { name: string; file: { path: string; fileName: string; contentType: string } };
+export type { MultipartPart } from './multipart.ts';
 
-/** What a download (`saveTo`) wrote: the file is complete and renamed into place. */
+/**
+ * Where a download's body goes (a document store): called once per attempt with the body as it
+ * arrives, counted and capped. When the body fails midway (a cut connection, over `maxBytes`) the
+ * iteration throws: the sink keeps nothing of that attempt and rethrows; a later attempt writes
+ * again from the start.
+ */
+export type DownloadSink = (body: AsyncIterable<Buffer>) => Promise<void>;
+
+/** What a download (`saveTo`) wrote: the sink has the whole body. */
 export interface SavedFile {
   size: number;
   sha256: string;
@@ -127,16 +132,6 @@ interface AttemptOutcome {
   body?: unknown;
   error?: string;
   saved?: SavedFile;
-}
-
-/** The multipart body of one attempt: file parts are Blobs backed by the file, read as sent. */
-async function formData(parts: readonly MultipartPart[]): Promise<FormData> {
-  const form = new FormData();
-  for (const part of parts) {
-    if ('value' in part) form.append(part.name, part.value);
-    else form.append(part.name, await openAsBlob(part.file.path, { type: part.file.contentType }), part.file.fileName);
-  }
-  return form;
 }
 
 class TooLarge extends Error {}
@@ -264,12 +259,15 @@ export class HttpClient {
     const release = await this.#options.limiter.acquire(request.endpoint, { budget, ...(signal && { signal }) });
     try {
       const headers = requestHeaders(this.#options.headers, request, auth);
+      // A multipart body of this attempt: file parts opened again, read as sent.
+      const form = request.multipart && multipartBody(request.multipart);
+      if (form) Object.assign(headers, form.headers);
       if (wire && request.body !== undefined && !request.multipart && !request.form && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
       const options = {
         method: request.method as 'GET',
         ...(request.query && !wire && { searchParams: request.query as Record<string, string> }),
         headers,
-        ...(request.multipart ? { body: await formData(request.multipart) } : request.form ? { form: request.form } : request.body !== undefined ? (wire ? { body: wire.body } : { json: request.body }) : {}),
+        ...(form ? { body: form.body } : request.form ? { form: request.form } : request.body !== undefined ? (wire ? { body: wire.body } : { json: request.body }) : {}),
         ...(signal && { signal }),
       };
       const url = wire?.url ?? request.url;
@@ -302,11 +300,11 @@ export class HttpClient {
   }
 
   /**
-   * One download attempt: a 2xx body streams through a meter into `<path>.part`, renamed to
-   * `path` once complete; any other answer is read as text for its message. A body over
-   * `maxBytes` stops the transfer and ends `rejected` (413): retrying would not make it smaller.
+   * One download attempt: a 2xx body streams through a meter into the sink; any other answer is
+   * read as text for its message. A body over `maxBytes` stops the transfer and ends `rejected`
+   * (413): retrying would not make it smaller.
    */
-  async #download(url: string, options: Record<string, unknown>, saveTo: { path: string; maxBytes: number }): Promise<AttemptOutcome> {
+  async #download(url: string, options: Record<string, unknown>, saveTo: { write: DownloadSink; maxBytes: number }): Promise<AttemptOutcome> {
     const stream = this.#got.stream(url, options);
     const response = await new Promise<Response>((resolve, reject) => {
       stream.once('response', resolve);
@@ -326,16 +324,13 @@ export class HttpClient {
       }
       return { result: { kind: 'response', status: response.statusCode, ...(typeof retryAfter === 'string' && { retryAfter }) }, status: response.statusCode, body };
     }
-    const part = `${saveTo.path}.part`;
     const counted = meter(saveTo.maxBytes);
     try {
-      await pipeline(stream, counted, createWriteStream(part));
+      await pipeline(stream, counted, (body: AsyncIterable<Buffer>) => saveTo.write(body));
     } catch (err) {
-      await rm(part, { force: true });
       if (err instanceof TooLarge) return { result: { kind: 'response', status: 413 }, status: 413, body: err.message };
       throw err;
     }
-    await rename(part, saveTo.path);
     const fileName = dispositionName(response.headers['content-disposition']);
     const saved: SavedFile = { size: counted.size(), sha256: counted.sha256(), contentType: String(response.headers['content-type'] ?? ''), ...(fileName !== undefined && { fileName }) };
     return { result: { kind: 'response', status: response.statusCode }, status: response.statusCode, saved };

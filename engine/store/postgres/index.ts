@@ -14,6 +14,8 @@ import * as privacy from './privacy.ts';
 import * as deadlines from './deadlines.ts';
 import * as documents from './documents.ts';
 import * as sharing from './sharing.ts';
+import * as storedFiles from './stored-files.ts';
+import * as documentDownloads from './document-downloads.ts';
 
 export type { PostgresStoreOptions } from './db.ts';
 
@@ -48,6 +50,6 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         }
       },
     },
-    { ...orders, ...actions, ...runs, ...quarantine, ...referenceLists, ...api, ...sharing, ...privacy, ...deadlines, ...documents, countOrders: (d, filter = {}) => orders.countOrders(d, filter) },
+    { ...orders, ...actions, ...runs, ...quarantine, ...referenceLists, ...api, ...sharing, ...privacy, ...deadlines, ...documents, ...storedFiles, ...documentDownloads, countOrders: (d, filter = {}) => orders.countOrders(d, filter) },
   );
 }

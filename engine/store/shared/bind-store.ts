@@ -22,6 +22,8 @@ export const DATA_METHODS = [
   'createWebhookEndpoint', 'getWebhookEndpoint', 'listWebhookEndpoints', 'deleteWebhookEndpoint', 'claimWebhookDeliveries',
   'recordDeliveryAttempt', 'listWebhookDeliveries', 'countOrdersByStatus', 'countActionsByState', 'lastEventSeq',
   'redactExpiredPersonalData', 'erasePersonalData', 'recordDeadlineAlerts', 'recordDocumentEvent',
+  'writeFileChunk', 'commitStoredFile', 'getStoredFile', 'listStoredFiles', 'readFileChunk', 'removeStoredFile', 'discardFileContent',
+  'failDocumentDownload', 'clearDocumentDownload', 'claimDocumentDownloads',
 ] as const satisfies readonly DataMethod[];
 
 // Fails to compile when the Store gains a data method the list above does not name.
