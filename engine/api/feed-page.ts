@@ -14,9 +14,11 @@
  * fixed names. Anything else (the token in a string value, a value that is not true or false)
  * takes the parsing path: a false alarm costs time, never a wrong item.
  */
-import type { FileStore } from '../store/files.ts';
-import type { OrderFeedPage, StoredOrder, Store } from '../store/store.ts';
+import type { OrderFeedPage, StoredOrder } from '../store/store.ts';
 import { invoiceView, orderDocumentsView } from './order-documents.ts';
+
+/** What orderDocumentsView reads: the actions and the kept documents. */
+type DocumentDeps = Parameters<typeof orderDocumentsView>[0];
 
 /** The action whose orders the store flags for the parsing path. */
 export const FEED_FLAG_ACTION = 'upload_invoice';
@@ -51,7 +53,7 @@ function fastTail(items: Buffer, key: number, end: number): Buffer | undefined {
 const RESOURCE_KEYS = ['id', 'version', 'first_seen_at', 'last_changed_at', 'personal_data_redacted_at', 'acknowledgement'] as const;
 
 /** The parsing path: the item as the order route builds it. */
-async function fullItem(item: Buffer, deps: { store: Pick<Store, 'listActions'>; files: FileStore | undefined }): Promise<Buffer> {
+async function fullItem(item: Buffer, deps: DocumentDeps): Promise<Buffer> {
   const resource = JSON.parse(item.toString('utf8')) as Record<string, unknown>;
   const order = { ...resource };
   for (const key of RESOURCE_KEYS) delete order[key];
@@ -60,7 +62,7 @@ async function fullItem(item: Buffer, deps: { store: Pick<Store, 'listActions'>;
 }
 
 /** `{"items":[...],"next":...}` as one buffer, each stored text copied once (no per-item buffers). */
-export async function feedPageBody(page: OrderFeedPage, next: string | null, deps: { store: Pick<Store, 'listActions'>; files: FileStore | undefined }): Promise<Buffer> {
+export async function feedPageBody(page: OrderFeedPage, next: string | null, deps: DocumentDeps): Promise<Buffer> {
   const { items } = page;
   const flagged = new Set(page.flagged);
   const close = Buffer.from(`],"next":${JSON.stringify(next)}}`);
