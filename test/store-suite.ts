@@ -322,6 +322,35 @@ export function describeStoreSuite(name: string, openFresh: () => Promise<Store>
         expect(second.next).toBeUndefined();
       });
 
+      it('renders the feed page as bytes (listOrderFeed): each order with its acknowledgement, NUL-separated, the same cursors, orders with the named action flagged', async () => {
+        await store.commitOrders([
+          order('A1', { buyer: { first_name: 'Zoë "Q"', last_name: 'Ünal \u0001 "has_invoice":true' }, has_invoice: true }),
+          order('A2'), order('A3'), order('A4', { account: 'worten-es' }),
+        ]);
+        const [a1, a2, a3] = await Promise.all(['A1', 'A2', 'A3'].map(async (m) => (await store.getOrder('worten-pt', 'worten', m))!));
+        await store.acknowledgeOrder({ order_id: a2!.id, account: 'worten-pt', reference: 'ERP "2"', version: 1 });
+        await store.reportImportError({ order_id: a3!.id, account: 'worten-pt', message: 'SKU unknown' });
+        await store.enqueueAction(newAction('k1', 'A3', 'accept'));
+        const filter = { account: ['worten-pt'], limit: 2 };
+        const feed = await store.listOrderFeed(filter, { flag_action: 'accept' });
+        const full = await store.listOrders(filter);
+        expect(feed.next).toBe(full.next);
+        expect(Buffer.isBuffer(feed.items)).toBe(true);
+        const texts = feed.items.toString('utf8').split('\0');
+        expect([texts.length, feed.count, feed.flagged]).toEqual([2, 2, []]);
+        const acks = await store.getAcknowledgements([a1!.id, a2!.id, a3!.id]);
+        const resource = (s: StoredOrder) => {
+          const { raw: _raw, ...document } = s.order;
+          const { order_id: _o, account: _a, ...ack } = acks.get(s.id) ?? {};
+          return { id: s.id, version: s.version, first_seen_at: s.first_seen_at, last_changed_at: s.last_changed_at, personal_data_redacted_at: null, acknowledgement: acks.has(s.id) ? ack : null, ...document };
+        };
+        expect(texts.map((t) => JSON.parse(t))).toEqual([resource(a1!), resource(a2!)]);
+        const second = await store.listOrderFeed({ ...filter, after: feed.next! }, { flag_action: 'accept' });
+        expect([second.count, second.flagged, second.next]).toEqual([1, [0], undefined]);
+        expect(JSON.parse(second.items.toString('utf8'))).toEqual(resource(a3!));
+        expect(await store.listOrderFeed({ account: ['nobody'] }, { flag_action: 'accept' })).toEqual({ items: Buffer.alloc(0), count: 0, flagged: [] });
+      });
+
       it('rejects cursors it did not issue for this listing', async () => {
         await store.commitOrders([order('A1'), order('A2')]);
         await expect(store.listOrders({ after: 'garbage!' })).rejects.toMatchObject({ code: 'STORE_PAGE_CURSOR_INVALID' });

@@ -9,6 +9,7 @@
  * live endpoint. Events happening while no endpoint exists are not recorded.
  */
 import type { OrderStatus } from '../order/model.ts';
+import type { OrderFilter } from './store.ts';
 
 export interface ApiToken {
   id: string;
@@ -94,6 +95,24 @@ export interface DeliveryAttempt {
   at: string;
 }
 
+/**
+ * A page of the order feed as the API serves it, rendered by the store without parsing: each order
+ * is the JSON text of an object holding the resource's own members (id, version, first_seen_at,
+ * last_changed_at, personal_data_redacted_at, acknowledgement: orderResource) followed by the
+ * stored document's members. Bytes, so the page is never decoded into strings nor encoded again.
+ */
+export interface OrderFeedPage {
+  /** The orders' JSON texts (UTF-8), separated by one NUL byte each (never part of JSON text). */
+  items: Buffer;
+  count: number;
+  /**
+   * Positions (0-based) of the orders the caller renders itself: those with at least one action
+   * named `flag_action`, and any whose stored document is not the text of a non-empty object.
+   */
+  flagged: number[];
+  next?: string;
+}
+
 export interface ApiStore {
   /** Stores a token by its hash (the token itself is never given to the store). */
   createApiToken(token: { name: string; accounts: string[]; token_hash: string; prefix: string }): Promise<ApiToken>;
@@ -112,6 +131,12 @@ export interface ApiStore {
   /** Records an import error; the order stays unacknowledged (or at its earlier acknowledgement). */
   reportImportError(report: { order_id: string; account: string; message: string }): Promise<OrderAcknowledgement>;
   getAcknowledgements(orderIds: string[]): Promise<Map<string, OrderAcknowledgement>>;
+  /**
+   * listOrderDocuments rendered as the feed serves it (OrderFeedPage), the acknowledgements
+   * included; orders with an action named `flag_action` are flagged (the API adds what the order
+   * route shows of those).
+   */
+  listOrderFeed(filter: OrderFilter, options: { flag_action: string }): Promise<OrderFeedPage>;
 
   /**
    * Registers an endpoint. With `token_id` and `max_per_token`, atomically refuses
