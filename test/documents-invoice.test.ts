@@ -183,6 +183,28 @@ for (const backend of DOCUMENT_BACKENDS) describe.skipIf(backend.skip)(`invoices
       expect((await runtime.store.getAction(sent.body.id))!.state).toBe('succeeded');
     });
 
+    it("a buyer's erasure deletes the documents of the buyer's orders (an invoice carries their name and address), and only those", async () => {
+      const order = await storedOrder('pcc', mirakl, { state: 'SHIPPING', lines: 1 });
+      const other = await storedOrder('pcc', mirakl, { state: 'SHIPPING', lines: 1 });
+      const start = await backendSetup.footprint();
+      const mine = await upload(order.id, { bytes: pdf, name: 'invoice-erased.pdf', type: 'application/pdf' });
+      const theirs = await upload(other.id, { bytes: pdf, name: 'invoice-kept.pdf', type: 'application/pdf' });
+      const [mineId, theirsId] = [mine.body.request.data.invoice.id as string, theirs.body.request.data.invoice.id as string];
+      expect(await backendSetup.holds(mineId)).toBe(true);
+      // The simulator gives no buyer e-mail (Mirakl's customer_notification_email): the order gets one, as a later poll would store it.
+      const email = `buyer-${order.marketplaceId}@example.com`;
+      const read = (await runtime.store.getOrderById(order.id))!.order;
+      await runtime.store.commitOrders([{ ...read, buyer: { ...read.buyer, email }, updated_at: new Date(Date.parse(read.updated_at) + 1_000).toISOString() }]);
+      const erased = await fetch(`${base}/v1/privacy/erasures`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ buyer_email: email }) });
+      expect(await erased.json()).toEqual({ orders: 1, order_ids: [order.id], documents_deleted: 1 });
+      expect(await backendSetup.holds(mineId)).toBe(false);
+      expect((await fetch(`${base}/v1/documents/${mineId}`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
+      expect(await backendSetup.holds(theirsId)).toBe(true);
+      // Nothing of the erased document is left, not even a chunk: without the other order's, the store is as before.
+      await runtime.files.remove(theirsId);
+      expect(await backendSetup.footprint()).toEqual(start);
+    });
+
     it('is refused with a clear code where the channel forbids it, and keeps no file', async () => {
       const before = await backendSetup.footprint();
       const codes = (r: { body: Json }) => (r.body.errors as Json[] | undefined)?.map((e) => e.code) ?? [r.body.code];
