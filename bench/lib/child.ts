@@ -3,6 +3,7 @@
  * process so its peak RSS and CPU are its own; the simulator runs in another one.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
@@ -11,6 +12,17 @@ export const BENCH_DIR = path.resolve(import.meta.dirname, '..');
 
 /** node:sqlite's "experimental" warning on every worker's stderr says nothing about a figure. */
 const NODE_FLAGS = ['--disable-warning=ExperimentalWarning'];
+
+/**
+ * The Node flags the daemon runs with: those of the `orderwire` command's shebang
+ * (engine/cli/orderwire.ts), so an engine worker measures the engine as it runs in production.
+ */
+export function daemonNodeFlags(): string[] {
+  const first = readFileSync(path.resolve(BENCH_DIR, '../engine/cli/orderwire.ts'), 'utf8').split('\n', 1)[0]!;
+  const match = /^#!\/usr\/bin\/env -S node((?: --[^\s]+)*)\s*$/.exec(first);
+  if (!match) throw new Error(`engine/cli/orderwire.ts: unexpected shebang ${JSON.stringify(first)}`);
+  return match[1]!.trim().split(/\s+/).filter((flag) => flag !== '' && !NODE_FLAGS.includes(flag));
+}
 
 /** Extra Node flags for measured workers (e.g. --cpu-prof); the simulator never gets them. */
 let workerNodeArgs: string[] = [];
@@ -27,8 +39,8 @@ export function benchScript(relative: string): string {
  * Runs a script to its end and returns the JSON object it printed as its last stdout line.
  * Secrets go through `env` only, never through arguments.
  */
-export async function runJsonScript<T>(script: string, args: string[], env: Record<string, string> = {}): Promise<T> {
-  const child = spawn(process.execPath, [...NODE_FLAGS, ...workerNodeArgs, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+export async function runJsonScript<T>(script: string, args: string[], env: Record<string, string> = {}, nodeFlags: readonly string[] = []): Promise<T> {
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...nodeFlags, ...workerNodeArgs, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

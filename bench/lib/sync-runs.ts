@@ -3,7 +3,7 @@
  * incremental and memory benchmarks.
  */
 import path from 'node:path';
-import { benchScript, runJsonScript } from './child.ts';
+import { benchScript, daemonNodeFlags, runJsonScript } from './child.ts';
 import type { SimulatorProcess } from './simulator-handle.ts';
 import { isoSeconds } from './window.ts';
 
@@ -52,7 +52,7 @@ export async function runEngineSync(sim: SimulatorProcess, store: StoreTarget, n
   const report = await runJsonScript<SyncReport>(benchScript('workers/engine-sync.ts'), args, {
     ORDERWIRE_BENCH_API_KEY: sim.apiKey,
     ...(typeof store !== 'string' && { ORDERWIRE_BENCH_PG_URL: store.pgUrl }),
-  });
+  }, daemonNodeFlags());
   const after = await sim.usage();
   return { ...report, simCpuMs: after.cpuMs - before.cpuMs };
 }

@@ -1,7 +1,13 @@
-#!/usr/bin/env -S node --disable-warning=ExperimentalWarning
+#!/usr/bin/env -S node --disable-warning=ExperimentalWarning --max-semi-space-size=8
 /**
  * `orderwire` command line. Runs straight from TypeScript on Node >= 22.18 (type stripping), so
  * `npx orderwire ...` works right after `npm ci` with no build step.
+ *
+ * The Node flags above are the daemon's: `--max-semi-space-size=8` caps V8's young generation at
+ * 8 MiB per semi-space. Left to itself, V8 grows it to 64 MiB per semi-space while a sync keeps a
+ * commit batch alive across scavenges: about 110 MB more resident memory for no measurable CPU
+ * (bench/README.md, issue 18). The benchmarks start their engine workers with these same flags
+ * (bench/lib/child.ts `daemonNodeFlags`).
  */
 import { Command, CommanderError } from 'commander';
 import { textProblem } from '../api/input-hygiene.ts';

@@ -125,7 +125,15 @@ webhooks:
     await tabTo(page, '#token');
     await page.keyboard.type(token);
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Accounts', level: 1, exact: true }).waitFor();
+    // If sign-in ever stalls again (seen once in a loaded gate), say what the page showed.
+    await page
+      .getByRole('heading', { name: 'Accounts', level: 1, exact: true })
+      .waitFor()
+      .catch(async (err: Error) => {
+        const shown = await page.locator('body').innerText().catch(() => '(no body)');
+        const calls = browser.requests.filter((r) => r.includes('/v1/')).map((r) => r.replace(token, '<token>'));
+        throw new Error(`${err.message}\npage shows: ${shown.slice(0, 500)}\nbrowser errors: ${browser.errors.join(' | ')}\nAPI requests: ${calls.join(', ')}`);
+      });
     for (const id of ['worten-demo', 'cdiscount-demo']) await page.locator(`[data-account="${id}"][data-health="healthy"]`).waitFor();
     await expect.poll(() => page.locator('.live').textContent()).toBe('Live');
     expect(await page.evaluate(() => sessionStorage.getItem('orderwire.token'))).toBe(token);

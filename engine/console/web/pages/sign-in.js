@@ -13,7 +13,9 @@ export function SignIn({ onSignedIn, expired }) {
     e.preventDefault();
     setBusy(true);
     setError(null);
-    const candidate = value.trim();
+    // Read the field itself: a submit that comes before the last keystroke's re-render (a slow
+    // machine, a fast typist or a password manager) must not send a stale or empty token.
+    const candidate = (e.currentTarget.elements.token?.value ?? value).trim();
     try {
       await api('/v1/accounts', { authToken: candidate });
       token.set(candidate);

@@ -1,0 +1,56 @@
+/**
+ * The daemon's Node flags (the `orderwire` command's shebang): they are valid, the benchmarks'
+ * engine workers run with exactly them, and the young-generation cap does what the shebang says it
+ * is for (a process that keeps batches alive across scavenges stays at 2 × 8 MiB of new space,
+ * where V8 left to itself grows it to 128 MiB).
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { daemonNodeFlags } from '../bench/lib/child.ts';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, '..');
+const CLI = path.join(ROOT, 'engine/cli/orderwire.ts');
+
+/** Keeps the last three batches of 20,000 small objects alive while allocating 40: a sync's commit batches in miniature. */
+const KEEP_BATCHES = `
+const v8 = require('node:v8');
+const keep = [];
+for (let round = 0; round < 40; round++) {
+  const batch = [];
+  for (let i = 0; i < 20000; i++) batch.push({ id: 'o-' + round + '-' + i, lines: [{ n: i, s: 'x'.repeat(20) + i }] });
+  keep.push(batch);
+  if (keep.length > 3) keep.shift();
+}
+const space = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+console.log(space.space_size / 2 ** 20);
+`;
+
+async function newSpaceMib(flags: readonly string[]): Promise<number> {
+  const { stdout } = await run(process.execPath, [...flags, '-e', KEEP_BATCHES]);
+  return Number(stdout.trim());
+}
+
+describe('the daemon Node flags', () => {
+  it('are the shebang of the orderwire command, and the command runs through it', async () => {
+    const shebang = readFileSync(CLI, 'utf8').split('\n', 1)[0]!;
+    const flags = daemonNodeFlags();
+    expect(flags).toContain('--max-semi-space-size=8');
+    expect(shebang).toBe(`#!/usr/bin/env -S node --disable-warning=ExperimentalWarning ${flags.join(' ')}`);
+    // Executed as a program: env finds the project's Node (node_modules/.bin first on PATH), which
+    // refuses to start on a flag it does not know.
+    const env = { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}` };
+    const { stdout } = await run(CLI, ['--version'], { env });
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('cap the young generation that long-lived batches would otherwise grow', async () => {
+    const capped = await newSpaceMib(daemonNodeFlags());
+    const uncapped = await newSpaceMib([]);
+    expect(capped).toBeLessThanOrEqual(2 * 8);
+    expect(uncapped).toBeGreaterThan(2 * capped);
+  });
+});
