@@ -90,7 +90,7 @@ export function startDaemon(runtime: Runtime, options: { now?: () => Date; worke
     ...(now && { now }),
     ...(hooks?.onListFailure && { onFailure: hooks.onListFailure }),
   });
-  const retention = new RetentionSweeper({ store, log, retentionMs: config.privacy.retentionMs, everyMs: config.privacy.checkEveryMs, ...(now && { now }) });
+  const retention = new RetentionSweeper({ store, files: runtime.files, log, retentionMs: config.privacy.retentionMs, everyMs: config.privacy.checkEveryMs, ...(now && { now }) });
   const deadlines = new DeadlineWatcher({
     store,
     log,

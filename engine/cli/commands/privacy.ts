@@ -53,7 +53,7 @@ export function register(program: Command): void {
     if (opts.retention !== undefined && (override === undefined || override <= 0)) throw new OrderwireError('USAGE', `--retention: not a positive ISO 8601 duration: ${opts.retention}`);
     await withRuntime(opts, async (rt) => {
       const retentionMs = override ?? rt.config.privacy.retentionMs;
-      const n = await new RetentionSweeper({ store: rt.store, log: silentLogger(), retentionMs, everyMs: rt.config.privacy.checkEveryMs }).sweep();
+      const n = await new RetentionSweeper({ store: rt.store, files: rt.files, log: silentLogger(), retentionMs, everyMs: rt.config.privacy.checkEveryMs }).sweep();
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ orders: n, retention_ms: retentionMs }, null, 2)}\n`);
         return;
