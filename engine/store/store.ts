@@ -507,6 +507,11 @@ export interface Store extends ApiStore {
   removeStoredFile(id: string): Promise<void>;
   /** Deletes the chunks of a content no document names (a write that failed or lost a race). */
   discardFileContent(content: string): Promise<void>;
+  /**
+   * Deletes the chunks of up to `limit` contents no document names whose last chunk was written
+   * before `before`: writes a crashed process left unfinished. Returns how many contents.
+   */
+  discardStaleFileContents(before: Date, limit: number): Promise<number>;
 
   /*
    * Pending marketplace document downloads (migration 017; engine/sync/document-retrier.ts):
