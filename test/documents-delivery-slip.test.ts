@@ -136,6 +136,10 @@ for (const backend of DOCUMENT_BACKENDS) describe.skipIf(backend.skip)(`delivery
         content_type: 'application/pdf', url: `/v1/documents/${fileId}`, marketplace_document_id: slips[0]!.id,
       }]);
       expect(resource.invoice).toEqual({ status: 'none', marketplace_has_invoice: false });
+      // The feed serves the same order, its history aside.
+      const feed = (await fetch(`${base}/v1/orders?account=pt&limit=100`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json())) as { items: Array<Record<string, unknown>> };
+      const { history: _history, ...withoutHistory } = resource;
+      expect(feed.items.find((item) => item.id === stored!.id)).toEqual(withoutHistory);
 
       // order.document_available, once per slip, with where to fetch it.
       const documentEvents = async () => (await runtime.store.listEvents({ account: 'pt' })).filter((e) => e.type === 'order.document_available');

@@ -101,6 +101,28 @@ export function describeStoreSuite(name: string, openFresh: () => Promise<Store>
         expect((await store.listEvents({})).at(-1)?.type).toBe('order.updated');
       });
 
+      it('keeps every text and raw payload exactly, escapes and control characters included, on insert and on update', async () => {
+        // PostgreSQL streams new orders through COPY's text format (tab, newline, backslash are
+        // its syntax) and stores raw as text; each of these must come back unchanged.
+        const awkward = 'tab\there\nnew line\r\\back\\slash "quoted" \\N é 😀';
+        const raws: unknown[] = [
+          { order_id: 'R1', note: awkward, nul: 'a\u0000b', nested: { z: 1, a: [awkward] } },
+          awkward,
+          null,
+          42,
+          [awkward, { k: '\\N' }],
+        ];
+        const orders = raws.map((raw, i) => order(`R${i}\t\\${awkward.slice(0, 9)}`, { raw, marketplace_status: `ST\t${i}\\N`, buyer: { first_name: awkward, last_name: '\\N' } }));
+        expect(await store.commitOrders(orders)).toMatchObject({ inserted: raws.length });
+        for (const o of orders) expect((await store.getOrder(o.account, o.channel, o.marketplace_order_id))?.order).toEqual(o);
+        expect((await store.listEvents({})).map((e) => e.marketplace_order_id)).toEqual(orders.map((o) => o.marketplace_order_id));
+        // The same payloads through the update path, in another order.
+        const updated = orders.map((o, i) => ({ ...o, updated_at: at(T0, 60), raw: raws[(i + 1) % raws.length] }));
+        expect(await store.commitOrders(updated)).toMatchObject({ updated: raws.length });
+        for (const o of updated) expect((await store.getOrder(o.account, o.channel, o.marketplace_order_id))?.order).toEqual(o);
+        expect((await store.listOrders({})).items.map((s) => s.order)).toEqual(updated);
+      });
+
       it('never lets an older version overwrite a newer one', async () => {
         await store.commitOrders([order('A1', { updated_at: at(T0, 60), status: 'accepted', marketplace_status: 'SHIPPING' })]);
         expect(await store.commitOrders([order('A1', { updated_at: T0, buyer: { first_name: 'Old' } })])).toMatchObject({ stale: 1, updated: 0, events: 0 });
@@ -298,6 +320,35 @@ export function describeStoreSuite(name: string, openFresh: () => Promise<Store>
         const second = await store.listOrderDocuments({ ...filter, after: texts.next! });
         expect(second.items.map((o) => (JSON.parse(o.document) as { marketplace_order_id: string }).marketplace_order_id)).toEqual(['A2']);
         expect(second.next).toBeUndefined();
+      });
+
+      it('renders the feed page as bytes (listOrderFeed): each order with its acknowledgement, NUL-separated, the same cursors, orders with the named action flagged', async () => {
+        await store.commitOrders([
+          order('A1', { buyer: { first_name: 'Zoë "Q"', last_name: 'Ünal \u0001 "has_invoice":true' }, has_invoice: true }),
+          order('A2'), order('A3'), order('A4', { account: 'worten-es' }),
+        ]);
+        const [a1, a2, a3] = await Promise.all(['A1', 'A2', 'A3'].map(async (m) => (await store.getOrder('worten-pt', 'worten', m))!));
+        await store.acknowledgeOrder({ order_id: a2!.id, account: 'worten-pt', reference: 'ERP "2"', version: 1 });
+        await store.reportImportError({ order_id: a3!.id, account: 'worten-pt', message: 'SKU unknown' });
+        await store.enqueueAction(newAction('k1', 'A3', 'accept'));
+        const filter = { account: ['worten-pt'], limit: 2 };
+        const feed = await store.listOrderFeed(filter, { flag_action: 'accept' });
+        const full = await store.listOrders(filter);
+        expect(feed.next).toBe(full.next);
+        expect(Buffer.isBuffer(feed.items)).toBe(true);
+        const texts = feed.items.toString('utf8').split('\0');
+        expect([texts.length, feed.count, feed.flagged]).toEqual([2, 2, []]);
+        const acks = await store.getAcknowledgements([a1!.id, a2!.id, a3!.id]);
+        const resource = (s: StoredOrder) => {
+          const { raw: _raw, ...document } = s.order;
+          const { order_id: _o, account: _a, ...ack } = acks.get(s.id) ?? {};
+          return { id: s.id, version: s.version, first_seen_at: s.first_seen_at, last_changed_at: s.last_changed_at, personal_data_redacted_at: null, acknowledgement: acks.has(s.id) ? ack : null, ...document };
+        };
+        expect(texts.map((t) => JSON.parse(t))).toEqual([resource(a1!), resource(a2!)]);
+        const second = await store.listOrderFeed({ ...filter, after: feed.next! }, { flag_action: 'accept' });
+        expect([second.count, second.flagged, second.next]).toEqual([1, [0], undefined]);
+        expect(JSON.parse(second.items.toString('utf8'))).toEqual(resource(a3!));
+        expect(await store.listOrderFeed({ account: ['nobody'] }, { flag_action: 'accept' })).toEqual({ items: Buffer.alloc(0), count: 0, flagged: [] });
       });
 
       it('rejects cursors it did not issue for this listing', async () => {

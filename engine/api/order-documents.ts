@@ -89,13 +89,14 @@ export async function orderDocumentsView(deps: { store: Pick<Store, 'listActions
     }
   }
   // Canceled actions never reached the marketplace: they say nothing of its invoice.
-  const latest = actions.filter((a) => a.state !== 'canceled').at(-1);
+  return { documents, invoice: invoiceView(actions.filter((a) => a.state !== 'canceled').at(-1), order.has_invoice) };
+}
+
+/** The invoice status of an order whose latest (not canceled) upload_invoice action is `latest`. */
+export function invoiceView(latest: StoredAction | undefined, hasInvoice: boolean | undefined): InvoiceView {
   return {
-    documents,
-    invoice: {
-      status: invoiceStatus(latest, order.has_invoice),
-      ...(latest && { action_id: latest.id }),
-      ...(order.has_invoice !== undefined && { marketplace_has_invoice: order.has_invoice }),
-    },
+    status: invoiceStatus(latest, hasInvoice),
+    ...(latest && { action_id: latest.id }),
+    ...(hasInvoice !== undefined && { marketplace_has_invoice: hasInvoice }),
   };
 }

@@ -17,7 +17,8 @@ import type { ApiContext } from './context.ts';
 import { OrderwireError } from '../errors.ts';
 import { apiError } from './problem.ts';
 import { orderDocumentsView } from './order-documents.ts';
-import { historyEntry, linkNext, orderResource, orderResourceText } from './resources.ts';
+import { feedPageBody, FEED_FLAG_ACTION } from './feed-page.ts';
+import { historyEntry, linkNext, orderResource } from './resources.ts';
 import { errorResponses, idParams, limitParam, ORDER_STATUSES, orderSchema, pageOf, security } from './schemas.ts';
 
 interface ListQuery {
@@ -99,20 +100,18 @@ export function orderRoutes(ctx: ApiContext) {
       };
       if (q.delivered_by_marketplace !== undefined) filter.delivered_by_marketplace = q.delivered_by_marketplace;
       else filter.hide_delivered_by_marketplace_of = accounts.filter((a) => !ctx.accounts.get(a)?.importFulfilledOrders);
-      // The stored documents are spliced into the page as text: a page of 100 orders is never
-      // parsed and serialized again (bench/README.md, api-feed).
-      const page = await store.listOrderDocuments(filter);
-      const acks = await store.getAcknowledgements(page.items.map((o) => o.id));
+      // The store renders the page as bytes; a page of 100 orders is never parsed, decoded into
+      // strings or serialized again (feed-page.ts, bench/README.md api-feed).
+      const page = await store.listOrderFeed(filter, { flag_action: FEED_FLAG_ACTION });
       const next = linkNext(request, reply, page.next);
-      // As bytes: encoded once, its length known (a string would be measured, then encoded again on write).
-      return reply.type('application/json; charset=utf-8').send(Buffer.from(`{"items":[${page.items.map((o) => orderResourceText(o, acks.get(o.id))).join(',')}],"next":${JSON.stringify(next)}}`));
+      return reply.type('application/json; charset=utf-8').send(await feedPageBody(page, next, { store, files: ctx.files }));
     });
 
     app.get('/v1/orders/:id', {
       schema: {
         tags: ['orders'],
         summary: 'One order with its lines and status history',
-        description: '`documents` lists the order\'s documents (those the marketplace lists, with `url` once orderwire downloaded them, and the invoices uploaded through orderwire) and `invoice` its invoice status; the feed (GET /v1/orders) carries the marketplace\'s listing only. `history` lists the order\'s stored events (created, status changes of the order and of its lines, refunds and cancelations recorded on lines with what each added, other updates). `include=raw` adds the marketplace payload as received.',
+        description: '`documents` lists the order\'s documents (those the marketplace lists, with `url` once orderwire downloaded them, and the invoices uploaded through orderwire) and `invoice` its invoice status, as in the feed (GET /v1/orders). `history` lists the order\'s stored events (created, status changes of the order and of its lines, refunds and cancelations recorded on lines with what each added, other updates). `include=raw` adds the marketplace payload as received.',
         security,
         params: idParams,
         querystring: {

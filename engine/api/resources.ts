@@ -1,6 +1,6 @@
 /** Store records as the API shows them (snake_case, no internal lease fields). */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { OrderAcknowledgement, OrderEvent, StoredAction, StoredOrder, StoredOrderDocument } from '../store/store.ts';
+import type { OrderAcknowledgement, OrderEvent, StoredAction, StoredOrder } from '../store/store.ts';
 
 export function acknowledgementResource(ack: OrderAcknowledgement | undefined): Record<string, unknown> | null {
   if (!ack) return null;
@@ -20,27 +20,6 @@ export function orderResource(stored: StoredOrder, ack: OrderAcknowledgement | u
     ...order,
     ...(options.raw && { raw }),
   };
-}
-
-/**
- * orderResource as JSON text, with the stored document text spliced in unparsed: the same object
- * once parsed (the normalized order's schema has none of the resource's own keys), in one
- * JSON.stringify of six fields instead of a parse and a serialization of the whole order.
- */
-export function orderResourceText(stored: StoredOrderDocument, ack: OrderAcknowledgement | undefined): string {
-  const head = JSON.stringify({
-    id: stored.id,
-    version: stored.version,
-    first_seen_at: stored.first_seen_at,
-    last_changed_at: stored.last_changed_at,
-    personal_data_redacted_at: stored.personal_data_redacted_at ?? null,
-    acknowledgement: acknowledgementResource(ack),
-  });
-  // SQLite keeps the text as written (`{"account":...}`); PostgreSQL's jsonb text is `{"account": ...}`.
-  const body = stored.document.trim();
-  if (body[0] !== '{' || body.at(-1) !== '}') throw new Error(`order ${stored.id}: the stored document is not a JSON object`);
-  const members = body.slice(1, -1).trim();
-  return members === '' ? head : `${head.slice(0, -1)},${members}}`;
 }
 
 export function historyEntry(e: OrderEvent): Record<string, unknown> {

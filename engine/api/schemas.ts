@@ -122,20 +122,19 @@ export const orderSchema = {
     has_invoice: { type: 'boolean', description: 'Whether the marketplace has the order\'s customer invoice (Mirakl has_invoice), where it says.' },
     documents: {
       type: 'array',
-      description: 'In the feed: the documents the marketplace lists on the order (Mirakl OR72: id, type, file_name, size, uploaded_at), absent when none. On the order route (GET /v1/orders/{id}): every document of the order, those of the marketplace and the invoices uploaded through orderwire, each with `url`, where to fetch it (GET /v1/documents/{id}) once orderwire stored it.',
+      description: 'Every document of the order (the same in the feed and on GET /v1/orders/{id}): those the marketplace lists (Mirakl OR72) and the invoices uploaded through orderwire, each with `url`, where to fetch it (GET /v1/documents/{id}) once orderwire stored it; [] when none.',
       items: {
         type: 'object',
         additionalProperties: true,
         properties: {
-          id: { type: ['string', 'null'], description: 'Feed: the marketplace\'s document id. Order route: orderwire\'s document id, null while a marketplace document is not downloaded yet.' },
-          source: { type: 'string', enum: ['marketplace', 'upload'], description: 'Order route: listed by the marketplace, or uploaded through orderwire (upload_invoice).' },
+          id: { type: ['string', 'null'], description: 'orderwire\'s document id, null while a marketplace document is not downloaded yet.' },
+          source: { type: 'string', enum: ['marketplace', 'upload'], description: 'Listed by the marketplace, or uploaded through orderwire (upload_invoice).' },
           type: { type: 'string', description: 'The marketplace\'s type code (SYSTEM_DELIVERY_BILL...), or upload_invoice.' },
           file_name: { type: ['string', 'null'] },
           size: { type: ['number', 'null'], description: 'Bytes.' },
-          content_type: { type: ['string', 'null'], description: 'Order route: the stored document\'s content type; null until stored.' },
-          url: { type: ['string', 'null'], description: 'Order route: where to fetch it from this API; null until stored.' },
-          uploaded_at: { type: 'string', format: 'date-time' },
-          marketplace_document_id: { type: 'string' },
+          content_type: { type: ['string', 'null'], description: 'The stored document\'s content type; null until stored.' },
+          url: { type: ['string', 'null'], description: 'Where to fetch it from this API; null until stored.' },
+          marketplace_document_id: { type: 'string', description: 'source marketplace: the marketplace\'s document id.' },
           action_id: { type: 'string', description: 'source upload: the upload_invoice action that sends it.' },
           action_state: { type: 'string', enum: ['queued', 'sending', 'succeeded', 'failed', 'needs_attention', 'canceled'] },
         },
@@ -143,7 +142,7 @@ export const orderSchema = {
     },
     invoice: {
       type: 'object',
-      description: 'Order route only: the invoice status. uploading: an upload_invoice action is queued or being sent; uploaded: the latest one succeeded, or the marketplace says it has the invoice (has_invoice); rejected: the latest one failed or needs attention; none otherwise.',
+      description: 'The invoice status. uploading: an upload_invoice action is queued or being sent; uploaded: the latest one succeeded, or the marketplace says it has the invoice (has_invoice); rejected: the latest one failed or needs attention; none otherwise.',
       required: ['status'],
       properties: {
         status: { type: 'string', enum: ['none', 'uploading', 'uploaded', 'rejected'] },

@@ -94,6 +94,24 @@ export interface DeliveryAttempt {
   at: string;
 }
 
+/**
+ * A page of the order feed as the API serves it, rendered by the store without parsing: each order
+ * is the JSON text of an object holding the resource's own members (id, version, first_seen_at,
+ * last_changed_at, personal_data_redacted_at, acknowledgement: orderResource) followed by the
+ * stored document's members. Bytes, so the page is never decoded into strings nor encoded again.
+ */
+export interface OrderFeedPage {
+  /** The orders' JSON texts (UTF-8), separated by one NUL byte each (never part of JSON text). */
+  items: Buffer;
+  count: number;
+  /**
+   * Positions (0-based) of the orders the caller renders itself: those with at least one action
+   * named `flag_action`, and any whose stored document is not the text of a non-empty object.
+   */
+  flagged: number[];
+  next?: string;
+}
+
 export interface ApiStore {
   /** Stores a token by its hash (the token itself is never given to the store). */
   createApiToken(token: { name: string; accounts: string[]; token_hash: string; prefix: string }): Promise<ApiToken>;

@@ -2,16 +2,17 @@
  * Back-office API tables on PostgreSQL (migration 002_api). Delivery claims use FOR UPDATE SKIP
  * LOCKED, so several daemons dispatching webhooks each take different deliveries.
  */
-import type { ApiToken, DeliveryAttempt, NewWebhookEndpoint, OrderAcknowledgement, WebhookDelivery, WebhookEndpoint } from '../api-store.ts';
+import type { ApiToken, DeliveryAttempt, NewWebhookEndpoint, OrderAcknowledgement, OrderFeedPage, WebhookDelivery, WebhookEndpoint } from '../api-store.ts';
 import { ackFromRow, ACK_UPSERT_SET, ackVersionOlder, endpointLimitReached, DELIVERY_SELECT, deliveryFromRow, deliverySeq, endpointFromRow, requireDeliverySeq, tokenFromRow } from '../shared/api-rows.ts';
 import { checkClaim } from '../shared/action-rules.ts';
 import { newId } from '../shared/ids.ts';
-import { pageLimit } from '../shared/paging.ts';
+import { encodePageCursor, pageLimit } from '../shared/paging.ts';
+import { orderConditions, Params, whereSql } from '../shared/where.ts';
 import { alreadyParsed } from '../shared/rows.ts';
-import { isoAt } from '../shared/time.ts';
+import { isoAt, toIso } from '../shared/time.ts';
 import type { OrderStatus } from '../../order/model.ts';
-import type { ActionState } from '../store.ts';
-import type { PgDb } from './db.ts';
+import type { ActionState, OrderFilter } from '../store.ts';
+import { postgresSyntax, type PgDb } from './db.ts';
 
 const now = (): string => new Date().toISOString();
 
@@ -60,6 +61,49 @@ export async function getAcknowledgements(db: PgDb, orderIds: string[]): Promise
     out.set(ack.order_id, ack);
   }
   return out;
+}
+
+const ACK_COLUMNS = ['order_id', 'account', 'reference', 'acknowledged_version', 'acknowledged_at', 'import_error', 'import_error_at'];
+
+/** One feed item's text: orderResource's own members, then the stored document's (jsonb text: `{"account": ...}`). */
+function feedItem(row: Record<string, unknown>): string {
+  let acknowledgement: Record<string, unknown> | null = null;
+  if (row.ack_order_id != null) {
+    const { order_id: _order, account: _account, ...rest } = ackFromRow(Object.fromEntries(ACK_COLUMNS.map((c) => [c, row[`ack_${c}`]])));
+    acknowledgement = rest;
+  }
+  const head = JSON.stringify({
+    id: String(row.id),
+    version: Number(row.version),
+    first_seen_at: toIso(row.first_seen_at),
+    last_changed_at: toIso(row.last_changed_at),
+    personal_data_redacted_at: row.personal_data_redacted_at == null ? null : toIso(row.personal_data_redacted_at),
+    acknowledgement,
+  });
+  const body = String(row.document).trim();
+  const members = body.slice(1, -1).trim();
+  if (body[0] !== '{' || body.at(-1) !== '}' || members === '') throw new Error(`order ${String(row.id)}: the stored document is not a JSON object`);
+  return `${head.slice(0, -1)},${members}}`;
+}
+
+export async function listOrderFeed(db: PgDb, filter: OrderFilter, options: { flag_action: string }): Promise<OrderFeedPage> {
+  const limit = pageLimit(filter.limit);
+  const p = new Params(postgresSyntax);
+  const action = p.add(options.flag_action);
+  const where = whereSql(orderConditions(filter, p));
+  const { rows } = await db.query(`SELECT o.id, o.version, o.first_seen_at, o.last_changed_at, o.change_seq, o.document::text AS document, o.personal_data_redacted_at,
+      ${ACK_COLUMNS.map((c) => `a.${c} AS ack_${c}`).join(', ')},
+      EXISTS (SELECT 1 FROM actions x WHERE x.account = o.account AND x.marketplace_order_id = o.marketplace_order_id AND x.channel = o.channel AND x.action = ${action}) AS flagged
+    FROM (SELECT id, version, first_seen_at, last_changed_at, change_seq, document, personal_data_redacted_at, account, channel, marketplace_order_id
+      FROM orders ${where} ORDER BY change_seq LIMIT ${p.add(limit + 1)}) o
+    LEFT JOIN order_acks a ON a.order_id = o.id ORDER BY o.change_seq`, p.values);
+  const shown = rows.slice(0, limit);
+  return {
+    items: Buffer.from(shown.map(feedItem).join('\0')),
+    count: shown.length,
+    flagged: shown.flatMap((row, i) => (row.flagged ? [i] : [])),
+    ...(rows.length > limit && { next: encodePageCursor('orders', Number(shown.at(-1)!.change_seq)) }),
+  };
 }
 
 export async function createWebhookEndpoint(db: PgDb, e: NewWebhookEndpoint): Promise<WebhookEndpoint> {

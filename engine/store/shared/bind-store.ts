@@ -18,11 +18,11 @@ export const DATA_METHODS = [
   'commitOrders', 'getCursor', 'setCursor', 'getOrder', 'getOrderById', 'listOrders', 'listOrderDocuments', 'countOrders', 'listEvents',
   'enqueueAction', 'getAction', 'getActionByKey', 'pendingActions', 'listActions', 'claimActions', 'updateAction', 'retryAction', 'cancelAction', 'renewActionLease',
   'startRun', 'finishRun', 'listRuns', 'lastSuccessfulRuns', 'abandonRuns', 'quarantineRecords', 'listQuarantine', 'releaseQuarantine', 'countQuarantine', 'saveReferenceList', 'recordReferenceListFailure', 'listReferenceLists', 'acquireLease', 'renewLease', 'releaseLease', 'takeBudget',
-  'createApiToken', 'findApiToken', 'listApiTokens', 'revokeApiToken', 'acknowledgeOrder', 'reportImportError', 'getAcknowledgements',
+  'createApiToken', 'findApiToken', 'listApiTokens', 'revokeApiToken', 'acknowledgeOrder', 'reportImportError', 'getAcknowledgements', 'listOrderFeed',
   'createWebhookEndpoint', 'getWebhookEndpoint', 'listWebhookEndpoints', 'deleteWebhookEndpoint', 'claimWebhookDeliveries',
   'recordDeliveryAttempt', 'listWebhookDeliveries', 'countOrdersByStatus', 'countActionsByState', 'lastEventSeq',
   'redactExpiredPersonalData', 'erasePersonalData', 'recordDeadlineAlerts', 'recordDocumentEvent',
-  'writeFileChunk', 'commitStoredFile', 'getStoredFile', 'listStoredFiles', 'readFileChunk', 'removeStoredFile', 'discardFileContent',
+  'writeFileChunk', 'commitStoredFile', 'getStoredFile', 'listStoredFiles', 'readFileChunk', 'removeStoredFile', 'discardFileContent', 'discardStaleFileContents',
   'failDocumentDownload', 'clearDocumentDownload', 'claimDocumentDownloads',
 ] as const satisfies readonly DataMethod[];
 
