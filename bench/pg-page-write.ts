@@ -12,6 +12,7 @@
  * Runs in a throwaway schema (dropped afterwards). Prints a table of statement kinds: count, total
  * ms, ms per 1,000 orders, share of the write time.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { loadChannel } from '../engine/channel/load.ts';
@@ -59,6 +60,16 @@ const kinds = new Map<string, { count: number; ms: number }>();
 let explaining = false;
 const plans: string[] = [];
 
+/** utime + stime of a process in ms (/proc/PID/stat, clock ticks of 10 ms), or undefined when not readable. */
+function serverCpuMs(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 function kindOf(sql: string): string {
   const s = sql.replace(/\s+/g, ' ').trim();
   if (s.startsWith('SELECT pg_advisory_xact_lock')) return 'feed lock';
@@ -97,10 +108,15 @@ async function timed<T>(kind: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
-const db = new TimedDb(url, { schema });
+// One connection, so its server process's CPU (from /proc, when the server runs on this machine)
+// is the server's work for these writes, whatever else loads the machine.
+const db = new TimedDb(url, { schema, max: 1 });
 try {
   await migratePostgres(db);
   if (values.sql) await db.query(values.sql);
+  const backend = Number((await db.query('SELECT pg_backend_pid() AS pid')).rows[0]!.pid);
+  const server0 = serverCpuMs(backend);
+  const client0 = process.cpuUsage();
   const t0 = performance.now();
   let batches = 0;
   for (let i = 0; i < orders.length; i += batchSize) {
@@ -118,8 +134,12 @@ try {
     kinds.set('BEGIN/COMMIT + client', rest);
   }
   const wall = performance.now() - t0;
+  const client = process.cpuUsage(client0);
+  const server1 = serverCpuMs(backend);
   const sum = [...kinds.values()].reduce((s, k) => s + k.ms, 0);
   console.log(`${orders.length} orders in ${batches} batches of ${batchSize}: ${wall.toFixed(0)} ms of writes (${((wall * 1000) / orders.length).toFixed(0)} µs an order)`);
+  const perOrder = (ms: number): string => `${((ms * 1000) / orders.length).toFixed(0)} µs`;
+  console.log(`CPU per order: this process ${perOrder((client.user + client.system) / 1000)}, server ${server0 === undefined || server1 === undefined ? 'not on this machine' : perOrder(server1 - server0)}`);
   console.log('statement | count | total ms | ms per 1,000 orders | share');
   for (const [kind, k] of [...kinds.entries()].sort((a, b) => b[1].ms - a[1].ms)) {
     console.log(`${kind} | ${k.count} | ${k.ms.toFixed(0)} | ${((k.ms * 1000) / orders.length).toFixed(1)} | ${((100 * k.ms) / sum).toFixed(0)} %`);

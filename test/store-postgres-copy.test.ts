@@ -1,10 +1,11 @@
 /**
- * The PostgreSQL store's COPY path (engine/store/postgres/db.ts copyIn), below the Store contract:
- * large streams, a server refusal in the middle, and a row source that throws, each leaving the
- * transaction's connection usable.
+ * The PostgreSQL store's write path below the Store contract: COPY (engine/store/postgres/db.ts
+ * copyIn) with large streams, a server refusal in the middle, and a row source that throws, each
+ * leaving the transaction's connection usable; the orders table's storage (migrations 018, 019).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { PgDb } from '../engine/store/postgres/db.ts';
+import { openPostgresStore } from '../engine/store/postgres/index.ts';
 import { copyRow } from '../engine/store/postgres/copy-text.ts';
 import { dropSchemas, PG_SKIP_REASON, requirePostgres, SKIP_PG, testSchemaName } from './helpers/postgres.ts';
 
@@ -76,6 +77,26 @@ describe.skipIf(SKIP_PG)(`PostgreSQL COPY${SKIP_PG ? ` (${PG_SKIP_REASON})` : ''
       expect((await db.query('SELECT n FROM t')).rows).toEqual([{ n: 8 }]);
     } finally {
       await db.end();
+    }
+  });
+
+  it('stores raw as text and compresses document and raw with lz4 when the server has it (else its default)', async () => {
+    const schema = testSchemaName('copy');
+    schemas.push(schema);
+    const store = await openPostgresStore(requirePostgres(), { schema, max: 1 });
+    const db = new PgDb(requirePostgres(), { schema, max: 1 });
+    try {
+      await store.migrate();
+      const hasLz4 = await db.query('CREATE TEMP TABLE lz4_probe (a text COMPRESSION lz4)').then(() => true, () => false);
+      const { rows } = await db.query(`SELECT attname, format_type(atttypid, atttypmod) AS type, attcompression FROM pg_attribute
+        WHERE attrelid = 'orders'::regclass AND attname IN ('document', 'raw') ORDER BY attname`);
+      expect(rows).toEqual([
+        { attname: 'document', type: 'jsonb', attcompression: hasLz4 ? 'l' : '' },
+        { attname: 'raw', type: 'text', attcompression: hasLz4 ? 'l' : '' },
+      ]);
+    } finally {
+      await db.end();
+      await store.close();
     }
   });
 });
