@@ -17,7 +17,9 @@ import type { DeadlineAlert, StoredAction } from './store/store.ts';
 import { ActionWorker } from './sync/action-worker.ts';
 import { ListRefresher } from './sync/list-refresher.ts';
 import { DeadlineWatcher } from './sync/deadline-watcher.ts';
+import { DatabaseDocumentStore, UNFINISHED_AFTER_MS } from './store/database-documents.ts';
 import { DocumentDownloadRetrier } from './sync/document-retrier.ts';
+import { PeriodicTask } from './sync/periodic-task.ts';
 import { RetentionSweeper } from './sync/retention.ts';
 import { Scheduler } from './sync/scheduler.ts';
 import type { SyncOutcome } from './sync/sync-window.ts';
@@ -90,7 +92,7 @@ export function startDaemon(runtime: Runtime, options: { now?: () => Date; worke
     ...(now && { now }),
     ...(hooks?.onListFailure && { onFailure: hooks.onListFailure }),
   });
-  const retention = new RetentionSweeper({ store, log, retentionMs: config.privacy.retentionMs, everyMs: config.privacy.checkEveryMs, ...(now && { now }) });
+  const retention = new RetentionSweeper({ store, files: runtime.files, log, retentionMs: config.privacy.retentionMs, everyMs: config.privacy.checkEveryMs, ...(now && { now }) });
   const deadlines = new DeadlineWatcher({
     store,
     log,
@@ -109,9 +111,23 @@ export function startDaemon(runtime: Runtime, options: { now?: () => Date; worke
     ...(now && { now }),
     ...(hooks?.onDocumentRetry && { onOutcome: hooks.onDocumentRetry }),
   });
+  // Documents in the database: chunks of writes a killed process left unfinished are deleted.
+  const files = runtime.files;
+  const unfinished = files instanceof DatabaseDocumentStore
+    ? new PeriodicTask({
+        run: async () => {
+          const n = await files.discardUnfinished(new Date((now?.() ?? new Date()).getTime() - UNFINISHED_AFTER_MS));
+          if (n > 0) log.info({ writes: n }, 'unfinished document writes deleted');
+        },
+        everyMs: 3_600_000,
+        log,
+        failure: 'deleting unfinished document writes failed; trying again next period',
+      })
+    : undefined;
   scheduler.start();
   lists.start();
   documents.start();
+  unfinished?.start();
   retention.start();
   deadlines.start();
   // daemon.action_workers: how many actions this daemon sends at once.
@@ -129,7 +145,7 @@ export function startDaemon(runtime: Runtime, options: { now?: () => Date; worke
     stop() {
       stopping ??= (async () => {
         log.info('daemon stopping');
-        await Promise.all([scheduler.stop(), worker.stop(), lists.stop(), retention.stop(), deadlines.stop(), documents.stop(), api?.close()]);
+        await Promise.all([scheduler.stop(), worker.stop(), lists.stop(), retention.stop(), deadlines.stop(), documents.stop(), unfinished?.stop(), api?.close()]);
         log.info('daemon stopped');
       })();
       return stopping;

@@ -7,8 +7,10 @@
  * cannot name anything outside the store. Then the database store with a document of several MB:
  * written and read in chunks of at most 256 KiB (never one buffer holding the document), through
  * the connector's HTTP client both ways (a multipart upload read from the database, a download
- * written into it) against a real loopback server.
+ * written into it) against a real loopback server; and a write killed (-9) midway, whose chunks
+ * are deleted once stale, nothing else.
  */
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +32,7 @@ import type { Store } from '../engine/store/store.ts';
 import { testServers } from './helpers/http-server.ts';
 import { dropSchemas, SKIP_PG, testSchemaName, TEST_PG_URL } from './helpers/postgres.ts';
 
+const CHILD = join(import.meta.dirname, 'helpers', 'document-write-child.ts');
 const dirs: string[] = [];
 const stores: Store[] = [];
 const schemas: string[] = [];
@@ -83,6 +86,7 @@ function counting(store: Store): ChunkStore & { written: number[]; read: number[
     listStoredFiles: () => store.listStoredFiles(),
     removeStoredFile: (id) => store.removeStoredFile(id),
     discardFileContent: (content) => store.discardFileContent(content),
+    discardStaleFileContents: (before, limit) => store.discardStaleFileContents(before, limit),
     async live() {
       let chunks = 0;
       for (const [content, n] of contents) for (let seq = 0; seq < n; seq++) if (await store.readFileChunk(content, seq)) chunks++;
@@ -212,6 +216,39 @@ afterEach(() => servers.close());
 const MB5 = 5 * 1024 * 1024 + 12_345;
 
 for (const kind of ['sqlite', 'postgres'] as const) {
+  describe.skipIf(kind === 'postgres' && SKIP_PG)(`a write killed midway (${kind})`, () => {
+    it('leaves chunks no document names, which discardUnfinished deletes once stale, and nothing else', async () => {
+      let spec: string;
+      let schema: string | undefined;
+      const store = await database(kind);
+      if (kind === 'sqlite') spec = join(dirs.at(-1)!, 'documents.sqlite');
+      else {
+        spec = TEST_PG_URL!;
+        schema = schemas.at(-1);
+      }
+      const documents = new DatabaseDocumentStore(store);
+      const kept = await documents.put(Readable.from([Buffer.alloc(CHUNK_BYTES + 10, 1)]), { ...meta, maxBytes: CHUNK_BYTES * 2 });
+      const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', CHILD, spec, ...(schema ? [schema] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += String(d)));
+      const exited = new Promise((resolve) => child.on('close', resolve));
+      const deadline = Date.now() + 30_000;
+      while (!/written 3\n/.test(out) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+      expect(out).toMatch(/written 3\n/);
+      child.kill('SIGKILL');
+      await exited;
+      // Its chunks stay, named by no document; the complete document is untouched.
+      expect(await documents.list()).toEqual([kept]);
+      // Recent: maybe still being written by another daemon; kept.
+      expect(await documents.discardUnfinished(new Date(Date.now() - 60_000))).toBe(0);
+      // Stale: deleted, and only that write.
+      expect(await documents.discardUnfinished(new Date(Date.now() + 60_000))).toBe(1);
+      expect(await documents.discardUnfinished(new Date(Date.now() + 60_000))).toBe(0);
+      expect(await documents.list()).toEqual([kept]);
+      expect((await buffer(documents.open(kept.id))).length).toBe(CHUNK_BYTES + 10);
+    }, 60_000);
+  });
+
   describe.skipIf(kind === 'postgres' && SKIP_PG)(`a document of several MB in the database (${kind})`, () => {
     it('is written and read in chunks of at most 256 KiB, through the HTTP client both ways, every byte intact', async () => {
       const spy = counting(await database(kind));

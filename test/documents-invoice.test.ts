@@ -22,6 +22,7 @@ import { loadConfigFile } from '../engine/config/load.ts';
 import { openRuntime, type Runtime } from '../engine/daemon/runtime.ts';
 import { silentLogger } from '../engine/log.ts';
 import { ActionWorker } from '../engine/sync/action-worker.ts';
+import { RetentionSweeper } from '../engine/sync/retention.ts';
 import { DOCUMENT_BACKENDS, type DocumentBackendSetup } from './helpers/document-backends.ts';
 import { adminCalls, adminCreateOrder, type CallEntry } from './helpers/sim-admin.ts';
 import { connectionUrls, platformCredentials } from './helpers/sync-harness.ts';
@@ -181,6 +182,46 @@ for (const backend of DOCUMENT_BACKENDS) describe.skipIf(backend.skip)(`invoices
       expect(calls.map((c) => [c.method, c.path, c.status])).toEqual([['POST', `/seller/v2/orders/${order.marketplaceId}/invoice-documents`, 201]]);
       expect(calls[0]!.body).toEqual({ fields: {}, files: [{ field: 'file', ...asSent('invoice-F2025-0042.pdf') }] });
       expect((await runtime.store.getAction(sent.body.id))!.state).toBe('succeeded');
+    });
+
+    it("a buyer's erasure deletes the documents of the buyer's orders (an invoice carries their name and address), and only those", async () => {
+      const order = await storedOrder('pcc', mirakl, { state: 'SHIPPING', lines: 1 });
+      const other = await storedOrder('pcc', mirakl, { state: 'SHIPPING', lines: 1 });
+      const start = await backendSetup.footprint();
+      const mine = await upload(order.id, { bytes: pdf, name: 'invoice-erased.pdf', type: 'application/pdf' });
+      const theirs = await upload(other.id, { bytes: pdf, name: 'invoice-kept.pdf', type: 'application/pdf' });
+      const [mineId, theirsId] = [mine.body.request.data.invoice.id as string, theirs.body.request.data.invoice.id as string];
+      expect(await backendSetup.holds(mineId)).toBe(true);
+      // The simulator gives no buyer e-mail (Mirakl's customer_notification_email): the order gets one, as a later poll would store it.
+      const email = `buyer-${order.marketplaceId}@example.com`;
+      const read = (await runtime.store.getOrderById(order.id))!.order;
+      await runtime.store.commitOrders([{ ...read, buyer: { ...read.buyer, email }, updated_at: new Date(Date.parse(read.updated_at) + 1_000).toISOString() }]);
+      const erased = await fetch(`${base}/v1/privacy/erasures`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ buyer_email: email }) });
+      expect(await erased.json()).toEqual({ orders: 1, order_ids: [order.id], documents_deleted: 1 });
+      expect(await backendSetup.holds(mineId)).toBe(false);
+      expect((await fetch(`${base}/v1/documents/${mineId}`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
+      expect(await backendSetup.holds(theirsId)).toBe(true);
+      // Nothing of the erased document is left, not even a chunk: without the other order's, the store is as before.
+      await runtime.files.remove(theirsId);
+      expect(await backendSetup.footprint()).toEqual(start);
+    });
+
+    it('the retention deletes the documents of the orders whose personal data it redacts, and only those', async () => {
+      const closed = await storedOrder('pcc', mirakl, { state: 'SHIPPING', lines: 1 });
+      const open = await storedOrder('pcc', mirakl, { state: 'SHIPPING', lines: 1 });
+      const closedDoc = (await upload(closed.id, { bytes: pdf, name: 'invoice-closed.pdf', type: 'application/pdf' })).body.request.data.invoice.id as string;
+      const openDoc = (await upload(open.id, { bytes: pdf, name: 'invoice-open.pdf', type: 'application/pdf' })).body.request.data.invoice.id as string;
+      // The order reaches a final status (closed), as a later poll would store it.
+      const read = (await runtime.store.getOrderById(closed.id))!.order;
+      await runtime.store.commitOrders([{ ...read, status: 'closed', marketplace_status: 'CLOSED', lines: read.lines.map((l) => ({ ...l, status: 'closed', marketplace_status: 'CLOSED' })), updated_at: new Date(Date.parse(read.updated_at) + 1_000).toISOString() }]);
+      // A year later, past the retention: its personal data go, and its documents with them.
+      const sweeper = new RetentionSweeper({ store: runtime.store, files: runtime.files, log: silentLogger(), retentionMs: 180 * 86_400_000, everyMs: 3_600_000, now: () => new Date(Date.now() + 365 * 86_400_000) });
+      expect(await sweeper.sweep()).toBeGreaterThanOrEqual(1);
+      expect((await runtime.store.getOrderById(closed.id))!.personal_data_redacted_at).toBeDefined();
+      expect(await backendSetup.holds(closedDoc)).toBe(false);
+      expect(await runtime.files.get(closedDoc)).toBeUndefined();
+      expect((await runtime.store.getOrderById(open.id))!.personal_data_redacted_at).toBeUndefined();
+      expect(await backendSetup.holds(openDoc)).toBe(true);
     });
 
     it('is refused with a clear code where the channel forbids it, and keeps no file', async () => {

@@ -54,7 +54,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         expect(invalid.body.errors[0].field).toBe('/body/buyer_email');
         expect((await h.call('POST', '/v1/privacy/erasures', { body: { buyer_email: EMAIL } })).status).toBe(401);
         // Done once: nothing left to redact.
-        expect((await h.call('POST', '/v1/privacy/erasures', { token, body: { buyer_email: EMAIL } })).body).toEqual({ orders: 0, order_ids: [] });
+        expect((await h.call('POST', '/v1/privacy/erasures', { token, body: { buyer_email: EMAIL } })).body).toEqual({ orders: 0, order_ids: [], documents_deleted: 0 });
       } finally {
         await h.close();
       }

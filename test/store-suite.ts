@@ -101,6 +101,28 @@ export function describeStoreSuite(name: string, openFresh: () => Promise<Store>
         expect((await store.listEvents({})).at(-1)?.type).toBe('order.updated');
       });
 
+      it('keeps every text and raw payload exactly, escapes and control characters included, on insert and on update', async () => {
+        // PostgreSQL streams new orders through COPY's text format (tab, newline, backslash are
+        // its syntax) and stores raw as text; each of these must come back unchanged.
+        const awkward = 'tab\there\nnew line\r\\back\\slash "quoted" \\N é 😀';
+        const raws: unknown[] = [
+          { order_id: 'R1', note: awkward, nul: 'a\u0000b', nested: { z: 1, a: [awkward] } },
+          awkward,
+          null,
+          42,
+          [awkward, { k: '\\N' }],
+        ];
+        const orders = raws.map((raw, i) => order(`R${i}\t\\${awkward.slice(0, 9)}`, { raw, marketplace_status: `ST\t${i}\\N`, buyer: { first_name: awkward, last_name: '\\N' } }));
+        expect(await store.commitOrders(orders)).toMatchObject({ inserted: raws.length });
+        for (const o of orders) expect((await store.getOrder(o.account, o.channel, o.marketplace_order_id))?.order).toEqual(o);
+        expect((await store.listEvents({})).map((e) => e.marketplace_order_id)).toEqual(orders.map((o) => o.marketplace_order_id));
+        // The same payloads through the update path, in another order.
+        const updated = orders.map((o, i) => ({ ...o, updated_at: at(T0, 60), raw: raws[(i + 1) % raws.length] }));
+        expect(await store.commitOrders(updated)).toMatchObject({ updated: raws.length });
+        for (const o of updated) expect((await store.getOrder(o.account, o.channel, o.marketplace_order_id))?.order).toEqual(o);
+        expect((await store.listOrders({})).items.map((s) => s.order)).toEqual(updated);
+      });
+
       it('never lets an older version overwrite a newer one', async () => {
         await store.commitOrders([order('A1', { updated_at: at(T0, 60), status: 'accepted', marketplace_status: 'SHIPPING' })]);
         expect(await store.commitOrders([order('A1', { updated_at: T0, buyer: { first_name: 'Old' } })])).toMatchObject({ stale: 1, updated: 0, events: 0 });

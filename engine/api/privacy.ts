@@ -4,6 +4,7 @@
  * (engine/order/personal-data.ts says what is redacted). The e-mail is never logged.
  */
 import type { FastifyInstance } from 'fastify';
+import { removeOrderDocuments } from '../store/document-store.ts';
 import { scopedAccounts } from './auth.ts';
 import type { ApiContext } from './context.ts';
 import { errorResponses, security } from './schemas.ts';
@@ -14,7 +15,7 @@ export function privacyRoutes(ctx: ApiContext) {
       schema: {
         tags: ['privacy'],
         summary: "Erase a buyer's personal data",
-        description: "Redacts the buyer's and the addresses' personal data (names, e-mail, phones, addresses; in the order and its raw payload) of every order of this buyer e-mail (case-insensitive) within the token's accounts, whatever their status, and marks them `personal_data_redacted_at`. Later versions of these orders are stored redacted too. Orders already redacted are not counted again. Orders in a final status are redacted anyway after the retention period (config privacy.retention, default 180 days).",
+        description: "Redacts the buyer's and the addresses' personal data (names, e-mail, phones, addresses; in the order and its raw payload) of every order of this buyer e-mail (case-insensitive) within the token's accounts, whatever their status, and marks them `personal_data_redacted_at`. Later versions of these orders are stored redacted too. Orders already redacted are not counted again. The documents orderwire keeps for these orders (uploaded invoices, downloaded delivery slips: they carry the buyer's name and address) are deleted. Orders in a final status are redacted anyway after the retention period (config privacy.retention, default 180 days).",
         security,
         body: {
           type: 'object',
@@ -29,10 +30,11 @@ export function privacyRoutes(ctx: ApiContext) {
           200: {
             type: 'object',
             additionalProperties: false,
-            required: ['orders', 'order_ids'],
+            required: ['orders', 'order_ids', 'documents_deleted'],
             properties: {
               orders: { type: 'integer', description: 'Orders redacted by this request.' },
               order_ids: { type: 'array', items: { type: 'string' } },
+              documents_deleted: { type: 'integer', description: 'Documents of these orders deleted from the document store.' },
             },
           },
           ...errorResponses(413, 415),
@@ -42,8 +44,9 @@ export function privacyRoutes(ctx: ApiContext) {
       const body = request.body as { buyer_email: string; account?: string };
       const accounts = scopedAccounts(request, body.account, '/body/account');
       const ids = await ctx.store.erasePersonalData({ buyer_email: body.buyer_email, accounts });
-      request.log.info({ orders: ids.length, accounts }, 'personal data erasure request');
-      return { orders: ids.length, order_ids: ids };
+      const documents = ctx.files ? await removeOrderDocuments(ctx.files, ids) : [];
+      request.log.info({ orders: ids.length, documents: documents.length, accounts }, 'personal data erasure request');
+      return { orders: ids.length, order_ids: ids, documents_deleted: documents.length };
     });
   };
 }

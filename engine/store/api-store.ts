@@ -9,7 +9,6 @@
  * live endpoint. Events happening while no endpoint exists are not recorded.
  */
 import type { OrderStatus } from '../order/model.ts';
-import type { OrderFilter } from './store.ts';
 
 export interface ApiToken {
   id: string;
@@ -131,12 +130,6 @@ export interface ApiStore {
   /** Records an import error; the order stays unacknowledged (or at its earlier acknowledgement). */
   reportImportError(report: { order_id: string; account: string; message: string }): Promise<OrderAcknowledgement>;
   getAcknowledgements(orderIds: string[]): Promise<Map<string, OrderAcknowledgement>>;
-  /**
-   * listOrderDocuments rendered as the feed serves it (OrderFeedPage), the acknowledgements
-   * included; orders with an action named `flag_action` are flagged (the API adds what the order
-   * route shows of those).
-   */
-  listOrderFeed(filter: OrderFilter, options: { flag_action: string }): Promise<OrderFeedPage>;
 
   /**
    * Registers an endpoint. With `token_id` and `max_per_token`, atomically refuses

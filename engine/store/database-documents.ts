@@ -8,7 +8,9 @@
  *
  * A write goes to a content of its own (a new id) and becomes the document only when complete
  * (Store.commitStoredFile, one transaction), so a reader never sees half a document and a failed
- * or replaced write leaves nothing under the document's id.
+ * or replaced write leaves nothing under the document's id. A process killed mid-write leaves
+ * chunks no document names: `discardUnfinished` (run by the daemon every hour) deletes them once
+ * their last chunk is older than UNFINISHED_AFTER_MS, far longer than any write takes.
  */
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -21,7 +23,10 @@ import type { Store, StoredFileRecord } from './store.ts';
 /** The size of a stored chunk: large enough to keep rows few, small enough to keep memory flat. */
 export const CHUNK_BYTES = 256 * 1024;
 
-export type ChunkStore = Pick<Store, 'writeFileChunk' | 'commitStoredFile' | 'getStoredFile' | 'listStoredFiles' | 'readFileChunk' | 'removeStoredFile' | 'discardFileContent'>;
+export type ChunkStore = Pick<Store, 'writeFileChunk' | 'commitStoredFile' | 'getStoredFile' | 'listStoredFiles' | 'readFileChunk' | 'removeStoredFile' | 'discardFileContent' | 'discardStaleFileContents'>;
+
+/** An unfinished write whose last chunk is older than this was left by a process that died: the daemon deletes its chunks. */
+export const UNFINISHED_AFTER_MS = 6 * 3_600_000;
 
 function metaOf(record: StoredFileRecord): StoredFile {
   const { content: _content, chunks: _chunks, ...file } = record;
@@ -164,6 +169,16 @@ export class DatabaseDocumentStore implements DocumentStore {
         })().catch((err: unknown) => this.destroy(err as Error));
       },
     });
+  }
+
+  /** Deletes the chunks of writes left unfinished before `before` (a crash); returns how many writes. */
+  async discardUnfinished(before: Date): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.#store.discardStaleFileContents(before, 100);
+      total += n;
+      if (n < 100) return total;
+    }
   }
 
   async remove(id: string): Promise<void> {

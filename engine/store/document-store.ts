@@ -111,3 +111,20 @@ export function documentMeter(maxBytes: number, fileName: string): Transform & {
   });
   return Object.assign(meter, { size: () => size, sha256: () => hash.digest('hex') });
 }
+
+/**
+ * Removes the documents of these orders (an erasure request: invoices and delivery slips carry the
+ * buyer's name and address). A scan of the documents' metadata: erasure requests are rare.
+ * Returns the ids removed.
+ */
+export async function removeOrderDocuments(documents: DocumentStore, orderIds: readonly string[]): Promise<string[]> {
+  if (orderIds.length === 0) return [];
+  const orders = new Set(orderIds);
+  const removed: string[] = [];
+  for (const doc of await documents.list()) {
+    if (doc.order_id === undefined || !orders.has(doc.order_id)) continue;
+    await documents.remove(doc.id);
+    removed.push(doc.id);
+  }
+  return removed;
+}

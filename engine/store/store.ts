@@ -14,7 +14,7 @@
 import type { ActionName, NormalizedStatus } from '../channel/model.ts';
 import type { NormalizedOrder, OrderStatus } from '../order/model.ts';
 import type { ActionRequest } from '../rules/request.ts';
-import type { ApiStore } from './api-store.ts';
+import type { ApiStore, OrderFeedPage } from './api-store.ts';
 import type { StoredFile } from './document-store.ts';
 
 export type * from './api-store.ts';
@@ -456,6 +456,12 @@ export interface Store extends ApiStore {
   /** listOrders without the raw payload and without parsing: each order's stored document text. */
   listOrderDocuments(filter: OrderFilter): Promise<Page<StoredOrderDocument>>;
   countOrders(filter?: Omit<OrderFilter, 'after' | 'limit'>): Promise<number>;
+  /**
+   * listOrderDocuments rendered as the feed serves it (OrderFeedPage), the acknowledgements
+   * included; orders with an action named `flag_action` are flagged (the API adds what the order
+   * route shows of those).
+   */
+  listOrderFeed(filter: OrderFilter, options: { flag_action: string }): Promise<OrderFeedPage>;
   /** Change feed: events with seq > after, in seq order. */
   listEvents(filter: { after?: number; order_id?: string; account?: string | string[]; limit?: number }): Promise<OrderEvent[]>;
   /** The highest order-event seq stored (0 when none): where a live stream of new events starts. */
@@ -507,6 +513,11 @@ export interface Store extends ApiStore {
   removeStoredFile(id: string): Promise<void>;
   /** Deletes the chunks of a content no document names (a write that failed or lost a race). */
   discardFileContent(content: string): Promise<void>;
+  /**
+   * Deletes the chunks of up to `limit` contents no document names whose last chunk was written
+   * before `before`: writes a crashed process left unfinished. Returns how many contents.
+   */
+  discardStaleFileContents(before: Date, limit: number): Promise<number>;
 
   /*
    * Pending marketplace document downloads (migration 017; engine/sync/document-retrier.ts):

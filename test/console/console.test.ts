@@ -5,15 +5,17 @@
  * scenario in order: sign in, see both accounts healthy, filter to waiting_acceptance and accept
  * orders (by keyboard alone in bulk, then from the order's page) watching the call reach the
  * simulator and the status change, be refused a ship with a wrong carrier and see the error at
- * its field, retry a failed action, open a channel's diagram, break a channel file in the
+ * its field, retry a failed action, see an order's documents and download its delivery slip with
+ * the token (a Printemps account on a third simulator), open a channel's diagram, break a channel file in the
  * playground and see the finding at its line, and the webhook log. Every request the browser
  * makes must go to the daemon. The page screenshots of the README are taken here
  * (ORDERWIRE_SCREENSHOTS=1 writes them to docs/console/; otherwise to a temp folder).
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startSimulator, type StartedSimulator } from '@orderwire/simulators';
+import { startMiraklSimulator, startSimulator, type RunningMiraklSimulator, type StartedSimulator } from '@orderwire/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../engine/api/tokens.ts';
 import { startDaemon, type Daemon } from '../../engine/app.ts';
@@ -38,6 +40,9 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false>, 
 describe('operator console in Chromium', { timeout: 60_000 }, () => {
   let mirakl: StartedSimulator;
   let octopia: StartedSimulator;
+  /** Printemps, on a Mirakl of its own: its orders have delivery slips to download. */
+  let printemps: RunningMiraklSimulator;
+  let slipOrder: string;
   let dir: string;
   let shots: string;
   let runtime: Runtime;
@@ -65,13 +70,15 @@ describe('operator console in Chromium', { timeout: 60_000 }, () => {
     const start = new Date(Date.now() - 600_000);
     mirakl = await startSimulator('mirakl', { orders: 20, seed: 21, speed: 0, start, historyDays: 2 });
     octopia = await startSimulator('octopia', { orders: 20, seed: 22, speed: 0, start, historyDays: 1 });
+    printemps = await startMiraklSimulator({ orders: 0, seed: 23, speed: 0, start });
+    slipOrder = (await adminCreateOrder(printemps.baseUrl, { state: 'SHIPPED', lines: 1 })).order_id;
     for (let i = 0; i < 3; i++) waiting.push((await adminCreateOrder(mirakl.baseUrl, { state: 'WAITING_ACCEPTANCE', lines: 1 })).order_id);
     // Waiting for shipment since almost 5 days: its shipping_deadline (1 to 5 days after creation) is within 48 hours.
     dueSoon = (await adminCreateOrder(mirakl.baseUrl, { state: 'SHIPPING', lines: 1, created_date: new Date(Date.now() - 5 * 86_400_000 + 3_600_000).toISOString() })).order_id;
     dir = await mkdtemp(path.join(tmpdir(), 'orderwire-console-'));
     shots = SHOTS ?? path.join(dir, 'screenshots');
     await mkdir(shots, { recursive: true });
-    const env = { CONSOLE_WORTEN_KEY: mirakl.credentials.apiKey, CONSOLE_CD_ID: octopia.credentials.clientId, CONSOLE_CD_SECRET: octopia.credentials.clientSecret, CONSOLE_CD_SELLER: octopia.credentials.sellerId };
+    const env = { CONSOLE_PRINTEMPS_KEY: printemps.credentials.apiKey, CONSOLE_WORTEN_KEY: mirakl.credentials.apiKey, CONSOLE_CD_ID: octopia.credentials.clientId, CONSOLE_CD_SECRET: octopia.credentials.clientSecret, CONSOLE_CD_SELLER: octopia.credentials.sellerId };
     // Webhook secrets derive from ORDERWIRE_SECRET_KEY (the webhooks page registers an endpoint).
     Object.assign(process.env, env, { ORDERWIRE_SECRET_KEY: 'console-test-secret-key-0123456789abcdef' });
     await writeFile(path.join(dir, 'orderwire.yaml'), `store: orderwire.sqlite
@@ -85,6 +92,10 @@ accounts:
     base_url: ${octopia.baseUrl}/seller/v2
     auth_url: ${octopia.baseUrl}
     credentials: { client_id: { env: CONSOLE_CD_ID }, client_secret: { env: CONSOLE_CD_SECRET }, seller_id: { env: CONSOLE_CD_SELLER } }
+  - id: printemps-demo
+    channel: printemps
+    base_url: ${printemps.baseUrl}
+    credentials: { api_key: { env: CONSOLE_PRINTEMPS_KEY } }
 daemon:
   action_max_attempts: 1
   http: { host: 127.0.0.1, port: 0 }
@@ -95,7 +106,7 @@ webhooks:
     runtime = await openRuntime(await loadConfigFile(path.join(dir, 'orderwire.yaml')), silentLogger());
     daemon = startDaemon(runtime, { workerIntervalMs: 200 });
     url = await daemon.api!.ready;
-    token = (await createToken(runtime.store, { name: 'console', accounts: ['worten-demo', 'cdiscount-demo'] })).token;
+    token = (await createToken(runtime.store, { name: 'console', accounts: ['worten-demo', 'cdiscount-demo', 'printemps-demo'] })).token;
     await until('both first syncs', async () => (await call('GET', '/v1/accounts')).items.every((a: { health: { state: string } }) => a.health.state === 'healthy'));
     browser = await launchBrowser();
   });
@@ -104,7 +115,7 @@ webhooks:
     await browser?.close();
     await daemon?.stop();
     await runtime?.close();
-    await Promise.all([mirakl?.close(), octopia?.close()]);
+    await Promise.all([mirakl?.close(), octopia?.close(), printemps?.close()]);
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -212,6 +223,29 @@ webhooks:
     await until('the retried action to succeed', async () => (await call('GET', `/v1/actions/${action.id}`)).state === 'succeeded');
     await row.waitFor({ state: 'detached' });
     expect((await adminCalls(mirakl.baseUrl)).filter((c) => c.method === 'PUT' && c.path === `/api/orders/${target}/accept` && c.status < 300)).toHaveLength(1);
+  });
+
+  it('shows an order\'s documents and invoice status, and downloads the delivery slip with the token', async () => {
+    const { page } = browser;
+    const [order] = (await call('GET', `/v1/orders?marketplace_order_id=${slipOrder}`)).items;
+    const slip = printemps.documents.list(slipOrder).find((d) => d.typeCode === 'SYSTEM_DELIVERY_BILL')!;
+    await until('the delivery slip downloaded', async () => (await call('GET', `/v1/orders/${order.id}`)).documents?.[0]?.url);
+    await page.goto(`${url}/#/orders/${order.id}`);
+    const section = page.locator('section[aria-labelledby="docs"]');
+    await section.getByRole('heading', { name: 'Documents' }).waitFor();
+    expect(await section.locator('[data-invoice]').getAttribute('data-invoice')).toBe('none');
+    const row = section.locator('tbody tr');
+    expect(await row.count()).toBe(1);
+    expect(await row.textContent()).toContain('SYSTEM_DELIVERY_BILL');
+    expect(await row.textContent()).toContain(`delivery-slip-${slipOrder}.pdf`);
+    const link = row.getByRole('link', { name: 'Download' });
+    expect(await link.getAttribute('href')).toMatch(/^\/v1\/documents\/[0-9a-f-]{36}$/);
+    const [saved] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(saved.suggestedFilename()).toBe(`delivery-slip-${slipOrder}.pdf`);
+    const bytes = await readFile((await saved.path())!);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(slip.sha256);
+    // The token went in the Authorization header, never in a URL.
+    expect(browser.requests.filter((r) => r.includes(token))).toEqual([]);
   });
 
   it('opens a channel\'s documentation with its state diagram drawn', async () => {

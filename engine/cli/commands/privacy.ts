@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { durationToMs } from '../../channel/duration.ts';
 import { OrderwireError } from '../../errors.ts';
+import { removeOrderDocuments } from '../../store/document-store.ts';
 import { RetentionSweeper } from '../../sync/retention.ts';
 import { silentLogger } from '../../log.ts';
 import { addConfigOption, withRuntime } from '../runtime-options.ts';
@@ -29,13 +30,15 @@ export function register(program: Command): void {
       const unknown = (opts.account ?? []).filter((a) => !rt.accountConfigs.has(a));
       if (unknown.length > 0) throw new OrderwireError('USAGE', `--account: no account ${unknown.map((a) => `"${a}"`).join(', ')} in the configuration`);
       const ids = await rt.store.erasePersonalData({ buyer_email: opts.buyerEmail, ...(opts.account && { accounts: opts.account }) });
+      // Their documents (invoices, delivery slips) carry the buyer's name and address.
+      const documents = await removeOrderDocuments(rt.files, ids);
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ orders: ids.length, order_ids: ids }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ orders: ids.length, order_ids: ids, documents_deleted: documents.length }, null, 2)}\n`);
         return;
       }
       process.stdout.write(ids.length === 0
         ? 'no order with personal data of this buyer (none stored, or already redacted)\n'
-        : `personal data redacted in ${ids.length} order${ids.length === 1 ? '' : 's'}: ${ids.join(', ')}\n`);
+        : `personal data redacted in ${ids.length} order${ids.length === 1 ? '' : 's'}: ${ids.join(', ')}${documents.length > 0 ? `; ${documents.length} document${documents.length === 1 ? '' : 's'} deleted` : ''}\n`);
     }, { connect: false });
   });
 
@@ -50,7 +53,7 @@ export function register(program: Command): void {
     if (opts.retention !== undefined && (override === undefined || override <= 0)) throw new OrderwireError('USAGE', `--retention: not a positive ISO 8601 duration: ${opts.retention}`);
     await withRuntime(opts, async (rt) => {
       const retentionMs = override ?? rt.config.privacy.retentionMs;
-      const n = await new RetentionSweeper({ store: rt.store, log: silentLogger(), retentionMs, everyMs: rt.config.privacy.checkEveryMs }).sweep();
+      const n = await new RetentionSweeper({ store: rt.store, files: rt.files, log: silentLogger(), retentionMs, everyMs: rt.config.privacy.checkEveryMs }).sweep();
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ orders: n, retention_ms: retentionMs }, null, 2)}\n`);
         return;

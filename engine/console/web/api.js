@@ -49,6 +49,26 @@ export async function api(path, { method = 'GET', body, headers = {}, authToken 
 
 export const get = async (path) => (await api(path)).data;
 
+/**
+ * Saves a document the API serves (GET /v1/documents/{id}) under its file name. A plain link
+ * cannot carry the token (it is never put in a URL): the bytes are fetched with it, then handed
+ * to the browser's download.
+ */
+export async function download(path, fileName) {
+  const bearer = token.get();
+  const res = await fetch(path, { headers: { ...(bearer && { authorization: `Bearer ${bearer}` }) } });
+  if (!res.ok) {
+    const problem = await res.json().catch(() => ({ status: res.status, title: res.statusText }));
+    throw new ApiError({ status: res.status, ...problem });
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = Object.assign(document.createElement('a'), { href: url, download: fileName || 'document' });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 /** `?a=1&b=2` from an object, leaving out empty values (arrays repeat the key). */
 export function query(params) {
   const q = new URLSearchParams();

@@ -67,6 +67,7 @@ const TONE = {
   healthy: 'ok', succeeded: 'ok', delivered: 'ok', shipped: 'ok', closed: 'ok', accepted: 'ok',
   syncing: 'info', queued: 'info', sending: 'info', pending: 'info', waiting_acceptance: 'warn', waiting_shipment: 'info', new: 'info',
   never_synced: 'muted', disabled: 'muted', canceled: 'muted', refunded: 'muted',
+  uploaded: 'ok', uploading: 'info', rejected: 'bad',
   lagging: 'bad', failing: 'bad', blocked: 'bad', failed: 'bad', needs_attention: 'bad', dead: 'bad', refused: 'muted', unknown: 'bad', refunding: 'info',
 };
 

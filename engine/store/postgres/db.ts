@@ -3,7 +3,10 @@
  * store codes, never with the password), transactions run on one client and are retried on
  * deadlock or serialization failure, an optional schema is set as search_path on each connection.
  */
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { OrderwireError } from '../../errors.ts';
 import { redactStoreUrl } from '../redact.ts';
 import type { SqlSyntax } from '../shared/where.ts';
@@ -19,6 +22,11 @@ export type PgRow = Record<string, unknown>;
 
 export interface PgQuery {
   query(sql: string, params?: readonly unknown[]): Promise<{ rows: PgRow[]; rowCount: number }>;
+}
+
+/** A transaction's connection: queries, and `COPY ... FROM STDIN` of rows already in COPY's text format. */
+export interface PgTx extends PgQuery {
+  copyIn(sql: string, rows: Iterable<string>): Promise<void>;
 }
 
 export interface PostgresStoreOptions {
@@ -66,14 +74,15 @@ export class PgDb implements PgQuery {
   }
 
   /** Runs `fn` in one transaction on one connection; retried (from the start) on deadlock or serialization failure. */
-  async tx<T>(fn: (q: PgQuery) => Promise<T>): Promise<T> {
+  async tx<T>(fn: (q: PgTx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect().catch((err: unknown) => Promise.reject(this.translate(err)));
-      const q: PgQuery = {
+      const q: PgTx = {
         query: async (sql, params = []) => {
           const result = await client.query(sql, params as unknown[]);
           return { rows: result.rows as PgRow[], rowCount: result.rowCount ?? 0 };
         },
+        copyIn: (sql, rows) => copyIn(client, sql, rows),
       };
       let broken = false;
       try {
@@ -121,6 +130,38 @@ export class PgDb implements PgQuery {
     return err;
   }
 }
+
+/**
+ * Streams rows (each one line of COPY's text format, newline included) into `COPY ... FROM STDIN`,
+ * in chunks of about 64 KB so a batch is never one string in memory; resolves when the server
+ * has accepted them all, rejects with the server's error (its SQLSTATE kept) otherwise. A row
+ * source that throws aborts the COPY (CopyFail), so the connection is left usable for ROLLBACK.
+ */
+async function copyIn(client: pg.PoolClient, sql: string, rows: Iterable<string>): Promise<void> {
+  const stream = client.query(copyFrom(sql));
+  const done = finished(stream);
+  // A server error rejects `done` while rows are still being made: awaited below, never lost.
+  done.catch(() => undefined);
+  let chunk = '';
+  try {
+    for (const row of rows) {
+      chunk += row;
+      if (chunk.length < COPY_CHUNK) continue;
+      if (stream.destroyed) break;
+      const flowing = stream.write(chunk);
+      chunk = '';
+      if (!flowing) await Promise.race([once(stream, 'drain'), done]);
+    }
+  } catch (err) {
+    stream.destroy(err instanceof Error ? err : new Error(String(err)));
+    await done.catch(() => undefined);
+    throw err;
+  }
+  if (!stream.destroyed) stream.end(chunk);
+  await done;
+}
+
+const COPY_CHUNK = 64 * 1024;
 
 // Driver messages name the host and user, not the password; drop anything URL-shaped regardless.
 function scrub(message: string, label: string): string {

@@ -1,9 +1,10 @@
 /**
  * Orders, their change feed and the window cursors on PostgreSQL. A page is written with a fixed
- * number of statements whatever its size (orders as one JSON row set, events as arrays through
- * unnest), under a transaction advisory lock that makes event seqs (and so the orders feed)
- * visible in increasing order: a reader that has seen seq N never later finds a committed seq
- * below N.
+ * number of statements whatever its size (new orders and events streamed through COPY, updated
+ * orders as one JSON row set), under a transaction advisory lock that makes event seqs (and so the
+ * orders feed) visible in increasing order: a reader that has seen seq N never later finds a
+ * committed seq below N. The raw payload is text (migration 018): stored as received, never
+ * parsed by the server; read back as json.
  */
 import { newId } from '../shared/ids.ts';
 import type { NormalizedOrder } from '../../order/model.ts';
@@ -16,7 +17,8 @@ import { alreadyParsed, cursorFromRow, eventFromRow, orderDocumentFromRow, order
 import { canonicalInstant, toIso } from '../shared/time.ts';
 import { requireText, requireWindowKind } from '../shared/validate.ts';
 import { eventConditions, orderConditions, Params, whereSql } from '../shared/where.ts';
-import { postgresSyntax, type PgDb, type PgQuery } from './db.ts';
+import { copyRow } from './copy-text.ts';
+import { postgresSyntax, type PgDb, type PgTx } from './db.ts';
 
 type CursorInput = { account: string; channel: string; kind: WindowKind; position: string };
 
@@ -25,29 +27,32 @@ const SELECT_EXISTING = `SELECT id, account, channel, marketplace_order_id, upda
   FROM orders WHERE (account, channel, marketplace_order_id) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))`;
 const NEXT_SEQS = `SELECT nextval('order_change_seq') AS seq FROM generate_series(1, $1::int)`;
 /**
- * The rows written on insert and update, as one JSON array parameter: the stored document and raw
- * texts are spliced in as they are (already JSON), so a page of 1,000 orders is neither escaped
- * into 18 array literals on this side nor unescaped on the server's. A raw payload that is JSON
- * `null` comes out of json_to_recordset as SQL NULL: written back as JSON null.
+ * The rows of an update, as one JSON array parameter: the stored document texts are spliced in as
+ * they are (already JSON), so they are neither escaped into array literals on this side nor
+ * unescaped on the server's. raw goes in as a JSON string of its text: json_to_recordset would
+ * unquote a raw payload that is itself a JSON string, and refuses a \u0000 escape in a nested value.
  */
 const ROW_SET = `json_to_recordset($1::json) AS u(id text, status text, marketplace_status text, status_unknown boolean, delivered_by_marketplace boolean,
   created_at timestamptz, updated_at timestamptz, version int, last_changed_at timestamptz, change_seq bigint, content_hash text, line_statuses jsonb,
-  document jsonb, raw json, account text, channel text, marketplace_order_id text, first_seen_at timestamptz)`;
-const ROW_SOURCE = `(SELECT id, status, marketplace_status, status_unknown, delivered_by_marketplace, created_at, updated_at, version, last_changed_at, change_seq,
-  content_hash, line_statuses, document, coalesce(raw, 'null'::json) AS raw, account, channel, marketplace_order_id, first_seen_at FROM ${ROW_SET}) AS u`;
+  document jsonb, raw text, account text, channel text, marketplace_order_id text, first_seen_at timestamptz)`;
 const UPDATE_ORDERS = `UPDATE orders o SET status = u.status, marketplace_status = u.marketplace_status, status_unknown = u.status_unknown,
   delivered_by_marketplace = u.delivered_by_marketplace, created_at = u.created_at, updated_at = u.updated_at, version = u.version, last_changed_at = u.last_changed_at,
   change_seq = u.change_seq, content_hash = u.content_hash, line_statuses = u.line_statuses, document = u.document, raw = u.raw
-  FROM ${ROW_SOURCE} WHERE o.id = u.id`;
-const INSERT_ORDERS = `INSERT INTO orders (id, status, marketplace_status, status_unknown, delivered_by_marketplace, created_at, updated_at, version, last_changed_at, change_seq,
-  content_hash, line_statuses, document, raw, account, channel, marketplace_order_id, first_seen_at) SELECT * FROM ${ROW_SOURCE}`;
-const INSERT_EVENTS = `INSERT INTO order_events (seq, order_id, account, channel, marketplace_order_id, type, line_id, from_status, to_status, from_marketplace_status, to_marketplace_status, at, details)
-  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::jsonb[])`;
+  FROM ${ROW_SET} WHERE o.id = u.id`;
+/**
+ * New orders and events are streamed through COPY (the server's cheapest way in: no statement to
+ * plan, no parameter to decode, and this side never holds a batch as one string); it checks the
+ * same constraints and fires the same triggers as INSERT.
+ */
+const COPY_ORDERS = `COPY orders (id, status, marketplace_status, status_unknown, delivered_by_marketplace, created_at, updated_at, version, last_changed_at, change_seq,
+  content_hash, line_statuses, document, raw, account, channel, marketplace_order_id, first_seen_at) FROM STDIN`;
+const COPY_EVENTS = `COPY order_events (seq, order_id, account, channel, marketplace_order_id, type, line_id, from_status, to_status, from_marketplace_status, to_marketplace_status, at, details)
+  FROM STDIN`;
 const CURSOR_FORWARD = `INSERT INTO cursors (account, channel, kind, position, updated_at) VALUES ($1, $2, $3, $4, $5)
   ON CONFLICT (account, channel, kind) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at WHERE excluded.position > cursors.position`;
 const CURSOR_SET = `INSERT INTO cursors (account, channel, kind, position, updated_at) VALUES ($1, $2, $3, $4, $5)
   ON CONFLICT (account, channel, kind) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`;
-export const ORDER_COLUMNS = 'id, version, first_seen_at, last_changed_at, change_seq, document, raw, personal_data_redacted_at';
+export const ORDER_COLUMNS = 'id, version, first_seen_at, last_changed_at, change_seq, document, raw::json AS raw, personal_data_redacted_at';
 
 export async function commitOrders(db: PgDb, orders: NormalizedOrder[], cursor?: CursorInput, options: CommitOptions = {}): Promise<UpsertResult> {
   if (!options.isolate) return commitPage(db, prepareOrders(orders), cursor);
@@ -94,7 +99,7 @@ async function commitPage(db: PgDb, page: PreparedOrder[], cursor?: CursorInput)
 }
 
 /** The upsert of a page inside a transaction holding the feed lock; stored orders leave quarantine. */
-async function writePage(q: PgQuery, page: PreparedOrder[], now: string): Promise<UpsertResult> {
+async function writePage(q: PgTx, page: PreparedOrder[], now: string): Promise<UpsertResult> {
   const plan = planUpsert(page, await loadExisting(q, page), now, () => newId());
   const events = plan.writes.flatMap((w) => w.events);
   const seqs = events.length ? (await q.query(NEXT_SEQS, [events.length])).rows.map((r) => Number(r.seq)).sort((a, b) => a - b) : [];
@@ -108,11 +113,8 @@ async function writePage(q: PgQuery, page: PreparedOrder[], now: string): Promis
   const updates = plan.writes.filter((w) => w.kind === 'update');
   if (updates.length) await q.query(UPDATE_ORDERS, rowSet(updates, changeSeq, now));
   const inserts = plan.writes.filter((w) => w.kind === 'insert');
-  if (inserts.length) await q.query(INSERT_ORDERS, rowSet(inserts, changeSeq, now));
-  if (events.length) {
-    await q.query(INSERT_EVENTS, [seqs, ...(['order_id', 'account', 'channel', 'marketplace_order_id', 'type', 'line_id', 'from_status', 'to_status',
-      'from_marketplace_status', 'to_marketplace_status', 'at'] as const).map((key) => events.map((e) => e[key] ?? null)), events.map((e) => (e.details === undefined ? null : JSON.stringify(e.details)))]);
-  }
+  if (inserts.length) await q.copyIn(COPY_ORDERS, insertRows(inserts, changeSeq, now));
+  if (events.length) await q.copyIn(COPY_EVENTS, eventRows(events, seqs));
   const stored = storedKeys(page, plan.staleKeys);
   if (stored.length) {
     await q.query('DELETE FROM quarantine WHERE (account, channel, record_key) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))',
@@ -121,7 +123,7 @@ async function writePage(q: PgQuery, page: PreparedOrder[], now: string): Promis
   return plan.result;
 }
 
-async function loadExisting(q: PgQuery, page: readonly PreparedOrder[]): Promise<Map<string, ExistingOrder>> {
+async function loadExisting(q: PgTx, page: readonly PreparedOrder[]): Promise<Map<string, ExistingOrder>> {
   const existing = new Map<string, ExistingOrder>();
   if (page.length === 0) return existing;
   const { rows } = await q.query(SELECT_EXISTING, [page.map((o) => o.account), page.map((o) => o.channel), page.map((o) => o.marketplace_order_id)]);
@@ -143,7 +145,7 @@ async function loadExisting(q: PgQuery, page: readonly PreparedOrder[]): Promise
   return existing;
 }
 
-/** The rows of ROW_SET: one JSON array, each order's document and raw spliced in as stored text. */
+/** The rows of ROW_SET (updates): one JSON array, each order's document spliced in as stored text, raw as a string. */
 function rowSet(writes: PlannedWrite[], changeSeq: Map<PlannedWrite, number>, now: string): [string] {
   const nowJson = JSON.stringify(now);
   const rows = writes.map((w) => {
@@ -151,11 +153,28 @@ function rowSet(writes: PlannedWrite[], changeSeq: Map<PlannedWrite, number>, no
     return `{"id":${JSON.stringify(w.id)},"status":${JSON.stringify(o.status)},"marketplace_status":${JSON.stringify(o.marketplace_status)},`
       + `"status_unknown":${o.status_unknown},"delivered_by_marketplace":${o.delivered_by_marketplace},"created_at":${JSON.stringify(o.created_at)},`
       + `"updated_at":${JSON.stringify(o.updated_at)},"version":${w.version},"last_changed_at":${nowJson},"change_seq":${changeSeq.get(w)!},`
-      + `"content_hash":${JSON.stringify(o.hash)},"line_statuses":${JSON.stringify(o.lines)},"document":${o.document},"raw":${o.raw},`
+      + `"content_hash":${JSON.stringify(o.hash)},"line_statuses":${JSON.stringify(o.lines)},"document":${o.document},"raw":${JSON.stringify(o.raw)},`
       + `"account":${JSON.stringify(o.account)},"channel":${JSON.stringify(o.channel)},"marketplace_order_id":${JSON.stringify(o.marketplace_order_id)},`
       + `"first_seen_at":${JSON.stringify(w.first_seen_at)}}`;
   });
   return [`[${rows.join(',')}]`];
+}
+
+/** COPY_ORDERS's lines, made one at a time as COPY consumes them. */
+function* insertRows(writes: PlannedWrite[], changeSeq: Map<PlannedWrite, number>, now: string): Generator<string> {
+  for (const w of writes) {
+    const o = w.order;
+    yield copyRow([w.id, o.status, o.marketplace_status, o.status_unknown, o.delivered_by_marketplace, o.created_at, o.updated_at, w.version, now, changeSeq.get(w)!,
+      o.hash, JSON.stringify(o.lines), o.document, o.raw, o.account, o.channel, o.marketplace_order_id, w.first_seen_at]);
+  }
+}
+
+function* eventRows(events: PlannedWrite['events'], seqs: number[]): Generator<string> {
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    yield copyRow([seqs[i]!, e.order_id, e.account, e.channel, e.marketplace_order_id, e.type, e.line_id, e.from_status, e.to_status, e.from_marketplace_status,
+      e.to_marketplace_status, e.at, e.details === undefined ? null : JSON.stringify(e.details)]);
+  }
 }
 
 function checkCursor(cursor: CursorInput): string {

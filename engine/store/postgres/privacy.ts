@@ -5,11 +5,11 @@ import { checkErasure, checkRetention, likeContaining, redactQuarantinedRaw, red
 import type { PgDb, PgQuery, PgRow } from './db.ts';
 
 // FOR UPDATE SKIP LOCKED: two daemons running the retention at once split the due orders.
-const DUE = `SELECT id, document, raw FROM orders
+const DUE = `SELECT id, document, raw::json AS raw FROM orders
   WHERE personal_data_redacted_at IS NULL AND status = ANY($1::text[]) AND last_changed_at < $2 ORDER BY last_changed_at LIMIT $3 FOR UPDATE SKIP LOCKED`;
-const BY_EMAIL = `SELECT id, document, raw FROM orders
+const BY_EMAIL = `SELECT id, document, raw::json AS raw FROM orders
   WHERE personal_data_redacted_at IS NULL AND lower(trim(document->'buyer'->>'email')) = $1 AND ($2::text[] IS NULL OR account = ANY($2::text[])) FOR UPDATE`;
-const REDACT = 'UPDATE orders SET document = $1::jsonb, raw = $2::json, personal_data_redacted_at = $3 WHERE id = $4 AND personal_data_redacted_at IS NULL';
+const REDACT = 'UPDATE orders SET document = $1::jsonb, raw = $2, personal_data_redacted_at = $3 WHERE id = $4 AND personal_data_redacted_at IS NULL';
 // Quarantined records hold raw payloads: those the marketplace has not listed for the whole
 // retention period go; those naming an erased buyer's e-mail are redacted in place.
 const STALE_QUARANTINE = 'DELETE FROM quarantine WHERE id IN (SELECT id FROM quarantine WHERE last_seen_at < $1 ORDER BY last_seen_at LIMIT $2 FOR UPDATE SKIP LOCKED)';

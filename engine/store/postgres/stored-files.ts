@@ -46,6 +46,17 @@ export async function removeStoredFile(db: PgDb, id: string): Promise<void> {
   });
 }
 
+export async function discardStaleFileContents(db: PgDb, before: Date, limit: number): Promise<number> {
+  const { rows } = await db.query(
+    `WITH stale AS (
+       SELECT c.content FROM stored_file_chunks c WHERE NOT EXISTS (SELECT 1 FROM stored_files f WHERE f.content = c.content)
+       GROUP BY c.content HAVING max(c.written_at) < $1 LIMIT $2)
+     DELETE FROM stored_file_chunks WHERE content IN (SELECT content FROM stale) RETURNING content`,
+    [before.toISOString(), limit],
+  );
+  return new Set(rows.map((r) => r.content)).size;
+}
+
 export async function discardFileContent(db: PgDb, content: string): Promise<void> {
   await db.query('DELETE FROM stored_file_chunks WHERE content = $1 AND NOT EXISTS (SELECT 1 FROM stored_files WHERE content = $1)', [content]);
 }

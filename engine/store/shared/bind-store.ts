@@ -22,7 +22,7 @@ export const DATA_METHODS = [
   'createWebhookEndpoint', 'getWebhookEndpoint', 'listWebhookEndpoints', 'deleteWebhookEndpoint', 'claimWebhookDeliveries',
   'recordDeliveryAttempt', 'listWebhookDeliveries', 'countOrdersByStatus', 'countActionsByState', 'lastEventSeq',
   'redactExpiredPersonalData', 'erasePersonalData', 'recordDeadlineAlerts', 'recordDocumentEvent',
-  'writeFileChunk', 'commitStoredFile', 'getStoredFile', 'listStoredFiles', 'readFileChunk', 'removeStoredFile', 'discardFileContent',
+  'writeFileChunk', 'commitStoredFile', 'getStoredFile', 'listStoredFiles', 'readFileChunk', 'removeStoredFile', 'discardFileContent', 'discardStaleFileContents',
   'failDocumentDownload', 'clearDocumentDownload', 'claimDocumentDownloads',
 ] as const satisfies readonly DataMethod[];
 

@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { OrderwireError } from '../../errors.ts';
 import type { SqlSyntax } from '../shared/where.ts';
+import { BACKSTOP_PAGES, Checkpointer, START_AT_WAL_BYTES, walBytes } from './checkpointer.ts';
 
 type SqlValue = SQLInputValue;
 export type SqliteRow = Record<string, unknown>;
@@ -24,12 +25,15 @@ export const sqliteSyntax: SqlSyntax = {
 const BUSY_TIMEOUT_MS = 5_000;
 const SQLITE_BUSY = 5;
 const SQLITE_CONSTRAINT = 19;
+/** Checkpoint the WAL every ~16 MiB instead of ~4 MiB (see the constructor). */
+const AUTO_CHECKPOINT_PAGES = 4000;
 
 export class SqliteDb {
   readonly file: string;
   readonly #db: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
   #open = true;
+  #checkpointer: Checkpointer | undefined;
 
   constructor(file: string) {
     this.file = file;
@@ -43,8 +47,9 @@ export class SqliteDb {
       // 32 MiB of page cache (default 2 MiB): updates land all over a large orders table.
       this.#db.exec('PRAGMA cache_size = -32768');
       // Checkpoint the WAL every ~16 MiB instead of ~4 MiB: index pages rewritten by consecutive
-      // commits are copied back to the database once rather than again and again.
-      this.#db.exec('PRAGMA wal_autocheckpoint = 4000');
+      // commits are copied back to the database once rather than again and again. Once the WAL
+      // is that large, a worker thread takes the checkpoints over (checkpointer.ts).
+      this.#db.exec(`PRAGMA wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
     } catch (err) {
       throw new OrderwireError('STORE_UNAVAILABLE', `cannot open SQLite store ${file}: ${message(err)}`, { store: file }, { cause: err });
     }
@@ -89,6 +94,7 @@ export class SqliteDb {
     try {
       const result = fn();
       this.#run(() => this.#db.exec('COMMIT'));
+      this.#afterCommit();
       return result;
     } catch (err) {
       if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
@@ -96,11 +102,35 @@ export class SqliteDb {
     }
   }
 
+  /** The background checkpointer, once the WAL has grown large enough to start it. */
+  get checkpointer(): Checkpointer | undefined {
+    return this.#checkpointer;
+  }
+
   close(): void {
     if (!this.#open) return;
     this.#open = false;
+    this.#checkpointer?.close();
     this.#statements.clear();
     this.#db.close();
+  }
+
+  /** A write transaction committed: the worker checkpoints, started the first time the WAL is large. */
+  #afterCommit(): void {
+    if (this.#checkpointer?.running) {
+      this.#checkpointer.signal();
+      return;
+    }
+    if (this.#checkpointer || this.file === ':memory:' || walBytes(this.file) < START_AT_WAL_BYTES) return;
+    this.#checkpointer = new Checkpointer(this.file, {
+      onFailure: (err) => {
+        // Checkpoints go back to the commits that cross the threshold, as before the worker.
+        if (this.#open) this.#db.exec(`PRAGMA wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+        process.emitWarning(`SQLite store ${this.file}: the background checkpointer stopped (${message(err)}); checkpoints run on commit again`);
+      },
+    });
+    this.#db.exec(`PRAGMA wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+    this.#checkpointer.signal();
   }
 
   #run<T>(fn: () => T): T {

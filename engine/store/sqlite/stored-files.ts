@@ -44,6 +44,18 @@ export function removeStoredFile(db: SqliteDb, id: string): void {
   });
 }
 
+export function discardStaleFileContents(db: SqliteDb, before: Date, limit: number): number {
+  return db.tx(() => {
+    const stale = db.all(
+      `SELECT c.content FROM stored_file_chunks c WHERE NOT EXISTS (SELECT 1 FROM stored_files f WHERE f.content = c.content)
+       GROUP BY c.content HAVING max(c.written_at) < ? LIMIT ?`,
+      before.toISOString(), limit,
+    );
+    for (const row of stale) db.run('DELETE FROM stored_file_chunks WHERE content = ?', row.content);
+    return stale.length;
+  });
+}
+
 export function discardFileContent(db: SqliteDb, content: string): void {
   db.run('DELETE FROM stored_file_chunks WHERE content = ? AND NOT EXISTS (SELECT 1 FROM stored_files WHERE content = ?)', content, content);
 }

@@ -1,9 +1,9 @@
-// One order: GET /v1/orders/{id}?include=raw (lines, addresses, totals, history, payload,
-// acknowledgement), its actions (GET /v1/actions?marketplace_order_id=), and a form for each
-// action its channel allows in its current status (GET /v1/channels/{channel}).
+// One order: GET /v1/orders/{id}?include=raw (lines, addresses, totals, documents and invoice
+// status, history, payload, acknowledgement), its actions (GET /v1/actions?marketplace_order_id=),
+// and a form for each action its channel allows in its current status (GET /v1/channels/{channel}).
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, get, onLive, query } from '../api.js';
+import { api, download, get, onLive, query } from '../api.js';
 import { ActionForm } from '../action-form.js';
 import { Badge, href, Json, Loading, money, PageTitle, Problem, Time, useLoad } from '../ui.js';
 
@@ -72,6 +72,41 @@ function ActionsOfOrder({ order, description, onQueued }) {
     </div>`;
 }
 
+function size(bytes) {
+  if (bytes === null || bytes === undefined) return '';
+  return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+const INVOICE = { none: 'no invoice', uploading: 'invoice uploading', uploaded: 'invoice uploaded', rejected: 'invoice rejected' };
+
+/** The order's documents (the marketplace's, once downloaded; the invoices uploaded) and its invoice status. */
+function Documents({ order }) {
+  const [error, setError] = useState(null);
+  const docs = order.documents ?? [];
+  const invoice = order.invoice;
+  const save = (doc) => async (e) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await download(doc.url, doc.file_name);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return html`<section aria-labelledby="docs"><h2 id="docs">Documents</h2>
+    ${invoice ? html`<p data-invoice=${invoice.status}><${Badge} value=${invoice.status === 'none' ? 'muted' : invoice.status} label=${INVOICE[invoice.status] ?? invoice.status} />
+      ${invoice.marketplace_has_invoice !== undefined ? html` <span class="muted">the marketplace ${invoice.marketplace_has_invoice ? 'has' : 'has no'} invoice</span>` : null}</p>` : null}
+    ${docs.length ? html`<table><thead><tr><th>Document</th><th>From</th><th>File</th><th>Size</th><th>Type</th><th></th></tr></thead>
+      <tbody>${docs.map((d) => html`<tr data-document=${d.id ?? d.marketplace_document_id}>
+        <td><code>${d.type}</code></td>
+        <td>${d.source === 'upload' ? html`uploaded (<${Badge} value=${d.action_state} />)` : 'the marketplace'}</td>
+        <td>${d.file_name ?? ''}</td><td>${size(d.size)}</td><td>${d.content_type ?? ''}</td>
+        <td>${d.url ? html`<a href=${d.url} onClick=${save(d)}>Download</a>` : html`<span class="muted">not downloaded yet</span>`}</td></tr>`)}</tbody></table>`
+      : html`<p class="muted">No documents.</p>`}
+    <${Problem} error=${error} />
+  </section>`;
+}
+
 function Acknowledgement({ order, onChanged }) {
   const [reference, setReference] = useState('');
   const [error, setError] = useState(null);
@@ -138,6 +173,7 @@ export function Order({ id }) {
       <${Address} title="Billing address" a=${order.billing_address} />
       ${order.tracking ? html`<div><h3>Tracking</h3><p>${order.tracking.carrier_name ?? order.tracking.carrier_code} ${order.tracking.number}${order.tracking.url ? html` <a href=${order.tracking.url} rel="noreferrer noopener" target="_blank">track</a>` : ''}</p></div>` : null}
     </section>
+    <${Documents} order=${order} />
     <${Acknowledgement} order=${order} onChanged=${state.reload} />
     <section aria-labelledby="hist"><h2 id="hist">Status history</h2>
       <table><thead><tr><th>When</th><th>Event</th><th>From</th><th>To</th></tr></thead>

@@ -1,0 +1,81 @@
+/**
+ * The PostgreSQL store's COPY path (engine/store/postgres/db.ts copyIn), below the Store contract:
+ * large streams, a server refusal in the middle, and a row source that throws, each leaving the
+ * transaction's connection usable.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { PgDb } from '../engine/store/postgres/db.ts';
+import { copyRow } from '../engine/store/postgres/copy-text.ts';
+import { dropSchemas, PG_SKIP_REASON, requirePostgres, SKIP_PG, testSchemaName } from './helpers/postgres.ts';
+
+describe.skipIf(SKIP_PG)(`PostgreSQL COPY${SKIP_PG ? ` (${PG_SKIP_REASON})` : ''}`, () => {
+  const schemas: string[] = [];
+  afterAll(async () => {
+    if (!SKIP_PG) await dropSchemas(requirePostgres(), schemas);
+  });
+
+  async function freshDb(): Promise<PgDb> {
+    const schema = testSchemaName('copy');
+    schemas.push(schema);
+    const db = new PgDb(requirePostgres(), { schema, max: 1 });
+    await db.query(`CREATE SCHEMA ${schema}`);
+    await db.query('CREATE TABLE t (n int PRIMARY KEY, body text NOT NULL, doc jsonb)');
+    return db;
+  }
+
+  const body = (n: number): string => `row ${n}\twith tab\\and backslash\n${'x'.repeat(n % 5000)}`;
+
+  it('streams many chunks (several MB) in one COPY, every text kept exactly', async () => {
+    const db = await freshDb();
+    try {
+      function* rows(): Generator<string> {
+        for (let n = 1; n <= 3000; n++) yield copyRow([n, body(n), JSON.stringify({ n, s: body(n) })]);
+      }
+      await db.tx((q) => q.copyIn('COPY t (n, body, doc) FROM STDIN', rows()));
+      const { rows: stored } = await db.query('SELECT n, body, doc FROM t ORDER BY n');
+      expect(stored).toHaveLength(3000);
+      for (const row of stored) {
+        const n = Number(row.n);
+        expect(row.body).toBe(body(n));
+        expect(row.doc).toEqual({ n, s: body(n) });
+      }
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('a row the server refuses mid-stream rejects with its SQLSTATE; nothing of the transaction stays and the connection serves the next one', async () => {
+    const db = await freshDb();
+    try {
+      function* rows(): Generator<string> {
+        for (let n = 1; n <= 3000; n++) yield copyRow([n === 1500 ? 1 : n, body(n), null]);
+      }
+      await expect(db.tx(async (q) => {
+        await q.query("INSERT INTO t VALUES (0, 'before', null)");
+        await q.copyIn('COPY t (n, body, doc) FROM STDIN', rows());
+      })).rejects.toMatchObject({ code: 'STORE_CONSTRAINT_VIOLATION' });
+      expect((await db.query('SELECT count(*)::int AS n FROM t')).rows[0]!.n).toBe(0);
+      await db.tx((q) => q.copyIn('COPY t (n, body, doc) FROM STDIN', [copyRow([7, 'ok', null])]));
+      expect((await db.query('SELECT n FROM t')).rows).toEqual([{ n: 7 }]);
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('a row source that throws aborts the COPY with its own error; the connection serves the next transaction', async () => {
+    const db = await freshDb();
+    try {
+      function* rows(): Generator<string> {
+        for (let n = 1; n <= 3000; n++) {
+          if (n === 2000) throw new Error('row source broke');
+          yield copyRow([n, body(n), null]);
+        }
+      }
+      await expect(db.tx((q) => q.copyIn('COPY t (n, body, doc) FROM STDIN', rows()))).rejects.toThrow('row source broke');
+      await db.tx((q) => q.copyIn('COPY t (n, body, doc) FROM STDIN', [copyRow([8, 'ok', null])]));
+      expect((await db.query('SELECT n FROM t')).rows).toEqual([{ n: 8 }]);
+    } finally {
+      await db.end();
+    }
+  });
+});
