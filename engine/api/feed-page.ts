@@ -45,9 +45,18 @@ function fastTail(items: Buffer, key: number, end: number): Buffer | undefined {
   if (items[i] !== 0x3a /* : */) return undefined;
   i++;
   while (i < end && isSpace(items[i])) i++;
-  if (i + 4 <= end && items.toString('latin1', i, i + 4) === 'true') return TAILS.true;
-  if (i + 5 <= end && items.toString('latin1', i, i + 5) === 'false') return TAILS.false;
+  if (bytesAt(items, i, end, TRUE)) return TAILS.true;
+  if (bytesAt(items, i, end, FALSE)) return TAILS.false;
   return undefined;
+}
+
+const TRUE = Buffer.from('true');
+const FALSE = Buffer.from('false');
+
+function bytesAt(items: Buffer, at: number, end: number, bytes: Buffer): boolean {
+  if (at + bytes.length > end) return false;
+  for (let k = 0; k < bytes.length; k++) if (items[at + k] !== bytes[k]) return false;
+  return true;
 }
 
 const RESOURCE_KEYS = ['id', 'version', 'first_seen_at', 'last_changed_at', 'personal_data_redacted_at', 'acknowledgement'] as const;

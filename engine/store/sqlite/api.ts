@@ -99,8 +99,12 @@ export function listOrderFeed(db: SqliteDb, filter: OrderFilter, options: { flag
   if (seqs.some((seq, i) => i > 0 && seq < seqs[i - 1]!)) ({ items, seqs } = inChangeOrder(items, seqs));
   if (count > limit) items = items.subarray(0, items.lastIndexOf(0));
   const shown = Math.min(count, limit);
-  const flaggedSeqs = new Set(JSON.parse(String(row.flagged)) as number[]);
-  const flagged = seqs.slice(0, shown).flatMap((seq, i) => (flaggedSeqs.has(seq) ? [i] : []));
+  const flagged: number[] = [];
+  const flaggedSeqs = JSON.parse(String(row.flagged)) as number[];
+  if (flaggedSeqs.length > 0) {
+    const marked = new Set(flaggedSeqs);
+    for (let i = 0; i < shown; i++) if (marked.has(seqs[i]!)) flagged.push(i);
+  }
   return { items, count: shown, flagged, ...(count > limit && { next: encodePageCursor('orders', seqs[limit - 1]!) }) };
 }
 
