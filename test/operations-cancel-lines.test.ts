@@ -2,7 +2,8 @@
  * Line cancellation before shipment (issue 16): `cancel_lines` through the daemon's runtime
  * against the Mirakl simulator (OR30): one whole line, then one unit of another, each with the
  * exact request in the simulator's call log; the order shows the cancelations and stays open
- * until every line is cancelled. Worten offers no such action and says so with a code.
+ * until every line is cancelled. Worten offers no such action and says so with a code. Octopia's
+ * line cancellation: test/operations-cancel-lines-octopia.test.ts.
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -147,14 +148,14 @@ describe('a channel allowing cancel_lines on a platform that cannot send it', ()
     const own = await mkdtemp(path.join(tmpdir(), 'orderwire-undeclared-'));
     try {
       await mkdir(path.join(own, 'channels'));
-      const cdiscount = await readFile(path.join(CHANNELS_DIR, 'cdiscount.yaml'), 'utf8');
-      // Octopia's simulator refuses partial cancellation ("partial-cancellation-not-supported") and the platform declares none.
-      await writeFile(path.join(own, 'channels', 'cdiscount.yaml'), cdiscount.replace('\nactions:\n', '\nactions:\n  cancel_lines:\n    when: [waiting_shipment]\n    lines: required\n'));
-      await writeFile(path.join(own, 'orderwire.yaml'), `store: u.sqlite\nchannels_dir: channels\naccounts:\n  - id: cd\n    channel: cdiscount\n    base_url: http://127.0.0.1:9\n    credentials:\n      client_id: { env: CID }\n      client_secret: { env: CSECRET }\n`);
+      // Kaufland's platform declares no line cancellation.
+      const kaufland = await readFile(path.join(CHANNELS_DIR, 'kaufland.yaml'), 'utf8');
+      await writeFile(path.join(own, 'channels', 'kaufland.yaml'), kaufland.replace('\nactions:\n', '\nactions:\n  cancel_lines:\n    when: [waiting_shipment]\n    lines: required\n'));
+      await writeFile(path.join(own, 'orderwire.yaml'), `store: u.sqlite\nchannels_dir: channels\naccounts:\n  - id: kl\n    channel: kaufland\n    base_url: http://127.0.0.1:9\n    credentials:\n      client_key: { env: CKEY }\n      secret_key: { env: CSECRET }\n`);
       const config = await loadConfigFile(path.join(own, 'orderwire.yaml'));
-      await expect(openRuntime(config, silentLogger(), { env: { CID: 'x', CSECRET: 'y' } })).rejects.toMatchObject({
+      await expect(openRuntime(config, silentLogger(), { env: { CKEY: 'x', CSECRET: 'y' } })).rejects.toMatchObject({
         code: 'CONNECTOR_ACTION_NOT_DECLARED',
-        message: 'account cd: channel cdiscount allows cancel_lines, but platform octopia declares no request for it',
+        message: 'account kl: channel kaufland allows cancel_lines, but platform kaufland declares no request for it',
       });
     } finally {
       await rm(own, { recursive: true, force: true });

@@ -1,14 +1,15 @@
 /**
  * The seller's actions on an order, with Octopia's rules: approval only while WaitingAcceptance;
  * shipment only while InPreparation and for Seller supply mode, with a carrier from the list;
- * cancellation (Octopia's word for the seed's "refund") of the whole order only, from Accepted,
- * InPreparation, Shipped or Delivered, with a reason valid for that status. Business errors are
+ * cancellation (Octopia's word for the seed's "refund") of the whole order from Accepted,
+ * InPreparation, Shipped or Delivered, with a reason valid for that status, or of whole lines
+ * before shipment (Accepted, InPreparation). Business errors are
  * 400 problems (Octopia documents 400/401/403/404/500 only, no 409).
  */
 import { ORDER_KINDS, STATUS_CODE, type OrderStatus } from './domain.ts';
 import type { OrderBook, RecordedParcel } from './order-book.ts';
 import { ProblemError } from './problems.ts';
-import { CANCELLABLE_STATUSES, type Carrier, type CarrierList, reasonByCode, reasonsFor } from './reference-data.ts';
+import { CANCELLABLE_STATUSES, type CancellationReason, type Carrier, type CarrierList, reasonByCode, reasonsFor } from './reference-data.ts';
 import { statusName } from './render.ts';
 
 const S = STATUS_CODE;
@@ -86,8 +87,12 @@ export function ship(book: OrderBook, ref: number, body: unknown, now: number): 
     for (const item of p.items) shipped[item.line] = (shipped[item.line] ?? 0) + item.quantity;
   }
   const request = record?.cancelRequest;
+  const cancelled = new Set((record?.cancelledLines ?? []).map((c) => c.line));
   parcels.forEach((p, n) => {
     for (const item of p.items) {
+      if (cancelled.has(item.line)) {
+        throw new ProblemError(400, 'invalid-state', `Cannot switch to shipped status: line ${content.lines[item.line]?.orderLineId} is Cancelled`);
+      }
       if (request?.lines.includes(item.line) && request.requestedBy !== 'Customer') {
         throw new ProblemError(400, 'invalid-state', `Cannot switch to shipped status: line ${content.lines[item.line]?.orderLineId} is CancelRequest, requested by ${request.requestedBy}; only a line whose cancellation the customer requested may still be shipped`);
       }
@@ -102,7 +107,7 @@ export function ship(book: OrderBook, ref: number, body: unknown, now: number): 
       }
     }
   });
-  const all = content.lines.every((l, i) => (shipped[i] as number) >= l.quantity);
+  const all = content.lines.every((l, i) => cancelled.has(i) || (shipped[i] as number) >= l.quantity);
   // A partial shipment keeps the order InPreparation but still updates it (a new event, same status).
   const rec = book.transition(ref, all ? S.Shipped : S.InPreparation, now);
   for (const p of parcels) {
@@ -171,16 +176,19 @@ function parseCarrier(code: unknown, name: unknown, at: string, carriers: Carrie
   return (byCode ?? byName) as Carrier;
 }
 
-const LINE_FIELDS = ['lines', 'orderLines', 'lineIds', 'orderLineIds', 'items'];
-
-/** POST /orders/{id}/cancellation-requests {reasonCode, refundShipping?}: whole order only. */
+/**
+ * POST /orders/{id}/cancellation-requests: the whole order `{reasonCode, refundShipping?}`, or
+ * whole lines before shipment `{reasonCode, lines: [{orderLineId, reasonCode?}]}`. The line form
+ * is the shape of an SDK's "partial cancellation with [{lineId, reason}]" (marketplace-apis.md
+ * B2), named like the shipments body; Octopia publishes no body for it.
+ */
 export function cancel(book: OrderBook, ref: number, body: unknown, now: number): void {
-  if (!isObject(body)) throw badBody('body must be a JSON object {"reasonCode", "refundShipping"?}');
-  const lineField = LINE_FIELDS.find((f) => f in body);
-  if (lineField !== undefined) {
-    throw new ProblemError(400, 'partial-cancellation-not-supported', `${lineField}: partial (line-level) cancellation is not supported; cancel the whole order`);
+  if (!isObject(body)) throw badBody('body must be a JSON object {"reasonCode", "refundShipping"?} or {"reasonCode", "lines": [{"orderLineId", "reasonCode"?}]}');
+  if (body.lines !== undefined) {
+    cancelLines(book, ref, body, now);
+    return;
   }
-  rejectUnknown(body, ['reasonCode', 'refundShipping'], '');
+  rejectUnknown(body, ['reasonCode', 'refundShipping', 'lines'], '');
   const reasonCode = body.reasonCode;
   const refundShipping = body.refundShipping ?? undefined;
   if (typeof reasonCode !== 'string' || reasonCode === '') throw badBody('reasonCode is required (see GET /seller/v2/cancellation-reasons?status=...)');
@@ -188,11 +196,57 @@ export function cancel(book: OrderBook, ref: number, body: unknown, now: number)
   const status = currentStatus(book, ref, now);
   const name = statusName(status);
   if (!CANCELLABLE_STATUSES.includes(name)) throw invalidState('request a cancellation', status, CANCELLABLE_STATUSES);
-  const reason = reasonByCode(reasonCode);
-  if (!reason || !reason.statuses.includes(name)) {
-    const valid = reasonsFor(name).map((r) => r.code).join(', ');
-    throw new ProblemError(400, 'invalid-reason', `reasonCode "${reasonCode}" is not valid for a ${name} order; valid: ${valid}`);
-  }
+  const reason = validReason(reasonCode, name, 'reasonCode');
   const rec = book.transition(ref, S.Cancelled, now);
   rec.cancellation = { reasonCode: reason.code, reasonLabel: reason.label, requestedBy: 'Seller', requestedAt: now, refundShipping: refundShipping ?? false };
+}
+
+function validReason(code: string, status: OrderStatus, field: string): CancellationReason {
+  const reason = reasonByCode(code);
+  if (!reason || !reason.statuses.includes(status)) {
+    const valid = reasonsFor(status).map((r) => r.code).join(', ');
+    throw new ProblemError(400, 'invalid-reason', `${field} "${code}" is not valid for a ${status} order; valid: ${valid}`);
+  }
+  return reason;
+}
+
+const LINE_CANCELLABLE: readonly OrderStatus[] = ['Accepted', 'InPreparation'];
+
+/** Whole lines before shipment; the order becomes Cancelled once every line is. */
+function cancelLines(book: OrderBook, ref: number, body: Record<string, unknown>, now: number): void {
+  rejectUnknown(body, ['reasonCode', 'lines'], '');
+  const { reasonCode, lines } = body;
+  if (typeof reasonCode !== 'string' || reasonCode === '') throw badBody('reasonCode is required (see GET /seller/v2/cancellation-reasons?status=...)');
+  if (!Array.isArray(lines) || lines.length === 0) throw badBody('lines must list the lines to cancel [{"orderLineId", "reasonCode"?}]');
+  const facts = book.facts(ref);
+  const content = book.orderContent(ref, facts);
+  const record = book.record(ref);
+  const cancelled = new Set((record?.cancelledLines ?? []).map((c) => c.line));
+  const shipped = new Set((record?.parcels ?? []).flatMap((p) => p.items.map((i) => i.line)));
+  const seen = new Set<number>();
+  const parsed = lines.map((item: unknown, k) => {
+    const where = `lines[${k}]`;
+    if (!isObject(item)) throw badBody(`${where} must be an object {"orderLineId", "reasonCode"?}`);
+    if ('quantity' in item) throw new ProblemError(400, 'partial-cancellation-not-supported', `${where}.quantity: a line is cancelled whole; part of a line cannot be cancelled`);
+    rejectUnknown(item, ['orderLineId', 'reasonCode'], `${where}.`);
+    const line = content.lines.findIndex((l) => l.orderLineId === item.orderLineId);
+    if (line < 0) throw new ProblemError(400, 'invalid-line', `${where}.orderLineId ${JSON.stringify(item.orderLineId)} is not a line of this order`);
+    if (seen.has(line)) throw new ProblemError(400, 'invalid-line', `${where}.orderLineId ${String(item.orderLineId)} appears twice`);
+    seen.add(line);
+    if (cancelled.has(line)) throw new ProblemError(400, 'invalid-line', `${where}.orderLineId ${String(item.orderLineId)} is already Cancelled`);
+    if (shipped.has(line)) throw new ProblemError(400, 'invalid-line', `${where}.orderLineId ${String(item.orderLineId)} is already (partly) shipped`);
+    const code = item.reasonCode ?? reasonCode;
+    if (typeof code !== 'string' || code === '') throw badBody(`${where}.reasonCode must be a reason code`);
+    return { line, code, where: item.reasonCode === undefined ? 'reasonCode' : `${where}.reasonCode` };
+  });
+  const status = currentStatus(book, ref, now);
+  const name = statusName(status);
+  if (!LINE_CANCELLABLE.includes(name)) throw invalidState('cancel lines', status, LINE_CANCELLABLE);
+  const reasons = parsed.map((p) => ({ ...p, reason: validReason(p.code, name, p.where) }));
+  const all = content.lines.every((_, i) => cancelled.has(i) || seen.has(i));
+  const rec = book.transition(ref, all ? S.Cancelled : status, now);
+  rec.cancelledLines ??= [];
+  for (const { line, reason } of reasons) rec.cancelledLines.push({ line, reasonCode: reason.code, reasonLabel: reason.label, requestedAt: now });
+  const last = reasons.at(-1)!.reason;
+  if (all) rec.cancellation = { reasonCode: last.code, reasonLabel: last.label, requestedBy: 'Seller', requestedAt: now, refundShipping: false };
 }

@@ -39,11 +39,21 @@ export interface CancelRequest {
   at: number;
 }
 
+/** One line cancelled on its own before shipment (line status Cancelled, the order still open). */
+export interface LineCancellation {
+  /** Line index (0-based). */
+  line: number;
+  reasonCode: string;
+  reasonLabel: string;
+  requestedAt: number;
+}
+
 export interface OrderRecord {
   /** Explicit history; the clock continues from its last event. */
   events: { status: number; at: number }[];
   parcels: RecordedParcel[];
   cancellation?: Cancellation;
+  cancelledLines?: LineCancellation[];
   cancelRequest?: CancelRequest;
 }
 

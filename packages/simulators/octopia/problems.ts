@@ -18,6 +18,7 @@ export type ProblemSlug =
   | 'unsupported-carrier'
   | 'invalid-reason'
   | 'partial-cancellation-not-supported'
+  | 'invalid-line'
   | 'invalid-file'
   | 'file-too-large'
   | 'too-many-requests'

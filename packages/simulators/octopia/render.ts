@@ -41,6 +41,11 @@ export interface ApiOrderLine {
   totalPrice: { sellingPrice: number; shippingCost: number };
   shippingAddress: Address;
   parcels: ApiParcel[];
+  /**
+   * Present only on a line cancelled on its own before shipment (the simulator's shape: Octopia
+   * publishes no line-level cancellation read-back): its reason and the units and amount cancelled.
+   */
+  cancellation?: { reasonCode: string; reasonLabel: string; requestedBy: 'Seller'; requestedAt: string; quantity: number; amount: number };
 }
 
 export interface ApiCancellationDetails {
@@ -113,9 +118,10 @@ export function renderOrder(book: OrderBook, view: OrderView, skewMs = 0): ApiOr
     const shippedQty = parcels.reduce((sum, p) => sum + p.quantity, 0);
     const lineStatus = status === S.InPreparation && shippedQty >= line.quantity ? S.Shipped : status;
     const cancelRequested = lineStatus === S.InPreparation && view.record?.cancelRequest?.lines.includes(i) === true;
-    return {
+    const cancelled = view.record?.cancelledLines?.find((c) => c.line === i);
+    const out: ApiOrderLine = {
       orderLineId: line.orderLineId,
-      status: cancelRequested ? 'CancelRequest' : statusName(lineStatus),
+      status: cancelled ? 'Cancelled' : cancelRequested ? 'CancelRequest' : statusName(lineStatus),
       quantity: line.quantity,
       offer: {
         sellerProductId: line.sellerProductId,
@@ -129,6 +135,11 @@ export function renderOrder(book: OrderBook, view: OrderView, skewMs = 0): ApiOr
       shippingAddress: content.shippingAddress,
       parcels,
     };
+    if (cancelled) {
+      const { reasonCode, reasonLabel, requestedAt } = cancelled;
+      out.cancellation = { reasonCode, reasonLabel, requestedBy: 'Seller', requestedAt: iso(requestedAt), quantity: line.quantity, amount: euros(lineSelling) };
+    }
+    return out;
   });
   const cancellation = cancellationOf(book, view);
   return {

@@ -229,10 +229,36 @@ describe('action errors', () => {
     expect((res.body as { detail: string }).detail).toMatch(/Cannot switch to shipped status/);
   });
 
-  it('cancellation: whole order only, a reason valid for the status, from Accepted..Delivered', async () => {
+  it('cancellation of lines: whole lines before shipment; the order is Cancelled once every line is', async () => {
+    const order = await anOrder('InPreparation');
+    const [first, second] = order.lines.map((l) => l.orderLineId) as [string, string];
+    const path = `/orders/${order.orderId}/cancellation-requests`;
+    expectProblem(await client.post(path, { reasonCode: 'VendorRejection', lines: [{ orderLineId: 'nope' }] }), 400, 'invalid-line');
+    expectProblem(await client.post(path, { reasonCode: 'VendorRejection', lines: [{ orderLineId: first }, { orderLineId: first }] }), 400, 'invalid-line');
+    expectProblem(await client.post(path, { reasonCode: 'VendorRejection', lines: [{ orderLineId: first, quantity: 1 }] }), 400, 'partial-cancellation-not-supported');
+    expectProblem(await client.post(path, { reasonCode: 'VendorRejection', lines: [] }), 400, 'invalid-body');
+    expectProblem(await client.post(path, { reasonCode: 'VendorRejection', lines: [{ orderLineId: first, reasonCode: 'ClientClaim' }] }), 400, 'invalid-reason');
+    const one = await client.post(path, { reasonCode: 'VendorRejection', lines: [{ orderLineId: first, reasonCode: 'ProductStockUnavailable' }] });
+    expect(one.status).toBe(201);
+    const open = (await client.get(`/orders/${order.orderId}`)).body as ApiOrder;
+    expect(open.status).toBe('InPreparation');
+    expect(open.lines.map((l) => [l.status, l.cancellation?.reasonCode])).toEqual([['Cancelled', 'ProductStockUnavailable'], ['InPreparation', undefined]]);
+    expect(open.lines[0]?.cancellation).toMatchObject({ requestedBy: 'Seller', quantity: order.lines[0]?.quantity, amount: order.lines[0]?.totalPrice.sellingPrice });
+    expectProblem(await client.post(path, { reasonCode: 'VendorRejection', lines: [{ orderLineId: first }] }), 400, 'invalid-line');
+    const ship = await client.post(`/orders/${order.orderId}/shipments`, { parcelNumber: 'P1', carrierName: 'Colissimo', orderLineIds: [first] });
+    expectProblem(ship, 400, 'invalid-state');
+    expect(await client.post(path, { reasonCode: 'VendorRejection', lines: [{ orderLineId: second }] })).toMatchObject({ status: 201 });
+    const done = (await client.get(`/orders/${order.orderId}`)).body as ApiOrder;
+    expect(done.status).toBe('Cancelled');
+    expect(done.lines.map((l) => l.status)).toEqual(['Cancelled', 'Cancelled']);
+    expect(done.cancellationDetails).toMatchObject({ reasonCode: 'VendorRejection', requestedBy: 'Seller' });
+    const shipped = await anOrder('Shipped');
+    expectProblem(await client.post(`/orders/${shipped.orderId}/cancellation-requests`, { reasonCode: 'ClientClaim', lines: [{ orderLineId: shipped.lines[0]?.orderLineId }] }), 400, 'invalid-state');
+  });
+
+  it('cancellation: whole order, a reason valid for the status, from Accepted..Delivered', async () => {
     const shipped = await anOrder('Shipped');
     const path = `/orders/${shipped.orderId}/cancellation-requests`;
-    expectProblem(await client.post(path, { reasonCode: 'ClientClaim', lines: [{ orderLineId: shipped.lines[0]?.orderLineId }] }), 400, 'partial-cancellation-not-supported');
     const wrongReason = await client.post(path, { reasonCode: 'ProductStockUnavailable' });
     expectProblem(wrongReason, 400, 'invalid-reason');
     expect((wrongReason.body as { detail: string }).detail).toContain('ClientClaim');
