@@ -8,7 +8,8 @@
  * system). Both write and read streams, never a whole document in memory.
  */
 import { createHash } from 'node:crypto';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { byteMeter, type ByteMeter } from '../connector/http/byte-meter.ts';
 import type { DownloadSink } from '../connector/http/client.ts';
 import { OrderwireError } from '../errors.ts';
 
@@ -98,18 +99,8 @@ export function downloadedContentType(answer: string, listed: string | undefined
 }
 
 /** Counts, hashes and caps a document as it streams in (DOCUMENT_TOO_LARGE past `maxBytes`). */
-export function documentMeter(maxBytes: number, fileName: string): Transform & { size: () => number; sha256: () => string } {
-  const hash = createHash('sha256');
-  let size = 0;
-  const meter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      size += chunk.length;
-      if (size > maxBytes) return done(new OrderwireError('DOCUMENT_TOO_LARGE', `${fileName} is larger than ${maxBytes} bytes`, { limit: maxBytes }));
-      hash.update(chunk);
-      return done(null, chunk);
-    },
-  });
-  return Object.assign(meter, { size: () => size, sha256: () => hash.digest('hex') });
+export function documentMeter(maxBytes: number, fileName: string): ByteMeter {
+  return byteMeter(maxBytes, () => new OrderwireError('DOCUMENT_TOO_LARGE', `${fileName} is larger than ${maxBytes} bytes`, { limit: maxBytes }));
 }
 
 /**

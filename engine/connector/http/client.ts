@@ -6,16 +6,15 @@
  * get an Exchange saying how the request ended. Messages are redacted. Uploads (`multipart`) and
  * downloads (`saveTo`) are streamed: a file is never held whole in memory.
  */
-import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import got, { RequestError, TimeoutError, type Got, type Response } from 'got';
 import pRetry from 'p-retry';
 import type { AuthStrategy, SignedRequest } from '../auth/index.ts';
 import type { AccountLimiter } from './limiter.ts';
+import { byteMeter } from './byte-meter.ts';
 import { multipartBody, type MultipartPart } from './multipart.ts';
 import type { Redactor } from './redact.ts';
 import {
@@ -135,21 +134,6 @@ interface AttemptOutcome {
 }
 
 class TooLarge extends Error {}
-
-/** Counts, hashes and caps the bytes of a download as they pass. */
-function meter(maxBytes: number): Transform & { size: () => number; sha256: () => string } {
-  const hash = createHash('sha256');
-  let size = 0;
-  const t = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      size += chunk.length;
-      if (size > maxBytes) return done(new TooLarge(`the document is larger than ${maxBytes} bytes`));
-      hash.update(chunk);
-      return done(null, chunk);
-    },
-  });
-  return Object.assign(t, { size: () => size, sha256: () => hash.digest('hex') });
-}
 
 function dispositionName(header: string | undefined): string | undefined {
   const match = header ? /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(header) : null;
@@ -324,7 +308,7 @@ export class HttpClient {
       }
       return { result: { kind: 'response', status: response.statusCode, ...(typeof retryAfter === 'string' && { retryAfter }) }, status: response.statusCode, body };
     }
-    const counted = meter(saveTo.maxBytes);
+    const counted = byteMeter(saveTo.maxBytes, () => new TooLarge(`the document is larger than ${saveTo.maxBytes} bytes`));
     try {
       await pipeline(stream, counted, (body: AsyncIterable<Buffer>) => saveTo.write(body));
     } catch (err) {
