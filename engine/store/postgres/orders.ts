@@ -1,7 +1,7 @@
 /**
  * Orders, their change feed and the window cursors on PostgreSQL. A page is written with a fixed
- * number of statements whatever its size (new orders and events streamed through COPY, updated
- * orders as one JSON row set), under a transaction advisory lock that makes event seqs (and so the
+ * number of statements whatever its size (orders and events streamed through COPY, updated orders
+ * through a temporary table), under a transaction advisory lock that makes event seqs (and so the
  * orders feed) visible in increasing order: a reader that has seen seq N never later finds a
  * committed seq below N. The raw payload is text (migration 018): stored as received, never
  * parsed by the server; read back as json.
@@ -27,25 +27,24 @@ const SELECT_EXISTING = `SELECT id, account, channel, marketplace_order_id, upda
   FROM orders WHERE (account, channel, marketplace_order_id) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))`;
 const NEXT_SEQS = `SELECT nextval('order_change_seq') AS seq FROM generate_series(1, $1::int)`;
 /**
- * The rows of an update, as one JSON array parameter: the stored document texts are spliced in as
- * they are (already JSON), so they are neither escaped into array literals on this side nor
- * unescaped on the server's. raw goes in as a JSON string of its text: json_to_recordset would
- * unquote a raw payload that is itself a JSON string, and refuses a \u0000 escape in a nested value.
+ * Orders and events are streamed through COPY (the server's cheapest way in: no statement to
+ * plan, no parameter to decode, and this side never holds a batch as one string); it checks the
+ * same constraints and fires the same triggers as INSERT. Updated orders are copied into a
+ * temporary table shaped like orders (its defaults and column compression included, so a value is
+ * compressed once, as orders compresses it, and copied across as it is), then applied by one
+ * UPDATE joined on id; the table is dropped after it (and at commit in any case), so the same
+ * transaction can stage again (an isolated write does, order by order).
  */
-const ROW_SET = `json_to_recordset($1::json) AS u(id text, status text, marketplace_status text, status_unknown boolean, delivered_by_marketplace boolean,
-  created_at timestamptz, updated_at timestamptz, version int, last_changed_at timestamptz, change_seq bigint, content_hash text, line_statuses jsonb,
-  document jsonb, raw text, account text, channel text, marketplace_order_id text, first_seen_at timestamptz)`;
-const UPDATE_ORDERS = `UPDATE orders o SET status = u.status, marketplace_status = u.marketplace_status, status_unknown = u.status_unknown,
+const ORDER_COPY_COLUMNS = `(id, status, marketplace_status, status_unknown, delivered_by_marketplace, created_at, updated_at, version, last_changed_at, change_seq,
+  content_hash, line_statuses, document, raw, account, channel, marketplace_order_id, first_seen_at)`;
+const COPY_ORDERS = `COPY orders ${ORDER_COPY_COLUMNS} FROM STDIN`;
+const STAGE_UPDATES = 'CREATE TEMP TABLE order_updates (LIKE orders INCLUDING DEFAULTS INCLUDING COMPRESSION) ON COMMIT DROP';
+const COPY_UPDATES = `COPY pg_temp.order_updates ${ORDER_COPY_COLUMNS} FROM STDIN`;
+const APPLY_UPDATES = `UPDATE orders o SET status = u.status, marketplace_status = u.marketplace_status, status_unknown = u.status_unknown,
   delivered_by_marketplace = u.delivered_by_marketplace, created_at = u.created_at, updated_at = u.updated_at, version = u.version, last_changed_at = u.last_changed_at,
   change_seq = u.change_seq, content_hash = u.content_hash, line_statuses = u.line_statuses, document = u.document, raw = u.raw
-  FROM ${ROW_SET} WHERE o.id = u.id`;
-/**
- * New orders and events are streamed through COPY (the server's cheapest way in: no statement to
- * plan, no parameter to decode, and this side never holds a batch as one string); it checks the
- * same constraints and fires the same triggers as INSERT.
- */
-const COPY_ORDERS = `COPY orders (id, status, marketplace_status, status_unknown, delivered_by_marketplace, created_at, updated_at, version, last_changed_at, change_seq,
-  content_hash, line_statuses, document, raw, account, channel, marketplace_order_id, first_seen_at) FROM STDIN`;
+  FROM pg_temp.order_updates u WHERE o.id = u.id`;
+const UNSTAGE_UPDATES = 'DROP TABLE pg_temp.order_updates';
 const COPY_EVENTS = `COPY order_events (seq, order_id, account, channel, marketplace_order_id, type, line_id, from_status, to_status, from_marketplace_status, to_marketplace_status, at, details)
   FROM STDIN`;
 const CURSOR_FORWARD = `INSERT INTO cursors (account, channel, kind, position, updated_at) VALUES ($1, $2, $3, $4, $5)
@@ -111,9 +110,14 @@ async function writePage(q: PgTx, page: PreparedOrder[], now: string): Promise<U
   }
   // Updates first: a failure on a later statement must visibly undo them (tested).
   const updates = plan.writes.filter((w) => w.kind === 'update');
-  if (updates.length) await q.query(UPDATE_ORDERS, rowSet(updates, changeSeq, now));
+  if (updates.length) {
+    await q.query(STAGE_UPDATES);
+    await q.copyIn(COPY_UPDATES, orderRows(updates, changeSeq, now));
+    await q.query(APPLY_UPDATES);
+    await q.query(UNSTAGE_UPDATES);
+  }
   const inserts = plan.writes.filter((w) => w.kind === 'insert');
-  if (inserts.length) await q.copyIn(COPY_ORDERS, insertRows(inserts, changeSeq, now));
+  if (inserts.length) await q.copyIn(COPY_ORDERS, orderRows(inserts, changeSeq, now));
   if (events.length) await q.copyIn(COPY_EVENTS, eventRows(events, seqs));
   const stored = storedKeys(page, plan.staleKeys);
   if (stored.length) {
@@ -145,23 +149,8 @@ async function loadExisting(q: PgTx, page: readonly PreparedOrder[]): Promise<Ma
   return existing;
 }
 
-/** The rows of ROW_SET (updates): one JSON array, each order's document spliced in as stored text, raw as a string. */
-function rowSet(writes: PlannedWrite[], changeSeq: Map<PlannedWrite, number>, now: string): [string] {
-  const nowJson = JSON.stringify(now);
-  const rows = writes.map((w) => {
-    const o = w.order;
-    return `{"id":${JSON.stringify(w.id)},"status":${JSON.stringify(o.status)},"marketplace_status":${JSON.stringify(o.marketplace_status)},`
-      + `"status_unknown":${o.status_unknown},"delivered_by_marketplace":${o.delivered_by_marketplace},"created_at":${JSON.stringify(o.created_at)},`
-      + `"updated_at":${JSON.stringify(o.updated_at)},"version":${w.version},"last_changed_at":${nowJson},"change_seq":${changeSeq.get(w)!},`
-      + `"content_hash":${JSON.stringify(o.hash)},"line_statuses":${JSON.stringify(o.lines)},"document":${o.document},"raw":${JSON.stringify(o.raw)},`
-      + `"account":${JSON.stringify(o.account)},"channel":${JSON.stringify(o.channel)},"marketplace_order_id":${JSON.stringify(o.marketplace_order_id)},`
-      + `"first_seen_at":${JSON.stringify(w.first_seen_at)}}`;
-  });
-  return [`[${rows.join(',')}]`];
-}
-
-/** COPY_ORDERS's lines, made one at a time as COPY consumes them. */
-function* insertRows(writes: PlannedWrite[], changeSeq: Map<PlannedWrite, number>, now: string): Generator<string> {
+/** The lines of COPY_ORDERS and COPY_UPDATES, made one at a time as COPY consumes them. */
+function* orderRows(writes: PlannedWrite[], changeSeq: Map<PlannedWrite, number>, now: string): Generator<string> {
   for (const w of writes) {
     const o = w.order;
     yield copyRow([w.id, o.status, o.marketplace_status, o.status_unknown, o.delivered_by_marketplace, o.created_at, o.updated_at, w.version, now, changeSeq.get(w)!,
