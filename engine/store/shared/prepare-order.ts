@@ -44,6 +44,9 @@ export interface PreparedOrder {
   /** The marketplace's order as received, key order kept. */
   raw: string;
   lines: LineStatuses;
+  /** The canonical deadlines (also in document): PostgreSQL keeps them in columns of their own. */
+  acceptance_deadline?: string;
+  shipping_deadline?: string;
 }
 
 const STATUSES: ReadonlySet<string> = new Set([...NORMALIZED_STATUSES, 'unknown']);
@@ -118,6 +121,8 @@ export function prepareOrder(order: NormalizedOrder, path: string): PreparedOrde
     document,
     raw: rawText,
     lines,
+    acceptance_deadline: rest.acceptance_deadline,
+    shipping_deadline: rest.shipping_deadline,
   };
 }
 
