@@ -125,8 +125,8 @@ export function prepareOrder(order: NormalizedOrder, path: string): PreparedOrde
     document,
     raw: rawText,
     lines,
-    acceptance_deadline: rest.acceptance_deadline,
-    shipping_deadline: rest.shipping_deadline,
+    acceptance_deadline: rest.acceptance_deadline as string | undefined,
+    shipping_deadline: rest.shipping_deadline as string | undefined,
   };
 }
 
