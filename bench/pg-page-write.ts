@@ -7,7 +7,11 @@
  * `EXPLAIN (ANALYZE, BUFFERS)` of each of its statements instead (same effect: ANALYZE executes
  * it), whose plans are printed. Listing is not timed: only the writes are.
  *
- *   ORDERWIRE_TEST_PG_URL=postgres://... npx node bench/pg-page-write.ts [--orders 20000] [--batch 1000] [--explain-batch 10] [--sql 'DROP INDEX ...']
+ * With --resync, every order is first written once (untimed), then written again changed (its
+ * updated_at an hour later: an update and an `order.updated` event each), and only that second pass
+ * is timed: a re-sync where every order changed.
+ *
+ *   ORDERWIRE_TEST_PG_URL=postgres://... npx node bench/pg-page-write.ts [--orders 20000] [--batch 1000] [--explain-batch 10] [--resync] [--sql 'DROP INDEX ...']
  *
  * Runs in a throwaway schema (dropped afterwards). Prints a table of statement kinds: count, total
  * ms, ms per 1,000 orders, share of the write time.
@@ -30,6 +34,7 @@ const { values } = parseArgs({
     orders: { type: 'string', default: '20000' },
     batch: { type: 'string', default: '1000' },
     'explain-batch': { type: 'string', default: '10' },
+    resync: { type: 'boolean', default: false },
     // SQL run after the migrations, to try a schema change (an index dropped, a column's compression).
     sql: { type: 'string' },
   },
@@ -76,6 +81,8 @@ function kindOf(sql: string): string {
   if (s.startsWith('SELECT nextval')) return 'next seqs';
   if (s.startsWith('SELECT id, account')) return 'select existing';
   if (s.startsWith('DELETE FROM quarantine')) return 'quarantine delete';
+  if (s.startsWith('UPDATE orders')) return 'update orders';
+  if (s.startsWith('CREATE TEMP TABLE')) return 'create temp table';
   return s.slice(0, 40);
 }
 
@@ -88,7 +95,8 @@ class TimedDb extends PgDb {
           const result = await timed(kindOf(sql), () => q.query(explain ? `EXPLAIN (ANALYZE, BUFFERS, WAL) ${sql}` : sql, params));
           if (!explain) return result;
           plans.push(`-- ${kindOf(sql)}\n${result.rows.map((r) => String(r['QUERY PLAN'])).join('\n')}`);
-          return { rows: [], rowCount: 0 };
+          // A SELECT's rows steer what follows (the existing orders): read them for real too.
+          return /^\s*SELECT/.test(sql) ? q.query(sql, params) : { rows: [], rowCount: 0 };
         },
         copyIn: (sql, rows) => timed(kindOf(sql), () => q.copyIn(sql, rows)),
       }),
@@ -114,18 +122,26 @@ const db = new TimedDb(url, { schema, max: 1 });
 try {
   await migratePostgres(db);
   if (values.sql) await db.query(values.sql);
+  const cursor = { account: BENCH_ACCOUNT, channel: 'worten', kind: 'incremental' as const, position: new Date(Date.UTC(2025, 2, 10)).toISOString() };
+  let timedOrders = orders;
+  if (values.resync) {
+    for (let i = 0; i < orders.length; i += batchSize) await commitOrders(db, orders.slice(i, i + batchSize), cursor);
+    kinds.clear();
+    timedOrders = orders.map((o) => ({ ...o, updated_at: new Date(Date.parse(o.updated_at) + 3_600_000).toISOString() }));
+  }
   const backend = Number((await db.query('SELECT pg_backend_pid() AS pid')).rows[0]!.pid);
   const server0 = serverCpuMs(backend);
   const client0 = process.cpuUsage();
   const t0 = performance.now();
   let batches = 0;
-  for (let i = 0; i < orders.length; i += batchSize) {
+  for (let i = 0; i < timedOrders.length; i += batchSize) {
     batches++;
     explaining = batches === explainBatch;
     // BEGIN/COMMIT are sent by tx itself, untimed: they are the remainder of the batch's time.
     const before = [...kinds.values()].reduce((sum, k) => sum + k.ms, 0);
     const b0 = performance.now();
-    await commitOrders(db, orders.slice(i, i + batchSize), { account: BENCH_ACCOUNT, channel: 'worten', kind: 'incremental', position: new Date(Date.UTC(2025, 2, 10)).toISOString() });
+    const result = await commitOrders(db, timedOrders.slice(i, i + batchSize), cursor);
+    if (values.resync && result.updated !== Math.min(batchSize, timedOrders.length - i)) throw new Error(`re-sync batch ${batches}: ${JSON.stringify(result)}, expected every order updated`);
     const spent = performance.now() - b0;
     const inStatements = [...kinds.values()].reduce((sum, k) => sum + k.ms, 0) - before;
     const rest = kinds.get('BEGIN/COMMIT + client') ?? { count: 0, ms: 0 };
@@ -137,7 +153,7 @@ try {
   const client = process.cpuUsage(client0);
   const server1 = serverCpuMs(backend);
   const sum = [...kinds.values()].reduce((s, k) => s + k.ms, 0);
-  console.log(`${orders.length} orders in ${batches} batches of ${batchSize}: ${wall.toFixed(0)} ms of writes (${((wall * 1000) / orders.length).toFixed(0)} µs an order)`);
+  console.log(`${orders.length} orders${values.resync ? ' re-synced (every one changed)' : ''} in ${batches} batches of ${batchSize}: ${wall.toFixed(0)} ms of writes (${((wall * 1000) / orders.length).toFixed(0)} µs an order)`);
   const perOrder = (ms: number): string => `${((ms * 1000) / orders.length).toFixed(0)} µs`;
   console.log(`CPU per order: this process ${perOrder((client.user + client.system) / 1000)}, server ${server0 === undefined || server1 === undefined ? 'not on this machine' : perOrder(server1 - server0)}`);
   console.log('statement | count | total ms | ms per 1,000 orders | share');

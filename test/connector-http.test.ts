@@ -3,6 +3,7 @@
  * Retry-After, 5xx with backoff, never other 4xx), timeouts, ambiguous non-idempotent requests,
  * budgets that wait, the concurrency cap, OAuth2 token caching and refresh, and redaction.
  */
+import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAuth, type AuthStrategy } from '../engine/connector/auth/index.ts';
@@ -131,6 +132,28 @@ describe('HTTP client: retries', () => {
     const { http } = client({ timeouts: { connect: 1_000, response: 100 } });
     const exchange = await http.send({ endpoint: 'OR23', method: 'PUT', url: `${base}/tracking`, body: { tracking_number: '1' }, idempotent: true });
     expect(exchange).toMatchObject({ final: 'success', status: 204, attempts: 2 });
+  });
+});
+
+describe('HTTP client: bodies', () => {
+  it('decodes a JSON body whose multi-byte characters are split across chunks, and gives other bodies as text', async () => {
+    const json = Buffer.from(JSON.stringify({ name: 'Zoë Çelik 東京 🚚', note: 'é'.repeat(3000) }), 'utf8');
+    const base = await serve((app) => {
+      app.get('/json', (_req, reply) => {
+        // Cut every 7 bytes: 'ë', 'é' (2 bytes), '東' (3) and '🚚' (4) fall across chunk boundaries.
+        const chunks = Array.from({ length: Math.ceil(json.length / 7) }, (_, i) => json.subarray(i * 7, i * 7 + 7));
+        reply.header('content-type', 'application/json; charset=utf-8').send(Readable.from(chunks));
+      });
+      app.get('/text', async (_req, reply) => reply.header('content-type', 'text/plain').send('déjà vu'));
+      app.get('/empty', async (_req, reply) => reply.code(204).send());
+    });
+    const { http } = client();
+    const parsed = await http.send({ endpoint: 'OR11', method: 'GET', url: `${base}/json` });
+    expect(parsed).toMatchObject({ final: 'success', body: { name: 'Zoë Çelik 東京 🚚', note: 'é'.repeat(3000) } });
+    expect(await http.send({ endpoint: 'OR11', method: 'GET', url: `${base}/text` })).toMatchObject({ final: 'success', body: 'déjà vu' });
+    const empty = await http.send({ endpoint: 'OR11', method: 'GET', url: `${base}/empty` });
+    expect(empty.final).toBe('success');
+    expect(empty.body).toBeUndefined();
   });
 });
 

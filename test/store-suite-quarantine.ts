@@ -26,20 +26,22 @@ export function quarantineSuite(store: () => Store, options: StoreSuiteOptions):
     });
 
     it('a batch the database refuses is written again order by order: only the refused order is left out', async () => {
-      await store().commitOrders([order('A1')]);
+      await store().commitOrders([order('A1'), order('A0')]);
       await options.failInsertsOf(store(), 'BOOM');
       const cursor = { account: 'worten-pt', channel: 'worten', kind: 'incremental' as const, position: at(T0, 600) };
-      const page = [order('A1', { updated_at: at(T0, 60), status: 'accepted', marketplace_status: 'ACCEPTED' }), order('BOOM'), order('A2')];
+      // Two updates written one by one in one transaction, on either side of the refused order.
+      const page = [order('A1', { updated_at: at(T0, 60), status: 'accepted', marketplace_status: 'ACCEPTED' }), order('BOOM'), order('A2'), order('A0', { updated_at: at(T0, 60), buyer: { first_name: 'Rita', last_name: 'Silva' } })];
       const result = await store().commitOrders(page, cursor, { isolate: true });
-      expect(result).toMatchObject({ inserted: 1, updated: 1 });
+      expect(result).toMatchObject({ inserted: 1, updated: 2 });
       expect(result.rejected).toEqual([{ index: 1, code: 'STORE_CONSTRAINT_VIOLATION', message: expect.stringContaining('injected failure') }]);
       expect((await store().getOrder('worten-pt', 'worten', 'A1'))?.order.status).toBe('accepted');
       expect(await store().getOrder('worten-pt', 'worten', 'A2')).toBeDefined();
+      expect((await store().getOrder('worten-pt', 'worten', 'A0'))?.order.buyer).toEqual({ first_name: 'Rita', last_name: 'Silva' });
       expect(await store().getOrder('worten-pt', 'worten', 'BOOM')).toBeUndefined();
       expect((await store().getCursor('worten-pt', 'worten', 'incremental'))?.position).toBe(cursor.position);
       // The refused order left no event behind: created A1, its status change, created A2.
       expect((await store().listEvents({})).map((e) => [e.marketplace_order_id, e.type])).toEqual([
-        ['A1', 'order.created'], ['A1', 'order.status_changed'], ['A2', 'order.created'],
+        ['A1', 'order.created'], ['A0', 'order.created'], ['A1', 'order.status_changed'], ['A2', 'order.created'], ['A0', 'order.updated'],
       ]);
     });
   });

@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createToken } from '../../engine/api/tokens.ts';
 import { openStore } from '../../engine/store/open.ts';
-import { LineChild, benchScript } from '../lib/child.ts';
+import { LineChild, benchScript, daemonNodeFlags } from '../lib/child.ts';
 import { SimulatorProcess } from '../lib/simulator-handle.ts';
 import { SIM_HISTORY_DAYS, SIM_SEED, SIM_START, runEngineSync } from '../lib/sync-runs.ts';
 import type { BenchContext, Benchmark, Size } from '../lib/types.ts';
@@ -51,8 +51,14 @@ interface Prepared {
 /** Per benchmark directory: the store is filled once and read by every run. */
 const prepared = new Map<string, Prepared>();
 
-async function startApi(store: string, worker = 'workers/api-server.ts'): Promise<{ child: LineChild; url: string }> {
-  const child = new LineChild(benchScript(worker), ['--store', store], { measured: true });
+const API_WORKER = 'workers/api-server.ts';
+
+/**
+ * The API runs with the daemon's Node flags (the `orderwire` shebang), as in production; the
+ * serving floor is not engine code and runs with Node's defaults.
+ */
+async function startApi(store: string, worker = API_WORKER): Promise<{ child: LineChild; url: string }> {
+  const child = new LineChild(benchScript(worker), ['--store', store], { measured: true, ...(worker === API_WORKER && { nodeFlags: daemonNodeFlags() }) });
   const { url } = JSON.parse(await child.nextLine()) as { url: string };
   return { child, url };
 }
@@ -157,7 +163,7 @@ export const apiFeed: Benchmark = {
     const engineFirst = ctx.run % 2 === 1;
     const sides = engineFirst ? (['engine', 'floor'] as const) : (['floor', 'engine'] as const);
     const measured: Partial<Record<'engine' | 'floor', Serving>> = {};
-    for (const side of sides) measured[side] = await serve(ctx, store, side === 'engine' ? 'workers/api-server.ts' : 'workers/api-floor.ts', token, paths);
+    for (const side of sides) measured[side] = await serve(ctx, store, side === 'engine' ? API_WORKER : 'workers/api-floor.ts', token, paths);
     const engine = measured.engine!;
     const floor = measured.floor!;
     return {

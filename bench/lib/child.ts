@@ -65,9 +65,12 @@ export class LineChild {
   readonly #waiting: Array<(line: string) => void> = [];
   #exited: Promise<number | null>;
 
-  /** `measured`: the child is a measured worker, so it gets the extra Node flags (--cpu-prof) too. */
-  constructor(script: string, args: string[], options: { measured?: boolean } = {}) {
-    this.#child = spawn(process.execPath, [...NODE_FLAGS, ...(options.measured ? workerNodeArgs : []), script, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  /**
+   * `measured`: the child is a measured worker, so it gets the extra Node flags (--cpu-prof) too;
+   * `nodeFlags`: its own Node flags (daemonNodeFlags() for a worker that runs engine code).
+   */
+  constructor(script: string, args: string[], options: { measured?: boolean; nodeFlags?: readonly string[] } = {}) {
+    this.#child = spawn(process.execPath, [...NODE_FLAGS, ...(options.nodeFlags ?? []), ...(options.measured ? workerNodeArgs : []), script, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
     this.#lines = createInterface({ input: this.#child.stdout });
     this.#lines.on('line', (line) => this.#waiting.shift()?.(line));
     this.#exited = new Promise((resolve) => this.#child.once('exit', resolve));

@@ -49,10 +49,33 @@ function platformFileFor(platform: string, channelFile?: string): string | undef
   return undefined;
 }
 
-/** What channel checks read of a platform file: its statuses, its reference lists and their budgets. */
+/** What channel checks read of a platform file: its statuses, its reference lists and their budgets, its actions. */
 interface PlatformFacts {
   statuses: readonly string[] | undefined;
   lists: Readonly<Record<string, PlatformListFacts>> | undefined;
+  actions: Readonly<Record<string, PlatformActionFacts>> | undefined;
+}
+
+/** A platform action (`actions.<kind>`) as a channel's action sees it. */
+export interface PlatformActionFacts {
+  /**
+   * Its requests read a targeted line's part (`${line.requested...}`): the units or amount a
+   * request names. Without it every targeted line is sent whole, so a channel's `partial_lines`
+   * would send more than the merchant asked.
+   */
+  readonly sendsLineParts: boolean;
+}
+
+/** A template reading a line's requested part, whatever the loop variable is called (`as: line`). */
+const READS_LINE_PART = /\$\{[^}]*\.requested\b/;
+
+function readActions(data: Record<string, unknown>): Record<string, PlatformActionFacts> | undefined {
+  if (!isRecord(data.actions)) return undefined;
+  const out: Record<string, PlatformActionFacts> = {};
+  for (const [kind, requests] of Object.entries(data.actions)) {
+    out[kind] = Object.freeze({ sendsLineParts: READS_LINE_PART.test(JSON.stringify(requests ?? null)) });
+  }
+  return Object.freeze(out);
 }
 
 /** A platform reference list as a channel's `live` sees it. */
@@ -99,7 +122,7 @@ function platformFacts(platform: string, channelFile?: string): PlatformFacts | 
   const stamp = `${mtimeMs}:${size}`;
   const cached = facts.get(file);
   if (cached?.stamp === stamp) return cached.facts;
-  let read: PlatformFacts = { statuses: undefined, lists: undefined };
+  let read: PlatformFacts = { statuses: undefined, lists: undefined, actions: undefined };
   try {
     const data = parse(readFileSync(file, 'utf8')) as unknown;
     if (isRecord(data)) {
@@ -107,6 +130,7 @@ function platformFacts(platform: string, channelFile?: string): PlatformFacts | 
       read = {
         statuses: Array.isArray(list) && list.every((s) => typeof s === 'string') ? Object.freeze([...list] as string[]) : undefined,
         lists: readLists(data),
+        actions: readActions(data),
       };
     }
   } catch {
@@ -128,4 +152,9 @@ export function platformStatuses(platform: string, channelFile?: string): readon
 export function platformLists(platform: string, channelFile?: string): Readonly<Record<string, PlatformListFacts>> | undefined {
   const read = platformFacts(platform, channelFile);
   return read === undefined ? undefined : (read.lists ?? {});
+}
+
+/** The actions a platform delivers (`actions:`), or undefined when its file is missing, broken or declares none. */
+export function platformActions(platform: string, channelFile?: string): Readonly<Record<string, PlatformActionFacts>> | undefined {
+  return platformFacts(platform, channelFile)?.actions;
 }

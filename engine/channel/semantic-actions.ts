@@ -7,7 +7,7 @@ import { entries } from './check-context.ts';
 import type { RawAction } from './compile.ts';
 import type { ActionName, NormalizedStatus } from './model.ts';
 import { didYouMean, listOf } from '../documents/suggest.ts';
-import { platformStatuses } from './platforms.ts';
+import { platformActions, platformStatuses, type PlatformActionFacts } from './platforms.ts';
 
 function mapHint(ctx: CheckContext, status: string, orElse: string): string {
   return didYouMean(status, ctx.mapped) ?? `map ${status} under \`statuses\`, or ${orElse}`;
@@ -64,9 +64,29 @@ function checkAction(ctx: CheckContext, name: ActionName, action: RawAction): vo
 }
 
 export function checkActions(ctx: CheckContext, vocabulary: readonly string[] | undefined = platformStatuses(ctx.raw.platform, ctx.parsed.file)): void {
+  const delivered = platformActions(ctx.raw.platform, ctx.parsed.file);
   for (const [name, action] of entries(ctx.raw.actions)) {
     checkAction(ctx, name, action);
     checkMarketplaceStatusConditions(ctx, name, action, vocabulary);
+    checkLinePartsDelivered(ctx, name, action, delivered?.[name]);
+  }
+}
+
+/**
+ * `partial_lines` promises that a request may name some units or an amount of a line. The
+ * platform's requests for the action must send that part (`${line.requested...}`): one that sends
+ * each targeted line whole would cancel or refund more than the merchant asked, so the channel is
+ * refused at load rather than at the first such request.
+ */
+function checkLinePartsDelivered(ctx: CheckContext, name: ActionName, action: RawAction, platform: PlatformActionFacts | undefined): void {
+  if (platform === undefined || platform.sendsLineParts) return;
+  const places: (string | number)[][] = [];
+  if ((action.partial_lines?.length ?? 0) > 0) places.push(['actions', name, 'partial_lines']);
+  for (const [status, override] of entries(action.by_status)) {
+    if ((override.partial_lines?.length ?? 0) > 0) places.push(['actions', name, 'by_status', status, 'partial_lines']);
+  }
+  for (const where of places) {
+    ctx.report(where, 'key', 'CHANNEL_PARTIAL_LINES_NOT_SENT', `action \`${name}\` takes parts of lines (\`partial_lines\`), but platform \`${ctx.raw.platform}\` sends each targeted line whole for \`${name}\` (its requests never read \`line.requested\`): a part asked for would ${name === 'refund' ? 'refund' : 'act on'} the whole line`, `remove \`partial_lines\` (whole lines only), or send the part in the platform's \`actions.${name}\` requests`);
   }
 }
 

@@ -33,7 +33,7 @@ export function refundTotals(list: readonly LineRefund[]): RefundTotals {
     amount += r.amount;
     shipping += r.shipping_amount ?? 0;
   }
-  return { quantity, amount: round(amount), shipping_amount: round(shipping) };
+  return { amount: round(amount), quantity, shipping_amount: round(shipping) };
 }
 
 /** The line with its refunds and cancelations added up; empty lists are left out. */
@@ -46,6 +46,22 @@ function withRefunds(line: Omit<OrderLine, 'status'>, status: OrderLine['status'
     ...(refunds?.length && { refunds, refunded: refundTotals(refunds) }),
     ...(cancelations?.length && { cancelations, canceled: refundTotals(cancelations) }),
   };
+}
+
+/**
+ * The object with its keys in sorted order. Lines leave the normalizer so (the mapper builds nested
+ * objects sorted already, the store sorts the order's own keys): the store's canonical JSON of the
+ * order is then one JSON.stringify instead of a walk that sorts (store/shared/canonical-json.ts).
+ */
+function sortedKeys<T extends object>(value: T): T {
+  const keys = Object.keys(value);
+  let sorted = true;
+  for (let i = 1; i < keys.length && sorted; i++) sorted = keys[i - 1]! < keys[i]!;
+  if (sorted) return value;
+  keys.sort();
+  const out: Record<string, unknown> = {};
+  for (const key of keys) out[key] = (value as Record<string, unknown>)[key];
+  return out as T;
 }
 
 function withoutUnresolved<A extends { country_unresolved?: string }>(address: A): A {
@@ -101,8 +117,9 @@ export function createNormalizer(channel: Channel, account: string, mapper: Orde
     for (let i = 0; i < mapped.lines.length; i++) {
       const { parcels: _listed, ...line } = mapped.lines[i]!;
       const lineStatus = lineStatusIndex.get(line.marketplace_status) ?? 'unknown';
-      lines[i] = line.refunds || line.cancelations ? withRefunds(line, lineStatus) : { ...line, taxes: line.taxes ?? [], status: lineStatus };
-      if (shipping?.parcels) lines[i]!.shipped_quantity = shipping.shipped.get(line.id) ?? 0;
+      const built: OrderLine = line.refunds || line.cancelations ? withRefunds(line, lineStatus) : { ...line, taxes: line.taxes ?? [], status: lineStatus };
+      if (shipping?.parcels) built.shipped_quantity = shipping.shipped.get(line.id) ?? 0;
+      lines[i] = sortedKeys(built);
     }
     // A status the marketplace keeps on lines only (status_from_lines): the order has it when every line does.
     const common = lines[0]?.status;

@@ -162,6 +162,12 @@ export const channelErrors = defineErrors({
     http: 422,
     help: 'A part of a line (`partial_lines`: quantity, amount) is given on a line of the request, so the action must take lines (`lines: optional` or `required`) where it takes parts.',
   },
+  CHANNEL_PARTIAL_LINES_NOT_SENT: {
+    title: '`partial_lines` on an action whose platform sends whole lines',
+    severity: 'error',
+    http: 422,
+    help: 'A channel that takes parts of lines (`partial_lines`: some units, an amount) needs platform requests that send the part: templates reading `${line.requested.quantity}` or `${line.requested.amount}` (Mirakl OR28 refunds, OR30 line cancelations). Octopia\'s line cancellation names whole lines only, so a part asked for would cancel the whole line: the channel is refused at load. Remove `partial_lines`, or send the part in the platform file\'s `actions.<kind>` requests.',
+  },
   CHANNEL_PARCELS_NOT_SHIP: {
     title: '`parcels` on an action other than ship',
     severity: 'error',

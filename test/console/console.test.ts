@@ -173,6 +173,8 @@ webhooks:
     await page.locator(`tr[data-order="${waiting[1]}"] a`).click();
     await page.getByRole('heading', { name: `Order ${waiting[1]}`, level: 1, exact: true }).waitFor();
     expect(await page.locator('.summary .badge').first().getAttribute('data-value')).toBe('waiting_acceptance');
+    // Every part of the summary is set apart, including those that start a line of the template.
+    expect(await page.locator('.summary').innerText()).toMatch(/WAITING_ACCEPTANCE · \S+ · \S+ · version \d+ · created .+ · updated /);
     const form = page.locator('form[data-action="accept"]');
     await form.getByRole('button', { name: /accept/i }).click();
     await page.locator('.progress[data-state="succeeded"]').waitFor({ timeout: 20_000 });

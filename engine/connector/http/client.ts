@@ -140,16 +140,22 @@ function dispositionName(header: string | undefined): string | undefined {
   return match ? decodeURIComponent(match[1]!) : undefined;
 }
 
-/** The body, parsed when it says it is JSON; `unreadable` says why a JSON body could not be parsed. */
-function parseBody(response: Response<string>): { body: unknown; unreadable?: string } {
-  const text = response.body;
-  if (text === '') return { body: undefined };
+/**
+ * The body, parsed when it says it is JSON; `unreadable` says why a JSON body could not be parsed.
+ * got hands the bytes over as they came (responseType 'buffer'): one UTF-8 decode of the whole
+ * body here is far cheaper than got's text mode (a streaming decode per chunk, then a join).
+ */
+function parseBody(response: Pick<Response, 'headers'> & { body: Uint8Array }): { body: unknown; unreadable?: string } {
+  const bytes = response.body;
+  if (bytes.length === 0) return { body: undefined };
+  // got 16 gives a Uint8Array: viewed as a Buffer (no copy) for Node's native UTF-8 decoder.
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
   const type = String(response.headers['content-type'] ?? '');
   if (type.includes('json')) {
     try {
       return { body: JSON.parse(text) as unknown };
     } catch (err) {
-      return { body: text, unreadable: `unreadable JSON body of ${Buffer.byteLength(text)} bytes (${err instanceof Error ? err.message : String(err)})` };
+      return { body: text, unreadable: `unreadable JSON body of ${bytes.length} bytes (${err instanceof Error ? err.message : String(err)})` };
     }
   }
   return { body: text };
@@ -175,7 +181,7 @@ export class HttpClient {
       retry: { limit: 0 },
       throwHttpErrors: false,
       followRedirect: false,
-      responseType: 'text',
+      responseType: 'buffer',
       timeout: { lookup: timeouts.connect, connect: timeouts.connect, secureConnect: timeouts.connect, response: timeouts.response },
     });
   }
@@ -256,7 +262,7 @@ export class HttpClient {
       };
       const url = wire?.url ?? request.url;
       if (request.saveTo) return await this.#download(url, options, request.saveTo);
-      const response = await this.#got(url, options);
+      const response = await this.#got(url, { ...options, responseType: 'buffer' });
       const retryAfter = response.headers['retry-after'];
       const { body, unreadable } = parseBody(response);
       // A success that cannot be read (truncated, malformed) is no success: see AttemptResult.

@@ -81,6 +81,9 @@ export function compileObjectMapping(spec: ObjectMapping, target: TargetObject, 
   for (const [name, field] of Object.entries(target)) {
     if (field.required && !(name in spec)) throw new CompileError(pointer, `missing required field "${name}"`);
   }
+  // Built with its keys in sorted order, whatever order the platform file lists them in: the
+  // store's canonical JSON of such an object is one JSON.stringify (store/shared/canonical-json.ts).
+  fields.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const from = typeof spec.from === 'string' ? at([...pointer, 'from'], () => compilePath(spec.from as string)) : undefined;
   const keepEmpty = opts.keepEmpty;
   return (scope) => {

@@ -11,11 +11,14 @@ import { OrderwireError } from '../../errors.ts';
 import { redactStoreUrl } from '../redact.ts';
 import type { SqlSyntax } from '../shared/where.ts';
 
-/** PostgreSQL's parameters are numbered (`$1`); booleans are booleans. */
+/** The document's keys kept in columns of their own (migration 020), so no query parses the document text. */
+const DOCUMENT_COLUMNS: ReadonlySet<string> = new Set(['acceptance_deadline', 'shipping_deadline']);
+
+/** PostgreSQL's parameters are numbered (`$1`); booleans are booleans; the document is JSON text. */
 export const postgresSyntax: SqlSyntax = {
   placeholder: (n) => `$${n}`,
   bool: (value) => value,
-  documentText: (key) => `(document ->> '${key}')`,
+  documentText: (key) => (DOCUMENT_COLUMNS.has(key) ? key : `(document::json ->> '${key}')`),
 };
 
 export type PgRow = Record<string, unknown>;

@@ -1,10 +1,11 @@
 /**
  * Orders, their change feed and the window cursors on PostgreSQL. A page is written with a fixed
- * number of statements whatever its size (new orders and events streamed through COPY, updated
- * orders as one JSON row set), under a transaction advisory lock that makes event seqs (and so the
+ * number of statements whatever its size (orders and events streamed through COPY, updated orders
+ * through a temporary table), under a transaction advisory lock that makes event seqs (and so the
  * orders feed) visible in increasing order: a reader that has seen seq N never later finds a
- * committed seq below N. The raw payload is text (migration 018): stored as received, never
- * parsed by the server; read back as json.
+ * committed seq below N. The document and the raw payload are text (migrations 020, 018): stored
+ * as the engine wrote them, never parsed by the server; the deadlines, the only keys queried in
+ * the document, are columns of their own.
  */
 import { newId } from '../shared/ids.ts';
 import type { NormalizedOrder } from '../../order/model.ts';
@@ -13,7 +14,7 @@ import { isRecordFault, prepareIsolated, rejection, storedKeys } from '../shared
 import { encodePageCursor, pageLimit } from '../shared/paging.ts';
 import { type ExistingOrder, type PlannedWrite, planUpsert } from '../shared/plan.ts';
 import { type LineStatuses, orderKey, prepareOrders, type PreparedOrder } from '../shared/prepare-order.ts';
-import { alreadyParsed, cursorFromRow, eventFromRow, orderDocumentFromRow, orderFromRow } from '../shared/rows.ts';
+import { alreadyParsed, cursorFromRow, eventFromRow, orderDocumentFromRow, orderFromRow, parseJsonText } from '../shared/rows.ts';
 import { canonicalInstant, toIso } from '../shared/time.ts';
 import { requireText, requireWindowKind } from '../shared/validate.ts';
 import { eventConditions, orderConditions, Params, whereSql } from '../shared/where.ts';
@@ -27,32 +28,33 @@ const SELECT_EXISTING = `SELECT id, account, channel, marketplace_order_id, upda
   FROM orders WHERE (account, channel, marketplace_order_id) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))`;
 const NEXT_SEQS = `SELECT nextval('order_change_seq') AS seq FROM generate_series(1, $1::int)`;
 /**
- * The rows of an update, as one JSON array parameter: the stored document texts are spliced in as
- * they are (already JSON), so they are neither escaped into array literals on this side nor
- * unescaped on the server's. raw goes in as a JSON string of its text: json_to_recordset would
- * unquote a raw payload that is itself a JSON string, and refuses a \u0000 escape in a nested value.
- */
-const ROW_SET = `json_to_recordset($1::json) AS u(id text, status text, marketplace_status text, status_unknown boolean, delivered_by_marketplace boolean,
-  created_at timestamptz, updated_at timestamptz, version int, last_changed_at timestamptz, change_seq bigint, content_hash text, line_statuses jsonb,
-  document jsonb, raw text, account text, channel text, marketplace_order_id text, first_seen_at timestamptz)`;
-const UPDATE_ORDERS = `UPDATE orders o SET status = u.status, marketplace_status = u.marketplace_status, status_unknown = u.status_unknown,
-  delivered_by_marketplace = u.delivered_by_marketplace, created_at = u.created_at, updated_at = u.updated_at, version = u.version, last_changed_at = u.last_changed_at,
-  change_seq = u.change_seq, content_hash = u.content_hash, line_statuses = u.line_statuses, document = u.document, raw = u.raw
-  FROM ${ROW_SET} WHERE o.id = u.id`;
-/**
- * New orders and events are streamed through COPY (the server's cheapest way in: no statement to
+ * Orders and events are streamed through COPY (the server's cheapest way in: no statement to
  * plan, no parameter to decode, and this side never holds a batch as one string); it checks the
- * same constraints and fires the same triggers as INSERT.
+ * same constraints and fires the same triggers as INSERT. Updated orders are copied into a
+ * temporary table shaped like orders (its defaults and column compression included, so a value is
+ * compressed once, as orders compresses it, and copied across as it is), then applied by one
+ * UPDATE joined on id; the table is dropped after it (and at commit in any case), so the same
+ * transaction can stage again (an isolated write does, order by order).
  */
-const COPY_ORDERS = `COPY orders (id, status, marketplace_status, status_unknown, delivered_by_marketplace, created_at, updated_at, version, last_changed_at, change_seq,
-  content_hash, line_statuses, document, raw, account, channel, marketplace_order_id, first_seen_at) FROM STDIN`;
+const ORDER_COPY_COLUMNS = `(id, status, marketplace_status, status_unknown, delivered_by_marketplace, created_at, updated_at, version, last_changed_at, change_seq,
+  content_hash, line_statuses, document, raw, account, channel, marketplace_order_id, first_seen_at, acceptance_deadline, shipping_deadline)`;
+const COPY_ORDERS = `COPY orders ${ORDER_COPY_COLUMNS} FROM STDIN`;
+const STAGE_UPDATES = 'CREATE TEMP TABLE order_updates (LIKE orders INCLUDING DEFAULTS INCLUDING COMPRESSION) ON COMMIT DROP';
+const COPY_UPDATES = `COPY pg_temp.order_updates ${ORDER_COPY_COLUMNS} FROM STDIN`;
+const APPLY_UPDATES = `UPDATE orders o SET status = u.status, marketplace_status = u.marketplace_status, status_unknown = u.status_unknown,
+  delivered_by_marketplace = u.delivered_by_marketplace, created_at = u.created_at, updated_at = u.updated_at, version = u.version, last_changed_at = u.last_changed_at,
+  change_seq = u.change_seq, content_hash = u.content_hash, line_statuses = u.line_statuses, document = u.document, raw = u.raw,
+  acceptance_deadline = u.acceptance_deadline, shipping_deadline = u.shipping_deadline
+  FROM pg_temp.order_updates u WHERE o.id = u.id`;
+const UNSTAGE_UPDATES = 'DROP TABLE pg_temp.order_updates';
 const COPY_EVENTS = `COPY order_events (seq, order_id, account, channel, marketplace_order_id, type, line_id, from_status, to_status, from_marketplace_status, to_marketplace_status, at, details)
   FROM STDIN`;
 const CURSOR_FORWARD = `INSERT INTO cursors (account, channel, kind, position, updated_at) VALUES ($1, $2, $3, $4, $5)
   ON CONFLICT (account, channel, kind) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at WHERE excluded.position > cursors.position`;
 const CURSOR_SET = `INSERT INTO cursors (account, channel, kind, position, updated_at) VALUES ($1, $2, $3, $4, $5)
   ON CONFLICT (account, channel, kind) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`;
-export const ORDER_COLUMNS = 'id, version, first_seen_at, last_changed_at, change_seq, document, raw::json AS raw, personal_data_redacted_at';
+/** document and raw are JSON texts, parsed here (the server would parse them only to serialize them again). */
+const ORDER_COLUMNS = 'id, version, first_seen_at, last_changed_at, change_seq, document, raw, personal_data_redacted_at';
 
 export async function commitOrders(db: PgDb, orders: NormalizedOrder[], cursor?: CursorInput, options: CommitOptions = {}): Promise<UpsertResult> {
   if (!options.isolate) return commitPage(db, prepareOrders(orders), cursor);
@@ -111,9 +113,14 @@ async function writePage(q: PgTx, page: PreparedOrder[], now: string): Promise<U
   }
   // Updates first: a failure on a later statement must visibly undo them (tested).
   const updates = plan.writes.filter((w) => w.kind === 'update');
-  if (updates.length) await q.query(UPDATE_ORDERS, rowSet(updates, changeSeq, now));
+  if (updates.length) {
+    await q.query(STAGE_UPDATES);
+    await q.copyIn(COPY_UPDATES, orderRows(updates, changeSeq, now));
+    await q.query(APPLY_UPDATES);
+    await q.query(UNSTAGE_UPDATES);
+  }
   const inserts = plan.writes.filter((w) => w.kind === 'insert');
-  if (inserts.length) await q.copyIn(COPY_ORDERS, insertRows(inserts, changeSeq, now));
+  if (inserts.length) await q.copyIn(COPY_ORDERS, orderRows(inserts, changeSeq, now));
   if (events.length) await q.copyIn(COPY_EVENTS, eventRows(events, seqs));
   const stored = storedKeys(page, plan.staleKeys);
   if (stored.length) {
@@ -145,27 +152,12 @@ async function loadExisting(q: PgTx, page: readonly PreparedOrder[]): Promise<Ma
   return existing;
 }
 
-/** The rows of ROW_SET (updates): one JSON array, each order's document spliced in as stored text, raw as a string. */
-function rowSet(writes: PlannedWrite[], changeSeq: Map<PlannedWrite, number>, now: string): [string] {
-  const nowJson = JSON.stringify(now);
-  const rows = writes.map((w) => {
-    const o = w.order;
-    return `{"id":${JSON.stringify(w.id)},"status":${JSON.stringify(o.status)},"marketplace_status":${JSON.stringify(o.marketplace_status)},`
-      + `"status_unknown":${o.status_unknown},"delivered_by_marketplace":${o.delivered_by_marketplace},"created_at":${JSON.stringify(o.created_at)},`
-      + `"updated_at":${JSON.stringify(o.updated_at)},"version":${w.version},"last_changed_at":${nowJson},"change_seq":${changeSeq.get(w)!},`
-      + `"content_hash":${JSON.stringify(o.hash)},"line_statuses":${JSON.stringify(o.lines)},"document":${o.document},"raw":${JSON.stringify(o.raw)},`
-      + `"account":${JSON.stringify(o.account)},"channel":${JSON.stringify(o.channel)},"marketplace_order_id":${JSON.stringify(o.marketplace_order_id)},`
-      + `"first_seen_at":${JSON.stringify(w.first_seen_at)}}`;
-  });
-  return [`[${rows.join(',')}]`];
-}
-
-/** COPY_ORDERS's lines, made one at a time as COPY consumes them. */
-function* insertRows(writes: PlannedWrite[], changeSeq: Map<PlannedWrite, number>, now: string): Generator<string> {
+/** The lines of COPY_ORDERS and COPY_UPDATES, made one at a time as COPY consumes them. */
+function* orderRows(writes: PlannedWrite[], changeSeq: Map<PlannedWrite, number>, now: string): Generator<string> {
   for (const w of writes) {
     const o = w.order;
     yield copyRow([w.id, o.status, o.marketplace_status, o.status_unknown, o.delivered_by_marketplace, o.created_at, o.updated_at, w.version, now, changeSeq.get(w)!,
-      o.hash, JSON.stringify(o.lines), o.document, o.raw, o.account, o.channel, o.marketplace_order_id, w.first_seen_at]);
+      o.hash, JSON.stringify(o.lines), o.document, o.raw, o.account, o.channel, o.marketplace_order_id, w.first_seen_at, o.acceptance_deadline, o.shipping_deadline]);
   }
 }
 
@@ -196,12 +188,12 @@ export async function setCursor(db: PgDb, account: string, channel: string, kind
 
 export async function getOrder(db: PgDb, account: string, channel: string, marketplaceOrderId: string): Promise<StoredOrder | undefined> {
   const { rows } = await db.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE account = $1 AND channel = $2 AND marketplace_order_id = $3`, [account, channel, marketplaceOrderId]);
-  return rows[0] ? orderFromRow(rows[0], alreadyParsed) : undefined;
+  return rows[0] ? orderFromRow(rows[0], parseJsonText) : undefined;
 }
 
 export async function getOrderById(db: PgDb, id: string): Promise<StoredOrder | undefined> {
   const { rows } = await db.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1`, [id]);
-  return rows[0] ? orderFromRow(rows[0], alreadyParsed) : undefined;
+  return rows[0] ? orderFromRow(rows[0], parseJsonText) : undefined;
 }
 
 export async function listOrders(db: PgDb, filter: OrderFilter): Promise<Page<StoredOrder>> {
@@ -210,13 +202,13 @@ export async function listOrders(db: PgDb, filter: OrderFilter): Promise<Page<St
   const where = whereSql(orderConditions(filter, p));
   const { rows } = await db.query(`SELECT ${ORDER_COLUMNS} FROM orders ${where} ORDER BY change_seq LIMIT ${p.add(limit + 1)}`, p.values);
   const items = rows.slice(0, limit);
-  const page: Page<StoredOrder> = { items: items.map((row) => orderFromRow(row, alreadyParsed)) };
+  const page: Page<StoredOrder> = { items: items.map((row) => orderFromRow(row, parseJsonText)) };
   if (rows.length > limit) page.next = encodePageCursor('orders', Number(items.at(-1)!.change_seq));
   return page;
 }
 
-/** The feed's columns: no raw payload (4 KB an order), the document as JSON text (never parsed). */
-const DOCUMENT_COLUMNS = 'id, version, first_seen_at, last_changed_at, change_seq, document::text AS document, personal_data_redacted_at';
+/** The feed's columns: no raw payload (4 KB an order), the document as stored (JSON text, never parsed). */
+const DOCUMENT_COLUMNS = 'id, version, first_seen_at, last_changed_at, change_seq, document, personal_data_redacted_at';
 
 export async function listOrderDocuments(db: PgDb, filter: OrderFilter): Promise<Page<StoredOrderDocument>> {
   const limit = pageLimit(filter.limit);

@@ -5,11 +5,16 @@ import { checkErasure, checkRetention, likeContaining, redactQuarantinedRaw, red
 import type { PgDb, PgQuery, PgRow } from './db.ts';
 
 // FOR UPDATE SKIP LOCKED: two daemons running the retention at once split the due orders.
-const DUE = `SELECT id, document, raw::json AS raw FROM orders
+const DUE = `SELECT id, document, raw FROM orders
   WHERE personal_data_redacted_at IS NULL AND status = ANY($1::text[]) AND last_changed_at < $2 ORDER BY last_changed_at LIMIT $3 FOR UPDATE SKIP LOCKED`;
-const BY_EMAIL = `SELECT id, document, raw::json AS raw FROM orders
-  WHERE personal_data_redacted_at IS NULL AND lower(trim(document->'buyer'->>'email')) = $1 AND ($2::text[] IS NULL OR account = ANY($2::text[])) FOR UPDATE`;
-const REDACT = 'UPDATE orders SET document = $1::jsonb, raw = $2, personal_data_redacted_at = $3 WHERE id = $4 AND personal_data_redacted_at IS NULL';
+// The document is text (migration 020), parsed only here, for this rare scan, rather than on every
+// write; and only for the documents holding the e-mail as JSON writes it (to_json escapes as the
+// engine's JSON.stringify does): CASE keeps that cheap test first, so the scan parses next to nothing.
+const BY_EMAIL = `SELECT id, document, raw FROM orders
+  WHERE personal_data_redacted_at IS NULL AND ($2::text[] IS NULL OR account = ANY($2::text[]))
+    AND CASE WHEN strpos(lower(document), btrim(to_json($1::text)::text, '"')) > 0 THEN lower(trim(document::json->'buyer'->>'email')) = $1 ELSE false END
+  FOR UPDATE`;
+const REDACT = 'UPDATE orders SET document = $1, raw = $2, personal_data_redacted_at = $3 WHERE id = $4 AND personal_data_redacted_at IS NULL';
 // Quarantined records hold raw payloads: those the marketplace has not listed for the whole
 // retention period go; those naming an erased buyer's e-mail are redacted in place.
 const STALE_QUARANTINE = 'DELETE FROM quarantine WHERE id IN (SELECT id FROM quarantine WHERE last_seen_at < $1 ORDER BY last_seen_at LIMIT $2 FOR UPDATE SKIP LOCKED)';
@@ -38,7 +43,7 @@ async function redactRows(q: PgQuery, rows: PgRow[]): Promise<string[]> {
   const now = new Date().toISOString();
   const ids: string[] = [];
   for (const row of rows) {
-    const out = redactRow(row.document as Record<string, unknown>, row.raw);
+    const out = redactRow(JSON.parse(String(row.document)) as Record<string, unknown>, JSON.parse(String(row.raw)));
     if ((await q.query(REDACT, [out.document, out.raw, now, row.id])).rowCount === 1) ids.push(String(row.id));
   }
   return ids;

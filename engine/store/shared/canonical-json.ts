@@ -8,7 +8,37 @@ const quotedKeys = new Map<string, string>();
 const MAX_CACHED_KEYS = 10_000;
 
 export function canonicalJson(value: unknown): string {
+  // When every object already has its keys in sorted order (the normalizer emits orders so),
+  // JSON.stringify writes exactly this text: one native call instead of a walk building strings.
+  if (keysInOrder(value, 0)) return JSON.stringify(value) ?? 'null';
   return write(value) ?? 'null';
+}
+
+/** Nesting past which the check gives up (and `write` decides): JSON documents are shallow. */
+const MAX_CHECKED_DEPTH = 64;
+
+/**
+ * Whether JSON.stringify(value) is the canonical text: every object reached is a plain object
+ * (no toJSON, no class, no boxed primitive) whose keys come in sorted order. `for...in` lists
+ * integer-like keys first in numeric order, so {"10", "9"} is caught as out of order.
+ */
+function keysInOrder(value: unknown, depth: number): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (depth > MAX_CHECKED_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!keysInOrder(value[i], depth + 1)) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return false;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  let previous: string | undefined;
+  for (const key in value) {
+    if (previous !== undefined && !(previous < key)) return false;
+    previous = key;
+    if (!keysInOrder((value as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
 }
 
 function quote(key: string): string {

@@ -3,7 +3,7 @@
  * the upsert needs (canonical instants, JSON texts, content hash, line statuses) before any SQL
  * runs, so a bad page fails with a field path and stores nothing.
  */
-import { createHash } from 'node:crypto';
+import { hash as oneShotHash } from 'node:crypto';
 import { NORMALIZED_STATUSES } from '../../channel/model.ts';
 import { OrderwireError } from '../../errors.ts';
 import type { NormalizedOrder, OrderStatus } from '../../order/model.ts';
@@ -44,6 +44,9 @@ export interface PreparedOrder {
   /** The marketplace's order as received, key order kept. */
   raw: string;
   lines: LineStatuses;
+  /** The canonical deadlines (also in document): PostgreSQL keeps them in columns of their own. */
+  acceptance_deadline?: string;
+  shipping_deadline?: string;
 }
 
 const STATUSES: ReadonlySet<string> = new Set([...NORMALIZED_STATUSES, 'unknown']);
@@ -92,16 +95,20 @@ export function prepareOrder(order: NormalizedOrder, path: string): PreparedOrde
       ? [status, marketplaceStatus, { ...(refunded && { r: money(refunded, `${at}.refunded`) }), ...(canceled && { c: money(canceled, `${at}.canceled`) }), ...(shipped && { s: [shipped, 0, 0] as [number, number, number] }) }]
       : [status, marketplaceStatus];
   });
-  const { raw, ...rest } = order;
+  // The document: the order without raw, its keys in sorted order (with the normalizer's sorted
+  // lines and nested objects, canonicalJson is then one JSON.stringify).
+  const rest: Record<string, unknown> = {};
+  for (const key of Object.keys(order).sort()) if (key !== 'raw') rest[key] = order[key as keyof NormalizedOrder];
   // Deadlines are compared as text by the due_before filter: stored canonical (UTC, ms, Z).
   for (const key of ['acceptance_deadline', 'shipping_deadline'] as const) {
     if (rest[key] !== undefined) rest[key] = new Date(instant(rest[key], `${path}.${key}`)).toISOString();
   }
   const document = canonicalJson(rest);
-  const rawText = JSON.stringify(raw === undefined ? null : raw);
+  const rawText = JSON.stringify(order.raw === undefined ? null : order.raw);
   // raw is compared as it is stored, as received: a marketplace that reorders its keys makes an
-  // `order.updated` (rare); sorting it too would double the cost of every commit.
-  const hash = createHash('sha256').update(document).update('\n').update(rawText).digest('base64url');
+  // `order.updated` (rare); sorting it too would double the cost of every commit. One-shot
+  // hashing of the joined text: the same digest as three updates, at about half the cost.
+  const hash = oneShotHash('sha256', `${document}\n${rawText}`, 'base64url');
   return {
     key: orderKey(account, channel, marketplaceOrderId),
     account,
@@ -118,6 +125,8 @@ export function prepareOrder(order: NormalizedOrder, path: string): PreparedOrde
     document,
     raw: rawText,
     lines,
+    acceptance_deadline: rest.acceptance_deadline as string | undefined,
+    shipping_deadline: rest.shipping_deadline as string | undefined,
   };
 }
 

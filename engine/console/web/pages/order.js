@@ -7,6 +7,8 @@ import { api, download, get, onLive, query } from '../api.js';
 import { ActionForm } from '../action-form.js';
 import { Badge, href, Json, Loading, money, PageTitle, Problem, Time, useLoad } from '../ui.js';
 
+// htm drops whitespace that spans a line break: a separator starting a template line is spelled out.
+const SEP = ' · ';
 const FINAL = ['succeeded', 'failed', 'needs_attention', 'canceled'];
 
 function Address({ title, a }) {
@@ -153,8 +155,8 @@ export function Order({ id }) {
     <${PageTitle}>Order ${order.marketplace_order_id}<//>
     <p class="summary">
       <${Badge} value=${order.status} /> <span class="muted">marketplace status</span> <code>${order.marketplace_status}</code>
-      · ${order.channel} · ${order.account} · version ${order.version}
-      · created <${Time} at=${order.created_at} /> · updated <${Time} at=${order.updated_at} />
+      ${SEP}${order.channel} · ${order.account} · version ${order.version}
+      ${SEP}created <${Time} at=${order.created_at} /> · updated <${Time} at=${order.updated_at} />
       ${order.delivered_by_marketplace ? html` · <${Badge} value="info" label="fulfilled by the marketplace" />` : null}
     </p>
     <section aria-labelledby="act"><h2 id="act">Actions allowed now</h2>

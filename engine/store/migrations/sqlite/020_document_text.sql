@@ -1,0 +1,3 @@
+-- 020 the order's document as text with its deadlines in columns: PostgreSQL only
+-- (postgres/020_document_text.sql); SQLite stores the document as TEXT already.
+SELECT 1;
