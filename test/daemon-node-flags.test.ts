@@ -2,7 +2,8 @@
  * The daemon's Node flags (the `orderwire` command's shebang): they are valid, the benchmarks'
  * engine workers run with exactly them, and the young-generation cap does what the shebang says it
  * is for (a process that keeps batches alive across scavenges stays at 2 × 8 MiB of new space,
- * where V8 left to itself grows it to 128 MiB).
+ * where V8 left to itself grows it to 128 MiB), and so does the old generation's growth limit (a
+ * process whose batches are promoted and then die keeps far less garbage in its old space).
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -29,6 +30,31 @@ const space = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_spac
 console.log(space.space_size / 2 ** 20);
 `;
 
+/**
+ * 15 MB that stay (the loaded modules and channels), then batches promoted to the old generation
+ * and dropped three rounds later (a sync's commit batches): the old space's largest size, MiB.
+ */
+const PROMOTE_BATCHES = `
+const v8 = require('node:v8');
+const resident = [];
+for (let i = 0; i < 100000; i++) resident.push({ id: 'r' + i, s: 'y'.repeat(30) + i });
+const keep = [];
+let peak = 0;
+for (let round = 0; round < 40; round++) {
+  const batch = [];
+  for (let i = 0; i < 10000; i++) batch.push({ id: 'o-' + round + '-' + i, lines: [{ n: i, s: 'x'.repeat(40) + i }] });
+  keep.push(batch);
+  if (keep.length > 3) keep.shift();
+  peak = Math.max(peak, v8.getHeapSpaceStatistics().find((s) => s.space_name === 'old_space').space_size);
+}
+console.log(peak / 2 ** 20, resident.length);
+`;
+
+async function oldSpacePeakMib(flags: readonly string[]): Promise<number> {
+  const { stdout } = await run(process.execPath, [...flags, '-e', PROMOTE_BATCHES]);
+  return Number(stdout.trim().split(' ')[0]);
+}
+
 async function newSpaceMib(flags: readonly string[]): Promise<number> {
   const { stdout } = await run(process.execPath, [...flags, '-e', KEEP_BATCHES]);
   return Number(stdout.trim());
@@ -39,6 +65,7 @@ describe('the daemon Node flags', () => {
     const shebang = readFileSync(CLI, 'utf8').split('\n', 1)[0]!;
     const flags = daemonNodeFlags();
     expect(flags).toContain('--max-semi-space-size=8');
+    expect(flags).toContain('--heap-growing-percent=100');
     expect(shebang).toBe(`#!/usr/bin/env -S node --disable-warning=ExperimentalWarning ${flags.join(' ')}`);
     // Executed as a program: env finds the project's Node (node_modules/.bin first on PATH), which
     // refuses to start on a flag it does not know.
@@ -52,5 +79,12 @@ describe('the daemon Node flags', () => {
     const uncapped = await newSpaceMib([]);
     expect(capped).toBeLessThanOrEqual(2 * 8);
     expect(uncapped).toBeGreaterThan(2 * capped);
+  });
+
+  it('limit how far the old generation grows past what survived the last full GC', async () => {
+    const limited = await oldSpacePeakMib(daemonNodeFlags());
+    const unlimited = await oldSpacePeakMib(daemonNodeFlags().filter((flag) => !flag.startsWith('--heap-growing-percent')));
+    // Measured: about 90 MiB against 140 MiB.
+    expect(limited).toBeLessThan(unlimited * 0.8);
   });
 });

@@ -1,12 +1,14 @@
 /**
  * The PostgreSQL store's write path below the Store contract: COPY (engine/store/postgres/db.ts
  * copyIn) with large streams, a server refusal in the middle, and a row source that throws, each
- * leaving the transaction's connection usable; the orders table's storage (migrations 018, 019, 020).
+ * leaving the transaction's connection usable; the orders table's storage (migrations 018, 019, 020);
+ * the webhook events made from a page's events (migration 021).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { PgDb } from '../engine/store/postgres/db.ts';
 import { openPostgresStore } from '../engine/store/postgres/index.ts';
 import { copyRow } from '../engine/store/postgres/copy-text.ts';
+import { at, line, order, T0 } from './helpers/store-orders.ts';
 import { dropSchemas, PG_SKIP_REASON, requirePostgres, SKIP_PG, testSchemaName } from './helpers/postgres.ts';
 
 describe.skipIf(SKIP_PG)(`PostgreSQL COPY${SKIP_PG ? ` (${PG_SKIP_REASON})` : ''}`, () => {
@@ -94,6 +96,32 @@ describe.skipIf(SKIP_PG)(`PostgreSQL COPY${SKIP_PG ? ` (${PG_SKIP_REASON})` : ''
         { attname: 'document', type: 'text', attcompression: hasLz4 ? 'l' : '' },
         { attname: 'raw', type: 'text', attcompression: hasLz4 ? 'l' : '' },
       ]);
+    } finally {
+      await db.end();
+      await store.close();
+    }
+  });
+
+  it('turns a page of events into webhook events in seq order, only those worth a webhook (migration 021: once per statement)', async () => {
+    const schema = testSchemaName('copy');
+    schemas.push(schema);
+    const store = await openPostgresStore(requirePostgres(), { schema, max: 1 });
+    const db = new PgDb(requirePostgres(), { schema, max: 1 });
+    try {
+      await store.migrate();
+      const ids = Array.from({ length: 60 }, (_, i) => `W${i}`);
+      await store.commitOrders(ids.slice(0, 30).map((id) => order(id)));
+      await store.createWebhookEndpoint({ url: 'http://127.0.0.1:9/hook', accounts: ['worten-pt'], events: ['order.created', 'order.status_changed'] });
+      // One page: 30 new orders, 10 accepted (order and line status changes), 20 otherwise changed.
+      await store.commitOrders(ids.map((id, i) => (i >= 30 ? order(id)
+        : i < 10 ? order(id, { updated_at: at(T0, 60), status: 'accepted', marketplace_status: 'ACCEPTED', lines: [line(`${id}-1`, 'accepted', 'ACCEPTED')] })
+          : order(id, { updated_at: at(T0, 60), buyer: { first_name: 'Rita', last_name: 'Silva' } }))));
+      const worth = await db.query(`SELECT type, marketplace_order_id FROM order_events WHERE seq > (SELECT max(seq) FROM order_events WHERE marketplace_order_id = 'W29' AND type = 'order.created')
+        AND type IN ('order.created', 'order.status_changed') ORDER BY seq`);
+      const hooks = await db.query(`SELECT type, data->>'marketplace_order_id' AS marketplace_order_id FROM webhook_events ORDER BY seq`);
+      expect(worth.rows).toHaveLength(40);
+      expect(hooks.rows).toEqual(worth.rows);
+      expect((await db.query('SELECT count(*)::int AS n FROM webhook_deliveries')).rows[0]!.n).toBe(40);
     } finally {
       await db.end();
       await store.close();

@@ -18,7 +18,7 @@ const SIZES: Record<Size, [small: number, large: number]> = { quick: [5_000, 20_
  * Flat: the larger sync's peak within 25 % of the smaller one's, and RSS growing by under 100
  * bytes per order once warmed up; an accumulated order would cost kilobytes (its document and raw
  * payload), i.e. a 3x or 10x larger sync would multiply the peak. Between the two sizes the peak
- * still includes caches filling up (V8's old space, SQLite's 32 MB page cache), so that growth per
+ * still includes caches filling up (V8's old space, SQLite's 16 MiB page cache), so that growth per
  * order is shown without a target: at 100k vs 300k it is mostly those caches.
  */
 const FLAT_BYTES_PER_ORDER = 100;

@@ -60,7 +60,12 @@ function sortedKeys<T extends object>(value: T): T {
   if (sorted) return value;
   keys.sort();
   const out: Record<string, unknown> = {};
-  for (const key of keys) out[key] = (value as Record<string, unknown>)[key];
+  for (const key of keys) {
+    const member = (value as Record<string, unknown>)[key];
+    // An own "__proto__" key stays a key (an assignment would set the prototype).
+    if (key === '__proto__') Object.defineProperty(out, key, { value: member, enumerable: true, writable: true, configurable: true });
+    else out[key] = member;
+  }
   return out as T;
 }
 

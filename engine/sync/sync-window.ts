@@ -10,6 +10,7 @@ import type { Store, SyncRun } from '../store/store.ts';
 import type { AccountRuntime } from './account.ts';
 import { fetchMarketplaceDocuments, recordMarketplaceDocument, type DocumentFetchDeps, type DownloadStore } from './marketplace-documents.ts';
 import { RunQuarantine } from './quarantine.ts';
+import { WriteQueue } from './write-queue.ts';
 import { catchUpWindow, incrementalWindow, type PlannedWindow, type WindowSettings } from './windows.ts';
 
 export interface SyncDeps {
@@ -96,10 +97,11 @@ export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { sinc
   const batchSize = deps.commitBatch ?? 1_000;
   const recordDocument = recordMarketplaceDocument(store);
   let buffer: NormalizedOrder[] = [];
-  const flush = async (page: number): Promise<void> => {
-    if (buffer.length === 0) return;
-    const orders = buffer;
-    buffer = [];
+  // The run's store writes (commits and quarantined records) go one at a time, in order, through
+  // `writes`; the listing maps the next pages meanwhile (on PostgreSQL a commit is a round trip,
+  // so mapping no longer waits for it).
+  const writes = new WriteQueue();
+  const commitBatch = async (orders: NormalizedOrder[], page: number): Promise<void> => {
     const res = await quarantine.commit(orders);
     totals.inserted += res.inserted;
     totals.updated += res.updated;
@@ -120,6 +122,13 @@ export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { sinc
     }
     deps.onPageCommitted?.({ orders: orders.length, page });
   };
+  /** Starts the commit of the buffered orders once the previous write is done (its failure is thrown here). */
+  const flush = async (page: number): Promise<void> => {
+    if (buffer.length === 0) return;
+    const orders = buffer;
+    buffer = [];
+    await writes.start(() => commitBatch(orders, page));
+  };
   try {
     const maxRelists = deps.maxRelists ?? 3;
     let proven = false;
@@ -130,7 +139,7 @@ export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { sinc
         totals.orders += page.orders.length;
         totals.skipped += page.skipped.length;
         lastPage = page.page;
-        await quarantine.hold(page.unmapped);
+        if (page.unmapped.length > 0) await writes.start(() => quarantine.hold(page.unmapped));
         for (const order of page.orders) {
           buffer.push(order);
           if (order.status_unknown) {
@@ -141,6 +150,7 @@ export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { sinc
         if (buffer.length >= batchSize) await flush(page.page);
       }, options.signal);
       await flush(lastPage);
+      await writes.drain();
       totals.requests += result.requests;
       const proof = { attempt: attempt + 1, distinct: result.distinct, total: result.total, reread_pages: result.backSteps ?? 0 };
       if (!result.unstable) {
@@ -180,11 +190,14 @@ export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { sinc
       documents: totals.documents,
     };
   } catch (err) {
-    // Keep what was listed before the failure (or a graceful stop); the cursor stays put anyway.
-    await flush(0).catch(() => undefined);
+    // Keep what was listed before the failure (or a graceful stop), unless a write failed: nothing
+    // is written after a failed write. The cursor stays put anyway.
+    await writes.drain().catch(() => undefined);
+    if (!writes.failed) await flush(0).then(() => writes.drain()).catch(() => undefined);
     const message = err instanceof Error ? err.message : String(err);
     await store.finishRun(run.id, { state: 'failed', pages: totals.pages, orders: totals.orders, requests: totals.requests, errors: 1, quarantined: await quarantine.count().catch(() => 0), error_message: message });
     runLog.error({ err: message, pages: totals.pages }, 'sync failed; cursor left where it was');
     throw err;
   }
 }
+

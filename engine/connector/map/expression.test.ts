@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CompileError } from '../platform/compile-error.ts';
 import { compileExpression } from './expression.ts';
@@ -78,6 +79,22 @@ describe('expressions', () => {
 });
 
 describe('transforms', () => {
+  it('datetime: a text already canonical comes back as the general conversion would give it, impossible dates absent', () => {
+    const dt = TRANSFORMS.datetime!;
+    const general = (text: string) => {
+      const ms = Date.parse(text);
+      return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+    };
+    const edges = ['2024-02-29T23:59:59.999Z', '2025-02-29T00:00:00.000Z', '2025-02-30T00:00:00.000Z', '2025-04-31T12:00:00.000Z', '2025-13-01T00:00:00.000Z',
+      '2025-00-10T00:00:00.000Z', '2025-03-00T00:00:00.000Z', '2025-03-10T24:00:00.000Z', '2025-03-10T23:60:00.000Z', '2025-03-10T23:59:60.000Z', '0000-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z'];
+    for (const text of edges) expect(dt(text), text).toBe(general(text));
+    fc.assert(fc.property(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 14 }), fc.integer({ min: 0, max: 33 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 999 }), (y, mo, d, h, mi, s, ms) => {
+      const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+      const text = `${pad(y, 4)}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(s)}.${pad(ms, 3)}Z`;
+      expect(dt(text)).toBe(general(text));
+    }), { numRuns: 5000 });
+  });
+
   it('datetime: any zone to UTC ISO with Z; zone-less read as UTC; garbage absent', () => {
     const dt = TRANSFORMS.datetime!;
     expect(dt('2019-04-02T14:18:43Z')).toBe('2019-04-02T14:18:43.000Z');

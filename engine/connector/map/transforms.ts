@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import countries from 'i18n-iso-countries';
+import { isCanonicalInstant } from '../../order/instant.ts';
 
 /**
  * Languages whose country names are recognised (the marketplaces' European buyers). Each locale
@@ -26,6 +27,8 @@ function isBlank(value: unknown): boolean {
 /** Any date the marketplace sends -> UTC ISO-8601 with milliseconds and Z. */
 function datetime(value: unknown): unknown {
   if (isBlank(value)) return undefined;
+  // Already what this returns (Mirakl's dates): itself, with no Date nor string built.
+  if (typeof value === 'string' && isCanonicalInstant(value)) return value;
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
   // A string without zone is ambiguous; marketplaces document UTC, so read it as UTC.
   const text = typeof value === 'string' && /T\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(value) ? `${value}Z` : value;

@@ -30,7 +30,7 @@ function sortedDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortedDeep);
   if (value === null || typeof value !== 'object' || value instanceof Date) return value;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) out[key] = sortedDeep((value as Record<string, unknown>)[key]);
+  for (const key of Object.keys(value).sort()) Object.defineProperty(out, key, { value: sortedDeep((value as Record<string, unknown>)[key]), enumerable: true, writable: true, configurable: true });
   return out;
 }
 

@@ -8,7 +8,7 @@ import { NORMALIZED_STATUSES } from '../../channel/model.ts';
 import { OrderwireError } from '../../errors.ts';
 import type { NormalizedOrder, OrderStatus } from '../../order/model.ts';
 import { canonicalJson } from './canonical-json.ts';
-import { parseInstant } from './time.ts';
+import { instantText, parseInstant } from './time.ts';
 
 /** What a line's refunds (r) and cancelations (c) add up to: [quantity, amount, shipping amount]. */
 export interface LineMoney {
@@ -102,10 +102,10 @@ export function prepareOrder(order: NormalizedOrder, path: string): PreparedOrde
   // The document: the order without raw, its keys in sorted order (with the normalizer's sorted
   // lines and nested objects, canonicalJson is then one JSON.stringify).
   const rest: Record<string, unknown> = {};
-  for (const key of Object.keys(order).sort()) if (key !== 'raw') rest[key] = order[key as keyof NormalizedOrder];
+  for (const key of Object.keys(order).sort()) if (key !== 'raw') setOwn(rest, key, order[key as keyof NormalizedOrder]);
   // Deadlines are compared as text by the due_before filter: stored canonical (UTC, ms, Z).
   for (const key of ['acceptance_deadline', 'shipping_deadline'] as const) {
-    if (rest[key] !== undefined) rest[key] = new Date(instant(rest[key], `${path}.${key}`)).toISOString();
+    if (rest[key] !== undefined) rest[key] = instantText(rest[key], instant(rest[key], `${path}.${key}`));
   }
   const document = canonicalJson(rest);
   const rawText = JSON.stringify(order.raw === undefined ? null : order.raw);
@@ -124,8 +124,8 @@ export function prepareOrder(order: NormalizedOrder, path: string): PreparedOrde
     lists_documents: order.documents !== undefined,
     status_unknown: order.status_unknown === true,
     delivered_by_marketplace: order.delivered_by_marketplace === true,
-    created_at: new Date(createdMs).toISOString(),
-    updated_at: new Date(updatedMs).toISOString(),
+    created_at: instantText(order.created_at, createdMs),
+    updated_at: instantText(order.updated_at, updatedMs),
     updatedMs,
     hash,
     document,
@@ -134,6 +134,12 @@ export function prepareOrder(order: NormalizedOrder, path: string): PreparedOrde
     acceptance_deadline: rest.acceptance_deadline as string | undefined,
     shipping_deadline: rest.shipping_deadline as string | undefined,
   };
+}
+
+/** obj[key] = value, also for an own "__proto__" key (an assignment would set the prototype). */
+export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
 }
 
 function money(totals: { quantity: number; amount: number; shipping_amount: number }, path: string): [number, number, number] {

@@ -4,6 +4,7 @@
  * (UTC, `YYYY-MM-DDTHH:mm:ss.sssZ`), which also sorts correctly as text in SQLite.
  */
 import { OrderwireError } from '../../errors.ts';
+import { isCanonicalInstant } from '../../order/instant.ts';
 
 // A zone is required: a local time would be read in the daemon's own time zone.
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
@@ -18,6 +19,15 @@ export function parseInstant(value: unknown): number | undefined {
   if (typeof value !== 'string' || !ISO_WITH_ZONE.test(value)) return undefined;
   const ms = Date.parse(value);
   return Number.isNaN(ms) || ms < EARLIEST || ms > LATEST ? undefined : ms;
+}
+
+/**
+ * The canonical text of `value`, which parseInstant read as `ms`: `value` itself when it is in
+ * canonical form already (most marketplace dates, and every date the mapper's `datetime` gives),
+ * else printed from `ms`.
+ */
+export function instantText(value: unknown, ms: number): string {
+  return typeof value === 'string' && isCanonicalInstant(value) ? value : new Date(ms).toISOString();
 }
 
 /** Canonical text of an instant given by the caller; throws STORE_ARGUMENT_INVALID naming `field`. */

@@ -137,8 +137,12 @@ function applyWrites(db: SqliteDb, writes: readonly PlannedWrite[], now: string)
     const o = write.order;
     const columns = [o.has_invoice === undefined ? null : o.has_invoice ? 1 : 0, o.lists_documents ? 1 : 0, o.status, o.marketplace_status, o.status_unknown ? 1 : 0, o.delivered_by_marketplace ? 1 : 0, o.created_at, o.updated_at, write.version, now,
       write.events.length > 0 ? seq : 0, o.hash, JSON.stringify(o.lines), o.document, o.raw];
-    if (write.kind === 'insert') inserts.push([...columns, write.id, o.account, o.channel, o.marketplace_order_id, write.first_seen_at]);
-    else db.run(UPDATE_ORDER, ...columns, write.id);
+    if (write.kind === 'insert') {
+      columns.push(write.id, o.account, o.channel, o.marketplace_order_id, write.first_seen_at);
+      inserts.push(columns);
+    } else {
+      db.run(UPDATE_ORDER, ...columns, write.id);
+    }
   }
   insertRows(db, 'order_events', EVENT_COLUMNS, events);
   insertRows(db, 'orders', ORDER_INSERT_COLUMNS, inserts);
@@ -146,11 +150,23 @@ function applyWrites(db: SqliteDb, writes: readonly PlannedWrite[], now: string)
 
 function insertRows(db: SqliteDb, table: string, columns: string, rows: readonly unknown[][]): void {
   if (rows.length === 0) return;
-  const tuple = `(${rows[0]!.map(() => '?').join(', ')})`;
+  const width = rows[0]!.length;
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    const chunk = rows.slice(i, i + ROWS_PER_INSERT);
-    db.run(`INSERT INTO ${table} (${columns}) VALUES ${Array(chunk.length).fill(tuple).join(', ')}`, ...chunk.flat());
+    const end = Math.min(rows.length, i + ROWS_PER_INSERT);
+    const params: unknown[] = [];
+    for (let r = i; r < end; r++) for (const value of rows[r]!) params.push(value);
+    db.run(insertSql(table, columns, width, end - i), ...params);
   }
+}
+
+/** Texts of multi-row INSERTs by table and columns, then by row count: built once per shape (the prepared statement is cached by its text). */
+const insertTexts = new Map<string, string[]>();
+
+function insertSql(table: string, columns: string, width: number, count: number): string {
+  const head = `INSERT INTO ${table} (${columns}) VALUES `;
+  let byCount = insertTexts.get(head);
+  if (!byCount) insertTexts.set(head, (byCount = []));
+  return (byCount[count] ??= head + Array(count).fill(`(${Array(width).fill('?').join(', ')})`).join(', '));
 }
 
 function checkCursor(cursor: CursorInput): string {
