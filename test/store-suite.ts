@@ -322,33 +322,49 @@ export function describeStoreSuite(name: string, openFresh: () => Promise<Store>
         expect(second.next).toBeUndefined();
       });
 
-      it('renders the feed page as bytes (listOrderFeed): each order with its acknowledgement, NUL-separated, the same cursors, orders with the named action flagged', async () => {
+      it('renders the feed page as bytes (listOrderFeed): each order with its acknowledgement, final items closed by has_invoice, the same cursors, orders with documents or the named action flagged', async () => {
         await store.commitOrders([
-          order('A1', { buyer: { first_name: 'Zoë "Q"', last_name: 'Ünal \u0001 "has_invoice":true' }, has_invoice: true }),
-          order('A2'), order('A3'), order('A4', { account: 'worten-es' }),
+          order('A1', { buyer: { first_name: 'Zoë "Q"', last_name: 'Ünal \u0001 "has_invoice":true "documents":[]' }, has_invoice: true }),
+          order('A2', { has_invoice: false }), order('A3'), order('A4', { account: 'worten-es' }),
+          order('A5', { documents: [{ id: 'D1', type: 'CUSTOMER_INVOICE' }] }), order('A6'),
         ]);
-        const [a1, a2, a3] = await Promise.all(['A1', 'A2', 'A3'].map(async (m) => (await store.getOrder('worten-pt', 'worten', m))!));
+        const [a1, a2, a3, a5, a6] = await Promise.all(['A1', 'A2', 'A3', 'A5', 'A6'].map(async (m) => (await store.getOrder('worten-pt', 'worten', m))!));
         await store.acknowledgeOrder({ order_id: a2!.id, account: 'worten-pt', reference: 'ERP "2"', version: 1 });
         await store.reportImportError({ order_id: a3!.id, account: 'worten-pt', message: 'SKU unknown' });
         await store.enqueueAction(newAction('k1', 'A3', 'accept'));
-        const filter = { account: ['worten-pt'], limit: 2 };
-        const feed = await store.listOrderFeed(filter, { flag_action: 'accept' });
-        const full = await store.listOrders(filter);
-        expect(feed.next).toBe(full.next);
-        expect(Buffer.isBuffer(feed.items)).toBe(true);
-        const texts = feed.items.toString('utf8').split('\0');
-        expect([texts.length, feed.count, feed.flagged]).toEqual([2, 2, []]);
+        // Closings as the API would give them (JSON text after the document's last member); a quote tests the SQL literal.
+        const options = { flag_action: 'accept', closings: { absent: ',"c":"absent \'"}', true: ',"c":true}', false: ',"c":false}' } };
         const acks = await store.getAcknowledgements([a1!.id, a2!.id, a3!.id]);
         const resource = (s: StoredOrder) => {
           const { raw: _raw, ...document } = s.order;
           const { order_id: _o, account: _a, ...ack } = acks.get(s.id) ?? {};
           return { id: s.id, version: s.version, first_seen_at: s.first_seen_at, last_changed_at: s.last_changed_at, personal_data_redacted_at: null, acknowledgement: acks.has(s.id) ? ack : null, ...document };
         };
-        expect(texts.map((t) => JSON.parse(t))).toEqual([resource(a1!), resource(a2!)]);
-        const second = await store.listOrderFeed({ ...filter, after: feed.next! }, { flag_action: 'accept' });
-        expect([second.count, second.flagged, second.next]).toEqual([1, [0], undefined]);
-        expect(JSON.parse(second.items.toString('utf8'))).toEqual(resource(a3!));
-        expect(await store.listOrderFeed({ account: ['nobody'] }, { flag_action: 'accept' })).toEqual({ items: Buffer.alloc(0), count: 0, flagged: [] });
+        const filter = { account: ['worten-pt'], limit: 2 };
+        const feed = await store.listOrderFeed(filter, options);
+        const full = await store.listOrders(filter);
+        expect(feed.next).toBe(full.next);
+        // No order flagged: the whole body, every item closed by its has_invoice.
+        if (!('body' in feed)) throw new Error('expected a rendered body');
+        expect(Buffer.isBuffer(feed.body)).toBe(true);
+        expect(feed.count).toBe(2);
+        expect(JSON.parse(feed.body.toString('utf8'))).toEqual({ items: [{ ...resource(a1!), c: true }, { ...resource(a2!), c: false }], next: full.next });
+        // A3 has an `accept` action, A5 lists documents: both flagged, their texts as stored (not closed).
+        const second = await store.listOrderFeed({ ...filter, after: feed.next! }, options);
+        if (!('items' in second)) throw new Error('expected items to render');
+        expect([second.count, second.flagged, second.next]).toEqual([2, [0, 1], (await store.listOrders({ ...filter, after: feed.next! })).next]);
+        expect(second.items.toString('utf8').split('\0').map((t) => JSON.parse(t))).toEqual([resource(a3!), resource(a5!)]);
+        // The last page: one order, has_invoice absent; a flagged order on the same page is not A6's business.
+        const third = await store.listOrderFeed({ ...filter, after: second.next! }, options);
+        expect(third).toEqual({ body: expect.any(Buffer), count: 1 });
+        expect(JSON.parse((third as { body: Buffer }).body.toString('utf8'))).toEqual({ items: [{ ...resource(a6!), c: 'absent \'' }], next: null });
+        // Flagged and final orders on one page: the final ones closed, the flagged ones not.
+        const mixed = await store.listOrderFeed({ account: ['worten-pt'], limit: 3, after: feed.next! }, options);
+        if (!('items' in mixed)) throw new Error('expected items to render');
+        expect([mixed.count, mixed.flagged, mixed.next]).toEqual([3, [0, 1], undefined]);
+        expect(mixed.items.toString('utf8').split('\0').map((t) => JSON.parse(t))).toEqual([resource(a3!), resource(a5!), { ...resource(a6!), c: 'absent \'' }]);
+        expect(await store.listOrderFeed({ account: ['nobody'] }, options)).toEqual({ body: Buffer.from('{"items":[],"next":null}'), count: 0 });
+        await expect(store.listOrderFeed(filter, { ...options, flag_action: "x' OR 1=1 --" })).rejects.toMatchObject({ code: 'STORE_ARGUMENT_INVALID' });
       });
 
       it('rejects cursors it did not issue for this listing', async () => {

@@ -211,7 +211,7 @@ describe('migration 011: no action kind or status list in SQL', () => {
       expect(migrated.all("SELECT seq FROM actions WHERE id = 'a3'")).toEqual([{ seq: 3 }]);
       expect(() => migrated.run(action('a4', '', 'o1'))).toThrow(/CHECK/);
       expect(migrated.all("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('orders', 'actions') AND name NOT LIKE 'sqlite_%' ORDER BY name").map((r) => r.name)).toEqual([
-        'actions_due', 'actions_order', 'actions_pending_order', 'orders_account_feed', 'orders_account_updated', 'orders_feed', 'orders_personal_data_due', 'orders_status_feed',
+        'actions_due', 'actions_order', 'actions_pending_order', 'actions_upload_invoice', 'orders_account_feed', 'orders_account_updated', 'orders_feed', 'orders_personal_data_due', 'orders_status_feed',
       ]);
       migrated.run("UPDATE actions SET state = 'succeeded' WHERE id = 'a1'");
       const events = migrated.all("SELECT type, data FROM webhook_events WHERE type = 'action.succeeded'");

@@ -17,7 +17,7 @@ import type { ApiContext } from './context.ts';
 import { OrderwireError } from '../errors.ts';
 import { apiError } from './problem.ts';
 import { orderDocumentsView } from './order-documents.ts';
-import { feedPageBody, FEED_FLAG_ACTION } from './feed-page.ts';
+import { FEED_CLOSINGS, feedPageBody, FEED_FLAG_ACTION } from './feed-page.ts';
 import { historyEntry, linkNext, orderResource } from './resources.ts';
 import { errorResponses, idParams, limitParam, ORDER_STATUSES, orderSchema, pageOf, security } from './schemas.ts';
 
@@ -102,9 +102,9 @@ export function orderRoutes(ctx: ApiContext) {
       else filter.hide_delivered_by_marketplace_of = accounts.filter((a) => !ctx.accounts.get(a)?.importFulfilledOrders);
       // The store renders the page as bytes; a page of 100 orders is never parsed, decoded into
       // strings or serialized again (feed-page.ts, bench/README.md api-feed).
-      const page = await store.listOrderFeed(filter, { flag_action: FEED_FLAG_ACTION });
-      const next = linkNext(request, reply, page.next);
-      return reply.type('application/json; charset=utf-8').send(await feedPageBody(page, next, { store, files: ctx.files }));
+      const page = await store.listOrderFeed(filter, { flag_action: FEED_FLAG_ACTION, closings: FEED_CLOSINGS });
+      linkNext(request, reply, page.next);
+      return reply.type('application/json; charset=utf-8').send(await feedPageBody(page, { store, files: ctx.files }));
     });
 
     app.get('/v1/orders/:id', {

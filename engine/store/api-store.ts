@@ -9,6 +9,7 @@
  * live endpoint. Events happening while no endpoint exists are not recorded.
  */
 import type { OrderStatus } from '../order/model.ts';
+import { OrderwireError } from '../errors.ts';
 
 export interface ApiToken {
   id: string;
@@ -99,17 +100,50 @@ export interface DeliveryAttempt {
  * is the JSON text of an object holding the resource's own members (id, version, first_seen_at,
  * last_changed_at, personal_data_redacted_at, acknowledgement: orderResource) followed by the
  * stored document's members. Bytes, so the page is never decoded into strings nor encoded again.
+ *
+ * An order that lists no documents (no `documents` member) and has no `flag_action` action is
+ * closed with `closings[has_invoice]` (the API's `documents` and `invoice` members): its item is
+ * final. The others are flagged, and the caller renders them.
  */
-export interface OrderFeedPage {
-  /** The orders' JSON texts (UTF-8), separated by one NUL byte each (never part of JSON text). */
-  items: Buffer;
-  count: number;
-  /**
-   * Positions (0-based) of the orders the caller renders itself: those with at least one action
-   * named `flag_action`, and any whose stored document is not the text of a non-empty object.
-   */
-  flagged: number[];
-  next?: string;
+export type OrderFeedPage =
+  | {
+    /** No order flagged: the whole response body, `{"items":[...],"next":<cursor or null>}`, UTF-8. */
+    body: Buffer;
+    count: number;
+    next?: string;
+  }
+  | {
+    /** The orders' JSON texts (UTF-8), separated by one NUL byte each (never part of JSON text). */
+    items: Buffer;
+    count: number;
+    /**
+     * Positions (0-based) of the orders the caller renders itself (their texts end with the stored
+     * document's closing brace): those listing documents, those with at least one action named
+     * `flag_action`, and any whose stored document is not the text of a non-empty object.
+     */
+    flagged: number[];
+    next?: string;
+  };
+
+/** What closes a final feed item (after the document's last member), by the order's has_invoice. */
+export interface FeedClosings {
+  absent: string;
+  true: string;
+  false: string;
+}
+
+export interface OrderFeedOptions {
+  /** Orders with an action of this name are flagged (a lowercase action name). */
+  flag_action: string;
+  closings: FeedClosings;
+}
+
+/** The feed's flag action, checked: SQLite names it in the query's text (a partial index matches it there). */
+export function feedFlagAction(options: OrderFeedOptions): string {
+  if (!/^[a-z][a-z0-9_]*$/.test(options.flag_action)) {
+    throw new OrderwireError('STORE_ARGUMENT_INVALID', `flag_action must be an action name, got ${JSON.stringify(options.flag_action)}`, { field: 'flag_action' });
+  }
+  return options.flag_action;
 }
 
 export interface ApiStore {

@@ -14,7 +14,7 @@
 import type { ActionName, NormalizedStatus } from '../channel/model.ts';
 import type { NormalizedOrder, OrderStatus } from '../order/model.ts';
 import type { ActionRequest } from '../rules/request.ts';
-import type { ApiStore, OrderFeedPage } from './api-store.ts';
+import type { ApiStore, OrderFeedOptions, OrderFeedPage } from './api-store.ts';
 import type { StoredFile } from './document-store.ts';
 
 export type * from './api-store.ts';
@@ -458,10 +458,10 @@ export interface Store extends ApiStore {
   countOrders(filter?: Omit<OrderFilter, 'after' | 'limit'>): Promise<number>;
   /**
    * listOrderDocuments rendered as the feed serves it (OrderFeedPage), the acknowledgements
-   * included; orders with an action named `flag_action` are flagged (the API adds what the order
-   * route shows of those).
+   * included: final items closed with `options.closings`, the others (orders listing documents or
+   * with an action named `flag_action`) flagged for the API to render as the order route does.
    */
-  listOrderFeed(filter: OrderFilter, options: { flag_action: string }): Promise<OrderFeedPage>;
+  listOrderFeed(filter: OrderFilter, options: OrderFeedOptions): Promise<OrderFeedPage>;
   /** Change feed: events with seq > after, in seq order. */
   listEvents(filter: { after?: number; order_id?: string; account?: string | string[]; limit?: number }): Promise<OrderEvent[]>;
   /** The highest order-event seq stored (0 when none): where a live stream of new events starts. */

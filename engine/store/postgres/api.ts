@@ -2,8 +2,9 @@
  * Back-office API tables on PostgreSQL (migration 002_api). Delivery claims use FOR UPDATE SKIP
  * LOCKED, so several daemons dispatching webhooks each take different deliveries.
  */
-import type { ApiToken, DeliveryAttempt, NewWebhookEndpoint, OrderAcknowledgement, OrderFeedPage, WebhookDelivery, WebhookEndpoint } from '../api-store.ts';
+import type { ApiToken, DeliveryAttempt, NewWebhookEndpoint, OrderAcknowledgement, OrderFeedOptions, OrderFeedPage, WebhookDelivery, WebhookEndpoint } from '../api-store.ts';
 import { ackFromRow, ACK_UPSERT_SET, ackVersionOlder, endpointLimitReached, DELIVERY_SELECT, deliveryFromRow, deliverySeq, endpointFromRow, requireDeliverySeq, tokenFromRow } from '../shared/api-rows.ts';
+import { feedFlagAction } from '../api-store.ts';
 import { checkClaim } from '../shared/action-rules.ts';
 import { newId } from '../shared/ids.ts';
 import { encodePageCursor, pageLimit } from '../shared/paging.ts';
@@ -65,8 +66,12 @@ export async function getAcknowledgements(db: PgDb, orderIds: string[]): Promise
 
 const ACK_COLUMNS = ['order_id', 'account', 'reference', 'acknowledged_version', 'acknowledged_at', 'import_error', 'import_error_at'];
 
-/** One feed item's text: orderResource's own members, then the stored document's (jsonb text: `{"account": ...}`). */
-function feedItem(row: Record<string, unknown>): string {
+/**
+ * One feed item's text: orderResource's own members, then the stored document's (its text as
+ * stored: `{"account": ...}`), then, for a final item, the API's closing; a flagged item keeps the
+ * document's closing brace.
+ */
+function feedItem(row: Record<string, unknown>, closing: string | undefined): string {
   let acknowledgement: Record<string, unknown> | null = null;
   if (row.ack_order_id != null) {
     const { order_id: _order, account: _account, ...rest } = ackFromRow(Object.fromEntries(ACK_COLUMNS.map((c) => [c, row[`ack_${c}`]])));
@@ -83,27 +88,33 @@ function feedItem(row: Record<string, unknown>): string {
   const body = String(row.document).trim();
   const members = body.slice(1, -1).trim();
   if (body[0] !== '{' || body.at(-1) !== '}' || members === '') throw new Error(`order ${String(row.id)}: the stored document is not a JSON object`);
-  return `${head.slice(0, -1)},${members}}`;
+  return `${head.slice(0, -1)},${members}${closing ?? '}'}`;
 }
 
-export async function listOrderFeed(db: PgDb, filter: OrderFilter, options: { flag_action: string }): Promise<OrderFeedPage> {
+/** The closing of a final item (migration 022's columns), or undefined for an item the API renders. */
+function closingOf(row: Record<string, unknown>, closings: OrderFeedOptions['closings']): string | undefined {
+  if (row.flagged || row.lists_documents) return undefined;
+  return row.has_invoice === true ? closings.true : row.has_invoice === false ? closings.false : closings.absent;
+}
+
+export async function listOrderFeed(db: PgDb, filter: OrderFilter, options: OrderFeedOptions): Promise<OrderFeedPage> {
   const limit = pageLimit(filter.limit);
   const p = new Params(postgresSyntax);
-  const action = p.add(options.flag_action);
+  const action = p.add(feedFlagAction(options));
   const where = whereSql(orderConditions(filter, p));
   const { rows } = await db.query(`SELECT o.id, o.version, o.first_seen_at, o.last_changed_at, o.change_seq, o.document::text AS document, o.personal_data_redacted_at,
-      ${ACK_COLUMNS.map((c) => `a.${c} AS ack_${c}`).join(', ')},
+      o.has_invoice, o.lists_documents, ${ACK_COLUMNS.map((c) => `a.${c} AS ack_${c}`).join(', ')},
       EXISTS (SELECT 1 FROM actions x WHERE x.account = o.account AND x.marketplace_order_id = o.marketplace_order_id AND x.channel = o.channel AND x.action = ${action}) AS flagged
-    FROM (SELECT id, version, first_seen_at, last_changed_at, change_seq, document, personal_data_redacted_at, account, channel, marketplace_order_id
+    FROM (SELECT id, version, first_seen_at, last_changed_at, change_seq, document, personal_data_redacted_at, has_invoice, lists_documents, account, channel, marketplace_order_id
       FROM orders ${where} ORDER BY change_seq LIMIT ${p.add(limit + 1)}) o
     LEFT JOIN order_acks a ON a.order_id = o.id ORDER BY o.change_seq`, p.values);
   const shown = rows.slice(0, limit);
-  return {
-    items: Buffer.from(shown.map(feedItem).join('\0')),
-    count: shown.length,
-    flagged: shown.flatMap((row, i) => (row.flagged ? [i] : [])),
-    ...(rows.length > limit && { next: encodePageCursor('orders', Number(shown.at(-1)!.change_seq)) }),
-  };
+  const closings = shown.map((row) => closingOf(row, options.closings));
+  const items = shown.map((row, i) => feedItem(row, closings[i]));
+  const next = rows.length > limit ? encodePageCursor('orders', Number(shown.at(-1)!.change_seq)) : undefined;
+  const page = { count: shown.length, ...(next !== undefined && { next }) };
+  if (closings.every((closing) => closing !== undefined)) return { body: Buffer.from(`{"items":[${items.join(',')}],"next":${JSON.stringify(next ?? null)}}`), ...page };
+  return { items: Buffer.from(items.join('\0')), flagged: closings.flatMap((closing, i) => (closing === undefined ? [i] : [])), ...page };
 }
 
 export async function createWebhookEndpoint(db: PgDb, e: NewWebhookEndpoint): Promise<WebhookEndpoint> {

@@ -37,14 +37,15 @@ const NEXT_SEQS = `SELECT nextval('order_change_seq') AS seq FROM generate_serie
  * transaction can stage again (an isolated write does, order by order).
  */
 const ORDER_COPY_COLUMNS = `(id, status, marketplace_status, status_unknown, delivered_by_marketplace, created_at, updated_at, version, last_changed_at, change_seq,
-  content_hash, line_statuses, document, raw, account, channel, marketplace_order_id, first_seen_at, acceptance_deadline, shipping_deadline)`;
+  content_hash, line_statuses, document, raw, account, channel, marketplace_order_id, first_seen_at, acceptance_deadline, shipping_deadline,
+  has_invoice, lists_documents)`;
 const COPY_ORDERS = `COPY orders ${ORDER_COPY_COLUMNS} FROM STDIN`;
 const STAGE_UPDATES = 'CREATE TEMP TABLE order_updates (LIKE orders INCLUDING DEFAULTS INCLUDING COMPRESSION) ON COMMIT DROP';
 const COPY_UPDATES = `COPY pg_temp.order_updates ${ORDER_COPY_COLUMNS} FROM STDIN`;
 const APPLY_UPDATES = `UPDATE orders o SET status = u.status, marketplace_status = u.marketplace_status, status_unknown = u.status_unknown,
   delivered_by_marketplace = u.delivered_by_marketplace, created_at = u.created_at, updated_at = u.updated_at, version = u.version, last_changed_at = u.last_changed_at,
   change_seq = u.change_seq, content_hash = u.content_hash, line_statuses = u.line_statuses, document = u.document, raw = u.raw,
-  acceptance_deadline = u.acceptance_deadline, shipping_deadline = u.shipping_deadline
+  acceptance_deadline = u.acceptance_deadline, shipping_deadline = u.shipping_deadline, has_invoice = u.has_invoice, lists_documents = u.lists_documents
   FROM pg_temp.order_updates u WHERE o.id = u.id`;
 const UNSTAGE_UPDATES = 'DROP TABLE pg_temp.order_updates';
 const COPY_EVENTS = `COPY order_events (seq, order_id, account, channel, marketplace_order_id, type, line_id, from_status, to_status, from_marketplace_status, to_marketplace_status, at, details)
@@ -157,7 +158,8 @@ function* orderRows(writes: PlannedWrite[], changeSeq: Map<PlannedWrite, number>
   for (const w of writes) {
     const o = w.order;
     yield copyRow([w.id, o.status, o.marketplace_status, o.status_unknown, o.delivered_by_marketplace, o.created_at, o.updated_at, w.version, now, changeSeq.get(w)!,
-      o.hash, JSON.stringify(o.lines), o.document, o.raw, o.account, o.channel, o.marketplace_order_id, w.first_seen_at, o.acceptance_deadline, o.shipping_deadline]);
+      o.hash, JSON.stringify(o.lines), o.document, o.raw, o.account, o.channel, o.marketplace_order_id, w.first_seen_at, o.acceptance_deadline, o.shipping_deadline,
+      o.has_invoice, o.lists_documents]);
   }
 }
 

@@ -34,6 +34,9 @@ export interface PreparedOrder {
   marketplace_status: string;
   status_unknown: boolean;
   delivered_by_marketplace: boolean;
+  /** For the API feed (migration 022): the order's has_invoice, and whether its document has a `documents` member. */
+  has_invoice: boolean | undefined;
+  lists_documents: boolean;
   created_at: string;
   updated_at: string;
   updatedMs: number;
@@ -80,6 +83,7 @@ export function prepareOrder(order: NormalizedOrder, path: string): PreparedOrde
   if (order.delivered_by_marketplace !== undefined && typeof order.delivered_by_marketplace !== 'boolean') {
     throw invalid(`${path}.delivered_by_marketplace`, 'must be a boolean');
   }
+  if (order.has_invoice !== undefined && typeof order.has_invoice !== 'boolean') throw invalid(`${path}.has_invoice`, 'must be a boolean');
   if (!Array.isArray(order.lines)) throw invalid(`${path}.lines`, 'must be an array');
   const lines: LineStatuses = {};
   order.lines.forEach((line, i) => {
@@ -116,6 +120,8 @@ export function prepareOrder(order: NormalizedOrder, path: string): PreparedOrde
     marketplace_order_id: marketplaceOrderId,
     status,
     marketplace_status: marketplaceStatus,
+    has_invoice: order.has_invoice,
+    lists_documents: order.documents !== undefined,
     status_unknown: order.status_unknown === true,
     delivered_by_marketplace: order.delivered_by_marketplace === true,
     created_at: instantText(order.created_at, createdMs),

@@ -19,11 +19,11 @@ const SELECT_EXISTING = `SELECT id, marketplace_order_id, updated_at, content_ha
 /** The next seq AUTOINCREMENT would give, minus one: the write lock (BEGIN IMMEDIATE) is held, so a page numbers its events itself. */
 const LAST_EVENT_SEQ = `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'order_events'), 0), coalesce((SELECT max(seq) FROM order_events), 0)) AS seq`;
 const EVENT_COLUMNS = 'seq, order_id, account, channel, marketplace_order_id, type, line_id, from_status, to_status, from_marketplace_status, to_marketplace_status, details, at';
-const ORDER_INSERT_COLUMNS = `status, marketplace_status, status_unknown, delivered_by_marketplace, created_at, updated_at, version, last_changed_at, change_seq, content_hash, line_statuses, document, raw,
+const ORDER_INSERT_COLUMNS = `has_invoice, lists_documents, status, marketplace_status, status_unknown, delivered_by_marketplace, created_at, updated_at, version, last_changed_at, change_seq, content_hash, line_statuses, document, raw,
   id, account, channel, marketplace_order_id, first_seen_at`;
 /** Rows per multi-row INSERT: few distinct statements to prepare, far below SQLite's 32,766 parameters. */
 const ROWS_PER_INSERT = 100;
-const UPDATE_ORDER = `UPDATE orders SET status = ?, marketplace_status = ?, status_unknown = ?, delivered_by_marketplace = ?, created_at = ?, updated_at = ?, version = ?, last_changed_at = ?,
+const UPDATE_ORDER = `UPDATE orders SET has_invoice = ?, lists_documents = ?, status = ?, marketplace_status = ?, status_unknown = ?, delivered_by_marketplace = ?, created_at = ?, updated_at = ?, version = ?, last_changed_at = ?,
   change_seq = ?, content_hash = ?, line_statuses = ?, document = ?, raw = ? WHERE id = ?`;
 const CURSOR_FORWARD = `INSERT INTO cursors (account, channel, kind, position, updated_at) VALUES (?, ?, ?, ?, ?)
   ON CONFLICT (account, channel, kind) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at WHERE excluded.position > cursors.position`;
@@ -135,7 +135,7 @@ function applyWrites(db: SqliteDb, writes: readonly PlannedWrite[], now: string)
         e.from_marketplace_status ?? null, e.to_marketplace_status ?? null, e.details === undefined ? null : JSON.stringify(e.details), e.at]);
     }
     const o = write.order;
-    const columns = [o.status, o.marketplace_status, o.status_unknown ? 1 : 0, o.delivered_by_marketplace ? 1 : 0, o.created_at, o.updated_at, write.version, now,
+    const columns = [o.has_invoice === undefined ? null : o.has_invoice ? 1 : 0, o.lists_documents ? 1 : 0, o.status, o.marketplace_status, o.status_unknown ? 1 : 0, o.delivered_by_marketplace ? 1 : 0, o.created_at, o.updated_at, write.version, now,
       write.events.length > 0 ? seq : 0, o.hash, JSON.stringify(o.lines), o.document, o.raw];
     if (write.kind === 'insert') {
       columns.push(write.id, o.account, o.channel, o.marketplace_order_id, write.first_seen_at);
