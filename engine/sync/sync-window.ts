@@ -200,4 +200,3 @@ export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { sinc
     throw err;
   }
 }
-

@@ -102,7 +102,7 @@ export async function listOrderFeed(db: PgDb, filter: OrderFilter, options: Orde
   const p = new Params(postgresSyntax);
   const action = p.add(feedFlagAction(options));
   const where = whereSql(orderConditions(filter, p));
-  const { rows } = await db.query(`SELECT o.id, o.version, o.first_seen_at, o.last_changed_at, o.change_seq, o.document::text AS document, o.personal_data_redacted_at,
+  const { rows } = await db.query(`SELECT o.id, o.version, o.first_seen_at, o.last_changed_at, o.change_seq, o.document, o.personal_data_redacted_at,
       o.has_invoice, o.lists_documents, ${ACK_COLUMNS.map((c) => `a.${c} AS ack_${c}`).join(', ')},
       EXISTS (SELECT 1 FROM actions x WHERE x.account = o.account AND x.marketplace_order_id = o.marketplace_order_id AND x.channel = o.channel AND x.action = ${action}) AS flagged
     FROM (SELECT id, version, first_seen_at, last_changed_at, change_seq, document, personal_data_redacted_at, has_invoice, lists_documents, account, channel, marketplace_order_id
