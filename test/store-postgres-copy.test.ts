@@ -26,6 +26,21 @@ describe.skipIf(SKIP_PG)(`PostgreSQL COPY${SKIP_PG ? ` (${PG_SKIP_REASON})` : ''
     return db;
   }
 
+  /** A migrated store in a schema of its own, and a connection to look at its tables. */
+  async function withMigratedStore(test: (store: Awaited<ReturnType<typeof openPostgresStore>>, db: PgDb) => Promise<void>): Promise<void> {
+    const schema = testSchemaName('copy');
+    schemas.push(schema);
+    const store = await openPostgresStore(requirePostgres(), { schema, max: 1 });
+    const db = new PgDb(requirePostgres(), { schema, max: 1 });
+    try {
+      await store.migrate();
+      await test(store, db);
+    } finally {
+      await db.end();
+      await store.close();
+    }
+  }
+
   const body = (n: number): string => `row ${n}\twith tab\\and backslash\n${'x'.repeat(n % 5000)}`;
 
   it('streams many chunks (several MB) in one COPY, every text kept exactly', async () => {
@@ -83,12 +98,7 @@ describe.skipIf(SKIP_PG)(`PostgreSQL COPY${SKIP_PG ? ` (${PG_SKIP_REASON})` : ''
   });
 
   it('stores document and raw as text and compresses them with lz4 when the server has it (else its default)', async () => {
-    const schema = testSchemaName('copy');
-    schemas.push(schema);
-    const store = await openPostgresStore(requirePostgres(), { schema, max: 1 });
-    const db = new PgDb(requirePostgres(), { schema, max: 1 });
-    try {
-      await store.migrate();
+    await withMigratedStore(async (store, db) => {
       const hasLz4 = await db.query('CREATE TEMP TABLE lz4_probe (a text COMPRESSION lz4)').then(() => true, () => false);
       const { rows } = await db.query(`SELECT attname, format_type(atttypid, atttypmod) AS type, attcompression FROM pg_attribute
         WHERE attrelid = 'orders'::regclass AND attname IN ('document', 'raw') ORDER BY attname`);
@@ -96,19 +106,11 @@ describe.skipIf(SKIP_PG)(`PostgreSQL COPY${SKIP_PG ? ` (${PG_SKIP_REASON})` : ''
         { attname: 'document', type: 'text', attcompression: hasLz4 ? 'l' : '' },
         { attname: 'raw', type: 'text', attcompression: hasLz4 ? 'l' : '' },
       ]);
-    } finally {
-      await db.end();
-      await store.close();
-    }
+    });
   });
 
   it('turns a page of events into webhook events in seq order, only those worth a webhook (migration 021: once per statement)', async () => {
-    const schema = testSchemaName('copy');
-    schemas.push(schema);
-    const store = await openPostgresStore(requirePostgres(), { schema, max: 1 });
-    const db = new PgDb(requirePostgres(), { schema, max: 1 });
-    try {
-      await store.migrate();
+    await withMigratedStore(async (store, db) => {
       const ids = Array.from({ length: 60 }, (_, i) => `W${i}`);
       await store.commitOrders(ids.slice(0, 30).map((id) => order(id)));
       await store.createWebhookEndpoint({ url: 'http://127.0.0.1:9/hook', accounts: ['worten-pt'], events: ['order.created', 'order.status_changed'] });
@@ -122,9 +124,6 @@ describe.skipIf(SKIP_PG)(`PostgreSQL COPY${SKIP_PG ? ` (${PG_SKIP_REASON})` : ''
       expect(worth.rows).toHaveLength(40);
       expect(hooks.rows).toEqual(worth.rows);
       expect((await db.query('SELECT count(*)::int AS n FROM webhook_deliveries')).rows[0]!.n).toBe(40);
-    } finally {
-      await db.end();
-      await store.close();
-    }
+    });
   });
 });
