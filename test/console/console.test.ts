@@ -127,19 +127,18 @@ webhooks:
     // effects run, as a fast hand or an autofill would; a separate tab keeps the hook local.
     const page = await browser.context.newPage();
     try {
-      await page.addInitScript(() => {
+      await page.addInitScript(`
         const observer = new MutationObserver(() => {
           const field = document.getElementById('token');
           if (!field) return;
           observer.disconnect();
           field.focus();
         });
-        observer.observe(document, { childList: true, subtree: true });
-      });
+        observer.observe(document, { childList: true, subtree: true });`);
       await page.goto(`${url}/`);
       await page.keyboard.type('ow_');
       await page.waitForTimeout(500);
-      expect(await page.evaluate(() => document.activeElement?.id)).toBe('token');
+      expect(await page.evaluate('document.activeElement?.id')).toBe('token');
       expect(await page.locator('#token').inputValue()).toBe('ow_');
     } finally {
       await page.close();
