@@ -1,6 +1,5 @@
 /** Orders, their change feed and the window cursors on SQLite. */
 import { newId } from '../shared/ids.ts';
-import type { NormalizedOrder } from '../../order/model.ts';
 import type { CommitOptions, Cursor, OrderEvent, OrderFilter, OrderToCommit, Page, RejectedOrder, StoredOrder, StoredOrderDocument, UpsertResult, WindowKind } from '../store.ts';
 import { isRecordFault, prepareIsolated, rejection, storedKeys } from '../shared/isolate.ts';
 import { encodePageCursor, pageLimit } from '../shared/paging.ts';
