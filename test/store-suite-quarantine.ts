@@ -25,6 +25,32 @@ export function quarantineSuite(store: () => Store, options: StoreSuiteOptions):
       expect(await store().getOrder('worten-pt', 'worten', 'A3')).toBeUndefined();
     });
 
+    it('orders prepared when their page was read (prepareOrder) commit as the orders themselves would', async () => {
+      const twice = order('DUP', { lines: [line('L1'), line('L1')] });
+      // An order the store would refuse is handed back as it is, to be refused by the commit, located.
+      expect(store().prepareOrder(twice)).toBe(twice);
+      const prepared = [order('P1'), order('P2', { updated_at: at(T0, 60) })].map((o) => store().prepareOrder(o));
+      expect(prepared.map((p) => 'prepared' in p && { id: p.marketplace_order_id, raw: JSON.parse(p.raw) as unknown })).toEqual([
+        { id: 'P1', raw: order('P1').raw },
+        { id: 'P2', raw: order('P2').raw },
+      ]);
+      // Something shaped like a prepared order but not made by the store is checked as an order.
+      const forged = { prepared: true, marketplace_order_id: 'F1', raw: '{}' } as never;
+      const result = await store().commitOrders([prepared[0]!, twice, order('N1'), forged, prepared[1]!], undefined, { isolate: true });
+      expect(result).toMatchObject({ inserted: 3 });
+      expect(result.rejected?.map((r) => [r.index, r.code])).toEqual([[1, 'STORE_ORDER_INVALID'], [3, 'STORE_ORDER_INVALID']]);
+      const stored = await store().getOrder('worten-pt', 'worten', 'P2');
+      expect(stored?.order).toEqual(order('P2', { updated_at: at(T0, 60) }));
+      // Same content hash as the normalized order: committing it again changes nothing, and neither
+      // does committing the prepared form of a stored order.
+      expect(await store().commitOrders([order('P1'), order('P2', { updated_at: at(T0, 60) }), store().prepareOrder(order('N1'))])).toMatchObject({ inserted: 0, updated: 0, unchanged: 3 });
+      // Without isolation, prepared orders commit like any page.
+      expect(await store().commitOrders([store().prepareOrder(order('P3'))])).toMatchObject({ inserted: 1 });
+      expect((await store().listEvents({})).map((e) => [e.marketplace_order_id, e.type])).toEqual([
+        ['P1', 'order.created'], ['N1', 'order.created'], ['P2', 'order.created'], ['P3', 'order.created'],
+      ]);
+    });
+
     it('a batch the database refuses is written again order by order: only the refused order is left out', async () => {
       await store().commitOrders([order('A1'), order('A0')]);
       await options.failInsertsOf(store(), 'BOOM');

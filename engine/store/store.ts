@@ -169,6 +169,23 @@ export interface RejectedOrder {
   message: string;
 }
 
+/**
+ * An order the store prepared when its page was read (Store.prepareOrder): the texts it writes,
+ * its hash and the few fields it keys and compares on, without the parsed marketplace record. A
+ * sync that buffers these instead of normalized orders keeps strings alive between commits
+ * rather than object trees (less for V8's collector to copy and promote). Opaque but for what a
+ * caller needs when the order is refused (its id, and its record as received, as JSON text).
+ */
+export interface PreparedOrderToCommit {
+  readonly prepared: true;
+  readonly marketplace_order_id: string;
+  /** The marketplace's record as JSON text. */
+  readonly raw: string;
+}
+
+/** What commitOrders takes: normalized orders, or orders the store prepared already. */
+export type OrderToCommit = NormalizedOrder | PreparedOrderToCommit;
+
 export interface CommitOptions {
   /**
    * Per-record isolation: an order that fails the store's checks, or whose write the database
@@ -439,6 +456,13 @@ export interface Store extends ApiStore {
   ping(): Promise<boolean>;
 
   /**
+   * The order as commitOrders writes it, prepared now (synchronously, no I/O): canonical document,
+   * raw text, content hash. The same as committing the order itself, so an order the store would
+   * refuse (STORE_ORDER_INVALID) comes back as it is, and commitOrders refuses it with where and why.
+   */
+  prepareOrder(order: NormalizedOrder): OrderToCommit;
+
+  /**
    * Stores one page of orders and, when given, advances the window's cursor, in ONE transaction:
    * the cursor never moves past orders that are not committed. The cursor only moves forward here
    * (an older position is ignored); setCursor sets it unconditionally (operator reset).
@@ -446,7 +470,7 @@ export interface Store extends ApiStore {
    * unless `options.isolate` (then only that order is left out, see CommitOptions). An order
    * stored (inserted, updated or unchanged) leaves the quarantine in the same transaction.
    */
-  commitOrders(orders: NormalizedOrder[], cursor?: { account: string; channel: string; kind: WindowKind; position: string }, options?: CommitOptions): Promise<UpsertResult>;
+  commitOrders(orders: readonly OrderToCommit[], cursor?: { account: string; channel: string; kind: WindowKind; position: string }, options?: CommitOptions): Promise<UpsertResult>;
   getCursor(account: string, channel: string, kind: WindowKind): Promise<Cursor | undefined>;
   setCursor(account: string, channel: string, kind: WindowKind, position: string): Promise<void>;
 

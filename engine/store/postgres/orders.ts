@@ -8,8 +8,7 @@
  * the document, are columns of their own.
  */
 import { newId } from '../shared/ids.ts';
-import type { NormalizedOrder } from '../../order/model.ts';
-import type { CommitOptions, Cursor, OrderEvent, OrderFilter, Page, RejectedOrder, StoredOrder, StoredOrderDocument, UpsertResult, WindowKind } from '../store.ts';
+import type { CommitOptions, Cursor, OrderEvent, OrderFilter, OrderToCommit, Page, RejectedOrder, StoredOrder, StoredOrderDocument, UpsertResult, WindowKind } from '../store.ts';
 import { isRecordFault, prepareIsolated, rejection, storedKeys } from '../shared/isolate.ts';
 import { encodePageCursor, pageLimit } from '../shared/paging.ts';
 import { type ExistingOrder, type PlannedWrite, planUpsert } from '../shared/plan.ts';
@@ -57,7 +56,7 @@ const CURSOR_SET = `INSERT INTO cursors (account, channel, kind, position, updat
 /** document and raw are JSON texts, parsed here (the server would parse them only to serialize them again). */
 const ORDER_COLUMNS = 'id, version, first_seen_at, last_changed_at, change_seq, document, raw, personal_data_redacted_at';
 
-export async function commitOrders(db: PgDb, orders: NormalizedOrder[], cursor?: CursorInput, options: CommitOptions = {}): Promise<UpsertResult> {
+export async function commitOrders(db: PgDb, orders: readonly OrderToCommit[], cursor?: CursorInput, options: CommitOptions = {}): Promise<UpsertResult> {
   if (!options.isolate) return commitPage(db, prepareOrders(orders), cursor);
   const { prepared, rejected } = prepareIsolated(orders);
   try {

@@ -4,9 +4,12 @@
  * Store's methods from one list, instead of each driver repeating forty one-line delegations.
  */
 import type { Store } from '../store.ts';
+import { prepareForCommit } from './prepare-order.ts';
 
 type Lifecycle = 'kind' | 'capabilities' | 'migrate' | 'close' | 'ping';
-export type DataMethod = Exclude<keyof Store, Lifecycle>;
+/** Methods with one synchronous implementation for both drivers. */
+type Shared = 'prepareOrder';
+export type DataMethod = Exclude<keyof Store, Lifecycle | Shared>;
 
 /** Every data method of the Store, as a function of the driver's handle. */
 export type DriverFunctions<Db> = {
@@ -38,6 +41,7 @@ export function bindStore<Db>(db: Db, lifecycle: Pick<Store, Lifecycle>, fns: Dr
     migrate: () => lifecycle.migrate(),
     close: () => lifecycle.close(),
     ping: () => lifecycle.ping(),
+    prepareOrder: prepareForCommit,
   };
   for (const name of DATA_METHODS) {
     const fn = fns[name] as (db: Db, ...args: unknown[]) => unknown;

@@ -4,9 +4,8 @@
  * data exception: isolate it) or of the store itself (locked, unreachable: fail the batch).
  */
 import { OrderwireError } from '../../errors.ts';
-import type { NormalizedOrder } from '../../order/model.ts';
-import type { RejectedOrder } from '../store.ts';
-import { prepareOrder, type PreparedOrder } from './prepare-order.ts';
+import type { OrderToCommit, RejectedOrder } from '../store.ts';
+import { preparedFrom, type PreparedOrder } from './prepare-order.ts';
 
 /** SQLite result codes a single row can cause: TOOBIG, MISMATCH, RANGE. */
 const SQLITE_RECORD_CODES = new Set([18, 20, 25]);
@@ -29,13 +28,13 @@ export function rejection(index: number, err: unknown): RejectedOrder {
 }
 
 /** The orders the store can key and compare, with their index; the others rejected. */
-export function prepareIsolated(orders: readonly NormalizedOrder[]): { prepared: Array<{ index: number; order: PreparedOrder }>; rejected: RejectedOrder[] } {
+export function prepareIsolated(orders: readonly OrderToCommit[]): { prepared: Array<{ index: number; order: PreparedOrder }>; rejected: RejectedOrder[] } {
   if (!Array.isArray(orders)) throw new OrderwireError('STORE_ORDER_INVALID', 'orders must be an array of normalized orders', { path: 'orders' });
   const prepared: Array<{ index: number; order: PreparedOrder }> = [];
   const rejected: RejectedOrder[] = [];
   orders.forEach((order, index) => {
     try {
-      prepared.push({ index, order: prepareOrder(order, 'order') });
+      prepared.push({ index, order: preparedFrom(order, 'order') });
     } catch (err) {
       if (!(err instanceof OrderwireError)) throw err;
       rejected.push(rejection(index, err));

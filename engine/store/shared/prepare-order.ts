@@ -7,6 +7,7 @@ import { hash as oneShotHash } from 'node:crypto';
 import { NORMALIZED_STATUSES } from '../../channel/model.ts';
 import { OrderwireError } from '../../errors.ts';
 import type { NormalizedOrder, OrderStatus } from '../../order/model.ts';
+import type { OrderToCommit } from '../store.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { instantText, parseInstant } from './time.ts';
 
@@ -24,7 +25,13 @@ export interface LineMoney {
  */
 export type LineStatuses = Record<string, [OrderStatus, string] | [OrderStatus, string, LineMoney]>;
 
+/** Brands what prepareOrder built: only the store makes one (no JSON or normalized order can carry it). */
+const PREPARED_ORDER: unique symbol = Symbol('orderwire.preparedOrder');
+
 export interface PreparedOrder {
+  readonly [PREPARED_ORDER]: true;
+  /** For callers of Store.prepareOrder (PreparedOrderToCommit). */
+  readonly prepared: true;
   /** account, channel and marketplace order id joined: the natural key. */
   key: string;
   account: string;
@@ -58,11 +65,33 @@ export function orderKey(account: string, channel: string, marketplaceOrderId: s
   return `${account}\u0000${channel}\u0000${marketplaceOrderId}`;
 }
 
+export function isPrepared(order: unknown): order is PreparedOrder {
+  return typeof order === 'object' && order !== null && (order as Partial<PreparedOrder>)[PREPARED_ORDER] === true;
+}
+
+/**
+ * Store.prepareOrder: the order prepared as commitOrders would prepare it, or the order itself
+ * when it is not one the store can key and compare (commitOrders then refuses it, located).
+ */
+export function prepareForCommit(order: NormalizedOrder): OrderToCommit {
+  try {
+    return prepareOrder(order, 'order');
+  } catch (err) {
+    if (err instanceof OrderwireError && err.code === 'STORE_ORDER_INVALID') return order;
+    throw err;
+  }
+}
+
+/** An order to commit as the store writes it: prepared already, or prepared now (may throw STORE_ORDER_INVALID). */
+export function preparedFrom(order: OrderToCommit, path: string): PreparedOrder {
+  return isPrepared(order) ? order : prepareOrder(order as NormalizedOrder, path);
+}
+
 /** Every order of a page, or STORE_ORDER_INVALID for the first that is not (nothing is stored then). */
-export function prepareOrders(orders: readonly NormalizedOrder[]): PreparedOrder[] {
+export function prepareOrders(orders: readonly OrderToCommit[]): PreparedOrder[] {
   if (!Array.isArray(orders)) throw invalid('orders', 'must be an array of normalized orders');
   try {
-    return orders.map((order, i) => prepareOrder(order, `orders[${i}]`));
+    return orders.map((order, i) => preparedFrom(order, `orders[${i}]`));
   } catch (err) {
     if (err instanceof OrderwireError && err.code === 'STORE_ORDER_INVALID') {
       throw new OrderwireError('STORE_ORDER_INVALID', `${err.message}; nothing of the page was stored`, { ...err.details });
@@ -114,6 +143,8 @@ export function prepareOrder(order: NormalizedOrder, path: string): PreparedOrde
   // hashing of the joined text: the same digest as three updates, at about half the cost.
   const hash = oneShotHash('sha256', `${document}\n${rawText}`, 'base64url');
   return {
+    [PREPARED_ORDER]: true,
+    prepared: true,
     key: orderKey(account, channel, marketplaceOrderId),
     account,
     channel,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BACKSTOP_PAGES, Checkpointer, START_AT_WAL_BYTES, walBytes } from './checkpointer.ts';
+import { BACKSTOP_WAL_BYTES, Checkpointer, START_AT_WAL_BYTES, walBytes } from './checkpointer.ts';
 import { SqliteDb } from './db.ts';
 
 const dirs: string[] = [];
@@ -38,14 +38,16 @@ describe('SQLite background checkpoints', () => {
     // Small stores never start a worker.
     commitMib(db, 1);
     expect(db.checkpointer).toBeUndefined();
-    expect(Number(db.get('PRAGMA wal_autocheckpoint')!.wal_autocheckpoint)).toBe(4000);
+    // Thresholds are WAL sizes, counted in the file's pages (16 KB for a new database).
+    const pageSize = Number(db.get('PRAGMA page_size')!.page_size);
+    expect(Number(db.get('PRAGMA wal_autocheckpoint')!.wal_autocheckpoint)).toBe((16 * 1024 * 1024) / pageSize);
     // One large commit: SQLite's automatic checkpoint cannot run during it, so the WAL passes the threshold.
     commitMib(db, 20);
     expect(walBytes(file)).toBeGreaterThanOrEqual(START_AT_WAL_BYTES);
     const checkpointer = db.checkpointer!;
     expect(checkpointer.running).toBe(true);
     // The commits' own checkpoint is now only a backstop for a worker far behind.
-    expect(Number(db.get('PRAGMA wal_autocheckpoint')!.wal_autocheckpoint)).toBe(BACKSTOP_PAGES);
+    expect(Number(db.get('PRAGMA wal_autocheckpoint')!.wal_autocheckpoint)).toBe(BACKSTOP_WAL_BYTES / pageSize);
     await until(() => checkpointer.runs >= 1, 'the first background checkpoint');
     expect(checkpointer.last!.copied).toBe(checkpointer.last!.frames);
     // Commits below the backstop are copied by the worker: the WAL is reset and reused instead of

@@ -14,8 +14,8 @@ import { Worker } from 'node:worker_threads';
 
 /** Start the worker once the WAL file reaches this size (SQLite's own default threshold, 1,000 pages, is 4 MiB). */
 export const START_AT_WAL_BYTES = 16 * 1024 * 1024;
-/** The main connection's automatic checkpoint while the worker runs (pages): only if the worker falls far behind. */
-export const BACKSTOP_PAGES = 20_000;
+/** The main connection's automatic checkpoint while the worker runs (a WAL of 20,000 pages of 4 KB): only if the worker falls far behind. */
+export const BACKSTOP_WAL_BYTES = 20_000 * 4096;
 
 /**
  * The worker: one connection, one PASSIVE checkpoint per signal. Signals are coalesced in a shared

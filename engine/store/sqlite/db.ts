@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { OrderwireError } from '../../errors.ts';
 import type { SqlSyntax } from '../shared/where.ts';
-import { BACKSTOP_PAGES, Checkpointer, START_AT_WAL_BYTES, walBytes } from './checkpointer.ts';
+import { BACKSTOP_WAL_BYTES, Checkpointer, START_AT_WAL_BYTES, walBytes } from './checkpointer.ts';
 
 type SqlValue = SQLInputValue;
 export type SqliteRow = Record<string, unknown>;
@@ -26,7 +26,14 @@ const BUSY_TIMEOUT_MS = 5_000;
 const SQLITE_BUSY = 5;
 const SQLITE_CONSTRAINT = 19;
 /** Checkpoint the WAL every ~16 MiB instead of ~4 MiB (see the constructor). */
-const AUTO_CHECKPOINT_PAGES = 4000;
+const AUTO_CHECKPOINT_BYTES = 16 * 1024 * 1024;
+/**
+ * The page size of a new database file. An order's row (document and raw, ~6 KB) spills into a
+ * chain of overflow pages on SQLite's default 4 KB pages; on 16 KB pages it stays on its leaf
+ * page, so a first sync writes and checkpoints fewer pages (bench/README.md, issue 18 wave 8). A
+ * database created with another page size keeps it: changing it needs a VACUUM of the whole file.
+ */
+export const NEW_DATABASE_PAGE_SIZE = 16_384;
 
 export class SqliteDb {
   readonly file: string;
@@ -34,6 +41,8 @@ export class SqliteDb {
   readonly #statements = new Map<string, StatementSync>();
   #open = true;
   #checkpointer: Checkpointer | undefined;
+  /** The file's page size: 16 KB for a database created by this version, else what it was created with. */
+  #pageSize = 4096;
 
   constructor(file: string) {
     this.file = file;
@@ -41,6 +50,8 @@ export class SqliteDb {
       if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
       this.#db = new DatabaseSync(file);
       this.#db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      // Before WAL mode writes the file's header: a no-op on a database that has pages already.
+      this.#db.exec(`PRAGMA page_size = ${NEW_DATABASE_PAGE_SIZE}`);
       this.#db.exec('PRAGMA journal_mode = WAL');
       this.#db.exec('PRAGMA synchronous = NORMAL');
       this.#db.exec('PRAGMA foreign_keys = ON');
@@ -51,7 +62,8 @@ export class SqliteDb {
       // Checkpoint the WAL every ~16 MiB instead of ~4 MiB: index pages rewritten by consecutive
       // commits are copied back to the database once rather than again and again. Once the WAL
       // is that large, a worker thread takes the checkpoints over (checkpointer.ts).
-      this.#db.exec(`PRAGMA wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+      this.#pageSize = Number((this.#db.prepare('PRAGMA page_size').get() as { page_size: number }).page_size);
+      this.#db.exec(`PRAGMA wal_autocheckpoint = ${this.#pages(AUTO_CHECKPOINT_BYTES)}`);
     } catch (err) {
       throw new OrderwireError('STORE_UNAVAILABLE', `cannot open SQLite store ${file}: ${message(err)}`, { store: file }, { cause: err });
     }
@@ -127,12 +139,17 @@ export class SqliteDb {
     this.#checkpointer = new Checkpointer(this.file, {
       onFailure: (err) => {
         // Checkpoints go back to the commits that cross the threshold, as before the worker.
-        if (this.#open) this.#db.exec(`PRAGMA wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+        if (this.#open) this.#db.exec(`PRAGMA wal_autocheckpoint = ${this.#pages(AUTO_CHECKPOINT_BYTES)}`);
         process.emitWarning(`SQLite store ${this.file}: the background checkpointer stopped (${message(err)}); checkpoints run on commit again`);
       },
     });
-    this.#db.exec(`PRAGMA wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+    this.#db.exec(`PRAGMA wal_autocheckpoint = ${this.#pages(BACKSTOP_WAL_BYTES)}`);
     this.#checkpointer.signal();
+  }
+
+  /** Checkpoint thresholds are counted in pages: the same WAL size whatever the page size. */
+  #pages(bytes: number): number {
+    return Math.max(1, Math.round(bytes / this.#pageSize));
   }
 
   #run<T>(fn: () => T): T {

@@ -1,7 +1,6 @@
 /** Orders, their change feed and the window cursors on SQLite. */
 import { newId } from '../shared/ids.ts';
-import type { NormalizedOrder } from '../../order/model.ts';
-import type { CommitOptions, Cursor, OrderEvent, OrderFilter, Page, RejectedOrder, StoredOrder, StoredOrderDocument, UpsertResult, WindowKind } from '../store.ts';
+import type { CommitOptions, Cursor, OrderEvent, OrderFilter, OrderToCommit, Page, RejectedOrder, StoredOrder, StoredOrderDocument, UpsertResult, WindowKind } from '../store.ts';
 import { isRecordFault, prepareIsolated, rejection, storedKeys } from '../shared/isolate.ts';
 import { encodePageCursor, pageLimit } from '../shared/paging.ts';
 import { type ExistingOrder, type PlannedWrite, planUpsert } from '../shared/plan.ts';
@@ -31,7 +30,7 @@ const CURSOR_SET = `INSERT INTO cursors (account, channel, kind, position, updat
   ON CONFLICT (account, channel, kind) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`;
 export const ORDER_COLUMNS = 'id, version, first_seen_at, last_changed_at, change_seq, document, raw, personal_data_redacted_at';
 
-export function commitOrders(db: SqliteDb, orders: NormalizedOrder[], cursor?: CursorInput, options: CommitOptions = {}): UpsertResult {
+export function commitOrders(db: SqliteDb, orders: readonly OrderToCommit[], cursor?: CursorInput, options: CommitOptions = {}): UpsertResult {
   if (!options.isolate) return commitPage(db, prepareOrders(orders), cursor);
   const { prepared, rejected } = prepareIsolated(orders);
   try {
