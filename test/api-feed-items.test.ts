@@ -61,7 +61,10 @@ describe.each(STORES)('order feed items on $name', ({ name, skip }) => {
       order('UPLOADING', { has_invoice: false }),
       order('UPLOADING-TOO', { has_invoice: true }),
       order('CANCELED', { has_invoice: false }),
+      // Redacted: personal_data_redacted_at is an instant in the item, not null.
+      order('ERASED', { has_invoice: true, buyer: { first_name: 'Rui', last_name: 'Costa', email: 'rui@example.com' } }),
     ]);
+    expect(await h.store.erasePersonalData({ buyer_email: 'rui@example.com' })).toHaveLength(1);
     const id = async (m: string) => (await h.store.getOrder('worten-pt', 'worten', m))!.id;
     const upload = async (key: string, marketplaceOrderId: string, state?: StoredAction['state']) => {
       const { action } = await h.store.enqueueAction({
@@ -78,7 +81,7 @@ describe.each(STORES)('order feed items on $name', ({ name, skip }) => {
 
     for (const limit of [1, 4, 100]) {
       const items = await expectFeedEqualsOrderRoute(limit);
-      expect(items).toHaveLength(9);
+      expect(items).toHaveLength(10);
       const by = Object.fromEntries(items.map((i) => [i.marketplace_order_id as string, i as Record<string, unknown>]));
       // The cases differ, so the comparison above covered each path.
       expect(by.PLAIN).toMatchObject({ documents: [], invoice: { status: 'none' } });
@@ -92,6 +95,8 @@ describe.each(STORES)('order feed items on $name', ({ name, skip }) => {
       expect(by['UPLOADING-TOO']).toMatchObject({ invoice: { status: 'uploading', marketplace_has_invoice: true } });
       expect(by.CANCELED).toMatchObject({ documents: [{ id: 'inv-3', action_state: 'canceled' }], invoice: { status: 'none', marketplace_has_invoice: false } });
       expect(by.PLAIN).not.toHaveProperty('raw');
+      expect(by.ERASED).toMatchObject({ personal_data_redacted_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/), buyer: {}, invoice: { status: 'uploaded' } });
+      expect(by.PLAIN!.personal_data_redacted_at).toBeNull();
     }
   });
 

@@ -14,7 +14,7 @@ import { daemonNodeFlags } from '../bench/lib/child.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..');
-const CLI = path.join(ROOT, 'engine/cli/orderwire.ts');
+const CLI = path.join(ROOT, 'engine/cli/bin.js');
 
 /** Keeps the last three batches of 20,000 small objects alive while allocating 40: a sync's commit batches in miniature. */
 const KEEP_BATCHES = `

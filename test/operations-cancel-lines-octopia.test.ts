@@ -45,6 +45,8 @@ describe('cancel_lines before shipment on Octopia', () => {
       expect(open.marketplace_status).toBe(status);
       expect(open.lines.map((l) => l.marketplace_status)).toEqual(['Cancelled', status]);
       expect(open.lines.map((l) => l.cancelations?.map((c) => [c.quantity, c.reason_code]))).toEqual([[[first.quantity, 'ProductStockUnavailable']], undefined]);
+      // A line cancelled on its own is a cancelation, not also a refund (the platform's `absent`).
+      expect(open.lines.map((l) => l.refunds)).toEqual([undefined, undefined]);
 
       const other = await ops.deliver('oops', { marketplaceOrderId: id, name: 'cancel_lines', data: { reason: 'VendorRejection' }, lines: [second.id] });
       expect(other.state).toBe('succeeded');
@@ -52,6 +54,7 @@ describe('cancel_lines before shipment on Octopia', () => {
       const done = await ops.pull('oops', id);
       expect(done.marketplace_status).toBe('Cancelled');
       expect(done.lines.map((l) => l.marketplace_status)).toEqual(['Cancelled', 'Cancelled']);
+      expect(done.lines.map((l) => [l.cancelations?.length, l.refunds])).toEqual([[1, undefined], [1, undefined]]);
     });
   }
 

@@ -15,13 +15,24 @@ const NODE_FLAGS = ['--disable-warning=ExperimentalWarning'];
 
 /**
  * The Node flags the daemon runs with: those of the `orderwire` command's shebang
- * (engine/cli/orderwire.ts), so an engine worker measures the engine as it runs in production.
+ * (engine/cli/bin.js), so an engine worker measures the engine as it runs in production.
  */
 export function daemonNodeFlags(): string[] {
-  const first = readFileSync(path.resolve(BENCH_DIR, '../engine/cli/orderwire.ts'), 'utf8').split('\n', 1)[0]!;
+  const first = readFileSync(path.resolve(BENCH_DIR, '../engine/cli/bin.js'), 'utf8').split('\n', 1)[0]!;
   const match = /^#!\/usr\/bin\/env -S node((?: --[^\s]+)*)\s*$/.exec(first);
-  if (!match) throw new Error(`engine/cli/orderwire.ts: unexpected shebang ${JSON.stringify(first)}`);
+  if (!match) throw new Error(`engine/cli/bin.js: unexpected shebang ${JSON.stringify(first)}`);
   return match[1]!.trim().split(/\s+/).filter((flag) => flag !== '' && !NODE_FLAGS.includes(flag));
+}
+
+/**
+ * The environment an engine worker starts with, beside daemonNodeFlags(): the module compile cache
+ * on, as the `orderwire` command turns it on before loading any TypeScript (engine/cli/bin.js),
+ * in the benchmarks' own folder (gitignored). Warm from the first engine run on, as a daemon's
+ * cache is from its second start on; a worker started with it never loads Node's type stripper.
+ */
+export const BENCH_COMPILE_CACHE = path.join(BENCH_DIR, 'results', '.compile-cache');
+export function daemonEnv(): Record<string, string> {
+  return { NODE_COMPILE_CACHE: BENCH_COMPILE_CACHE };
 }
 
 /** Extra Node flags for measured workers (e.g. --cpu-prof); the simulator never gets them. */

@@ -3,7 +3,7 @@
  * incremental and memory benchmarks.
  */
 import path from 'node:path';
-import { benchScript, daemonNodeFlags, runJsonScript } from './child.ts';
+import { benchScript, daemonEnv, daemonNodeFlags, runJsonScript } from './child.ts';
 import type { SimulatorProcess } from './simulator-handle.ts';
 import { isoSeconds } from './window.ts';
 
@@ -50,6 +50,7 @@ export async function runEngineSync(sim: SimulatorProcess, store: StoreTarget, n
   const storeArgs = typeof store === 'string' ? ['--store', store] : ['--pg-schema', store.schema];
   const args = ['--base-url', sim.baseUrl, ...storeArgs, '--now', now.toISOString(), '--kind', kind, '--sample-every', sampleEvery(orders)];
   const report = await runJsonScript<SyncReport>(benchScript('workers/engine-sync.ts'), args, {
+    ...daemonEnv(),
     ORDERWIRE_BENCH_API_KEY: sim.apiKey,
     ...(typeof store !== 'string' && { ORDERWIRE_BENCH_PG_URL: store.pgUrl }),
   }, daemonNodeFlags());

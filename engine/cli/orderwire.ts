@@ -1,17 +1,8 @@
-#!/usr/bin/env -S node --disable-warning=ExperimentalWarning --max-semi-space-size=8 --heap-growing-percent=100
 /**
  * `orderwire` command line. Runs straight from TypeScript on Node >= 22.18 (type stripping), so
- * `npx orderwire ...` works right after `npm ci` with no build step.
- *
- * The Node flags above are the daemon's: `--max-semi-space-size=8` caps V8's young generation at
- * 8 MiB per semi-space. Left to itself, V8 grows it to 64 MiB per semi-space while a sync keeps a
- * commit batch alive across scavenges: about 110 MB more resident memory for no measurable CPU.
- * `--heap-growing-percent=100` lets the old generation grow to twice what the last full GC left
- * alive before the next one (V8 otherwise allows up to four times): every commit batch is promoted
- * and then dies, so the old generation was mostly garbage at a first sync's peak (about 90 MB
- * of the peak RSS). Both are measured in bench/README.md (issue 18). The benchmarks start their
- * engine workers with these same flags (bench/lib/child.ts `daemonNodeFlags`). Node refuses
- * `--heap-growing-percent` in NODE_OPTIONS: started by hand, `node` needs the flags themselves.
+ * `npx orderwire ...` works right after `npm ci` with no build step. The command's entry is
+ * engine/cli/bin.js (the daemon's Node flags, the compile cache), which loads this file; run by
+ * hand (`node <flags> engine/cli/orderwire.ts ...`) it works the same, without the compile cache.
  */
 import { Command, CommanderError } from 'commander';
 import { textProblem } from '../api/input-hygiene.ts';

@@ -9,6 +9,7 @@ import type { ListResult, OrderPage, TimeWindow } from './connector.ts';
 import type { Channel } from '../channel/model.ts';
 import { attachReads } from './attach.ts';
 import { fetchDetails } from './detail.ts';
+import { IdSet } from './id-set.ts';
 import { exchangeError } from './exchange-error.ts';
 import type { HttpClient } from './http/client.ts';
 import type { Normalize } from './normalize.ts';
@@ -51,8 +52,9 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
   const url = joinUrl(deps.baseUrl, String(request.path(ctx)));
   const perListing = platform.budgets[request.endpoint]?.counts === 'listing';
   let query: PageQuery | undefined = paginator.first();
-  // Ids handed over by this listing: each record goes to the caller once per listing.
-  const seen = new Set<string>();
+  // Ids handed over by this listing: each record goes to the caller once per listing. One per
+  // order of the window (a million on a large first sync), so kept off V8's heap (id-set.ts).
+  const seen = new IdSet();
   let withoutId = 0;
   // Ids of the last page the chain accepted, and the re-reads spent on the current gap.
   let chained: Set<string> | undefined;
@@ -107,8 +109,7 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
       const id = 'order' in out ? out.order.marketplace_order_id : 'skip' in out ? out.skip.marketplace_order_id : out.unmapped.marketplace_order_id;
       if (id !== undefined) {
         ids.add(id);
-        if (seen.has(id)) continue;
-        seen.add(id);
+        if (!seen.add(id)) continue;
       } else {
         withoutId += 1;
       }

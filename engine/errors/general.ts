@@ -20,6 +20,12 @@ export const generalErrors = defineErrors({
     http: 500,
     help: 'The file exists but could not be read (permissions, or it is a folder where a file was expected).',
   },
+  NODE_TOO_OLD: {
+    title: 'Node.js too old',
+    severity: 'error',
+    http: 500,
+    help: 'The orderwire command runs its TypeScript directly, which needs Node.js 22.18 or later; the message names the Node that was found. Install a newer Node (or run `npx orderwire` in the project, which uses its own).',
+  },
   INTERNAL: {
     title: 'Internal error',
     severity: 'error',

@@ -119,6 +119,32 @@ webhooks:
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
+  it('leaves the focus where the person put it while the page opens', async () => {
+    // A page moves the focus to its heading when it opens (for screen readers). If that came
+    // after the person, or a password manager, had already focused the token field, the rest of
+    // the typing and the Enter went to the heading and nothing was sent: the sign-in stall seen
+    // in loaded CI runs. Here the field is focused the moment it exists, before the page's
+    // effects run, as a fast hand or an autofill would; a separate tab keeps the hook local.
+    const page = await browser.context.newPage();
+    try {
+      await page.addInitScript(`
+        const observer = new MutationObserver(() => {
+          const field = document.getElementById('token');
+          if (!field) return;
+          observer.disconnect();
+          field.focus();
+        });
+        observer.observe(document, { childList: true, subtree: true });`);
+      await page.goto(`${url}/`);
+      await page.keyboard.type('ow_');
+      await page.waitForTimeout(500);
+      expect(await page.evaluate('document.activeElement?.id')).toBe('token');
+      expect(await page.locator('#token').inputValue()).toBe('ow_');
+    } finally {
+      await page.close();
+    }
+  });
+
   it('signs in with the keyboard alone, keeps the token out of URLs, and shows both accounts healthy', async () => {
     const { page } = browser;
     await page.goto(`${url}/`);

@@ -8,10 +8,14 @@ import { compileExpression, type Evaluate, type Expression } from './expression.
 import { compilePath } from './path.ts';
 import type { TargetField, TargetObject } from './targets.ts';
 
-/** Keeps the items of a list whose value at `path` is one of `in` (compared as text). */
+/**
+ * Keeps the items of a list whose value at `path` is one of `in` (compared as text) and, with
+ * `absent`, that have no value at that second path.
+ */
 export interface ItemFilter {
   path: string;
   in: Array<string | number | boolean>;
+  absent?: string;
 }
 
 /** A mapping object as written in the platform file. */
@@ -25,10 +29,14 @@ function compileFilter(where: unknown, pointer: Pointer): ((item: unknown) => bo
   }
   const get = at([...pointer, 'path'], () => compilePath(filter.path));
   const wanted = new Set(filter.in.map(String));
-  return (item) => {
+  const matches = (item: unknown): boolean => {
     const v = get(item);
     return v !== undefined && v !== null && wanted.has(String(v));
   };
+  if (filter.absent === undefined) return matches;
+  if (typeof filter.absent !== 'string') throw new CompileError([...pointer, 'absent'], '`absent` is a path: the items with no value there');
+  const other = at([...pointer, 'absent'], () => compilePath(filter.absent as string));
+  return (item) => matches(item) && (other(item) ?? null) === null;
 }
 
 export type Build = (scope: unknown) => Record<string, unknown> | undefined;

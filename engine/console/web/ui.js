@@ -1,6 +1,6 @@
 // Small shared pieces: data loading hooks, status badges, times, problems, hash routing.
 import { html } from 'htm/preact';
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { onLive } from './api.js';
 
 /** Loads `fn()` now, again when `deps` change, on `reload()`, and on live events `when(event, data)` accepts. */
@@ -115,12 +115,19 @@ export function Loading({ state }) {
   return null;
 }
 
-/** A page's title, focused when the page opens so keyboard and screen-reader users start there. */
+/**
+ * A page's title, focused when the page opens so keyboard and screen-reader users start there.
+ * Focused in a layout effect, in the same task as the render, so no keystroke can land in between;
+ * and never taken from a field of this page the person (or a password manager) already focused.
+ */
 export function PageTitle({ children }) {
   const ref = useRef(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     document.title = `${typeof children === 'string' ? children : 'orderwire'} · orderwire console`;
-    ref.current?.focus();
+    const heading = ref.current;
+    const active = document.activeElement;
+    if (!heading || (active && active !== document.body && heading.closest('main')?.contains(active))) return;
+    heading.focus();
   }, []);
   return html`<h1 tabindex="-1" ref=${ref}>${children}</h1>`;
 }

@@ -8,6 +8,7 @@ import { orderConditions, Params, whereSql } from '../shared/where.ts';
 import { parseJsonText } from '../shared/rows.ts';
 import { isoAt } from '../shared/time.ts';
 import { checkClaim } from '../shared/action-rules.ts';
+import { OrderwireError } from '../../errors.ts';
 import type { OrderStatus } from '../../order/model.ts';
 import type { ActionState, OrderFilter } from '../store.ts';
 import { sqliteSyntax, type SqliteDb } from './db.ts';
@@ -73,40 +74,56 @@ const EMPTY_PAGE = '{"items":[],"next":null}';
 const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 
 /**
- * orderResource's own members as JSON text, up to the stored document's members: json_patch drops
- * the acknowledgement's NULL columns, as ackFromRow leaves them out.
+ * orderResource's own members as JSON text, up to the stored document's members. The id (a UUID
+ * from newId) and the instants (canonical ISO 8601, written by the store itself) are quoted by
+ * concatenation: they hold no character JSON escapes, and json_quote on each cost 0.1 ms a page
+ * (bench/README.md, "Issue 18, wave 8: the API feed"). json_patch drops the acknowledgement's NULL
+ * columns, as ackFromRow leaves them out (its texts come from the back office: json_object quotes).
  */
-const FEED_HEAD = `'{"id":' || json_quote(p.id) || ',"version":' || p.version || ',"first_seen_at":' || json_quote(p.first_seen_at)
-  || ',"last_changed_at":' || json_quote(p.last_changed_at) || ',"personal_data_redacted_at":' || json_quote(p.personal_data_redacted_at)
+const FEED_HEAD = `'{"id":"' || p.id || '","version":' || p.version || ',"first_seen_at":"' || p.first_seen_at
+  || '","last_changed_at":"' || p.last_changed_at || '","personal_data_redacted_at":'
+  || CASE WHEN p.personal_data_redacted_at IS NULL THEN 'null' ELSE '"' || p.personal_data_redacted_at || '"' END
   || ',"acknowledgement":' || CASE WHEN a.order_id IS NULL THEN 'null' ELSE json_patch('{}', json_object('reference', a.reference,
     'acknowledged_version', a.acknowledged_version, 'acknowledged_at', a.acknowledged_at, 'import_error', a.import_error, 'import_error_at', a.import_error_at)) END || ','`;
 
+/** Marks an item the caller renders (flagged): a byte no JSON text holds, as NUL (control characters are escaped in JSON strings). */
+const FLAG_MARK = 0x01;
+
+/** `,"documents":[],"invoice":{...}}` (a closing) as members put before the document's: `"documents":[],"invoice":{...},`. */
+function closingMembers(closing: string): string {
+  if (!closing.startsWith(',') || !closing.endsWith('}')) {
+    throw new OrderwireError('STORE_ARGUMENT_INVALID', `a feed closing must be ",<members>}", got ${JSON.stringify(closing)}`, { field: 'closings' });
+  }
+  return `${closing.slice(1, -1)},`;
+}
+
 /**
- * One query renders the page: per order its head (FEED_HEAD), then the stored document's members,
- * then (a final item: no `documents` member, no flag action, a document `{"...}`) the API's
- * closing chosen by the has_invoice column (migration 022), so no document is searched or parsed;
- * the page joined with NUL between items into one value read as bytes, with the envelope's opening
- * before it and room for its closing after it. One row more than the page says whether there is a
- * next page. The middle LIMIT keeps SQLite from flattening `flagged` (an index probe per order)
- * into the aggregate, which would evaluate it twice. The aggregates take the rows in one pass, so
- * `seqs` gives the order of the items (an ORDER BY inside group_concat would sort 150 KB of text
- * per page, 0.2 ms: the order is checked instead). The page size is written into the text (an
- * integer from pageLimit): bound as a parameter, it made the query 0.2 ms slower a page.
+ * One query renders the page: per order its head (FEED_HEAD), then (a final item: no `documents`
+ * member, no flag action, a document `{"...}`) the API's members chosen by the has_invoice column
+ * (migration 022), then the stored document's members and its own closing brace, which closes the
+ * item: so no document is searched, parsed or cut at its end. A flagged item is the head and the
+ * document's members, marked by FLAG_MARK before it. The page is joined with NUL between items into
+ * one value read as bytes, with the envelope's opening before it and room for its closing after it.
+ * One row more than the page says whether there is a next page. The aggregates take the rows in
+ * one pass, so `seqs` gives the order of the items (an ORDER BY inside group_concat would sort
+ * 150 KB of text per page, 0.2 ms: the order is checked instead). The flag is evaluated once per
+ * order, inside the item (a separate list of flagged orders needed a subquery that SQLite did not
+ * flatten: 0.085 ms a page more, bench/README.md "Issue 18, wave 8"). The page size is written
+ * into the text (an integer from pageLimit): bound as a parameter, it made the query 0.2 ms slower.
  */
 function feedSql(where: string, pageSize: number, options: OrderFeedOptions): string {
   const { closings } = options;
-  return `SELECT count(*) AS n, json_group_array(change_seq) AS seqs,
-      CAST(${literal(OPEN)} || group_concat(item, char(0)) || ${literal(' '.repeat(ROOM))} AS BLOB) AS body,
-      json_group_array(change_seq) FILTER (WHERE flagged) AS flagged
-    FROM (SELECT change_seq, flagged, head || CASE WHEN flagged THEN substr(document, 2)
-        ELSE substr(doc, 2, length(doc) - 2) || CASE has_invoice WHEN 1 THEN ${literal(closings.true)} WHEN 0 THEN ${literal(closings.false)} ELSE ${literal(closings.absent)} END END AS item
-      FROM (SELECT p.change_seq, p.document, CAST(p.document AS BLOB) AS doc, p.has_invoice, ${FEED_HEAD} AS head,
-          p.lists_documents OR substr(p.document, 1, 2) <> '{"' OR substr(CAST(p.document AS BLOB), -1) <> X'7D'
-          OR EXISTS (SELECT 1 FROM actions x WHERE x.account = p.account AND x.channel = p.channel AND x.marketplace_order_id = p.marketplace_order_id
-            AND x.action = ${literal(feedFlagAction(options))}) AS flagged
-        FROM (SELECT id, version, first_seen_at, last_changed_at, personal_data_redacted_at, change_seq, document, has_invoice, lists_documents, account, channel, marketplace_order_id
-          FROM orders ${where} ORDER BY change_seq LIMIT ${pageSize}) p
-        LEFT JOIN order_acks a ON a.order_id = p.id LIMIT ${pageSize}))`;
+  const members = (closing: string): string => literal(closingMembers(closing));
+  return `SELECT count(*) AS n, json_group_array(p.change_seq) AS seqs,
+      CAST(${literal(OPEN)} || group_concat(CASE
+        WHEN p.lists_documents OR substr(p.document, 1, 2) <> '{"' OR EXISTS (SELECT 1 FROM actions x WHERE x.account = p.account
+          AND x.channel = p.channel AND x.marketplace_order_id = p.marketplace_order_id AND x.action = ${literal(feedFlagAction(options))})
+        THEN char(${FLAG_MARK}) || ${FEED_HEAD} || substr(CAST(p.document AS BLOB), 2)
+        ELSE ${FEED_HEAD} || CASE p.has_invoice WHEN 1 THEN ${members(closings.true)} WHEN 0 THEN ${members(closings.false)} ELSE ${members(closings.absent)} END
+          || substr(CAST(p.document AS BLOB), 2) END, char(0)) || ${literal(' '.repeat(ROOM))} AS BLOB) AS body
+    FROM (SELECT id, version, first_seen_at, last_changed_at, personal_data_redacted_at, change_seq, document, has_invoice, lists_documents, account, channel, marketplace_order_id
+      FROM orders ${where} ORDER BY change_seq LIMIT ${pageSize}) p
+    LEFT JOIN order_acks a ON a.order_id = p.id`;
 }
 
 export function listOrderFeed(db: SqliteDb, filter: OrderFilter, options: OrderFeedOptions): OrderFeedPage {
@@ -119,37 +136,55 @@ export function listOrderFeed(db: SqliteDb, filter: OrderFilter, options: OrderF
   const blob = row.body as Uint8Array;
   const page = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
   const seqs = JSON.parse(String(row.seqs)) as number[];
-  const flaggedSeqs = JSON.parse(String(row.flagged)) as number[];
   const shown = Math.min(count, limit);
-  if (seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]!) && flaggedSeqs.every((seq) => seq > seqs[shown - 1]!)) {
-    // Every item shown is final: the page becomes the body in place (NULs into commas, the closing
-    // written over the extra order or into the room), no copy of its 150 KB.
+  if (seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]!)) {
+    // The items shown end at the NUL before the extra order, or at the room.
     const end = count > limit ? page.lastIndexOf(0, page.length - ROOM - 1) : page.length - ROOM;
-    for (let at = page.indexOf(0, OPEN.length); at !== -1 && at < end; at = page.indexOf(0, at + 1)) page[at] = 0x2c;
-    const next = count > limit ? encodePageCursor('orders', seqs[limit - 1]!) : undefined;
-    const length = end + page.write(`],"next":${next === undefined ? 'null' : `"${next}"`}}`, end, 'latin1');
-    return { body: page.subarray(0, length), count: shown, ...(next !== undefined && { next }) };
+    const separators: number[] = [];
+    let flagged = page[OPEN.length] === FLAG_MARK;
+    for (let at = page.indexOf(0, OPEN.length); !flagged && at !== -1 && at < end; at = page.indexOf(0, at + 1)) {
+      separators.push(at);
+      flagged = page[at + 1] === FLAG_MARK;
+    }
+    if (!flagged) {
+      // Every item shown is final: the page becomes the body in place (NULs into commas, the
+      // closing written over the extra order or into the room), no copy of its 150 KB.
+      for (const at of separators) page[at] = 0x2c;
+      const next = count > limit ? encodePageCursor('orders', seqs[limit - 1]!) : undefined;
+      const length = end + page.write(`],"next":${next === undefined ? 'null' : `"${next}"`}}`, end, 'latin1');
+      return { body: page.subarray(0, length), count: shown, ...(next !== undefined && { next }) };
+    }
   }
   let items = page.subarray(OPEN.length, page.length - ROOM);
   let ordered = seqs;
   if (seqs.some((seq, i) => i > 0 && seq < seqs[i - 1]!)) ({ items, seqs: ordered } = inChangeOrder(items, seqs));
-  if (count > limit) items = items.subarray(0, items.lastIndexOf(0));
-  const marked = new Set(flaggedSeqs);
   const flagged: number[] = [];
-  for (let i = 0; i < shown; i++) if (marked.has(ordered[i]!)) flagged.push(i);
-  return { items, count: shown, flagged, ...(count > limit && { next: encodePageCursor('orders', ordered[limit - 1]!) }) };
+  const texts = splitItems(items).slice(0, shown).map((text, i) => {
+    if (text[0] !== FLAG_MARK) return text;
+    flagged.push(i);
+    return text.subarray(1);
+  });
+  return { items: joinItems(texts), count: shown, flagged, ...(count > limit && { next: encodePageCursor('orders', ordered[limit - 1]!) }) };
 }
 
-/** The items sorted by change_seq (SQLite does not promise group_concat's order). */
-export function inChangeOrder(items: Buffer, seqs: number[]): { items: Buffer; seqs: number[] } {
+/** NUL-separated items, each one's bytes (views, no copy). */
+function splitItems(items: Buffer): Buffer[] {
   const parts: Buffer[] = [];
   for (let start = 0; start <= items.length; ) {
     const end = items.indexOf(0, start);
     parts.push(items.subarray(start, end === -1 ? items.length : end));
     start = end === -1 ? items.length + 1 : end + 1;
   }
+  return parts;
+}
+
+const joinItems = (parts: Buffer[]): Buffer => Buffer.concat(parts.flatMap((part, k) => (k === 0 ? [part] : [Buffer.of(0), part])));
+
+/** The items sorted by change_seq (SQLite does not promise group_concat's order). */
+export function inChangeOrder(items: Buffer, seqs: number[]): { items: Buffer; seqs: number[] } {
+  const parts = splitItems(items);
   const order = seqs.map((seq, i) => [seq, i] as const).sort((a, b) => a[0] - b[0]);
-  return { items: Buffer.concat(order.flatMap(([, i], k) => (k === 0 ? [parts[i]!] : [Buffer.of(0), parts[i]!]))), seqs: order.map(([seq]) => seq) };
+  return { items: joinItems(order.map(([, i]) => parts[i]!)), seqs: order.map(([seq]) => seq) };
 }
 
 export function createWebhookEndpoint(db: SqliteDb, e: NewWebhookEndpoint): WebhookEndpoint {
