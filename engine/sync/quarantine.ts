@@ -10,7 +10,7 @@
 import type { Connector, UnmappedRecord } from '../connector/connector.ts';
 import type { Logger } from '../log.ts';
 import type { NormalizedOrder } from '../order/model.ts';
-import type { QuarantinedRecord, Store, UpsertResult } from '../store/store.ts';
+import type { OrderToCommit, QuarantinedRecord, Store, UpsertResult } from '../store/store.ts';
 import type { AccountRuntime } from './account.ts';
 
 /** Quarantined records retried per run at most (oldest first): a flood never stalls the window. */
@@ -67,12 +67,13 @@ export class RunQuarantine {
    * Commits orders with per-record isolation; the orders the store refuses are quarantined with
    * their payload. Returns the store's counts.
    */
-  async commit(orders: NormalizedOrder[]): Promise<UpsertResult> {
+  async commit(orders: readonly OrderToCommit[]): Promise<UpsertResult> {
     const result = await this.#store.commitOrders(orders, undefined, { isolate: true });
     const rejected = result.rejected ?? [];
     await this.hold(rejected.map((r) => {
       const order = orders[r.index]!;
-      return { marketplace_order_id: order.marketplace_order_id, code: r.code, reason: r.message, raw: order.raw };
+      // An order the store prepared carries its record as JSON text.
+      return { marketplace_order_id: order.marketplace_order_id, code: r.code, reason: r.message, raw: 'prepared' in order ? (JSON.parse(order.raw) as unknown) : order.raw };
     }));
     return result;
   }

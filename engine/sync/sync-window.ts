@@ -6,7 +6,7 @@
 import type { Connector, TimeWindow } from '../connector/connector.ts';
 import type { Logger } from '../log.ts';
 import type { NormalizedOrder } from '../order/model.ts';
-import type { Store, SyncRun } from '../store/store.ts';
+import type { OrderToCommit, Store, SyncRun } from '../store/store.ts';
 import type { AccountRuntime } from './account.ts';
 import { fetchMarketplaceDocuments, recordMarketplaceDocument, type DocumentFetchDeps, type DownloadStore } from './marketplace-documents.ts';
 import { RunQuarantine } from './quarantine.ts';
@@ -96,16 +96,20 @@ export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { sinc
   const quarantine = new RunQuarantine(store, account, run.id, runLog);
   const batchSize = deps.commitBatch ?? 1_000;
   const recordDocument = recordMarketplaceDocument(store);
-  let buffer: NormalizedOrder[] = [];
+  // A channel whose documents are downloaded after each commit keeps the batch's normalized orders
+  // (fetchMarketplaceDocuments reads them); the others buffer each order as the store prepared it
+  // when its page was read: strings, not the parsed record, alive until the batch commits.
+  const fetchesDocuments = Boolean(deps.files && account.channel.documents);
+  let buffer: OrderToCommit[] = [];
   // The run's store writes (commits and quarantined records) go one at a time, in order, through
   // `writes`; the listing maps the next pages meanwhile (on PostgreSQL a commit is a round trip,
   // so mapping no longer waits for it).
   const writes = new WriteQueue();
-  const commitBatch = async (orders: NormalizedOrder[], page: number): Promise<void> => {
+  const commitBatch = async (orders: OrderToCommit[], page: number): Promise<void> => {
     const res = await quarantine.commit(orders);
     totals.inserted += res.inserted;
     totals.updated += res.updated;
-    if (deps.files && account.channel.documents) {
+    if (deps.files && fetchesDocuments) {
       const docs = await fetchMarketplaceDocuments(
         {
           store, connector, files: deps.files, account, log: runLog,
@@ -115,7 +119,7 @@ export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { sinc
             await deps.onDocumentStored?.(order, doc, kept);
           },
         },
-        orders,
+        orders as NormalizedOrder[],
         options.signal,
       );
       totals.documents += docs.downloaded;
@@ -141,7 +145,7 @@ export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { sinc
         lastPage = page.page;
         if (page.unmapped.length > 0) await writes.start(() => quarantine.hold(page.unmapped));
         for (const order of page.orders) {
-          buffer.push(order);
+          buffer.push(fetchesDocuments ? order : store.prepareOrder(order));
           if (order.status_unknown) {
             totals.unknown++;
             runLog.warn({ code: 'ORDER_STATUS_UNKNOWN', order: order.marketplace_order_id, marketplace_status: order.marketplace_status }, 'order kept with unknown status: the channel does not map this marketplace status');
