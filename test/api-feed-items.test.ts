@@ -78,13 +78,16 @@ describe.each(STORES)('order feed items on $name', ({ name, skip }) => {
     await upload('inv-3', 'CANCELED', 'canceled');
     await h.call('PUT', `/v1/orders/${await id('NO-INVOICE')}/acknowledgement`, { token, body: { reference: 'ERP "1"' } });
     await h.call('POST', `/v1/orders/${await id('HAS-INVOICE')}/import-error`, { token, body: { message: 'SKU unknown' } });
+    // An acknowledgement changed after it was written: the import error, then the acknowledgement.
+    await h.call('POST', `/v1/orders/${await id('PLAIN')}/import-error`, { token, body: { message: 'first try failed' } });
+    await h.call('PUT', `/v1/orders/${await id('PLAIN')}/acknowledgement`, { token, body: { reference: 'ERP-2' } });
 
     for (const limit of [1, 4, 100]) {
       const items = await expectFeedEqualsOrderRoute(limit);
       expect(items).toHaveLength(10);
       const by = Object.fromEntries(items.map((i) => [i.marketplace_order_id as string, i as Record<string, unknown>]));
       // The cases differ, so the comparison above covered each path.
-      expect(by.PLAIN).toMatchObject({ documents: [], invoice: { status: 'none' } });
+      expect(by.PLAIN).toMatchObject({ documents: [], invoice: { status: 'none' }, acknowledgement: { reference: 'ERP-2', acknowledged_version: 1, import_error: 'first try failed' } });
       expect(by.PLAIN!.invoice).not.toHaveProperty('marketplace_has_invoice');
       expect(by['NO-INVOICE']).toMatchObject({ documents: [], invoice: { status: 'none', marketplace_has_invoice: false }, acknowledgement: { reference: 'ERP "1"' } });
       expect(by['HAS-INVOICE']).toMatchObject({ documents: [], invoice: { status: 'uploaded', marketplace_has_invoice: true }, acknowledgement: { import_error: 'SKU unknown' } });

@@ -73,6 +73,11 @@ export class SqliteDb {
     return this.#open;
   }
 
+  /** Statements prepared (and kept) by this connection: each holds SQLite memory outside V8's heap. */
+  get preparedStatements(): number {
+    return this.#statements.size;
+  }
+
   /** A prepared statement, prepared once per SQL text. */
   stmt(sql: string): StatementSync {
     let statement = this.#statements.get(sql);

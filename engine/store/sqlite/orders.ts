@@ -150,12 +150,24 @@ function applyWrites(db: SqliteDb, writes: readonly PlannedWrite[], now: string)
 function insertRows(db: SqliteDb, table: string, columns: string, rows: readonly unknown[][]): void {
   if (rows.length === 0) return;
   const width = rows[0]!.length;
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    const end = Math.min(rows.length, i + ROWS_PER_INSERT);
+  for (let i = 0; i < rows.length; ) {
+    const count = chunkRows(rows.length - i);
     const params: unknown[] = [];
-    for (let r = i; r < end; r++) for (const value of rows[r]!) params.push(value);
-    db.run(insertSql(table, columns, width, end - i), ...params);
+    for (let r = i; r < i + count; r++) for (const value of rows[r]!) params.push(value);
+    db.run(insertSql(table, columns, width, count), ...params);
+    i += count;
   }
+}
+
+/**
+ * Rows in the next INSERT: 100 while that many are left, then the largest power of two left (37
+ * rows: 32, 4, 1). Each row count is its own prepared statement, cached by the connection for
+ * good: with every remainder its own, pages of varying sizes would leave up to 100 statements of
+ * up to 2,000 parameters per table behind; this way a table never has more than eight.
+ */
+function chunkRows(left: number): number {
+  if (left >= ROWS_PER_INSERT) return ROWS_PER_INSERT;
+  return 2 ** Math.floor(Math.log2(left));
 }
 
 /** Texts of multi-row INSERTs by table and columns, then by row count: built once per shape (the prepared statement is cached by its text). */
