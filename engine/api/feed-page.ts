@@ -12,6 +12,7 @@
  * does, and the page is then put together here.
  */
 import type { FeedClosings, OrderFeedPage, StoredOrder } from '../store/store.ts';
+import { FEED_OPEN, feedClose } from '../store/api-store.ts';
 import { invoiceView, orderDocumentsView } from './order-documents.ts';
 
 /** What orderDocumentsView reads: the actions and the kept documents. */
@@ -24,7 +25,8 @@ export const FEED_FLAG_ACTION = 'upload_invoice';
 const closing = (hasInvoice: boolean | undefined): string => `,"documents":[],"invoice":${JSON.stringify(invoiceView(undefined, hasInvoice))}}`;
 export const FEED_CLOSINGS: FeedClosings = { absent: closing(undefined), true: closing(true), false: closing(false) };
 
-const OPEN = Buffer.from('{"items":[');
+const OPEN = Buffer.from(FEED_OPEN);
+const COMMA = Buffer.from(',');
 const NUL = 0;
 const RESOURCE_KEYS = ['id', 'version', 'first_seen_at', 'last_changed_at', 'personal_data_redacted_at', 'acknowledgement'] as const;
 
@@ -51,8 +53,6 @@ export async function feedPageBody(page: OrderFeedPage, deps: DocumentDeps): Pro
     parts.push(flagged.has(i) ? await fullItem(item, deps) : item);
     start = end + 1;
   }
-  parts.push(Buffer.from(`],"next":${JSON.stringify(page.next ?? null)}}`));
+  parts.push(Buffer.from(feedClose(page.next)));
   return Buffer.concat(parts);
 }
-
-const COMMA = Buffer.from(',');

@@ -125,6 +125,10 @@ export type OrderFeedPage =
     next?: string;
   };
 
+/** The feed's response body around its items: `{"items":[` ... `],"next":<cursor or null>}`. */
+export const FEED_OPEN = '{"items":[';
+export const feedClose = (next: string | undefined): string => `],"next":${JSON.stringify(next ?? null)}}`;
+
 /** What closes a final feed item (after the document's last member), by the order's has_invoice. */
 export interface FeedClosings {
   absent: string;

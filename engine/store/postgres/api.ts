@@ -4,7 +4,7 @@
  */
 import type { ApiToken, DeliveryAttempt, NewWebhookEndpoint, OrderAcknowledgement, OrderFeedOptions, OrderFeedPage, WebhookDelivery, WebhookEndpoint } from '../api-store.ts';
 import { ackFromRow, ACK_UPSERT_SET, ackVersionOlder, endpointLimitReached, DELIVERY_SELECT, deliveryFromRow, deliverySeq, endpointFromRow, requireDeliverySeq, tokenFromRow } from '../shared/api-rows.ts';
-import { feedFlagAction } from '../api-store.ts';
+import { FEED_OPEN, feedClose, feedFlagAction } from '../api-store.ts';
 import { checkClaim } from '../shared/action-rules.ts';
 import { newId } from '../shared/ids.ts';
 import { encodePageCursor, pageLimit } from '../shared/paging.ts';
@@ -113,7 +113,7 @@ export async function listOrderFeed(db: PgDb, filter: OrderFilter, options: Orde
   const items = shown.map((row, i) => feedItem(row, closings[i]));
   const next = rows.length > limit ? encodePageCursor('orders', Number(shown.at(-1)!.change_seq)) : undefined;
   const page = { count: shown.length, ...(next !== undefined && { next }) };
-  if (closings.every((closing) => closing !== undefined)) return { body: Buffer.from(`{"items":[${items.join(',')}],"next":${JSON.stringify(next ?? null)}}`), ...page };
+  if (closings.every((closing) => closing !== undefined)) return { body: Buffer.from(`${FEED_OPEN}${items.join(',')}${feedClose(next)}`), ...page };
   return { items: Buffer.from(items.join('\0')), flagged: closings.flatMap((closing, i) => (closing === undefined ? [i] : [])), ...page };
 }
 

@@ -1,6 +1,6 @@
 /** Back-office API tables on SQLite (migration 002_api): tokens, acknowledgements, webhooks, counts. */
 import type { ApiToken, DeliveryAttempt, NewWebhookEndpoint, OrderAcknowledgement, OrderFeedOptions, OrderFeedPage, WebhookDelivery, WebhookEndpoint } from '../api-store.ts';
-import { feedFlagAction } from '../api-store.ts';
+import { FEED_OPEN, feedClose, feedFlagAction } from '../api-store.ts';
 import { ackFromRow, ACK_UPSERT_SET, ackVersionOlder, endpointLimitReached, DELIVERY_SELECT, deliveryFromRow, endpointFromRow, requireDeliverySeq, deliverySeq, tokenFromRow } from '../shared/api-rows.ts';
 import { newId } from '../shared/ids.ts';
 import { encodePageCursor, pageLimit } from '../shared/paging.ts';
@@ -64,11 +64,9 @@ export function getAcknowledgements(db: SqliteDb, orderIds: string[]): Map<strin
   return out;
 }
 
-/** The feed's envelope around the items, and the room left after them for its closing. */
-const OPEN = '{"items":[';
-/** `],"next":"<cursor>"}` is 36 bytes at most (a cursor is base64url of "o:" and up to 15 digits). */
+/** Room left after the items for the feed's closing: `],"next":"<cursor>"}` is 36 bytes at most (a cursor is base64url of "o:" and up to 15 digits). */
 const ROOM = 48;
-const EMPTY_PAGE = '{"items":[],"next":null}';
+const EMPTY_PAGE = `${FEED_OPEN}${feedClose(undefined)}`;
 
 /** A string as an SQL literal (quotes doubled): for the API's constant texts, not for input. */
 const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`;
@@ -116,7 +114,7 @@ function feedSql(where: string, pageSize: number, options: OrderFeedOptions): st
   const { closings } = options;
   const members = (closing: string): string => literal(closingMembers(closing));
   return `SELECT count(*) AS n, json_group_array(p.change_seq) AS seqs,
-      CAST(${literal(OPEN)} || group_concat(CASE
+      CAST(${literal(FEED_OPEN)} || group_concat(CASE
         WHEN p.lists_documents OR substr(p.document, 1, 2) <> '{"' OR EXISTS (SELECT 1 FROM actions x WHERE x.account = p.account
           AND x.channel = p.channel AND x.marketplace_order_id = p.marketplace_order_id AND x.action = ${literal(feedFlagAction(options))})
         THEN char(${FLAG_MARK}) || ${FEED_HEAD} || substr(CAST(p.document AS BLOB), 2)
@@ -142,8 +140,8 @@ export function listOrderFeed(db: SqliteDb, filter: OrderFilter, options: OrderF
     // The items shown end at the NUL before the extra order, or at the room.
     const end = count > limit ? page.lastIndexOf(0, page.length - ROOM - 1) : page.length - ROOM;
     const separators: number[] = [];
-    let flagged = page[OPEN.length] === FLAG_MARK;
-    for (let at = page.indexOf(0, OPEN.length); !flagged && at !== -1 && at < end; at = page.indexOf(0, at + 1)) {
+    let flagged = page[FEED_OPEN.length] === FLAG_MARK;
+    for (let at = page.indexOf(0, FEED_OPEN.length); !flagged && at !== -1 && at < end; at = page.indexOf(0, at + 1)) {
       separators.push(at);
       flagged = page[at + 1] === FLAG_MARK;
     }
@@ -152,11 +150,11 @@ export function listOrderFeed(db: SqliteDb, filter: OrderFilter, options: OrderF
       // closing written over the extra order or into the room), no copy of its 150 KB.
       for (const at of separators) page[at] = 0x2c;
       const next = count > limit ? encodePageCursor('orders', seqs[limit - 1]!) : undefined;
-      const length = end + page.write(`],"next":${next === undefined ? 'null' : `"${next}"`}}`, end, 'latin1');
+      const length = end + page.write(feedClose(next), end, 'latin1');
       return { body: page.subarray(0, length), count: shown, ...(next !== undefined && { next }) };
     }
   }
-  let items = page.subarray(OPEN.length, page.length - ROOM);
+  let items = page.subarray(FEED_OPEN.length, page.length - ROOM);
   let ordered = seqs;
   if (seqs.some((seq, i) => i > 0 && seq < seqs[i - 1]!)) ({ items, seqs: ordered } = inChangeOrder(items, seqs));
   const flagged: number[] = [];
