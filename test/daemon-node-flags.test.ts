@@ -74,6 +74,14 @@ describe('the daemon Node flags', () => {
     expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
+  it('are the shebang of the previous entry too, which still runs as a program (links an earlier install left to it)', async () => {
+    const previous = path.join(ROOT, 'engine/cli/orderwire.ts');
+    expect(readFileSync(previous, 'utf8').split('\n', 1)[0]).toBe(readFileSync(CLI, 'utf8').split('\n', 1)[0]);
+    const env = { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}` };
+    const { stdout } = await run(previous, ['--version'], { env });
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
   it('cap the young generation that long-lived batches would otherwise grow', async () => {
     const capped = await newSpaceMib(daemonNodeFlags());
     const uncapped = await newSpaceMib([]);

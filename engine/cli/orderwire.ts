@@ -1,8 +1,11 @@
+#!/usr/bin/env -S node --disable-warning=ExperimentalWarning --max-semi-space-size=8 --heap-growing-percent=100
 /**
  * `orderwire` command line. Runs straight from TypeScript on Node >= 22.18 (type stripping), so
  * `npx orderwire ...` works right after `npm ci` with no build step. The command's entry is
  * engine/cli/bin.js (the daemon's Node flags, the compile cache), which loads this file; run by
  * hand (`node <flags> engine/cli/orderwire.ts ...`) it works the same, without the compile cache.
+ * It keeps bin.js's shebang and its executable mode: it was the bin before, and a link to it left
+ * by an earlier install (npx keeps one per project) must still run.
  */
 import { Command, CommanderError } from 'commander';
 import { textProblem } from '../api/input-hygiene.ts';
