@@ -15,6 +15,8 @@ import { collectParcels } from './parcels.ts';
 
 export type Skip = OrderPage['skipped'][number];
 
+type MappedLine = MappedOrder['lines'][number];
+
 /** Never throws: a record that cannot become an order comes back `unmapped`, with why. */
 export type Normalize = (record: unknown) => RecordOutcome;
 
@@ -36,16 +38,30 @@ export function refundTotals(list: readonly LineRefund[]): RefundTotals {
   return { amount: round(amount), quantity, shipping_amount: round(shipping) };
 }
 
-/** The line with its refunds and cancelations added up; empty lists are left out. */
-function withRefunds(line: Omit<OrderLine, 'status'>, status: OrderLine['status']): OrderLine {
-  const { refunds, cancelations, ...rest } = line;
-  return {
-    ...rest,
-    taxes: line.taxes ?? [],
-    status,
-    ...(refunds?.length && { refunds, refunded: refundTotals(refunds) }),
-    ...(cancelations?.length && { cancelations, canceled: refundTotals(cancelations) }),
-  };
+/** What normalizedLine sets itself: a mapped line's own values for these are not copied. */
+const SET_BY_NORMALIZER: ReadonlySet<string> = new Set(['parcels', 'refunds', 'cancelations', 'taxes', 'status']);
+
+/**
+ * The normalized line of a mapped one, in one copy (then sorted): its status, its taxes (a list,
+ * empty when none), its refunds and cancelations added up (empty lists are left out), and the units
+ * in parcels when the order has parcels. The parcels it lists go to the order's.
+ */
+function normalizedLine(line: MappedLine, status: OrderLine['status'], shipped: number | undefined): OrderLine {
+  const out: Record<string, unknown> = {};
+  for (const key in line) if (!SET_BY_NORMALIZER.has(key)) out[key] = line[key as keyof MappedLine];
+  out.taxes = line.taxes ?? [];
+  out.status = status;
+  const { refunds, cancelations } = line;
+  if (refunds?.length) {
+    out.refunds = refunds;
+    out.refunded = refundTotals(refunds);
+  }
+  if (cancelations?.length) {
+    out.cancelations = cancelations;
+    out.canceled = refundTotals(cancelations);
+  }
+  if (shipped !== undefined) out.shipped_quantity = shipped;
+  return sortedKeys(out as unknown as OrderLine);
 }
 
 /**
@@ -120,11 +136,9 @@ export function createNormalizer(channel: Channel, account: string, mapper: Orde
     const withParcels = mapped.parcels !== undefined || mapped.lines.some((l) => l.parcels !== undefined);
     const shipping = withParcels ? collectParcels(mapped.parcels, mapped.lines) : undefined;
     for (let i = 0; i < mapped.lines.length; i++) {
-      const { parcels: _listed, ...line } = mapped.lines[i]!;
+      const line = mapped.lines[i]!;
       const lineStatus = lineStatusIndex.get(line.marketplace_status) ?? 'unknown';
-      const built: OrderLine = line.refunds || line.cancelations ? withRefunds(line, lineStatus) : { ...line, taxes: line.taxes ?? [], status: lineStatus };
-      if (shipping?.parcels) built.shipped_quantity = shipping.shipped.get(line.id) ?? 0;
-      lines[i] = sortedKeys(built);
+      lines[i] = normalizedLine(line, lineStatus, shipping?.parcels ? (shipping.shipped.get(line.id) ?? 0) : undefined);
     }
     // A status the marketplace keeps on lines only (status_from_lines): the order has it when every line does.
     const common = lines[0]?.status;

@@ -5,7 +5,7 @@
  */
 import { at, CompileError, type Pointer } from '../platform/compile-error.ts';
 import { compileExpression, type Evaluate, type Expression } from './expression.ts';
-import { compilePath } from './path.ts';
+import { compilePath, splitPath, type Getter } from './path.ts';
 import type { TargetField, TargetObject } from './targets.ts';
 
 /**
@@ -41,7 +41,8 @@ function compileFilter(where: unknown, pointer: Pointer): ((item: unknown) => bo
 
 export type Build = (scope: unknown) => Record<string, unknown> | undefined;
 
-type FieldBuilder = readonly [name: string, build: Evaluate];
+/** A field: its name, its closure, and the keys of its path when it is a bare path (read inline). */
+type FieldBuilder = readonly [name: string, build: Evaluate, path: readonly string[] | undefined];
 
 function isMappingObject(value: unknown): value is ObjectMapping {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -84,7 +85,10 @@ export function compileObjectMapping(spec: ObjectMapping, target: TargetObject, 
     if (name === 'from' || name === 'where' || value === undefined) continue;
     const field = target[name];
     if (!field) throw new CompileError([...pointer, name], `unknown field "${name}" (expected one of: from, ${Object.keys(target).join(', ')})`);
-    fields.push([name, compileField(name, field, value, [...pointer, name])]);
+    const build = compileField(name, field, value, [...pointer, name]);
+    // A bare path of a value field (compiled above, so a valid one): the builder reads it itself.
+    const path = typeof value === 'string' && field.kind !== 'object' && field.kind !== 'array' ? splitPath(value) : undefined;
+    fields.push([name, build, path]);
   }
   for (const [name, field] of Object.entries(target)) {
     if (field.required && !(name in spec)) throw new CompileError(pointer, `missing required field "${name}"`);
@@ -93,19 +97,35 @@ export function compileObjectMapping(spec: ObjectMapping, target: TargetObject, 
   // store's canonical JSON of such an object is one JSON.stringify (store/shared/canonical-json.ts).
   fields.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const from = typeof spec.from === 'string' ? at([...pointer, 'from'], () => compilePath(spec.from as string)) : undefined;
-  const keepEmpty = opts.keepEmpty;
-  return (scope) => {
-    const source = from ? from(scope) : scope;
-    if (source === undefined || source === null) return keepEmpty ? {} : undefined;
-    const out: Record<string, unknown> = {};
-    let any = false;
-    for (const [name, build] of fields) {
-      const v = build(source);
-      if (v !== undefined) {
-        out[name] = v;
-        any = true;
-      }
-    }
-    return any || keepEmpty ? out : undefined;
-  };
+  return objectBuilder(fields, from, opts.keepEmpty);
+}
+
+/**
+ * The closure that builds one target object, as a function written for its fields: one named
+ * store per field, so the object takes the same shape every time, and a bare path read inline
+ * (what compilePath's getter and the path expression do: a step into objects only, null is
+ * absent); other fields call their own closure from a call site of their own. This replaces a
+ * loop through every field's closure storing under a key that varies: the hot path of a sync,
+ * once per object of every order. The code holds only the target's field names (fixed in
+ * targets.ts) and a path's keys (checked by splitPath: letters, digits, _, $, -), each written as
+ * a JSON string.
+ */
+function objectBuilder(fields: readonly FieldBuilder[], from: Getter | undefined, keepEmpty: boolean): Build {
+  const body = fields.map(([name, , path], i) => {
+    const store = `{ out[${JSON.stringify(name)}] = v; any = true; }`;
+    if (path === undefined) return `v = f${i}(source); if (v !== undefined) ${store}`;
+    const steps = path.map((key) => `v = v !== null && typeof v === 'object' ? v[${JSON.stringify(key)}] : undefined;`);
+    return `v = source; ${steps.join(' ')} if (v !== undefined && v !== null) ${store}`;
+  });
+  const params = fields.map((_, i) => `f${i}`);
+  const make = new Function('from', 'keepEmpty', ...params, `return function build(scope) {
+  const source = from === undefined ? scope : from(scope);
+  if (source === undefined || source === null) return keepEmpty ? {} : undefined;
+  const out = {};
+  let any = false;
+  let v;
+  ${body.join('\n  ')}
+  return any || keepEmpty ? out : undefined;
+};`) as (from: Getter | undefined, keepEmpty: boolean, ...builds: Evaluate[]) => Build;
+  return make(from, keepEmpty, ...fields.map(([, build]) => build));
 }
