@@ -2,18 +2,19 @@
  * The generated object builder (object-mapping.ts) against the generic one it replaced, kept here as
  * the reference: a loop over every field's closure in sorted order, storing what is not absent.
  * Both run the platforms' own mappings on randomly damaged real records (Mirakl OR11, Octopia), and
- * random mappings on random values: the objects must be equal, key order included.
+ * random mappings on random values: the objects must be equal, key order included, and so must the
+ * problem checkObject finds in them (looked for only when the generated build suspected one).
  */
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { compileExpression, type Evaluate, type Expression } from './expression.ts';
-import { compileObjectMapping, type ItemFilter, type ObjectMapping } from './object-mapping.ts';
+import { compileObjectMapping, type ItemFilter, type ObjectMapping, type TypeCheck } from './object-mapping.ts';
 import { compilePath } from './path.ts';
-import { ORDER_TARGET, type TargetObject } from './targets.ts';
+import { checkObject, ORDER_TARGET, type TargetObject } from './targets.ts';
 
-type Build = (scope: unknown) => unknown;
+type Build = (scope: unknown, check?: TypeCheck) => unknown;
 
 /** The builder as it was before it was generated: the reference. */
 function referenceBuilder(spec: ObjectMapping, target: TargetObject, keepEmpty: boolean): Build {
@@ -61,17 +62,23 @@ function referenceBuilder(spec: ObjectMapping, target: TargetObject, keepEmpty: 
   };
 }
 
-/** What a builder gives, or the message it throws: both sides must agree on either. */
-function outcome(build: Build, scope: unknown): unknown {
+/**
+ * What a builder gives and the problem checkObject finds in it, or the message it throws: both
+ * sides must agree on either. The generated builder's problem is looked for only when its build
+ * suspected one, as the fields mapper does: an order it did not suspect must have none.
+ */
+function outcome(build: Build, scope: unknown, target: TargetObject, generated: boolean): unknown {
   try {
-    const value = build(scope);
-    return { value, text: JSON.stringify(value) };
+    const check: TypeCheck = { suspect: false };
+    const value = generated ? build(scope, check) : build(scope);
+    const problem = value === undefined || (generated && !check.suspect) ? undefined : checkObject(value as Record<string, unknown>, target);
+    return { value, text: JSON.stringify(value), problem };
   } catch (err) {
     return { threw: (err as Error).message };
   }
 }
 
-const JUNK = [null, '', ' ', 0, -1.5, 12, '12.50', 'text', ' padded ', true, false, [], {}, [{}], ['x'], { a: 1 }, '2025-02-29T10:00:00Z', '2026-11-20T09:00:00.000Z', 'PRT', 'Portugal'];
+const JUNK = [null, '', ' ', 0, -1.5, 12, 1e308, Number.NaN, Number.POSITIVE_INFINITY, '12.50', 'text', ' padded ', true, false, [], {}, [{}], ['x'], { a: 1 }, '2025-02-29T10:00:00Z', '2026-11-20T09:00:00.000Z', 'PRT', 'Portugal'];
 
 /** Every path into a JSON value (objects and lists), the value itself excluded. */
 function pathsOf(value: unknown, prefix: string[] = []): string[][] {
@@ -110,30 +117,28 @@ describe('the generated object builder', () => {
       const spec = platformMapping(platform);
       const generated = compileObjectMapping(spec, ORDER_TARGET, [], { keepEmpty: true });
       const reference = referenceBuilder(spec, ORDER_TARGET, true);
-      for (const record of records) expect(outcome(generated, record)).toEqual(outcome(reference, record));
+      for (const record of records) expect(outcome(generated, record, ORDER_TARGET, true)).toEqual(outcome(reference, record, ORDER_TARGET, false));
       const damage = fc.array(fc.tuple(fc.nat(), fc.nat({ max: JUNK.length })), { minLength: 1, maxLength: 12 });
       fc.assert(fc.property(fc.nat({ max: records.length - 1 }), damage, (r, changes) => {
         const record = damaged(records[r], pathsOf(records[r]), changes);
-        const got = outcome(generated, record);
-        expect(got).toEqual(outcome(reference, record));
-        expect(got).toStrictEqual(outcome(reference, record));
+        expect(outcome(generated, record, ORDER_TARGET, true)).toStrictEqual(outcome(reference, record, ORDER_TARGET, false));
       }), { numRuns: 400 });
     });
   }
 
   it('builds what the generic builder built, for random mappings of bare paths, transforms and `from` on random values', () => {
-    const TARGET: TargetObject = { a: { kind: 'string', required: false }, b: { kind: 'number', required: false }, c_d: { kind: 'date', required: false }, e: { kind: 'boolean', required: false } };
-    const key = fc.constantFrom('x', 'y', '0', '1', '$k', 'k-1', 'length', 'constructor');
+    const TARGET: TargetObject = { a: { kind: 'string', required: true }, b: { kind: 'number', required: false }, c_d: { kind: 'date', required: false }, e: { kind: 'boolean', required: false } };
+    const key = fc.constantFrom('x', 'y', '0', '1', '$k', 'k-1', 'length');
     const path = fc.oneof(fc.constant('.'), fc.array(key, { minLength: 1, maxLength: 3 }).map((keys) => keys.join('.')));
     const expression = fc.oneof(path, path.map((p) => ({ path: p, transform: 'number' })), path.map((p) => ({ path: p, transform: ['trim', 'upper'], default: 'none' })), fc.constant({ const: 'K' }));
-    const mapping = fc.record({ a: expression, b: expression, c_d: expression, e: expression }, { requiredKeys: [] });
+    const mapping = fc.record({ a: expression, b: expression, c_d: expression, e: expression }, { requiredKeys: ['a'] });
     const value = fc.letrec((tie) => ({
       node: fc.oneof({ depthSize: 'small' }, fc.constantFrom(...JUNK), fc.dictionary(key, tie('node'), { maxKeys: 4 }), fc.array(tie('node'), { maxLength: 3 })),
     })).node;
     fc.assert(fc.property(mapping, fc.option(path, { nil: undefined }), fc.boolean(), value, (fields, from, keepEmpty, scope) => {
       const spec = { ...fields, ...(from !== undefined && { from }) } as ObjectMapping;
       const generated = compileObjectMapping(spec, TARGET, [], { keepEmpty });
-      expect(outcome(generated, scope)).toStrictEqual(outcome(referenceBuilder(spec, TARGET, keepEmpty), scope));
+      expect(outcome(generated, scope, TARGET, true)).toStrictEqual(outcome(referenceBuilder(spec, TARGET, keepEmpty), scope, TARGET, false));
     }), { numRuns: 1000 });
   });
 });

@@ -104,6 +104,11 @@ export const ORDER_TARGET: TargetObject = {
 
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
+/** Whether a mapped date is one (UTC ISO-8601 with Z): a `date` field's test. */
+export function isUtcDate(text: string): boolean {
+  return ISO_UTC.test(text);
+}
+
 /**
  * The first problem of a mapped value against its target, as "field: what is wrong", or
  * undefined when it conforms. Field paths read like lines[2].quantity.
@@ -136,7 +141,7 @@ function problemOf(value: Record<string, unknown>, target: TargetObject): string
         if (typeof v !== 'boolean') return `${name}: expected true or false, got ${JSON.stringify(v)}`;
         break;
       case 'date':
-        if (typeof v !== 'string' || !ISO_UTC.test(v)) return `${name}: expected a UTC ISO-8601 date, got ${JSON.stringify(v)}`;
+        if (typeof v !== 'string' || !isUtcDate(v)) return `${name}: expected a UTC ISO-8601 date, got ${JSON.stringify(v)}`;
         break;
       case 'object': {
         const problem = problemOf(v as Record<string, unknown>, field.fields);
