@@ -1,7 +1,7 @@
 /**
  * The `fields` mapper: the platform file maps every field of the normalized order with value
  * expressions (see ./expression.ts), compiled once at load into closures; each mapped order is
- * then checked against the normalized order's types.
+ * checked against the normalized order's types (as it is built; checkObject words a problem).
  */
 import { at, CompileError, type Pointer } from '../platform/compile-error.ts';
 import { compileObjectMapping, type ObjectMapping, type TypeCheck } from './object-mapping.ts';

@@ -1,7 +1,7 @@
 /**
  * Compiles a mapping object (target field -> expression, nested objects and lists with an
- * optional `from`) into one closure that builds the target object. Each field becomes a
- * [name, closure] pair: at run time it is a loop over an array, nothing more.
+ * optional `from`) into one function that builds the target object, written at load for its
+ * fields (see objectBuilder): at run time one store per field, nothing more.
  */
 import { at, CompileError, type Pointer } from '../platform/compile-error.ts';
 import { compileExpression, type Evaluate, type Expression } from './expression.ts';
