@@ -1,10 +1,10 @@
 /**
  * The `fields` mapper: the platform file maps every field of the normalized order with value
  * expressions (see ./expression.ts), compiled once at load into closures; each mapped order is
- * then checked against the normalized order's types.
+ * checked against the normalized order's types (as it is built; checkObject words a problem).
  */
 import { at, CompileError, type Pointer } from '../platform/compile-error.ts';
-import { compileObjectMapping, type ObjectMapping } from './object-mapping.ts';
+import { compileObjectMapping, type ObjectMapping, type TypeCheck } from './object-mapping.ts';
 import { compilePath } from './path.ts';
 import { checkObject, ORDER_TARGET } from './targets.ts';
 import type { MappedOrder, MapResult, OrderMapper } from './types.ts';
@@ -24,8 +24,10 @@ export function createFieldsMapper(spec: FieldsMapperSpec, pointer: Pointer = []
 
   return {
     map(record: unknown): MapResult {
-      const mapped = build(record) as Record<string, unknown>;
-      const problem = checkObject(mapped, ORDER_TARGET);
+      const check: TypeCheck = { suspect: false };
+      const mapped = build(record, check) as Record<string, unknown>;
+      // The build tested each value's type as it made it: the walk is only for an order it suspects.
+      const problem = check.suspect ? checkObject(mapped, ORDER_TARGET) : undefined;
       if (problem) {
         const id = mapped.marketplace_order_id;
         return { ok: false, reason: problem, ...(typeof id === 'string' && id !== '' && { marketplace_order_id: id }) };

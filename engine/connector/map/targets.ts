@@ -104,42 +104,55 @@ export const ORDER_TARGET: TargetObject = {
 
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
+/** Whether a mapped date is one (UTC ISO-8601 with Z): a `date` field's test. */
+export function isUtcDate(text: string): boolean {
+  return ISO_UTC.test(text);
+}
+
 /**
  * The first problem of a mapped value against its target, as "field: what is wrong", or
  * undefined when it conforms. Field paths read like lines[2].quantity.
  */
 export function checkObject(value: Record<string, unknown>, target: TargetObject, prefix = ''): string | undefined {
+  const problem = problemOf(value, target);
+  return problem === undefined ? undefined : prefix + problem;
+}
+
+/**
+ * checkObject without a prefix: run on every mapped order, so a field's path is only spelled out
+ * on the way back from a problem (each level prepends its own part), never for fields that conform.
+ */
+function problemOf(value: Record<string, unknown>, target: TargetObject): string | undefined {
   for (const name in target) {
     const field = target[name]!;
     const v = value[name];
-    const where = prefix + name;
     if (v === undefined) {
-      if (field.required) return `${where}: missing`;
+      if (field.required) return `${name}: missing`;
       continue;
     }
     switch (field.kind) {
       case 'string':
-        if (typeof v !== 'string' || v === '') return `${where}: expected a non-empty text, got ${JSON.stringify(v)}`;
+        if (typeof v !== 'string' || v === '') return `${name}: expected a non-empty text, got ${JSON.stringify(v)}`;
         break;
       case 'number':
-        if (typeof v !== 'number' || !Number.isFinite(v)) return `${where}: expected a number, got ${JSON.stringify(v)}`;
+        if (typeof v !== 'number' || !Number.isFinite(v)) return `${name}: expected a number, got ${JSON.stringify(v)}`;
         break;
       case 'boolean':
-        if (typeof v !== 'boolean') return `${where}: expected true or false, got ${JSON.stringify(v)}`;
+        if (typeof v !== 'boolean') return `${name}: expected true or false, got ${JSON.stringify(v)}`;
         break;
       case 'date':
-        if (typeof v !== 'string' || !ISO_UTC.test(v)) return `${where}: expected a UTC ISO-8601 date, got ${JSON.stringify(v)}`;
+        if (typeof v !== 'string' || !isUtcDate(v)) return `${name}: expected a UTC ISO-8601 date, got ${JSON.stringify(v)}`;
         break;
       case 'object': {
-        const problem = checkObject(v as Record<string, unknown>, field.fields, `${where}.`);
-        if (problem) return problem;
+        const problem = problemOf(v as Record<string, unknown>, field.fields);
+        if (problem !== undefined) return `${name}.${problem}`;
         break;
       }
       case 'array': {
-        if (!Array.isArray(v)) return `${where}: expected a list`;
+        if (!Array.isArray(v)) return `${name}: expected a list`;
         for (let i = 0; i < v.length; i++) {
-          const problem = checkObject(v[i] as Record<string, unknown>, field.item, `${where}[${i}].`);
-          if (problem) return problem;
+          const problem = problemOf(v[i] as Record<string, unknown>, field.item);
+          if (problem !== undefined) return `${name}[${i}].${problem}`;
         }
       }
     }

@@ -101,40 +101,42 @@ export function prepareOrders(orders: readonly OrderToCommit[]): PreparedOrder[]
 }
 
 export function prepareOrder(order: NormalizedOrder, path: string): PreparedOrder {
+  // Field paths are joined only for an error message: this runs on every order of a sync.
   if (typeof order !== 'object' || order === null) throw invalid(path, 'must be an object');
-  const account = text(order.account, `${path}.account`);
-  const channel = text(order.channel, `${path}.channel`);
-  const marketplaceOrderId = text(order.marketplace_order_id, `${path}.marketplace_order_id`);
-  const status = statusOf(order.status, `${path}.status`);
-  const marketplaceStatus = stringOf(order.marketplace_status, `${path}.marketplace_status`);
-  const createdMs = instant(order.created_at, `${path}.created_at`);
-  const updatedMs = instant(order.updated_at, `${path}.updated_at`);
+  const account = text(order.account, path, 'account');
+  const channel = text(order.channel, path, 'channel');
+  const marketplaceOrderId = text(order.marketplace_order_id, path, 'marketplace_order_id');
+  const status = statusOf(order.status, path, 'status');
+  const marketplaceStatus = stringOf(order.marketplace_status, path, 'marketplace_status');
+  const createdMs = instant(order.created_at, path, 'created_at');
+  const updatedMs = instant(order.updated_at, path, 'updated_at');
   if (order.delivered_by_marketplace !== undefined && typeof order.delivered_by_marketplace !== 'boolean') {
     throw invalid(`${path}.delivered_by_marketplace`, 'must be a boolean');
   }
   if (order.has_invoice !== undefined && typeof order.has_invoice !== 'boolean') throw invalid(`${path}.has_invoice`, 'must be a boolean');
   if (!Array.isArray(order.lines)) throw invalid(`${path}.lines`, 'must be an array');
   const lines: LineStatuses = {};
-  order.lines.forEach((line, i) => {
-    const at = `${path}.lines[${i}]`;
-    if (typeof line !== 'object' || line === null) throw invalid(at, 'must be an object');
-    const id = text(line.id, `${at}.id`);
-    if (Object.hasOwn(lines, id)) throw invalid(`${at}.id`, `duplicates line id ${JSON.stringify(id)}`);
-    const status = statusOf(line.status, `${at}.status`);
-    const marketplaceStatus = stringOf(line.marketplace_status, `${at}.marketplace_status`);
+  for (let i = 0; i < order.lines.length; i++) {
+    const line = order.lines[i]!;
+    if (line === undefined && !(i in order.lines)) continue; // a hole, skipped as forEach did
+    if (typeof line !== 'object' || line === null) throw invalid(`${path}.lines[${i}]`, 'must be an object');
+    const id = text(line.id, path, 'id', i);
+    if (Object.hasOwn(lines, id)) throw invalid(`${path}.lines[${i}].id`, `duplicates line id ${JSON.stringify(id)}`);
+    const status = statusOf(line.status, path, 'status', i);
+    const marketplaceStatus = stringOf(line.marketplace_status, path, 'marketplace_status', i);
     const { refunded, canceled } = line;
     const shipped = typeof line.shipped_quantity === 'number' && line.shipped_quantity > 0 ? line.shipped_quantity : 0;
     lines[id] = refunded || canceled || shipped
-      ? [status, marketplaceStatus, { ...(refunded && { r: money(refunded, `${at}.refunded`) }), ...(canceled && { c: money(canceled, `${at}.canceled`) }), ...(shipped && { s: [shipped, 0, 0] as [number, number, number] }) }]
+      ? [status, marketplaceStatus, { ...(refunded && { r: money(refunded, `${path}.lines[${i}].refunded`) }), ...(canceled && { c: money(canceled, `${path}.lines[${i}].canceled`) }), ...(shipped && { s: [shipped, 0, 0] as [number, number, number] }) }]
       : [status, marketplaceStatus];
-  });
+  }
   // The document: the order without raw, its keys in sorted order (with the normalizer's sorted
   // lines and nested objects, canonicalJson is then one JSON.stringify).
   const rest: Record<string, unknown> = {};
   for (const key of Object.keys(order).sort()) if (key !== 'raw') setOwn(rest, key, order[key as keyof NormalizedOrder]);
   // Deadlines are compared as text by the due_before filter: stored canonical (UTC, ms, Z).
   for (const key of ['acceptance_deadline', 'shipping_deadline'] as const) {
-    if (rest[key] !== undefined) rest[key] = instantText(rest[key], instant(rest[key], `${path}.${key}`));
+    if (rest[key] !== undefined) rest[key] = instantText(rest[key], instant(rest[key], path, key));
   }
   const document = canonicalJson(rest);
   const rawText = JSON.stringify(order.raw === undefined ? null : order.raw);
@@ -183,25 +185,30 @@ function invalid(path: string, problem: string): OrderwireError {
   return new OrderwireError('STORE_ORDER_INVALID', `${path} ${problem}`, { path });
 }
 
-function text(value: unknown, path: string): string {
-  if (typeof value !== 'string' || value.length === 0) throw invalid(path, 'must be a non-empty string');
+/** The path of a field of the order, or of its line `line`, for a message (only when there is a problem). */
+function at(path: string, field: string, line: number | undefined): string {
+  return line === undefined ? `${path}.${field}` : `${path}.lines[${line}].${field}`;
+}
+
+function text(value: unknown, path: string, field: string, line?: number): string {
+  if (typeof value !== 'string' || value.length === 0) throw invalid(at(path, field, line), 'must be a non-empty string');
   return value;
 }
 
-function stringOf(value: unknown, path: string): string {
-  if (typeof value !== 'string') throw invalid(path, 'must be a string');
+function stringOf(value: unknown, path: string, field: string, line?: number): string {
+  if (typeof value !== 'string') throw invalid(at(path, field, line), 'must be a string');
   return value;
 }
 
-function statusOf(value: unknown, path: string): OrderStatus {
+function statusOf(value: unknown, path: string, field: string, line?: number): OrderStatus {
   if (typeof value !== 'string' || !STATUSES.has(value)) {
-    throw invalid(path, `must be a normalized status (${[...STATUSES].join(', ')}), got ${JSON.stringify(value)}`);
+    throw invalid(at(path, field, line), `must be a normalized status (${[...STATUSES].join(', ')}), got ${JSON.stringify(value)}`);
   }
   return value as OrderStatus;
 }
 
-function instant(value: unknown, path: string): number {
+function instant(value: unknown, path: string, field: string, line?: number): number {
   const ms = parseInstant(value);
-  if (ms === undefined) throw invalid(path, `must be an ISO-8601 timestamp with a time zone, got ${JSON.stringify(value)}`);
+  if (ms === undefined) throw invalid(at(path, field, line), `must be an ISO-8601 timestamp with a time zone, got ${JSON.stringify(value)}`);
   return ms;
 }
