@@ -4,17 +4,21 @@
  * never used) and reads again from further back. The real Mirakl platform (offset_total paging,
  * one record of overlap) and paginator, with a recording client and normalizer.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadChannel } from '../engine/channel/load.ts';
 import type { Channel } from '../engine/channel/model.ts';
 import type { OrderPage } from '../engine/connector/connector.ts';
 import { loadPlatform } from '../engine/connector/declarative.ts';
-import type { Exchange, HttpClient, HttpRequest } from '../engine/connector/http/client.ts';
+import { HttpClient, type Exchange, type HttpRequest } from '../engine/connector/http/client.ts';
+import { AccountLimiter } from '../engine/connector/http/limiter.ts';
 import { listWindow } from '../engine/connector/listing.ts';
 import type { Normalize } from '../engine/connector/normalize.ts';
 import { createPaginator } from '../engine/connector/paginate/index.ts';
 import type { Platform } from '../engine/connector/platform/model.ts';
 import type { NormalizedOrder } from '../engine/order/model.ts';
+import { testServers } from './helpers/http-server.ts';
 
 const WINDOW = { from: new Date('2026-12-01T00:00:00Z'), to: new Date('2026-12-02T00:00:00Z'), kind: 'incremental' as const };
 
@@ -24,6 +28,9 @@ beforeAll(async () => {
   channel = await loadChannel('worten');
   platform = await loadPlatform(channel.platform);
 });
+
+const servers = testServers();
+afterEach(() => servers.close());
 
 /** A marketplace list served by offset: `pages(offset)` gives the order ids at that offset. */
 function world(at: (offset: number, max: number) => string[], total: number) {
@@ -85,5 +92,30 @@ describe('listing one page ahead', () => {
     // Every order of the list once; the moved page's orders were handed over as read, the page asked ahead never.
     expect(new Set(listed).size).toBe(listed.length);
     expect(listed.filter((id) => Number(id.slice(1)) < 250).sort()).toEqual(ids(0, 250).sort());
+  });
+
+  it('puts the page asked ahead on the wire before mapping the page it has (the real client, over HTTP)', async () => {
+    const base = await servers.serve((app) =>
+      app.get('/api/orders', async (req) => {
+        const { offset, max } = req.query as { offset: string; max: string };
+        return { orders: ids(Number(offset), Math.min(250, Number(offset) + Number(max))).map((order_id) => ({ order_id })), total_count: 250 };
+      }),
+    );
+    const client = new HttpClient({ limiter: new AccountLimiter({ concurrency: 2 }), redact: (text) => text });
+    const { deps, events } = world(() => [], 250);
+    // Node publishes http.client.request.start once a request's headers are handed to its socket.
+    const onWire = (message: unknown): void => void events.push(`wire ${new URL((message as { request: ClientRequest }).request.path, base).searchParams.get('offset')}`);
+    subscribe('http.client.request.start', onWire);
+    try {
+      const result = await listWindow({ ...deps, client, baseUrl: base }, WINDOW, async () => undefined);
+      expect(result).toMatchObject({ pages: 3, requests: 3, distinct: 250 });
+    } finally {
+      unsubscribe('http.client.request.start', onWire);
+      await client.close();
+    }
+    // Without a turn of the event loop after asking, the request left only once the page was mapped.
+    expect(events.indexOf('wire 99')).toBeGreaterThan(-1);
+    expect(events.indexOf('wire 99')).toBeLessThan(events.indexOf('map o0'));
+    expect(events.indexOf('wire 198')).toBeLessThan(events.indexOf('map o100'));
   });
 });

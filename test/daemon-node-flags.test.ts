@@ -85,13 +85,20 @@ describe('the daemon Node flags', () => {
   it('cap the young generation that long-lived batches would otherwise grow', async () => {
     const capped = await newSpaceMib(daemonNodeFlags());
     const uncapped = await newSpaceMib([]);
-    expect(capped).toBeLessThanOrEqual(2 * 8);
+    // 2 × 8 MiB; once, in a loaded test run, 20.25: V8 may hold a few pages more while a GC is
+    // under way. Left to itself V8 grows it to 128 MiB.
+    expect(capped).toBeLessThanOrEqual(3 * 8);
     expect(uncapped).toBeGreaterThan(2 * capped);
   });
 
   it('limit how far the old generation grows past what survived the last full GC', async () => {
-    const limited = await oldSpacePeakMib(daemonNodeFlags());
-    const unlimited = await oldSpacePeakMib(daemonNodeFlags().filter((flag) => !flag.startsWith('--heap-growing-percent')));
+    // Without incremental marking, a full GC starts when the old space reaches its limit and ends
+    // before the script goes on: the peak then shows the limit the flag sets. With it, the peak
+    // also depends on how fast the marking threads get a core, which a loaded machine (a test
+    // run's other files) slows down: 116-122 MiB against 135 were seen there, 85-97 when idle.
+    const deterministic = ['--no-incremental-marking'];
+    const limited = await oldSpacePeakMib([...daemonNodeFlags(), ...deterministic]);
+    const unlimited = await oldSpacePeakMib([...daemonNodeFlags().filter((flag) => !flag.startsWith('--heap-growing-percent')), ...deterministic]);
     // Measured: about 90 MiB against 140 MiB.
     expect(limited).toBeLessThan(unlimited * 0.8);
   });

@@ -43,7 +43,7 @@ accounts:
     options: { budgets: { OR11: { limit: 600, per: PT1M } } }
 daemon:
   http: { enabled: false }
-  # Longer than a CLI start on a loaded machine, so the rerun still finds the killed sync's lease.
+  # Short, so the rerun does not wait long behind the killed sync's lease.
   lease_ttl: PT6S
 `,
   );
@@ -78,6 +78,12 @@ describe('restart safety', () => {
       }
       return partial >= 200;
     }, 30_000, 'the first pages to be committed');
+    // The rerun starts while the first sync still lives and renews its poll lease (its next page
+    // stalled), so the rerun must find the lease taken however long its start takes on a loaded
+    // machine; the first sync is killed only then, and the rerun waits for the lease to expire.
+    await adminSetFaults(sim!.baseUrl, 'slow=5000ms');
+    const second = spawnCli(['sync', 'worten-t', '--config', config, '--json'], { env });
+    await waitFor(() => second.stderr().includes('waiting up to 11 s for its poll lease'), 30_000, 'the rerun to find the poll lease taken');
     first.child.kill('SIGKILL');
     const { signal } = await first.exited;
     expect(signal).toBe('SIGKILL');
@@ -89,9 +95,7 @@ describe('restart safety', () => {
 
     await adminSetFaults(sim!.baseUrl, '');
     // The killed process's poll lease expires after its TTL: the rerun waits for it, then syncs.
-    const second = spawnCli(['sync', 'worten-t', '--config', config, '--json'], { env });
     expect((await second.exited).code, second.stderr()).toBe(0);
-    expect(second.stderr()).toContain('waiting up to 11 s for its poll lease');
     const run = JSON.parse(second.stdout()) as { state: string; kind: string; window_from: string; window_to: string };
     expect(run).toMatchObject({ state: 'succeeded', kind: 'backfill' });
     const truth = await allIds(new Date(run.window_from), new Date(run.window_to));

@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createToken } from '../../engine/api/tokens.ts';
 import { openStore } from '../../engine/store/open.ts';
-import { LineChild, benchScript, daemonNodeFlags } from '../lib/child.ts';
+import { LineChild, benchScript, daemonEnv, daemonNodeFlags } from '../lib/child.ts';
 import { SimulatorProcess } from '../lib/simulator-handle.ts';
 import { SIM_HISTORY_DAYS, SIM_SEED, SIM_START, runEngineSync } from '../lib/sync-runs.ts';
 import type { BenchContext, Benchmark, Size } from '../lib/types.ts';
@@ -54,11 +54,12 @@ const prepared = new Map<string, Prepared>();
 const API_WORKER = 'workers/api-server.ts';
 
 /**
- * The API runs with the daemon's Node flags (the `orderwire` shebang), as in production; the
- * serving floor is not engine code and runs with Node's defaults.
+ * The API runs as the daemon does: with its Node flags (the `orderwire` shebang) and its module
+ * compile cache; the serving floor is not engine code and runs with Node's defaults.
  */
 async function startApi(store: string, worker = API_WORKER): Promise<{ child: LineChild; url: string }> {
-  const child = new LineChild(benchScript(worker), ['--store', store], { measured: true, ...(worker === API_WORKER && { nodeFlags: daemonNodeFlags() }) });
+  const engine = worker === API_WORKER && { nodeFlags: daemonNodeFlags(), env: daemonEnv() };
+  const child = new LineChild(benchScript(worker), ['--store', store], { measured: true, ...engine });
   const { url } = JSON.parse(await child.nextLine()) as { url: string };
   return { child, url };
 }

@@ -78,10 +78,14 @@ export class LineChild {
 
   /**
    * `measured`: the child is a measured worker, so it gets the extra Node flags (--cpu-prof) too;
-   * `nodeFlags`: its own Node flags (daemonNodeFlags() for a worker that runs engine code).
+   * `nodeFlags`: its own Node flags (daemonNodeFlags() for a worker that runs engine code);
+   * `env`: added to this process's environment (daemonEnv() for such a worker).
    */
-  constructor(script: string, args: string[], options: { measured?: boolean; nodeFlags?: readonly string[] } = {}) {
-    this.#child = spawn(process.execPath, [...NODE_FLAGS, ...(options.nodeFlags ?? []), ...(options.measured ? workerNodeArgs : []), script, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  constructor(script: string, args: string[], options: { measured?: boolean; nodeFlags?: readonly string[]; env?: Record<string, string> } = {}) {
+    this.#child = spawn(process.execPath, [...NODE_FLAGS, ...(options.nodeFlags ?? []), ...(options.measured ? workerNodeArgs : []), script, ...args], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, ...options.env },
+    });
     this.#lines = createInterface({ input: this.#child.stdout });
     this.#lines.on('line', (line) => this.#waiting.shift()?.(line));
     this.#exited = new Promise((resolve) => this.#child.once('exit', resolve));

@@ -90,7 +90,10 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
     let ahead: { query: PageQuery; exchange: ReturnType<typeof fetchPage> } | undefined;
     if (!platform.list.detail) {
       const guess = paginator.next(query, exchange.body, listed.length, listed);
-      if (guess) ahead = { query: guess, exchange: settled(fetchPage(guess)) };
+      if (guess) {
+        ahead = { query: guess, exchange: settled(fetchPage(guess)) };
+        await nextTurn();
+      }
     }
     if (platform.list.detail) {
       const details = await fetchDetails(deps, listed, platform.list.detail.concurrency, signal);
@@ -144,7 +147,10 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
         const dropped = await ahead.exchange.catch(() => undefined);
         if (dropped) result.requests += dropped.attempts;
       }
-      if (next) pending = settled(fetchPage(next));
+      if (next) {
+        pending = settled(fetchPage(next));
+        await nextTurn();
+      }
     }
     try {
       await onPage(page);
@@ -161,6 +167,16 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
   }
   if (backSteps > 0) result.backSteps = backSteps;
   return result;
+}
+
+/**
+ * One turn of the event loop, taken right after a request is asked: it goes through the client
+ * (auth, limiter, got) onto the socket now. Otherwise it would leave only once the synchronous work
+ * that follows (mapping this page, the caller preparing it) lets go of the thread, and the
+ * marketplace would start on the next page only then.
+ */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** A request made ahead: its failure surfaces when it is awaited, never as an unhandled rejection. */

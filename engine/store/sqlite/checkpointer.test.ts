@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -64,6 +64,24 @@ describe('SQLite background checkpoints', () => {
     expect(Number(again.get('SELECT count(*) AS n FROM t')!.n)).toBe(21 * 16 + 12 * 8 * 16);
     expect(String(again.get('PRAGMA integrity_check')!.integrity_check)).toBe('ok');
     again.close();
+  });
+
+  it('are over when the connection is closed: no connection is left on the file, which the last one cleaned up', async () => {
+    const file = tempFile();
+    const db = new SqliteDb(file);
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB NOT NULL)');
+    commitMib(db, 20);
+    const checkpointer = db.checkpointer!;
+    expect(checkpointer.running).toBe(true);
+    await db.close();
+    expect(checkpointer.ended).toBe(true);
+    // The worker's connection closed last: it checkpointed and removed the WAL and shared-memory
+    // files. A caller removing the folder next (a test, an operator's script) finds nothing new in it.
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    expect(existsSync(`${file}-shm`)).toBe(false);
+    const again = new SqliteDb(file);
+    expect(Number(again.get('SELECT count(*) AS n FROM t')!.n)).toBe(20 * 16);
+    await again.close();
   });
 
   it('report a worker that cannot open the store, so checkpoints go back to the commits', async () => {

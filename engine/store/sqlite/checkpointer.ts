@@ -49,7 +49,9 @@ export interface CheckpointerEvents {
 export class Checkpointer {
   readonly #worker: Worker;
   readonly #flag = new Int32Array(new SharedArrayBuffer(4));
+  readonly #exited: Promise<void>;
   #closed = false;
+  #ended = false;
   /** Checkpoints the worker has run, with the WAL's frames and those copied at the last one. */
   runs = 0;
   last: { frames: number; copied: number } | undefined;
@@ -58,6 +60,10 @@ export class Checkpointer {
     this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, flag: this.#flag.buffer } });
     // A daemon stopping never waits for a checkpoint: the next one (or SQLite at open) finishes it.
     this.#worker.unref();
+    this.#exited = new Promise((resolve) => this.#worker.once('exit', () => {
+      this.#ended = true;
+      resolve();
+    }));
     this.#worker.on('message', (result: { frames: number; copied: number }) => {
       this.runs += 1;
       this.last = result;
@@ -73,17 +79,31 @@ export class Checkpointer {
     return !this.#closed;
   }
 
+  /** The thread has ended (its connection is closed). */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
   /** After a commit: a checkpoint is due (one at a time; signals during one are folded into the next). */
   signal(): void {
     if (this.#closed) return;
     if (Atomics.exchange(this.#flag, 0, 1) === 0) this.#worker.postMessage('checkpoint');
   }
 
-  /** Stops the worker: it closes its connection after the checkpoint it may be running. */
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#worker.postMessage('close');
+  /**
+   * Stops the worker: it closes its connection after the checkpoint it may be running. Resolves
+   * once the thread has ended, so a store's close leaves no connection to its file behind (the
+   * last one to close removes the WAL and shared-memory files: a caller deleting the folder
+   * next must not race it). Held open meanwhile, or a process with nothing else to do would exit
+   * in the middle of the await.
+   */
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#worker.ref();
+      this.#worker.postMessage('close');
+    }
+    return this.#exited;
   }
 }
 

@@ -126,12 +126,14 @@ export class SqliteDb {
     return this.#checkpointer;
   }
 
-  close(): void {
-    if (!this.#open) return;
+  /** Closes the connection now; resolves once the checkpointer's thread (if any) has closed its own. */
+  close(): Promise<void> {
+    if (!this.#open) return Promise.resolve();
     this.#open = false;
-    this.#checkpointer?.close();
+    const checkpointer = this.#checkpointer?.close();
     this.#statements.clear();
     this.#db.close();
+    return checkpointer ?? Promise.resolve();
   }
 
   /** A write transaction committed: the worker checkpoints, started the first time the WAL is large. */
