@@ -4,6 +4,7 @@
  * records are mapped, so the marketplace prepares it while this one is mapped and committed (at
  * most one page ahead): pages are streamed, never accumulated.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { OrderwireError } from '../errors.ts';
 import type { ListResult, OrderPage, TimeWindow } from './connector.ts';
 import type { Channel } from '../channel/model.ts';
@@ -92,6 +93,9 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
       const guess = paginator.next(query, exchange.body, listed.length, listed);
       if (guess) {
         ahead = { query: guess, exchange: settled(fetchPage(guess)) };
+        // One turn of the event loop: the request goes through the client (auth, limiter, got)
+        // onto the socket now, not once this page is mapped and prepared, so the marketplace
+        // starts on the next page while this one is worked on.
         await nextTurn();
       }
     }
@@ -149,7 +153,7 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
       }
       if (next) {
         pending = settled(fetchPage(next));
-        await nextTurn();
+        await nextTurn(); // on the wire before this page is handed over (as above)
       }
     }
     try {
@@ -167,16 +171,6 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
   }
   if (backSteps > 0) result.backSteps = backSteps;
   return result;
-}
-
-/**
- * One turn of the event loop, taken right after a request is asked: it goes through the client
- * (auth, limiter, got) onto the socket now. Otherwise it would leave only once the synchronous work
- * that follows (mapping this page, the caller preparing it) lets go of the thread, and the
- * marketplace would start on the next page only then.
- */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** A request made ahead: its failure surfaces when it is awaited, never as an unhandled rejection. */

@@ -52,7 +52,7 @@ export interface TypeCheck {
 export type Build = (scope: unknown, check?: TypeCheck) => Record<string, unknown> | undefined;
 
 /** A field: its name, its target, its closure, and the keys of its path when it is a bare path (read inline). */
-type FieldBuilder = readonly [name: string, field: TargetField | undefined, build: Evaluate, path: readonly string[] | undefined];
+type FieldBuilder = readonly [name: string, field: TargetField, build: Evaluate, path: readonly string[] | undefined];
 
 function isMappingObject(value: unknown): value is ObjectMapping {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -93,12 +93,12 @@ export function compileObjectMapping(spec: ObjectMapping, target: TargetObject, 
   const fields: FieldBuilder[] = [];
   for (const [name, value] of Object.entries(spec)) {
     if (name === 'from' || name === 'where' || value === undefined) continue;
-    const field = target[name];
+    const field = Object.hasOwn(target, name) ? target[name] : undefined;
     if (!field) throw new CompileError([...pointer, name], `unknown field "${name}" (expected one of: from, ${Object.keys(target).join(', ')})`);
     const build = compileField(name, field, value, [...pointer, name]);
     // A bare path of a value field (compiled above, so a valid one): the builder reads it itself.
     const path = typeof value === 'string' && field.kind !== 'object' && field.kind !== 'array' ? splitPath(value) : undefined;
-    fields.push([name, Object.hasOwn(target, name) ? field : undefined, build, path]);
+    fields.push([name, field, build, path]);
   }
   for (const [name, field] of Object.entries(target)) {
     if (field.required && !(name in spec)) throw new CompileError(pointer, `missing required field "${name}"`);
@@ -115,8 +115,8 @@ export function compileObjectMapping(spec: ObjectMapping, target: TargetObject, 
  * The type test of a value `v` built for a field (what checkObject asks of it), as code; objects
  * and list items are tested by their own builders. Empty for what checkObject does not check.
  */
-function typeTest(field: TargetField | undefined): string {
-  switch (field?.kind) {
+function typeTest(field: TargetField): string {
+  switch (field.kind) {
     case 'string':
       return "typeof v !== 'string' || v === ''";
     case 'number':
@@ -146,7 +146,7 @@ function objectBuilder(fields: readonly FieldBuilder[], from: Getter | undefined
   const body = fields.map(([name, field, , path], i) => {
     const test = typeTest(field);
     const store = `{ out[${JSON.stringify(name)}] = v; any = true;${test ? ` if (${test}) check.suspect = true;` : ''} }`;
-    const absent = field?.required ? ' else check.suspect = true;' : '';
+    const absent = field.required ? ' else check.suspect = true;' : '';
     if (path === undefined) return `v = f${i}(source, check); if (v !== undefined) ${store}${absent}`;
     const steps = path.map((key) => `v = v !== null && typeof v === 'object' ? v[${JSON.stringify(key)}] : undefined;`);
     return `v = source; ${steps.join(' ')} if (v !== undefined && v !== null) ${store}${absent}`;

@@ -111,18 +111,10 @@ export function isUtcDate(text: string): boolean {
 
 /**
  * The first problem of a mapped value against its target, as "field: what is wrong", or
- * undefined when it conforms. Field paths read like lines[2].quantity.
+ * undefined when it conforms. Field paths read like lines[2].quantity, spelled out only on the way
+ * back from a problem (each level prepends its own part), never for fields that conform.
  */
-export function checkObject(value: Record<string, unknown>, target: TargetObject, prefix = ''): string | undefined {
-  const problem = problemOf(value, target);
-  return problem === undefined ? undefined : prefix + problem;
-}
-
-/**
- * checkObject without a prefix: run on every mapped order, so a field's path is only spelled out
- * on the way back from a problem (each level prepends its own part), never for fields that conform.
- */
-function problemOf(value: Record<string, unknown>, target: TargetObject): string | undefined {
+export function checkObject(value: Record<string, unknown>, target: TargetObject): string | undefined {
   for (const name in target) {
     const field = target[name]!;
     const v = value[name];
@@ -144,14 +136,14 @@ function problemOf(value: Record<string, unknown>, target: TargetObject): string
         if (typeof v !== 'string' || !isUtcDate(v)) return `${name}: expected a UTC ISO-8601 date, got ${JSON.stringify(v)}`;
         break;
       case 'object': {
-        const problem = problemOf(v as Record<string, unknown>, field.fields);
+        const problem = checkObject(v as Record<string, unknown>, field.fields);
         if (problem !== undefined) return `${name}.${problem}`;
         break;
       }
       case 'array': {
         if (!Array.isArray(v)) return `${name}: expected a list`;
         for (let i = 0; i < v.length; i++) {
-          const problem = problemOf(v[i] as Record<string, unknown>, field.item);
+          const problem = checkObject(v[i] as Record<string, unknown>, field.item);
           if (problem !== undefined) return `${name}[${i}].${problem}`;
         }
       }
