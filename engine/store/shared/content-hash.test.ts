@@ -1,0 +1,33 @@
+/**
+ * The content hash written through the scratch buffer against the definition (SHA-256 of the
+ * joined texts as UTF-8): the same digest for any texts, wide and astral characters and lone
+ * surrogates included, across the scratch buffer's growth and past its cap.
+ */
+import { hash } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { contentHash } from './content-hash.ts';
+
+const definition = (document: string, raw: string) => hash('sha256', `${document}\n${raw}`, 'base64url');
+
+const anyText = fc.oneof(
+  fc.string({ maxLength: 200 }),
+  fc.string({ unit: 'binary', maxLength: 100 }),
+  fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 50 }),
+  fc.tuple(fc.constantFrom('a', 'é', '€', '😀', '\ud800'), fc.integer({ min: 1, max: 40_000 })).map(([c, n]) => c.repeat(n)),
+);
+
+describe('contentHash', () => {
+  it('is the SHA-256 of the joined texts, for any texts', () => {
+    fc.assert(fc.property(anyText, anyText, (document, raw) => {
+      expect(contentHash(document, raw)).toBe(definition(document, raw));
+    }), { numRuns: 2_000 });
+  });
+
+  it('hashes texts too large for its scratch buffer the same way', () => {
+    const document = `{"title":"${'é'.repeat(200_000)}"}`;
+    const raw = `{"note":"${'😀'.repeat(100_000)}"}`;
+    expect(contentHash(document, raw)).toBe(definition(document, raw));
+    expect(contentHash('{}', 'null')).toBe(definition('{}', 'null'));
+  });
+});
