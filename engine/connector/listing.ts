@@ -12,7 +12,7 @@ import { attachReads } from './attach.ts';
 import { fetchDetails } from './detail.ts';
 import { IdSet } from './id-set.ts';
 import { exchangeError } from './exchange-error.ts';
-import type { HttpClient } from './http/client.ts';
+import type { Exchange, HttpClient } from './http/client.ts';
 import type { Normalize } from './normalize.ts';
 import type { PageQuery, Paginator } from './paginate/index.ts';
 import type { Platform } from './platform/model.ts';
@@ -73,16 +73,16 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
     );
   let pending = fetchPage(query, true);
   while (query) {
-    const exchange = await pending;
+    let exchange: Exchange | undefined = await pending;
     result.requests += exchange.attempts;
     // Retries are spent (the client retried transient failures and unreadable bodies): the run
     // fails here, its cursor where it was, naming the page it could not read.
     if (exchange.final !== 'success') throw exchangeError(exchange, `page ${result.pages + 1} of the window`);
-    const listed = records(exchange.body);
+    let listed: unknown[] | undefined = records(exchange.body);
     if (!listed) {
       throw new OrderwireError('MARKETPLACE_BAD_RESPONSE', `${request.method} ${request.endpoint}, page ${result.pages + 1} of the window: the response has no record list where the platform file says (records)`, { endpoint: request.endpoint, page: result.pages + 1 });
     }
-    let list = listed;
+    let list: unknown[] | undefined = listed;
     let normalizeRecord = normalize;
     // The page after this one, asked before this one is mapped: what it is depends on this page's
     // records only through a gap (below), which is rare; then it is dropped and the re-read asked.
@@ -108,7 +108,7 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
     if (platform.attach.length > 0) result.requests += await attachReads({ platform, client, baseUrl: deps.baseUrl, channel: deps.channel }, list, signal);
     result.pages += 1;
     result.records += list.length;
-    const page: OrderPage = { orders: [], page: result.pages, skipped: [], unmapped: [] };
+    let page: OrderPage | undefined = { orders: [], page: result.pages, skipped: [], unmapped: [] };
     const ids = new Set<string>();
     const before = seen.size + withoutId;
     for (const record of list) {
@@ -162,6 +162,12 @@ export async function listWindow(deps: ListDeps, window: TimeWindow, onPage: (pa
       if (next) await pending.catch(() => undefined);
       throw err;
     }
+    // The page is handed over: let go of it before waiting for the next one. A suspended async
+    // function keeps every local it has set, so these records would stay reachable while the
+    // next page is read and parsed, long enough to survive a second scavenge and be promoted to
+    // V8's old generation (bench/README.md, "Issue 18, wave 10").
+    // eslint-disable-next-line no-useless-assignment -- read by no one: the point is to drop the references
+    exchange = listed = list = page = undefined;
     query = next;
   }
   result.distinct = seen.size + withoutId;
