@@ -9,6 +9,7 @@
 import type { Channel } from '../channel/model.ts';
 import type { LineRefund, NormalizedOrder, OrderLine, RefundTotals } from '../order/model.ts';
 import { conformOrder } from '../order/conform.ts';
+import { sortKeys } from '../order/key-order.ts';
 import type { MappedOrder, OrderMapper } from './map/index.ts';
 import type { OrderPage, RecordOutcome } from './connector.ts';
 import { collectParcels } from './parcels.ts';
@@ -77,7 +78,7 @@ function sortedKeys<T extends object>(value: T): T {
   let sorted = true;
   for (let i = 1; i < keys.length && sorted; i++) sorted = keys[i - 1]! < keys[i]!;
   if (sorted) return value;
-  keys.sort();
+  sortKeys(keys);
   const out: Record<string, unknown> = {};
   for (const key of keys) {
     const member = (value as Record<string, unknown>)[key];

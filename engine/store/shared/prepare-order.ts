@@ -5,6 +5,7 @@
  */
 import { NORMALIZED_STATUSES } from '../../channel/model.ts';
 import { OrderwireError } from '../../errors.ts';
+import { sortKeys } from '../../order/key-order.ts';
 import type { NormalizedOrder, OrderStatus } from '../../order/model.ts';
 import type { OrderToCommit } from '../store.ts';
 import { canonicalJson } from './canonical-json.ts';
@@ -133,7 +134,7 @@ export function prepareOrder(order: NormalizedOrder, path: string): PreparedOrde
   // The document: the order without raw, its keys in sorted order (with the normalizer's sorted
   // lines and nested objects, canonicalJson is then one JSON.stringify).
   const rest: Record<string, unknown> = {};
-  for (const key of Object.keys(order).sort()) if (key !== 'raw') setOwn(rest, key, order[key as keyof NormalizedOrder]);
+  for (const key of sortKeys(Object.keys(order))) if (key !== 'raw') setOwn(rest, key, order[key as keyof NormalizedOrder]);
   // Deadlines are compared as text by the due_before filter: stored canonical (UTC, ms, Z).
   for (const key of ['acceptance_deadline', 'shipping_deadline'] as const) {
     if (rest[key] !== undefined) rest[key] = instantText(rest[key], instant(rest[key], path, key));
