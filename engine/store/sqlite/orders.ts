@@ -155,8 +155,13 @@ function insertRows(db: SqliteDb, table: string, columns: string, rows: readonly
   const width = rows[0]!.length;
   for (let i = 0; i < rows.length; ) {
     const count = chunkRows(rows.length - i);
-    const params: unknown[] = [];
-    for (let r = i; r < i + count; r++) for (const value of rows[r]!) params.push(value);
+    // Sized once and filled by index: no growing array, no iterator per row.
+    const params = new Array<unknown>(count * width);
+    let at = 0;
+    for (let r = i; r < i + count; r++) {
+      const row = rows[r]!;
+      for (let c = 0; c < width; c++) params[at++] = row[c];
+    }
     db.run(insertSql(table, columns, width, count), ...params);
     i += count;
   }
