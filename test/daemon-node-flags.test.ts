@@ -85,9 +85,10 @@ describe('the daemon Node flags', () => {
   it('cap the young generation that long-lived batches would otherwise grow', async () => {
     const capped = await newSpaceMib(daemonNodeFlags());
     const uncapped = await newSpaceMib([]);
-    // 2 × 8 MiB; once, in a loaded test run, 20.25: V8 may hold a few pages more while a GC is
-    // under way. Left to itself V8 grows it to 128 MiB.
-    expect(capped).toBeLessThanOrEqual(3 * 8);
+    // 2 × 8 MiB; in loaded test runs 20.25 and 25.5 were seen: V8 holds pages more while a
+    // concurrent GC is under way. Left to itself V8 grows it to 128 MiB, so a bound of 4 × 8 still
+    // tells the cap from its absence.
+    expect(capped).toBeLessThanOrEqual(4 * 8);
     expect(uncapped).toBeGreaterThan(2 * capped);
   });
 
