@@ -19,7 +19,12 @@ export const dateTimeFormat: FormatDefinition<string> = {
   ...(full.compare && { compare: full.compare }),
 };
 
-/** `YYYY-MM-DDTHH:MM:SS.sssZ` naming a real day, an hour up to 23, minutes and seconds up to 59. */
+/**
+ * Whether `text` is exactly what toISOString prints for some instant of years 0000 to 9999
+ * (`YYYY-MM-DDTHH:MM:SS.sssZ`): an hour up to 23, minutes and seconds up to 59, and a day that
+ * exists in its month (Date.parse would roll 2025-02-29 over to March 1st, and 24:00 to the next
+ * day, so neither is taken as it is). engine/order/instant.ts gives it to the mapping and the store.
+ */
 export function isCanonicalInstant(text: string): boolean {
   if (text.length !== 24) return false;
   if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58
