@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --disable-warning=ExperimentalWarning --max-semi-space-size=8 --heap-growing-percent=100
+#!/usr/bin/env -S node --disable-warning=ExperimentalWarning --max-semi-space-size=8 --heap-growing-percent=100 --no-allocation-site-pretenuring
 /**
  * The `orderwire` command's entry (package.json `bin`). Plain JavaScript on purpose: it turns on
  * Node's module compile cache before any TypeScript file is loaded, then loads the command line
@@ -22,7 +22,12 @@
  * `--heap-growing-percent=100` lets the old generation grow to twice what the last full GC left
  * alive before the next one (V8 otherwise allows up to four times): every commit batch is promoted
  * and then dies, so the old generation was mostly garbage at a first sync's peak (about 90 MB
- * of the peak RSS). Both are measured in bench/README.md (issue 18). The benchmarks start their
+ * of the peak RSS). `--no-allocation-site-pretenuring`: V8 otherwise sends objects straight to
+ * the old generation from any allocation site whose first samples all survived a scavenge. Which
+ * sites that is depends on where the first scavenges of a sync happen to fall; in about half of
+ * the first syncs, every page's records and normalized orders were then promoted too (10.6 KB an
+ * order instead of 6) and the sync took 15-20 µs more CPU an order. All
+ * three are measured in bench/README.md (issue 18). The benchmarks start their
  * engine workers with these same flags (bench/lib/child.ts `daemonNodeFlags`). Node refuses
  * `--heap-growing-percent` in NODE_OPTIONS: started by hand, `node` needs the flags themselves.
  */

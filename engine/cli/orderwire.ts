@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --disable-warning=ExperimentalWarning --max-semi-space-size=8 --heap-growing-percent=100
+#!/usr/bin/env -S node --disable-warning=ExperimentalWarning --max-semi-space-size=8 --heap-growing-percent=100 --no-allocation-site-pretenuring
 /**
  * `orderwire` command line. Runs straight from TypeScript on Node >= 22.18 (type stripping), so
  * `npx orderwire ...` works right after `npm ci` with no build step. The command's entry is
