@@ -2,9 +2,13 @@
  * The sync loop keeps one commit in flight while it maps the next pages (issue 18): the listing
  * is not held up by a slow commit, commits still go one at a time and in order, a failed commit
  * stops the run before any later commit, and the cursor moves only once every commit succeeded.
+ * The batches' texts, kept in two text arenas that take turns (one filled while the batch before
+ * is committed from the other), are the texts stored.
  */
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Store } from '../engine/store/store.ts';
+import { prepareOrder } from '../engine/store/shared/prepare-order.ts';
+import type { BatchTexts, Store } from '../engine/store/store.ts';
 import { syncWindow } from '../engine/sync/sync-window.ts';
 import { allStoredIds, simulatorOrderIds, startSyncHarness, type SyncHarness } from './helpers/sync-harness.ts';
 
@@ -91,5 +95,54 @@ describe('the sync loop: one commit in flight while the next pages are mapped', 
     const [run] = await h.store.listRuns({ account: h.account.id, limit: 1 });
     expect(run?.state).toBe('failed');
     expect(run?.error_message).toContain('the database went away');
+  });
+
+  it('stores every order with the texts of its own page, from two arenas that take turns while slow commits overlap the next batch', async () => {
+    h = await startSyncHarness({ kind: 'mirakl', sim: { orders: 600, historyDays: 3, seed: 5 } });
+    const arenas: BatchTexts[] = [];
+    let releases = 0;
+    let commits = 0;
+    const slow = withCommit(h.store, async (original, ...args) => {
+      commits++;
+      await tick(40);
+      return original(...args);
+    });
+    const store: Store = {
+      ...slow,
+      batchTexts: () => {
+        const arena = h!.store.batchTexts();
+        if (!arena) return undefined;
+        arenas.push(arena);
+        const release = arena.release.bind(arena);
+        arena.release = () => {
+          releases++;
+          release();
+        };
+        return arena;
+      },
+    };
+    const outcome = await syncWindow({ ...h.deps, store, commitBatch: 100 }, 'incremental');
+    // SQLite keeps the texts in arenas: two per run, released once per batch but the last.
+    expect(arenas).toHaveLength(2);
+    expect(commits).toBeGreaterThan(2);
+    expect(releases).toBe(commits);
+
+    // Every stored text is the one the order's own page gave, as TEXT: what the same orders
+    // prepared with their texts as strings would store, hash included.
+    const expected = new Map<string, ReturnType<typeof prepareOrder>>();
+    await h.connector.listOrders({ from: outcome.window.from, to: outcome.window.to, kind: 'manual' }, async (page) => {
+      for (const order of page.orders) expected.set(order.marketplace_order_id, prepareOrder(order, 'order'));
+    });
+    const db = new DatabaseSync(h.storeFile, { readOnly: true });
+    try {
+      const rows = db.prepare('SELECT marketplace_order_id AS id, document, raw, content_hash AS hash, typeof(document) AS dt, typeof(raw) AS rt FROM orders').all() as Array<Record<string, string>>;
+      expect(rows.length).toBe(expected.size);
+      for (const row of rows) {
+        const want = expected.get(row.id!)!;
+        expect({ id: row.id, document: row.document, raw: row.raw, hash: row.hash, dt: row.dt, rt: row.rt }).toEqual({ id: row.id, document: want.document, raw: want.raw, hash: want.hash, dt: 'text', rt: 'text' });
+      }
+    } finally {
+      db.close();
+    }
   });
 });

@@ -172,10 +172,16 @@ export interface RejectedOrder {
 /**
  * An order the store prepared when its page was read (Store.prepareOrder): the texts it writes,
  * its hash and the few fields it keys and compares on, without the parsed marketplace record. A
- * sync that buffers these instead of normalized orders keeps strings alive between commits
- * rather than object trees (less for V8's collector to copy and promote). Opaque but for what a
+ * sync that buffers these instead of normalized orders keeps texts alive between commits (in a
+ * text arena, off V8's heap, where the store has them) rather than object trees. Opaque but for what a
  * caller needs when the order is refused (its id, and its record as received, as JSON text).
  */
+/** What Store.batchTexts gives: opaque to its callers but for release. */
+export interface BatchTexts {
+  /** Its space is reused by the orders prepared into it next; those prepared before can no longer be written. */
+  release(): void;
+}
+
 export interface PreparedOrderToCommit {
   readonly prepared: true;
   readonly marketplace_order_id: string;
@@ -459,8 +465,16 @@ export interface Store extends ApiStore {
    * The order as commitOrders writes it, prepared now (synchronously, no I/O): canonical document,
    * raw text, content hash. The same as committing the order itself, so an order the store would
    * refuse (STORE_ORDER_INVALID) comes back as it is, and commitOrders refuses it with where and why.
+   * `texts`: where its texts are kept until the batch commits (from batchTexts); as strings without.
    */
-  prepareOrder(order: NormalizedOrder): OrderToCommit;
+  prepareOrder(order: NormalizedOrder, texts?: BatchTexts): OrderToCommit;
+
+  /**
+   * A place for one commit batch's texts off V8's heap (store/shared/text-arena.ts), or undefined
+   * when the driver keeps them as strings. Release it only once every order prepared into it is
+   * committed or refused: reading a released order's texts throws.
+   */
+  batchTexts(): BatchTexts | undefined;
 
   /**
    * Stores one page of orders and, when given, advances the window's cursor, in ONE transaction:

@@ -105,6 +105,11 @@ export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { sinc
   // `writes`; the listing maps the next pages meanwhile (on PostgreSQL a commit is a round trip,
   // so mapping no longer waits for it).
   const writes = new WriteQueue();
+  // The batch's texts go into one of two arenas (when the store has them): the batch being filled
+  // uses one while the batch before is committed from the other, released only once that
+  // commit is done (store/shared/text-arena.ts).
+  const arenas = fetchesDocuments ? [] : [store.batchTexts(), store.batchTexts()];
+  let filling = 0;
   const commitBatch = async (orders: OrderToCommit[], page: number): Promise<void> => {
     const res = await quarantine.commit(orders);
     totals.inserted += res.inserted;
@@ -132,6 +137,10 @@ export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { sinc
     const orders = buffer;
     buffer = [];
     await writes.start(() => commitBatch(orders, page));
+    // start() waited for every write before this one: the batch before is committed (or refused
+    // and quarantined), so the other arena is free for the next batch.
+    filling = 1 - filling;
+    arenas[filling]?.release();
   };
   try {
     const maxRelists = deps.maxRelists ?? 3;
@@ -145,7 +154,7 @@ export async function syncWindow(deps: SyncDeps, kind: SyncKind, options: { sinc
         lastPage = page.page;
         if (page.unmapped.length > 0) await writes.start(() => quarantine.hold(page.unmapped));
         for (const order of page.orders) {
-          buffer.push(fetchesDocuments ? order : store.prepareOrder(order));
+          buffer.push(fetchesDocuments ? order : store.prepareOrder(order, arenas[filling]));
           if (order.status_unknown) {
             totals.unknown++;
             runLog.warn({ code: 'ORDER_STATUS_UNKNOWN', order: order.marketplace_order_id, marketplace_status: order.marketplace_status }, 'order kept with unknown status: the channel does not map this marketplace status');

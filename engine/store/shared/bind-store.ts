@@ -5,10 +5,11 @@
  */
 import type { Store } from '../store.ts';
 import { prepareForCommit } from './prepare-order.ts';
+import { TextArena } from './text-arena.ts';
 
 type Lifecycle = 'kind' | 'capabilities' | 'migrate' | 'close' | 'ping';
 /** Methods with one synchronous implementation for both drivers. */
-type Shared = 'prepareOrder';
+type Shared = 'prepareOrder' | 'batchTexts';
 export type DataMethod = Exclude<keyof Store, Lifecycle | Shared>;
 
 /** Every data method of the Store, as a function of the driver's handle. */
@@ -42,6 +43,9 @@ export function bindStore<Db>(db: Db, lifecycle: Pick<Store, Lifecycle>, fns: Dr
     close: () => lifecycle.close(),
     ping: () => lifecycle.ping(),
     prepareOrder: prepareForCommit,
+    // SQLite binds an arena's bytes as they are (cast to TEXT); pg would send them as bytea, so
+    // a PostgreSQL sync keeps its texts as strings.
+    batchTexts: lifecycle.kind === 'sqlite' ? () => new TextArena() : () => undefined,
   };
   for (const name of DATA_METHODS) {
     const fn = fns[name] as (db: Db, ...args: unknown[]) => unknown;

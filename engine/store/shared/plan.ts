@@ -105,7 +105,7 @@ export function planUpsert(page: readonly PreparedOrder[], stored: ReadonlyMap<s
 }
 
 function withoutPersonalData(order: PreparedOrder): PreparedOrder {
-  return { ...order, ...redactPersonalDataTexts(order.document, order.raw) };
+  return order.withTexts(redactPersonalDataTexts(order.document, order.raw));
 }
 
 function changeEvents(before: ExistingOrder, order: PreparedOrder, now: string): PlannedEvent[] {

@@ -10,6 +10,7 @@ import type { NormalizedOrder, OrderStatus } from '../../order/model.ts';
 import type { OrderToCommit } from '../store.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { contentHash } from './content-hash.ts';
+import { type ArenaTexts, TextArena } from './text-arena.ts';
 import { instantText, parseInstant } from './time.ts';
 
 /** What a line's refunds (r) and cancelations (c) add up to: [quantity, amount, shipping amount]. */
@@ -26,38 +27,83 @@ export interface LineMoney {
  */
 export type LineStatuses = Record<string, [OrderStatus, string] | [OrderStatus, string, LineMoney]>;
 
-/** Brands what prepareOrder built: only the store makes one (no JSON or normalized order can carry it). */
-const PREPARED_ORDER: unique symbol = Symbol('orderwire.preparedOrder');
+/** An order's canonical document and raw text: as strings, or as UTF-8 in a sync's text arena. */
+export type OrderTexts = { readonly document: string; readonly raw: string } | ArenaTexts;
 
-export interface PreparedOrder {
-  readonly [PREPARED_ORDER]: true;
+/**
+ * An order as the store writes it (see prepareOrder); its texts read as strings through `document`
+ * and `raw`. Only the store makes one: no JSON or normalized order is an instance.
+ */
+export class PreparedOrder {
   /** For callers of Store.prepareOrder (PreparedOrderToCommit). */
-  readonly prepared: true;
+  readonly prepared = true;
   /** account, channel and marketplace order id joined: the natural key. */
-  key: string;
-  account: string;
-  channel: string;
-  marketplace_order_id: string;
-  status: OrderStatus;
-  marketplace_status: string;
-  status_unknown: boolean;
-  delivered_by_marketplace: boolean;
+  declare readonly key: string;
+  declare readonly account: string;
+  declare readonly channel: string;
+  declare readonly marketplace_order_id: string;
+  declare readonly status: OrderStatus;
+  declare readonly marketplace_status: string;
+  declare readonly status_unknown: boolean;
+  declare readonly delivered_by_marketplace: boolean;
   /** For the API feed (migration 022): the order's has_invoice, and whether its document has a `documents` member. */
-  has_invoice: boolean | undefined;
-  lists_documents: boolean;
-  created_at: string;
-  updated_at: string;
-  updatedMs: number;
+  declare readonly has_invoice: boolean | undefined;
+  declare readonly lists_documents: boolean;
+  declare readonly created_at: string;
+  declare readonly updated_at: string;
+  declare readonly updatedMs: number;
   /** sha256 of the canonical document and the raw text: equal hashes mean nothing changed. */
-  hash: string;
-  /** The order without raw, keys sorted (PostgreSQL jsonb does not keep key order either). */
-  document: string;
-  /** The marketplace's order as received, key order kept. */
-  raw: string;
-  lines: LineStatuses;
+  declare readonly hash: string;
+  /**
+   * The order without raw, keys sorted (PostgreSQL jsonb does not keep key order either), and the
+   * marketplace's order as received, key order kept.
+   */
+  declare readonly texts: OrderTexts;
+  declare readonly lines: LineStatuses;
   /** The canonical deadlines (also in document): PostgreSQL keeps them in columns of their own. */
-  acceptance_deadline?: string;
-  shipping_deadline?: string;
+  declare readonly acceptance_deadline?: string;
+  declare readonly shipping_deadline?: string;
+
+  constructor(fields: PreparedFields) {
+    Object.assign(this, fields);
+  }
+
+  get document(): string {
+    return textsOf(this.texts).document;
+  }
+
+  get raw(): string {
+    return textsOf(this.texts).raw;
+  }
+
+  /** The same order with other texts (its hash left as it was: what change detection compares). */
+  withTexts(texts: { document: string; raw: string }): PreparedOrder {
+    return new PreparedOrder({ ...fieldsOf(this), texts });
+  }
+}
+
+/** What prepareOrder computes: every field of a PreparedOrder but what the class itself gives. */
+type PreparedFields = { [K in Exclude<keyof PreparedOrder, 'prepared' | 'document' | 'raw' | 'withTexts'>]: PreparedOrder[K] };
+
+function fieldsOf(order: PreparedOrder): PreparedFields {
+  const { prepared: _prepared, ...fields } = order;
+  return fields as PreparedFields;
+}
+
+function isArenaTexts(texts: OrderTexts): texts is ArenaTexts {
+  return 'bytes' in texts;
+}
+
+/** The texts as strings (decoded from the arena when they are there). */
+function textsOf(texts: OrderTexts): { document: string; raw: string } {
+  if (!isArenaTexts(texts)) return texts;
+  const bytes = TextArena.bytesOf(texts);
+  return { document: bytes.document.toString('utf8'), raw: bytes.raw.toString('utf8') };
+}
+
+/** The texts as SQLite binds them: the arena's bytes as they are (the INSERT casts them to TEXT), or the strings. */
+export function textParams(order: PreparedOrder): { document: string | Uint8Array; raw: string | Uint8Array } {
+  return isArenaTexts(order.texts) ? TextArena.bytesOf(order.texts) : order.texts;
 }
 
 const STATUSES: ReadonlySet<string> = new Set([...NORMALIZED_STATUSES, 'unknown']);
@@ -67,16 +113,16 @@ export function orderKey(account: string, channel: string, marketplaceOrderId: s
 }
 
 export function isPrepared(order: unknown): order is PreparedOrder {
-  return typeof order === 'object' && order !== null && (order as Partial<PreparedOrder>)[PREPARED_ORDER] === true;
+  return order instanceof PreparedOrder;
 }
 
 /**
  * Store.prepareOrder: the order prepared as commitOrders would prepare it, or the order itself
  * when it is not one the store can key and compare (commitOrders then refuses it, located).
  */
-export function prepareForCommit(order: NormalizedOrder): OrderToCommit {
+export function prepareForCommit(order: NormalizedOrder, arena?: unknown): OrderToCommit {
   try {
-    return prepareOrder(order, 'order');
+    return prepareOrder(order, 'order', arena instanceof TextArena ? arena : undefined);
   } catch (err) {
     if (err instanceof OrderwireError && err.code === 'STORE_ORDER_INVALID') return order;
     throw err;
@@ -101,7 +147,8 @@ export function prepareOrders(orders: readonly OrderToCommit[]): PreparedOrder[]
   }
 }
 
-export function prepareOrder(order: NormalizedOrder, path: string): PreparedOrder {
+/** `arena`: where the texts go until the batch commits (a sync's, text-arena.ts); strings without one. */
+export function prepareOrder(order: NormalizedOrder, path: string, arena?: TextArena): PreparedOrder {
   // Field paths are joined only for an error message: this runs on every order of a sync.
   if (typeof order !== 'object' || order === null) throw invalid(path, 'must be an object');
   const account = text(order.account, path, 'account');
@@ -143,10 +190,8 @@ export function prepareOrder(order: NormalizedOrder, path: string): PreparedOrde
   const rawText = JSON.stringify(order.raw === undefined ? null : order.raw);
   // raw is compared as it is stored, as received: a marketplace that reorders its keys makes an
   // `order.updated` (rare); sorting it too would double the cost of every commit.
-  const hash = contentHash(document, rawText);
-  return {
-    [PREPARED_ORDER]: true,
-    prepared: true,
+  const inArena = arena?.put(document, rawText);
+  return new PreparedOrder({
     key: orderKey(account, channel, marketplaceOrderId),
     account,
     channel,
@@ -160,13 +205,12 @@ export function prepareOrder(order: NormalizedOrder, path: string): PreparedOrde
     created_at: instantText(order.created_at, createdMs),
     updated_at: instantText(order.updated_at, updatedMs),
     updatedMs,
-    hash,
-    document,
-    raw: rawText,
+    hash: inArena ? inArena.hash : contentHash(document, rawText),
+    texts: inArena ? inArena.texts : { document, raw: rawText },
     lines,
     acceptance_deadline: rest.acceptance_deadline as string | undefined,
     shipping_deadline: rest.shipping_deadline as string | undefined,
-  };
+  });
 }
 
 /** obj[key] = value, also for an own "__proto__" key (an assignment would set the prototype). */

@@ -4,7 +4,7 @@ import type { CommitOptions, Cursor, OrderEvent, OrderFilter, OrderToCommit, Pag
 import { isRecordFault, prepareIsolated, rejection, storedKeys } from '../shared/isolate.ts';
 import { encodePageCursor, pageLimit } from '../shared/paging.ts';
 import { type ExistingOrder, type PlannedWrite, planUpsert } from '../shared/plan.ts';
-import { type LineStatuses, orderKey, prepareOrders, type PreparedOrder } from '../shared/prepare-order.ts';
+import { type LineStatuses, orderKey, prepareOrders, type PreparedOrder, textParams } from '../shared/prepare-order.ts';
 import { cursorFromRow, eventFromRow, orderDocumentFromRow, orderFromRow, parseJsonText } from '../shared/rows.ts';
 import { canonicalInstant } from '../shared/time.ts';
 import { requireText, requireWindowKind } from '../shared/validate.ts';
@@ -23,7 +23,9 @@ const ORDER_INSERT_COLUMNS = `has_invoice, lists_documents, status, marketplace_
 /** Rows per multi-row INSERT: few distinct statements to prepare, far below SQLite's 32,766 parameters. */
 const ROWS_PER_INSERT = 100;
 const UPDATE_ORDER = `UPDATE orders SET has_invoice = ?, lists_documents = ?, status = ?, marketplace_status = ?, status_unknown = ?, delivered_by_marketplace = ?, created_at = ?, updated_at = ?, version = ?, last_changed_at = ?,
-  change_seq = ?, content_hash = ?, line_statuses = ?, document = ?, raw = ? WHERE id = ?`;
+  change_seq = ?, content_hash = ?, line_statuses = ?, document = CAST(? AS TEXT), raw = CAST(? AS TEXT) WHERE id = ?`;
+/** Where document and raw are in ORDER_INSERT_COLUMNS: bound as a sync's text arena holds them (UTF-8 bytes) and stored as TEXT. */
+const TEXT_COLUMNS: ReadonlySet<number> = new Set(['document', 'raw'].map((name) => ORDER_INSERT_COLUMNS.split(',').map((c) => c.trim()).indexOf(name)));
 const CURSOR_FORWARD = `INSERT INTO cursors (account, channel, kind, position, updated_at) VALUES (?, ?, ?, ?, ?)
   ON CONFLICT (account, channel, kind) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at WHERE excluded.position > cursors.position`;
 const CURSOR_SET = `INSERT INTO cursors (account, channel, kind, position, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -134,8 +136,9 @@ function applyWrites(db: SqliteDb, writes: readonly PlannedWrite[], now: string)
         e.from_marketplace_status ?? null, e.to_marketplace_status ?? null, e.details === undefined ? null : JSON.stringify(e.details), e.at]);
     }
     const o = write.order;
+    const texts = textParams(o);
     const columns = [o.has_invoice === undefined ? null : o.has_invoice ? 1 : 0, o.lists_documents ? 1 : 0, o.status, o.marketplace_status, o.status_unknown ? 1 : 0, o.delivered_by_marketplace ? 1 : 0, o.created_at, o.updated_at, write.version, now,
-      write.events.length > 0 ? seq : 0, o.hash, JSON.stringify(o.lines), o.document, o.raw];
+      write.events.length > 0 ? seq : 0, o.hash, JSON.stringify(o.lines), texts.document, texts.raw];
     if (write.kind === 'insert') {
       columns.push(write.id, o.account, o.channel, o.marketplace_order_id, write.first_seen_at);
       inserts.push(columns);
@@ -146,11 +149,12 @@ function applyWrites(db: SqliteDb, writes: readonly PlannedWrite[], now: string)
   // New orders before their events: an event's order_id then finds its order, so SQLite records
   // no deferred foreign-key violation that each order's INSERT would then have to look up its
   // events to clear (about a tenth of a first sync's commit time).
-  insertRows(db, 'orders', ORDER_INSERT_COLUMNS, inserts);
+  insertRows(db, 'orders', ORDER_INSERT_COLUMNS, inserts, TEXT_COLUMNS);
   insertRows(db, 'order_events', EVENT_COLUMNS, events);
 }
 
-function insertRows(db: SqliteDb, table: string, columns: string, rows: readonly unknown[][]): void {
+/** `texts`: columns whose values may be UTF-8 bytes, cast to TEXT. */
+function insertRows(db: SqliteDb, table: string, columns: string, rows: readonly unknown[][], texts?: ReadonlySet<number>): void {
   if (rows.length === 0) return;
   const width = rows[0]!.length;
   for (let i = 0; i < rows.length; ) {
@@ -162,7 +166,7 @@ function insertRows(db: SqliteDb, table: string, columns: string, rows: readonly
       const row = rows[r]!;
       for (let c = 0; c < width; c++) params[at++] = row[c];
     }
-    db.run(insertSql(table, columns, width, count), ...params);
+    db.run(insertSql(table, columns, width, count, texts), ...params);
     i += count;
   }
 }
@@ -181,11 +185,11 @@ function chunkRows(left: number): number {
 /** Texts of multi-row INSERTs by table and columns, then by row count: built once per shape (the prepared statement is cached by its text). */
 const insertTexts = new Map<string, string[]>();
 
-function insertSql(table: string, columns: string, width: number, count: number): string {
+function insertSql(table: string, columns: string, width: number, count: number, texts?: ReadonlySet<number>): string {
   const head = `INSERT INTO ${table} (${columns}) VALUES `;
   let byCount = insertTexts.get(head);
   if (!byCount) insertTexts.set(head, (byCount = []));
-  return (byCount[count] ??= head + Array(count).fill(`(${Array(width).fill('?').join(', ')})`).join(', '));
+  return (byCount[count] ??= head + Array(count).fill(`(${Array.from({ length: width }, (_, i) => (texts?.has(i) ? 'CAST(? AS TEXT)' : '?')).join(', ')})`).join(', '));
 }
 
 function checkCursor(cursor: CursorInput): string {
