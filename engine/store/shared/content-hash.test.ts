@@ -6,16 +6,10 @@
 import { hash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { anyText } from '../../../test/helpers/text-arbitraries.ts';
 import { contentHash } from './content-hash.ts';
 
 const definition = (document: string, raw: string) => hash('sha256', `${document}\n${raw}`, 'base64url');
-
-const anyText = fc.oneof(
-  fc.string({ maxLength: 200 }),
-  fc.string({ unit: 'binary', maxLength: 100 }),
-  fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 50 }),
-  fc.tuple(fc.constantFrom('a', 'é', '€', '😀', '\ud800'), fc.integer({ min: 1, max: 40_000 })).map(([c, n]) => c.repeat(n)),
-);
 
 describe('contentHash', () => {
   it('is the SHA-256 of the joined texts, for any texts', () => {

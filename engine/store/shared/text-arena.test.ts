@@ -5,15 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { anyText } from '../../../test/helpers/text-arbitraries.ts';
 import { contentHash } from './content-hash.ts';
 import { TextArena } from './text-arena.ts';
-
-const anyText = fc.oneof(
-  fc.string({ maxLength: 200 }),
-  fc.string({ unit: 'binary', maxLength: 100 }),
-  fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 50 }),
-  fc.tuple(fc.constantFrom('a', 'é', '€', '😀', '\ud800'), fc.integer({ min: 1, max: 40_000 })).map(([c, n]) => c.repeat(n)),
-);
 
 describe('TextArena', () => {
   it('keeps any two texts as their UTF-8 and gives their content hash, across chunks', () => {
