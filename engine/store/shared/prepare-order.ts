@@ -69,11 +69,11 @@ export class PreparedOrder {
   }
 
   get document(): string {
-    return textsOf(this.texts).document;
+    return isArenaTexts(this.texts) ? TextArena.bytesOf(this.texts).document.toString('utf8') : this.texts.document;
   }
 
   get raw(): string {
-    return textsOf(this.texts).raw;
+    return isArenaTexts(this.texts) ? TextArena.bytesOf(this.texts).raw.toString('utf8') : this.texts.raw;
   }
 
   /** The same order with other texts (its hash left as it was: what change detection compares). */
@@ -92,13 +92,6 @@ function fieldsOf(order: PreparedOrder): PreparedFields {
 
 function isArenaTexts(texts: OrderTexts): texts is ArenaTexts {
   return 'bytes' in texts;
-}
-
-/** The texts as strings (decoded from the arena when they are there). */
-function textsOf(texts: OrderTexts): { document: string; raw: string } {
-  if (!isArenaTexts(texts)) return texts;
-  const bytes = TextArena.bytesOf(texts);
-  return { document: bytes.document.toString('utf8'), raw: bytes.raw.toString('utf8') };
 }
 
 /** The texts as SQLite binds them: the arena's bytes as they are (the INSERT casts them to TEXT), or the strings. */

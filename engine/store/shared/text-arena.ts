@@ -15,7 +15,8 @@
  */
 import { hashOfBytes, MAX_HASHED_BYTES, mostHashedBytes, writeHashedTexts } from './content-hash.ts';
 
-const CHUNK_BYTES = 1 << 20;
+/** A chunk holds the largest texts the arena takes; larger ones stay strings (content-hash.ts). */
+const CHUNK_BYTES = MAX_HASHED_BYTES;
 
 /** Texts an arena holds: the hashed bytes and where the document ends in them. */
 export interface ArenaTexts {
@@ -43,7 +44,7 @@ export class TextArena {
       chunk = this.#chunks[this.#chunk];
     }
     if (!chunk) {
-      chunk = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, most));
+      chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
       this.#chunks.push(chunk);
     }
     const start = this.#used;
