@@ -18,6 +18,7 @@ import { OrderwireError } from '../errors.ts';
 import { apiError } from './problem.ts';
 import { orderDocumentsView } from './order-documents.ts';
 import { FEED_CLOSINGS, feedPageBody, FEED_FLAG_ACTION } from './feed-page.ts';
+import { releaseWhenSent } from './release-body.ts';
 import { historyEntry, linkNext, orderResource } from './resources.ts';
 import { errorResponses, idParams, limitParam, ORDER_STATUSES, orderSchema, pageOf, security } from './schemas.ts';
 
@@ -104,7 +105,10 @@ export function orderRoutes(ctx: ApiContext) {
       // strings or serialized again (feed-page.ts, bench/README.md api-feed).
       const page = await store.listOrderFeed(filter, { flag_action: FEED_FLAG_ACTION, closings: FEED_CLOSINGS });
       linkNext(request, reply, page.next);
-      return reply.type('application/json; charset=utf-8').send(await feedPageBody(page, { store, files: ctx.files }));
+      const body = await feedPageBody(page, { store, files: ctx.files });
+      // The page is this request's alone: freed once sent, not by V8's collector (release-body.ts).
+      releaseWhenSent(reply, body);
+      return reply.type('application/json; charset=utf-8').send(body);
     });
 
     app.get('/v1/orders/:id', {

@@ -104,6 +104,9 @@ export interface DeliveryAttempt {
  * An order that lists no documents (no `documents` member) and has no `flag_action` action is
  * closed with `closings[has_invoice]` (the API's `documents` and `invoice` members): its item is
  * final. The others are flagged, and the caller renders them.
+ *
+ * The page's buffers are the caller's alone: the store keeps no reference to them and they view no
+ * memory anything else uses, so the API frees a page's body once it is sent (api/release-body.ts).
  */
 export type OrderFeedPage =
   | {

@@ -66,6 +66,8 @@ export interface ApiHarnessOptions extends ApiOptions {
   /** Host names the webhook policy resolves (offlineLookup: no network). */
   lookup?: HostLookup;
   maxEndpointsPerToken?: number;
+  /** The store the API is given: the harness's own, or what this makes of it (a test wrapping it to see what the API reads). */
+  serveStore?: (store: Store) => Store;
 }
 
 export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
@@ -85,8 +87,8 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   const secretKey = options.secretKey === null ? undefined : (options.secretKey ?? TEST_SECRET_KEY);
   const policy = new DestinationPolicy({ allowed: options.allowedDestinations ?? [], lookup: options.lookup ?? offlineLookup() });
   const webhooks = { policy, maxEndpointsPerToken: options.maxEndpointsPerToken ?? 20 };
-  const { store: _kind, allowedDestinations: _allowed, lookup: _lookup, maxEndpointsPerToken: _max, secretKey: _key, activity: _activity, ...apiOptions } = options;
-  const app = await buildApiServer({ store, channels, accounts, secretKey, webhooks, ...(options.activity && { activity: options.activity }) }, { ...apiOptions, metrics });
+  const { store: _kind, allowedDestinations: _allowed, lookup: _lookup, maxEndpointsPerToken: _max, secretKey: _key, activity: _activity, serveStore, ...apiOptions } = options;
+  const app = await buildApiServer({ store: serveStore ? serveStore(store) : store, channels, accounts, secretKey, webhooks, ...(options.activity && { activity: options.activity }) }, { ...apiOptions, metrics });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {
