@@ -10,7 +10,7 @@
  *
  * Why not at once: freed as soon as it is sent, a page was often the top of malloc's heap together
  * with SQLite's buffer for the next one, and glibc gave that memory back to the kernel; every page
- * then faulted its memory in again (94–142 page faults a page in 3 runs of 4, more CPU than
+ * then faulted its memory in again (94–142 page faults a page in 5 runs of 7, more CPU than
  * before). The last KEPT_SENT_BODIES bodies stay allocated, so the next pages reuse their memory
  * (0–5 faults a page).
  *
