@@ -126,15 +126,14 @@ describe('the order feed frees the pages it sent', () => {
   it('frees the body the store rendered once it was sent and more pages followed it', async () => {
     const pages: OrderFeedPage[] = [];
     // The API's store with its listOrderFeed seen through: every page it rendered, as the API got it.
-    const serveStore = (store: Store): Store => Object.create(store, {
-      listOrderFeed: {
-        value: async (...args: Parameters<Store['listOrderFeed']>) => {
-          const page = await store.listOrderFeed(...args);
-          pages.push(page);
-          return page;
-        },
+    const serveStore = (store: Store): Store => ({
+      ...store,
+      listOrderFeed: async (...args) => {
+        const page = await store.listOrderFeed(...args);
+        pages.push(page);
+        return page;
       },
-    }) as Store;
+    });
     h = await startApiHarness({ rateLimit: { max: 1000, timeWindowMs: 60_000 }, serveStore });
     const token = await h.token(['worten-pt']);
     // 100 orders with a long note each: a page far over the smallest size released.

@@ -182,14 +182,15 @@ function chunkRows(left: number): number {
   return 2 ** Math.floor(Math.log2(left));
 }
 
-/** Texts of multi-row INSERTs by table and columns, then by row count: built once per shape (the prepared statement is cached by its text). */
+/** Texts of multi-row INSERTs by their one-row text, then by row count: built once per shape (the prepared statement is cached by its text). */
 const insertTexts = new Map<string, string[]>();
 
 function insertSql(table: string, columns: string, width: number, count: number, texts?: ReadonlySet<number>): string {
   const head = `INSERT INTO ${table} (${columns}) VALUES `;
-  let byCount = insertTexts.get(head);
-  if (!byCount) insertTexts.set(head, (byCount = []));
-  return (byCount[count] ??= head + Array(count).fill(`(${Array.from({ length: width }, (_, i) => (texts?.has(i) ? 'CAST(? AS TEXT)' : '?')).join(', ')})`).join(', '));
+  const row = `(${Array.from({ length: width }, (_, i) => (texts?.has(i) ? 'CAST(? AS TEXT)' : '?')).join(', ')})`;
+  let byCount = insertTexts.get(head + row);
+  if (!byCount) insertTexts.set(head + row, (byCount = []));
+  return (byCount[count] ??= head + Array(count).fill(row).join(', '));
 }
 
 function checkCursor(cursor: CursorInput): string {
